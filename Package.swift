@@ -1,0 +1,78 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "vigie",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vigie", targets: ["vigie"]),
+        .library(name: "VigieCore", targets: ["VigieCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        /// The domain: identifiers, notices and their classification, observations, the diff,
+        /// alert identity, watchlists. Pure computation, no I/O.
+        .target(
+            name: "VigieCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        /// Adapters that read the outside world's formats: BODACC (API JSON, DILA XML),
+        /// provider reports, and the fixture scenario that replays them.
+        .target(
+            name: "VigieProviders",
+            dependencies: [
+                "VigieCore",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        /// Snapshots, observations, alerts, the outbox and run state in SQLite, with migrations.
+        .target(
+            name: "VigieStore",
+            dependencies: [
+                "VigieCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        /// Configuration, composition, the watch cycle and the poller service, local channels.
+        .target(
+            name: "VigieRuntime",
+            dependencies: [
+                "VigieCore", "VigieProviders", "VigieStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        /// Fakes for the seams: providers, feed, channel, clock. Shipped for tests and benchmarks.
+        .target(
+            name: "VigieTestSupport",
+            dependencies: ["VigieCore"]
+        ),
+        .executableTarget(
+            name: "vigie",
+            dependencies: [
+                "VigieCore", "VigieProviders", "VigieStore", "VigieRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore", "VigieTestSupport"]),
+        .testTarget(name: "VigieProvidersTests", dependencies: ["VigieCore", "VigieProviders"]),
+        .testTarget(name: "VigieStoreTests", dependencies: ["VigieCore", "VigieStore"]),
+        .testTarget(
+            name: "VigieRuntimeTests",
+            dependencies: ["VigieCore", "VigieProviders", "VigieStore", "VigieRuntime", "VigieTestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,80 @@
+import Foundation
+
+/// What Vigie tells people: one per real event, with the evidence and what is at stake.
+public struct Alert: Hashable, Sendable, Codable, Identifiable {
+    public enum State: String, Hashable, Sendable, Codable {
+        case active
+        /// The event was undone: the notice was cancelled, or the judgment retracted.
+        case retracted
+    }
+
+    /// Derived from (company, kind, evidence): the same event always has the same id.
+    public var id: String
+    /// 1 when raised; each correction (a rectificatif) adds one. Channels deliver every revision.
+    public var revision: Int
+    public var state: State
+    public var siren: SIREN
+    public var companyName: String?
+    /// The event kind: a `ProcedureEvent` raw value, a score event (`score_drop`…) or `alert_retracted`.
+    public var kind: String
+    public var severity: Severity
+    /// One line a credit manager understands: "Liquidation judiciaire opened".
+    public var title: String
+    public var evidence: Evidence
+    /// The watchlist entries that watch this company: who owns it, what is at stake.
+    public var watch: [WatchContext]
+    /// The alert this one is about, for a follow-up (a retraction names the alert it retracts).
+    public var relatedAlertID: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: String, revision: Int = 1, state: State = .active, siren: SIREN, companyName: String?, kind: String,
+        severity: Severity, title: String, evidence: Evidence, watch: [WatchContext], relatedAlertID: String? = nil,
+        createdAt: Date, updatedAt: Date? = nil
+    ) {
+        self.id = id
+        self.revision = revision
+        self.state = state
+        self.siren = siren
+        self.companyName = companyName
+        self.kind = kind
+        self.severity = severity
+        self.title = title
+        self.evidence = evidence
+        self.watch = watch
+        self.relatedAlertID = relatedAlertID
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt ?? createdAt
+    }
+
+    /// The notice id this alert rests on, if any.
+    public var noticeID: String? {
+        if case .notice(let notice) = evidence { return notice.noticeID }
+        return nil
+    }
+
+    /// The sum of the exposures at stake, by currency.
+    public var exposure: [String: Decimal] {
+        watch.reduce(into: [:]) { sums, context in
+            if let exposure = context.exposure { sums[exposure.currency, default: 0] += exposure.amount }
+        }
+    }
+}
+
+/// A watchlist entry, as the alert carries it.
+public struct WatchContext: Hashable, Sendable, Codable {
+    public var watchlist: String
+    public var owner: String?
+    public var tags: [String]
+    public var exposure: Money?
+    public var insuredLimit: Money?
+
+    public init(watchlist: String, owner: String?, tags: [String], exposure: Money?, insuredLimit: Money?) {
+        self.watchlist = watchlist
+        self.owner = owner
+        self.tags = tags
+        self.exposure = exposure
+        self.insuredLimit = insuredLimit
+    }
+}

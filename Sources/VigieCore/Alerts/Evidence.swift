@@ -1,0 +1,78 @@
+/// Why an alert was raised: what a person needs to check it, without Vigie.
+public enum Evidence: Hashable, Sendable, Codable {
+    case notice(NoticeEvidence)
+    case observation(ObservationEvidence)
+
+    /// The part of the alert's identity that says which real event this is.
+    public var identityKey: String {
+        switch self {
+        case .notice(let notice): "notice:\(notice.noticeID)"
+        case .observation(let observation): observation.identityKey
+        }
+    }
+}
+
+/// A BODACC notice, as evidence.
+public struct NoticeEvidence: Hashable, Sendable, Codable {
+    public var noticeID: String
+    public var noticeKind: BodaccNotice.Kind
+    /// The notice's public page on bodacc.fr.
+    public var url: String?
+    public var published: CalendarDay?
+    public var judgmentDate: CalendarDay?
+    public var tribunal: String?
+    public var famille: String?
+    public var nature: String?
+    /// The court's own words (`complementJugement`), as published.
+    public var complement: String?
+    public var procedure: Procedure?
+    public var fromProcedure: Procedure?
+    public var statusAfter: ProcedureStatus?
+    public var detail: String?
+    /// For a rectificatif or an annulation: the notice it replaces.
+    public var supersedes: String?
+
+    public init(notice: BodaccNotice, classification: NoticeClassification) {
+        self.noticeID = notice.id
+        self.noticeKind = notice.kind
+        self.url = notice.pageURL
+        self.published = notice.published
+        self.judgmentDate = notice.judgment?.date
+        self.tribunal = notice.tribunal
+        self.famille = notice.judgment?.famille
+        self.nature = classification.nature
+        self.complement = notice.judgment?.complement
+        self.procedure = classification.procedure
+        self.fromProcedure = classification.fromProcedure
+        self.statusAfter = classification.statusAfter
+        self.detail = classification.detail
+        self.supersedes = notice.supersedes
+    }
+}
+
+/// A change between two provider observations, as evidence: provider, date, old → new.
+public struct ObservationEvidence: Hashable, Sendable, Codable {
+    public var provider: String
+    public var observedOn: CalendarDay
+    public var previousOn: CalendarDay?
+    /// What changed, e.g. `score`, `rating`, `credit_limit`, `status`.
+    public var field: String
+    public var old: String?
+    public var new: String?
+    /// Which thresholds were crossed: `points`, `percent`, `band`.
+    public var reasons: [String]
+
+    public init(provider: String, observedOn: CalendarDay, previousOn: CalendarDay?, field: String, old: String?, new: String?, reasons: [String] = []) {
+        self.provider = provider
+        self.observedOn = observedOn
+        self.previousOn = previousOn
+        self.field = field
+        self.old = old
+        self.new = new
+        self.reasons = reasons
+    }
+
+    var identityKey: String {
+        "observation:\(provider):\(observedOn.iso):\(field):\(old ?? "-")->\(new ?? "-")"
+    }
+}

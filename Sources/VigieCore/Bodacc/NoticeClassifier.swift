@@ -1,0 +1,64 @@
+/// Turns a BODACC notice into an event of Vigie's taxonomy: what happened, to which
+/// procedure, where the company stands afterwards, and how severe it is.
+///
+/// Pure and deterministic: the same notice always gives the same classification, which the
+/// alert identity relies on.
+public enum NoticeClassifier {
+    public static func classify(_ notice: BodaccNotice) -> NoticeClassification {
+        let judgment = notice.judgment
+        var result = classify(judgment)
+        if notice.kind == .annulation || judgment?.type == "annule" {
+            result = NoticeClassification(
+                event: .noticeCancelled, procedure: result.procedure, severity: .warning,
+                detail: result.event.rawValue, nature: result.nature
+            )
+        }
+        return result
+    }
+
+    public static func classify(_ judgment: Judgment?) -> NoticeClassification {
+        let rawNature = judgment?.nature ?? judgment?.famille
+        guard let rawNature, !rawNature.isEmpty else {
+            return NoticeClassification(event: .unclassified, severity: .warning, nature: nil)
+        }
+        let nature = TextRepair.fold(rawNature)
+        let famille = TextRepair.fold(judgment?.famille ?? "")
+        let complement = TextRepair.fold(judgment?.complement ?? "")
+
+        var result: NoticeClassification
+        if famille.contains("cour d'appel") || nature.contains("cour d'appel") {
+            result = appeal(nature: nature, complement: complement)
+        } else if nature.hasPrefix("autre ") {
+            result = firstMatch(complement) ?? NoticeClassification(event: .otherJudgment, severity: .warning)
+        } else if let matched = firstMatch(nature) {
+            result = matched
+            if result.detail == nil, let procedure = result.procedure, [.opened, .converted, .extended].contains(result.event) {
+                result.detail = ClassificationRules.variant(complement, procedure: procedure)
+            }
+        } else {
+            result = NoticeClassification(event: .unclassified, severity: .warning)
+        }
+        result.nature = rawNature
+        return result
+    }
+
+    static func firstMatch(_ text: String) -> NoticeClassification? {
+        guard !text.isEmpty else { return nil }
+        return ClassificationRules.all.first { $0.matches(text) }?.classify(text)
+    }
+
+    /// An appeal ruling: what the court of appeal decides is read from its text ("infirme…
+    /// prononce l'ouverture d'une procédure de redressement judiciaire").
+    static func appeal(nature: String, complement: String) -> NoticeClassification {
+        let decision = complement.range(of: "statuant a nouveau").map { String(complement[$0.upperBound...]) } ?? complement
+        let decided = firstMatch(decision)
+        let reverses = nature.contains("infirm") || complement.contains("infirm")
+        return NoticeClassification(
+            event: .appealRuling,
+            procedure: decided?.procedure,
+            statusAfter: decided?.statusAfter,
+            severity: max(decided?.severity ?? .warning, .warning),
+            detail: reverses ? "reversed" : (complement.contains("confirm") ? "confirmed" : nil)
+        )
+    }
+}

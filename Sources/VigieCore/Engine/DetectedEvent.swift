@@ -1,0 +1,26 @@
+/// Something the diff found, before it becomes an alert: kind, severity, title, evidence.
+public struct DetectedEvent: Hashable, Sendable {
+    public var siren: SIREN
+    public var kind: String
+    public var severity: Severity
+    public var title: String
+    public var evidence: Evidence
+
+    public init(siren: SIREN, kind: String, severity: Severity, title: String, evidence: Evidence) {
+        self.siren = siren
+        self.kind = kind
+        self.severity = severity
+        self.title = title
+        self.evidence = evidence
+    }
+}
+
+/// The score events the diff can raise.
+public enum ScoreEvent: String, Sendable, CaseIterable {
+    case scoreDrop = "score_drop"
+    case ratingDowngrade = "rating_downgrade"
+    case creditLimitCut = "credit_limit_cut"
+    case creditLimitCancelled = "credit_limit_cancelled"
+    case companyCeased = "company_ceased"
+    case companyStruckOff = "company_struck_off"
+}

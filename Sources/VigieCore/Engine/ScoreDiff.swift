@@ -1,0 +1,120 @@
+import Foundation
+
+/// Compares a provider's new observation with the snapshot and says what changed that matters.
+///
+/// Baseline first: with no snapshot, the observation seeds one and raises no score alert
+/// (a company already ceased is still reported: that is today's news). A value the provider
+/// did not state ("Not Rated", "Credit Limit not applicable", missing) changes nothing.
+public enum ScoreDiff {
+    public static func apply(
+        _ observation: ScoreObservation, to previous: Snapshot?, thresholds: Thresholds
+    ) -> (snapshot: Snapshot, events: [DetectedEvent]) {
+        var next = previous ?? Snapshot(siren: observation.siren, source: observation.provider)
+        var events: [DetectedEvent] = []
+        let isBaseline = previous == nil
+        let previousOn = previous?.observedOn
+
+        func evidence(_ field: String, _ old: String?, _ new: String?, _ reasons: [String] = []) -> Evidence {
+            .observation(ObservationEvidence(
+                provider: observation.provider, observedOn: observation.observedOn, previousOn: previousOn,
+                field: field, old: old, new: new, reasons: reasons
+            ))
+        }
+
+        var scoreDropped = false
+        if case .value = observation.score, let newScore = observation.score {
+            if !isBaseline, let oldScore = previous?.score, let event = scoreDrop(from: oldScore, to: newScore, thresholds: thresholds) {
+                scoreDropped = true
+                events.append(DetectedEvent(
+                    siren: observation.siren, kind: ScoreEvent.scoreDrop.rawValue, severity: event.severity,
+                    title: "\(observation.provider.capitalized) score dropped from \(format(oldScore)) to \(format(newScore))",
+                    evidence: evidence("score", format(oldScore), format(newScore), event.reasons)
+                ))
+            }
+            next.score = newScore
+        }
+
+        if let newRating = observation.rating.flatMap(normalizedRating) {
+            if !isBaseline, !scoreDropped, let oldRating = previous?.rating, newRating > oldRating {
+                events.append(DetectedEvent(
+                    siren: observation.siren, kind: ScoreEvent.ratingDowngrade.rawValue,
+                    severity: newRating >= "D" ? .high : .warning,
+                    title: "\(observation.provider.capitalized) rating downgraded from \(oldRating) to \(newRating)",
+                    evidence: evidence("rating", oldRating, newRating)
+                ))
+            }
+            next.rating = newRating
+        }
+
+        if case .amount(let newAmount, let currency) = observation.creditLimit {
+            if !isBaseline, let oldAmount = previous?.creditLimit?.amount, oldAmount > 0, newAmount < oldAmount {
+                let old = format(amount: oldAmount, currency), new = format(amount: newAmount, currency)
+                if newAmount == 0 {
+                    events.append(DetectedEvent(
+                        siren: observation.siren, kind: ScoreEvent.creditLimitCancelled.rawValue, severity: .high,
+                        title: "\(observation.provider.capitalized) credit limit cancelled (was \(old))",
+                        evidence: evidence("credit_limit", old, new)
+                    ))
+                } else if (oldAmount - newAmount) / oldAmount * 100 >= (thresholds.creditLimitCutPercent ?? 25) {
+                    events.append(DetectedEvent(
+                        siren: observation.siren, kind: ScoreEvent.creditLimitCut.rawValue, severity: .warning,
+                        title: "\(observation.provider.capitalized) credit limit cut from \(old) to \(new)",
+                        evidence: evidence("credit_limit", old, new, ["percent"])
+                    ))
+                }
+            }
+            next.creditLimit = observation.creditLimit
+        }
+
+        if let status = observation.status {
+            if status != .active, previous?.status != status {
+                let ceased = status == .ceased
+                events.append(DetectedEvent(
+                    siren: observation.siren,
+                    kind: (ceased ? ScoreEvent.companyCeased : ScoreEvent.companyStruckOff).rawValue,
+                    severity: .high,
+                    title: ceased ? "Company has ceased trading (\(observation.provider))" : "Company struck off the register (\(observation.provider))",
+                    evidence: evidence("status", previous?.status?.rawValue, status.rawValue)
+                ))
+            }
+            next.status = status
+        }
+        next.observedOn = observation.observedOn
+        return (next, events)
+    }
+
+    /// Whether a score fell far enough, and why: by points, by percent, into a worse band.
+    public static func scoreDrop(from old: ScoreValue, to new: ScoreValue, thresholds: Thresholds) -> (reasons: [String], severity: Severity)? {
+        guard let oldScore = old.normalized, let newScore = new.normalized, newScore < oldScore else { return nil }
+        let drop = oldScore - newScore
+        var reasons: [String] = []
+        if let points = thresholds.scoreDropPoints, drop >= points - 1e-9 { reasons.append("points") }
+        if let percent = thresholds.scoreDropPercent, oldScore > 0, drop / oldScore * 100 >= percent - 1e-9 { reasons.append("percent") }
+        let oldBand = RiskBand(normalized: oldScore), newBand = RiskBand(normalized: newScore)
+        if newBand > oldBand { reasons.append("band") }
+        guard !reasons.isEmpty else { return nil }
+        let severity: Severity = newBand == .d && oldBand != .d ? .high : .warning
+        return (reasons, severity)
+    }
+
+    /// A single rating letter A–E, upper-cased; anything else is not a rating Vigie can compare.
+    static func normalizedRating(_ raw: String) -> String? {
+        let letter = raw.trimmingCharacters(in: .whitespaces).uppercased()
+        return ["A", "B", "C", "D", "E"].contains(letter) ? letter : nil
+    }
+
+    static func format(_ score: ScoreValue) -> String {
+        switch score {
+        case .notRated: "Not Rated"
+        case .value(let value, _, let maximum): "\(format(number: value))/\(format(number: maximum))"
+        }
+    }
+
+    static func format(number: Double) -> String {
+        number == number.rounded() ? String(Int(number)) : String(number)
+    }
+
+    static func format(amount: Double, _ currency: String?) -> String {
+        Money(amount: Decimal(amount), currency: currency ?? "").description.trimmingCharacters(in: .whitespaces)
+    }
+}

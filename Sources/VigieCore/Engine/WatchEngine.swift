@@ -1,0 +1,95 @@
+import Foundation
+
+/// One watch cycle's decisions, as a pure function: given what the providers said, the
+/// snapshots and the earlier alerts, what to store and what to alert.
+public enum WatchEngine {
+    public struct Input: Sendable {
+        public var watch: WatchSet
+        public var observations: [ScoreObservation]
+        public var notices: [BodaccNotice]
+        public var snapshots: [SnapshotKey: Snapshot]
+        /// Earlier notice-based alerts of the companies the notices name.
+        public var priorAlerts: [SIREN: [Alert]]
+        public var now: Date
+
+        public init(
+            watch: WatchSet, observations: [ScoreObservation], notices: [BodaccNotice],
+            snapshots: [SnapshotKey: Snapshot], priorAlerts: [SIREN: [Alert]], now: Date
+        ) {
+            self.watch = watch
+            self.observations = observations
+            self.notices = notices
+            self.snapshots = snapshots
+            self.priorAlerts = priorAlerts
+            self.now = now
+        }
+    }
+
+    public struct Outcome: Sendable {
+        /// Snapshots that changed, to write back.
+        public var snapshots: [Snapshot] = []
+        /// Observations of watched companies, for the history.
+        public var observations: [ScoreObservation] = []
+        public var alertChanges: [AlertChange] = []
+        /// Notices that named a watched company, with the SIRENs they matched.
+        public var matchedNotices: [(notice: BodaccNotice, sirens: [SIREN])] = []
+        /// Observations for companies no longer watched, dropped.
+        public var unwatchedObservations = 0
+    }
+
+    public static func evaluate(_ input: Input) -> Outcome {
+        var outcome = Outcome()
+        var snapshots = input.snapshots
+        var changed: Set<SnapshotKey> = []
+
+        for observation in input.observations {
+            guard let company = input.watch[observation.siren] else {
+                outcome.unwatchedObservations += 1
+                continue
+            }
+            let key = SnapshotKey(siren: observation.siren, source: observation.provider)
+            let (snapshot, events) = ScoreDiff.apply(observation, to: snapshots[key], thresholds: company.thresholds)
+            outcome.observations.append(observation)
+            if snapshot != snapshots[key] {
+                snapshots[key] = snapshot
+                changed.insert(key)
+            }
+            for event in events {
+                outcome.alertChanges.append(.raised(Alert(
+                    id: AlertIdentity.id(siren: event.siren, kind: event.kind, evidenceKey: event.evidence.identityKey),
+                    siren: event.siren, companyName: company.name ?? observation.companyName, kind: event.kind,
+                    severity: event.severity, title: event.title, evidence: event.evidence, watch: company.contexts,
+                    createdAt: input.now
+                )))
+            }
+        }
+
+        var alertsBySiren = input.priorAlerts
+        let notices = input.notices.sorted { ($0.published?.iso ?? "", $0.id) < ($1.published?.iso ?? "", $1.id) }
+        for notice in notices {
+            let watched = Array(Set(notice.sirens)).sorted().filter { input.watch[$0] != nil }
+            guard !watched.isEmpty else { continue }
+            outcome.matchedNotices.append((notice, watched))
+            for siren in watched {
+                let key = SnapshotKey(siren: siren, source: "bodacc")
+                let (snapshot, changes) = ProcedureTracker.apply(
+                    notice, for: input.watch[siren]!, snapshot: snapshots[key],
+                    priorAlerts: alertsBySiren[siren] ?? [], now: input.now
+                )
+                if snapshot != snapshots[key] {
+                    snapshots[key] = snapshot
+                    changed.insert(key)
+                }
+                for change in changes {
+                    var list = alertsBySiren[siren] ?? []
+                    list.removeAll { $0.id == change.alert.id }
+                    list.append(change.alert)
+                    alertsBySiren[siren] = list
+                }
+                outcome.alertChanges.append(contentsOf: changes)
+            }
+        }
+        outcome.snapshots = changed.compactMap { snapshots[$0] }
+        return outcome
+    }
+}

@@ -1,0 +1,66 @@
+import Yams
+
+/// Reads YAML as a tree of nodes that remember their line, so that every problem in a
+/// watchlist or a configuration file is reported at `file:line`.
+public enum YAMLReading {
+    /// Parses the text; a syntax error is returned as an issue at the line libyaml reports.
+    public static func compose(_ text: String, file: String) -> Result<Node?, FileIssue> {
+        do {
+            return .success(try Yams.compose(yaml: text))
+        } catch let error as YamlError {
+            return .failure(issue(for: error, file: file))
+        } catch {
+            return .failure(FileIssue(file: file, line: 1, message: "not valid YAML: \(error)"))
+        }
+    }
+
+    static func issue(for error: YamlError, file: String) -> FileIssue {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+            return FileIssue(file: file, line: mark.line, message: "YAML syntax: \(problem); check indentation and quoting around column \(mark.column)")
+        case .composer(_, let problem, let mark, _):
+            return FileIssue(file: file, line: mark.line, message: "YAML structure: \(problem)")
+        default:
+            return FileIssue(file: file, line: 1, message: "not valid YAML: \(error)")
+        }
+    }
+
+    /// The line a node starts on (1-based).
+    public static func line(_ node: Node) -> Int { node.mark?.line ?? 1 }
+
+    /// A mapping's entries as (key text, key line, value), in file order.
+    public static func entries(_ node: Node) -> [(key: String, line: Int, value: Node)]? {
+        guard let mapping = node.mapping else { return nil }
+        return mapping.map { ($0.key.string ?? "\($0.key)", line($0.key), $0.value) }
+    }
+
+    /// A scalar's text, or nil for a mapping, a sequence or a null.
+    public static func scalar(_ node: Node) -> String? {
+        guard let scalar = node.scalar else { return nil }
+        if scalar.style == .plain, ["~", "null", "Null", "NULL", ""].contains(scalar.string) { return nil }
+        return scalar.string
+    }
+
+    /// The keys a mapping allows that look like a misspelt one, for "did you mean".
+    public static func suggestion(for key: String, among known: [String]) -> String {
+        let lowered = key.lowercased()
+        let close = known.min { distance(lowered, $0) < distance(lowered, $1) }
+        if let close, distance(lowered, close) <= max(2, close.count / 3) { return "did you mean \"\(close)\"?" }
+        return "known keys: \(known.joined(separator: ", "))"
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return row[b.count]
+    }
+}

@@ -1,0 +1,50 @@
+/// The 9-digit number that identifies a French company (unité légale) in the Sirene register.
+public struct SIREN: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    /// Nine ASCII digits, no separators.
+    public let digits: String
+
+    /// Validates input such as `"552 081 317"` or `"552.081.317"`.
+    public init(_ input: String) throws(IdentifierError) {
+        let digits = try Digits.normalize(input, kind: "SIREN")
+        guard digits.count == 9 else {
+            throw IdentifierError(kind: "SIREN", input: input, reason: .length(expected: [9], found: digits.count))
+        }
+        guard Digits.passesLuhn(digits) else {
+            throw IdentifierError(kind: "SIREN", input: input, reason: .checkDigit)
+        }
+        self.digits = Digits.string(digits)
+    }
+
+    /// For values already validated, such as those read back from the store.
+    init(trusted digits: String) {
+        self.digits = digits
+    }
+
+    /// The group-of-three form people read: "552 081 317".
+    public var formatted: String {
+        let characters = Array(digits)
+        return "\(String(characters[0..<3])) \(String(characters[3..<6])) \(String(characters[6..<9]))"
+    }
+
+    public var description: String { digits }
+
+    public static func < (lhs: SIREN, rhs: SIREN) -> Bool { lhs.digits < rhs.digits }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let raw = try container.decode(String.self)
+        do {
+            try self.init(raw)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(digits)
+    }
+
+    /// La Poste's SIREN: its establishments' SIRETs do not all follow Luhn.
+    public static let laPoste = SIREN(trusted: "356000000")
+}

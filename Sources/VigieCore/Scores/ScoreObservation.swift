@@ -1,0 +1,69 @@
+/// A provider's score on its own scale, or its explicit refusal to score.
+public enum ScoreValue: Hashable, Sendable, Codable {
+    /// A number on `[minimum, maximum]` (Creditsafe 0–100, Ellisphère 0–10, Altares 0–20).
+    case value(Double, minimum: Double, maximum: Double)
+    /// "Not Rated", "Not Scored": the provider said nothing about risk. Never a drop.
+    case notRated
+
+    /// The score as a share of its scale, 0 to 100, so that thresholds read the same for every provider.
+    public var normalized: Double? {
+        guard case .value(let value, let minimum, let maximum) = self, maximum > minimum else { return nil }
+        return (value - minimum) / (maximum - minimum) * 100
+    }
+
+    public var number: Double? {
+        if case .value(let value, _, _) = self { return value }
+        return nil
+    }
+}
+
+/// A credit limit a provider or an insurer recommends or grants.
+public enum CreditLimit: Hashable, Sendable, Codable {
+    case amount(Double, currency: String?)
+    /// "Credit Limit not applicable": no statement, so no cut.
+    case notApplicable
+
+    public var amount: Double? {
+        if case .amount(let value, _) = self { return value }
+        return nil
+    }
+}
+
+/// The legal state of a company as a provider reports it.
+public enum CompanyStatus: String, Hashable, Sendable, Codable {
+    case active
+    /// Ceased trading (Creditsafe `NonActive`, Pappers `entreprise_cessee`).
+    case ceased
+    /// Struck off the register (radiée).
+    case struckOff = "struck_off"
+}
+
+/// What one provider said about one company at one time. Every field is optional: a
+/// provider that omits a value has not said it changed.
+public struct ScoreObservation: Hashable, Sendable, Codable {
+    public var siren: SIREN
+    /// The provider's name, `creditsafe`, `ellisphere`, `altares`, `pappers`.
+    public var provider: String
+    /// When the provider's data is dated (its observation), not when Vigie fetched it.
+    public var observedOn: CalendarDay
+    public var score: ScoreValue?
+    /// The provider's rating letter: Creditsafe's common value A–E, Ellisphère's risk class.
+    public var rating: String?
+    public var creditLimit: CreditLimit?
+    public var status: CompanyStatus?
+    public var companyName: String?
+
+    public init(
+        siren: SIREN, provider: String, observedOn: CalendarDay, score: ScoreValue? = nil, rating: String? = nil,
+        creditLimit: CreditLimit? = nil, status: CompanyStatus? = nil, companyName: String? = nil
+    ) {
+        self.siren = siren
+        self.provider = provider
+        self.observedOn = observedOn
+        self.score = score
+        self.rating = rating
+        self.creditLimit = creditLimit
+        self.status = status
+        self.companyName = companyName
+    }
+}

@@ -1,0 +1,52 @@
+/// A source of credit scores: Creditsafe, Ellisphère, Altares, Pappers, the fixture scenario.
+///
+/// Providers are polled with a cursor they chose last time (a page token, a monitoring-event
+/// position, the fixture's step). The cursor is stored in the same transaction as what the
+/// poll produced, so a crash never skips nor replays a batch.
+public protocol ScoreProvider: Sendable {
+    /// The source name stored with snapshots and shown in evidence (`creditsafe`).
+    var name: String { get }
+    func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll
+}
+
+public struct ScorePoll: Sendable {
+    public var observations: [ScoreObservation]
+    /// Companies the provider could not answer for: their state stays as it was.
+    public var failures: [ProviderFailure]
+    /// Where to resume next time; nil keeps the current cursor.
+    public var cursor: String?
+
+    public init(observations: [ScoreObservation], failures: [ProviderFailure] = [], cursor: String?) {
+        self.observations = observations
+        self.failures = failures
+        self.cursor = cursor
+    }
+}
+
+/// Bad data is not an event: a timeout, a 5xx, a malformed body is counted and logged here.
+public struct ProviderFailure: Sendable, Hashable {
+    public var siren: SIREN?
+    public var message: String
+
+    public init(siren: SIREN?, message: String) {
+        self.siren = siren
+        self.message = message
+    }
+}
+
+/// A source of collective-procedure notices: the BODACC feed, bulk files, the fixture scenario.
+public protocol ProcedureFeed: Sendable {
+    var name: String { get }
+    /// New notices since the cursor. `watching` lets a feed ask only for the companies that matter.
+    func poll(watching: Set<SIREN>, cursor: String?) async throws -> FeedPoll
+}
+
+public struct FeedPoll: Sendable {
+    public var notices: [BodaccNotice]
+    public var cursor: String?
+
+    public init(notices: [BodaccNotice], cursor: String?) {
+        self.notices = notices
+        self.cursor = cursor
+    }
+}

@@ -1,0 +1,50 @@
+/// What Vigie last knew about one company from one source: the state the next observation
+/// is diffed against. Score fields keep the last value the provider actually stated, so
+/// "Not Rated" in between never turns into a drop or a recovery.
+public struct Snapshot: Hashable, Sendable, Codable {
+    public var siren: SIREN
+    /// `creditsafe`, `ellisphere`, … or `bodacc` for the procedure feed.
+    public var source: String
+    public var observedOn: CalendarDay?
+    public var score: ScoreValue?
+    public var rating: String?
+    public var creditLimit: CreditLimit?
+    public var status: CompanyStatus?
+    /// For the procedure feed: every judgment that changed the company's status, oldest first.
+    public var procedureSteps: [ProcedureStep]
+
+    public init(siren: SIREN, source: String) {
+        self.siren = siren
+        self.source = source
+        self.procedureSteps = []
+    }
+
+    /// Where the company stands in collective procedures, after the last judgment that said so.
+    public var procedureStatus: ProcedureStatus? { procedureSteps.last?.status }
+
+    /// The key the store files a snapshot under.
+    public var key: SnapshotKey { SnapshotKey(siren: siren, source: source) }
+}
+
+public struct SnapshotKey: Hashable, Sendable {
+    public var siren: SIREN
+    public var source: String
+
+    public init(siren: SIREN, source: String) {
+        self.siren = siren
+        self.source = source
+    }
+}
+
+/// One judgment that changed a company's procedure status.
+public struct ProcedureStep: Hashable, Sendable, Codable {
+    public var noticeID: String
+    public var status: ProcedureStatus
+    public var on: CalendarDay?
+
+    public init(noticeID: String, status: ProcedureStatus, on: CalendarDay?) {
+        self.noticeID = noticeID
+        self.status = status
+        self.on = on
+    }
+}

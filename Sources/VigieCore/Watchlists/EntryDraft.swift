@@ -1,0 +1,100 @@
+/// One entry's values as written, before they are checked: the common ground of the CSV and
+/// YAML readers, so both build entries the same way.
+struct EntryDraft {
+    /// A raw value and the line it is written on.
+    struct Value {
+        var text: String
+        var line: Int
+    }
+
+    var line: Int
+    var identifier: Value?
+    var name: Value?
+    var owner: Value?
+    var tags: [String] = []
+    var exposure: Value?
+    var insuredLimit: Value?
+    var currency: Value?
+    var thresholds: [Field: Value] = [:]
+
+    enum Field: String, CaseIterable {
+        case scoreDropPoints = "score_drop_points"
+        case scoreDropPercent = "score_drop_percent"
+        case creditLimitCutPercent = "credit_limit_cut_percent"
+    }
+
+    /// Checks every value, and reports every problem, not just the first.
+    func build(file: String, defaults: ListDefaults, issues: inout [FileIssue]) -> WatchEntry? {
+        func fail(_ value: Value?, _ field: String, _ error: FieldError) {
+            issues.append(FileIssue(file: file, line: value?.line ?? line, field: field, message: error.message))
+        }
+        guard let identifier, !identifier.text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            issues.append(FileIssue(file: file, line: line, field: "siren", message: "no SIREN or SIRET; give the company's 9-digit SIREN or 14-digit SIRET"))
+            return nil
+        }
+        var entry: WatchEntry?
+        do {
+            let parsed = try WatchlistFields.identifier(identifier.text)
+            entry = WatchEntry(identifier: parsed.description, siren: parsed.siren, line: line)
+        } catch {
+            fail(identifier, "siren", error)
+        }
+        var currency = defaults.currency
+        if let raw = self.currency {
+            do { currency = try WatchlistFields.currency(raw.text) } catch { fail(raw, "currency", error) }
+        }
+        func money(_ value: Value?, _ field: String) -> Money? {
+            guard let value, !value.text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            do {
+                let (amount, written) = try WatchlistFields.money(value.text)
+                return Money(amount: amount, currency: written ?? currency)
+            } catch {
+                fail(value, field, error)
+                return nil
+            }
+        }
+        let exposure = money(exposure, "exposure")
+        let insuredLimit = money(insuredLimit, "insured_limit")
+        let own = Self.thresholds(thresholds, file: file, issues: &issues)
+        guard var entry else { return nil }
+        entry.name = name?.text.trimmingCharacters(in: .whitespaces).nonEmpty
+        entry.owner = owner?.text.trimmingCharacters(in: .whitespaces).nonEmpty ?? defaults.owner
+        entry.tags = tags + defaults.tags.filter { !tags.contains($0) }
+        entry.exposure = exposure
+        entry.insuredLimit = insuredLimit
+        entry.thresholds = own.over(defaults.thresholds)
+        return entry
+    }
+}
+
+extension EntryDraft {
+    /// Reads threshold values written for an entry or for a whole list.
+    static func thresholds(_ values: [Field: Value], file: String, issues: inout [FileIssue]) -> Thresholds {
+        var result = Thresholds()
+        for (field, value) in values.sorted(by: { $0.value.line < $1.value.line }) {
+            do {
+                let number = try WatchlistFields.threshold(value.text, name: field.rawValue)
+                switch field {
+                case .scoreDropPoints: result.scoreDropPoints = number
+                case .scoreDropPercent: result.scoreDropPercent = number
+                case .creditLimitCutPercent: result.creditLimitCutPercent = number
+                }
+            } catch {
+                issues.append(FileIssue(file: file, line: value.line, field: field.rawValue, message: error.message))
+            }
+        }
+        return result
+    }
+}
+
+/// What a list sets for all its entries.
+struct ListDefaults {
+    var currency = "EUR"
+    var owner: String?
+    var tags: [String] = []
+    var thresholds = Thresholds.standard
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// An amount of money in a currency: an exposure (encours) or an insured limit.
+public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
+    public var amount: Decimal
+    /// ISO 4217 code, `EUR` unless the list says otherwise.
+    public var currency: String
+
+    public init(amount: Decimal, currency: String = "EUR") {
+        self.amount = amount
+        self.currency = currency
+    }
+
+    public var description: String {
+        let formatter = NumberFormatter()
+        formatter.numberStyle = .decimal
+        formatter.groupingSeparator = " "
+        formatter.decimalSeparator = ","
+        let whole = amount == (amount as NSDecimalNumber).rounding(accordingToBehavior: nil).decimalValue
+        formatter.maximumFractionDigits = 2
+        formatter.minimumFractionDigits = whole ? 0 : 2
+        let number = formatter.string(from: amount as NSDecimalNumber) ?? "\(amount)"
+        return "\(number) \(currency)"
+    }
+}
+
+/// One company on a watchlist, with what the risk officer knows about it.
+public struct WatchEntry: Hashable, Sendable, Codable {
+    /// As written in the list: a SIREN, or a SIRET that stands for its company.
+    public var identifier: String
+    public var siren: SIREN
+    public var name: String?
+    public var tags: [String]
+    public var owner: String?
+    public var exposure: Money?
+    public var insuredLimit: Money?
+    /// The entry's own thresholds, already filled in from the list's defaults.
+    public var thresholds: Thresholds
+    /// Where the entry is written, for messages.
+    public var line: Int
+
+    public init(
+        identifier: String, siren: SIREN, name: String? = nil, tags: [String] = [], owner: String? = nil,
+        exposure: Money? = nil, insuredLimit: Money? = nil, thresholds: Thresholds = .standard, line: Int = 0
+    ) {
+        self.identifier = identifier
+        self.siren = siren
+        self.name = name
+        self.tags = tags
+        self.owner = owner
+        self.exposure = exposure
+        self.insuredLimit = insuredLimit
+        self.thresholds = thresholds
+        self.line = line
+    }
+}
+
+/// A named list of watched companies, from one file.
+public struct Watchlist: Hashable, Sendable, Codable {
+    public var name: String
+    /// The file it was read from, for messages.
+    public var file: String
+    public var entries: [WatchEntry]
+
+    public init(name: String, file: String, entries: [WatchEntry]) {
+        self.name = name
+        self.file = file
+        self.entries = entries
+    }
+}
+
+/// Every company watched, across all lists: the input of a watch cycle.
+public struct WatchSet: Sendable {
+    /// A company and every entry that watches it.
+    public struct Company: Sendable {
+        public var siren: SIREN
+        public var entries: [(watchlist: String, entry: WatchEntry)]
+
+        /// The strictest thresholds of the entries: whoever asked for the most sensitive alert gets it.
+        public var thresholds: Thresholds {
+            entries.map(\.entry.thresholds).reduce(Thresholds()) { strictest, next in
+                Thresholds(
+                    scoreDropPoints: [strictest.scoreDropPoints, next.scoreDropPoints].compactMap { $0 }.min(),
+                    scoreDropPercent: [strictest.scoreDropPercent, next.scoreDropPercent].compactMap { $0 }.min(),
+                    creditLimitCutPercent: [strictest.creditLimitCutPercent, next.creditLimitCutPercent].compactMap { $0 }.min()
+                )
+            }.over(.standard)
+        }
+
+        public var name: String? { entries.lazy.compactMap(\.entry.name).first }
+
+        public var contexts: [WatchContext] {
+            entries.map { WatchContext(watchlist: $0.watchlist, owner: $0.entry.owner, tags: $0.entry.tags, exposure: $0.entry.exposure, insuredLimit: $0.entry.insuredLimit) }
+        }
+    }
+
+    public private(set) var companies: [SIREN: Company]
+
+    public init(_ watchlists: [Watchlist]) {
+        var companies: [SIREN: Company] = [:]
+        for list in watchlists {
+            for entry in list.entries {
+                companies[entry.siren, default: Company(siren: entry.siren, entries: [])].entries.append((list.name, entry))
+            }
+        }
+        self.companies = companies
+    }
+
+    public var sirens: [SIREN] { companies.keys.sorted() }
+    public var count: Int { companies.count }
+    public subscript(siren: SIREN) -> Company? { companies[siren] }
+}

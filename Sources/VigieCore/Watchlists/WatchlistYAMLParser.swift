@@ -1,0 +1,136 @@
+import Yams
+
+/// Reads a watchlist written by hand in YAML:
+///
+/// ```yaml
+/// name: Key accounts
+/// defaults:
+///   currency: EUR
+///   owner: credit@example.fr
+///   thresholds: { score_drop_points: 10, score_drop_percent: 20 }
+/// companies:
+///   - siren: 552 081 317
+///     name: Example SA
+///     exposure: 12 500
+/// ```
+public enum WatchlistYAMLParser {
+    static let listKeys = ["name", "defaults", "companies"]
+    static let defaultKeys = ["currency", "owner", "tags", "thresholds"]
+    static let entryKeys = ["siren", "siret", "id", "name", "owner", "tags", "exposure", "insured_limit", "currency", "thresholds"]
+    static let thresholdKeys = EntryDraft.Field.allCases.map(\.rawValue)
+
+    public static func parse(_ text: String, file: String, name fallbackName: String) -> WatchlistParseResult {
+        var issues: [FileIssue] = []
+        let root: Node
+        switch YAMLReading.compose(text, file: file) {
+        case .failure(let issue): return WatchlistParseResult(watchlist: nil, issues: [issue])
+        case .success(nil):
+            return WatchlistParseResult(watchlist: nil, issues: [FileIssue(file: file, line: 1, message: "the file is empty; list companies under \"companies:\"")])
+        case .success(let node?): root = node
+        }
+        guard let top = YAMLReading.entries(root) else {
+            return WatchlistParseResult(watchlist: nil, issues: [FileIssue(file: file, line: YAMLReading.line(root), message: "expected keys name, defaults and companies at the top of the file")])
+        }
+
+        var name = fallbackName
+        var defaults = ListDefaults()
+        var companies: Node?
+        for (key, line, value) in top {
+            switch key {
+            case "name": name = YAMLReading.scalar(value) ?? name
+            case "defaults": defaults = readDefaults(value, file: file, issues: &issues)
+            case "companies": companies = value
+            default:
+                issues.append(FileIssue(file: file, line: line, field: key, message: "unknown key; \(YAMLReading.suggestion(for: key, among: listKeys))"))
+            }
+        }
+        guard let companies, let items = companies.sequence else {
+            issues.append(FileIssue(file: file, line: companies.map(YAMLReading.line) ?? 1, field: "companies", message: "expected a list of companies, each starting with \"- siren:\""))
+            return WatchlistParseResult(watchlist: nil, issues: issues)
+        }
+
+        var entries: [WatchEntry] = []
+        var duplicates = DuplicateCheck()
+        for item in items {
+            let line = YAMLReading.line(item)
+            guard let fields = YAMLReading.entries(item) else {
+                issues.append(FileIssue(file: file, line: line, message: "expected a company with keys such as siren, name, exposure"))
+                continue
+            }
+            var draft = EntryDraft(line: line)
+            for (key, keyLine, value) in fields {
+                let text = YAMLReading.scalar(value).map { EntryDraft.Value(text: $0, line: YAMLReading.line(value)) }
+                switch key {
+                case "siren", "siret", "id": draft.identifier = text ?? EntryDraft.Value(text: "", line: keyLine)
+                case "name": draft.name = text
+                case "owner": draft.owner = text
+                case "tags": draft.tags = tags(value)
+                case "currency": draft.currency = text
+                case "exposure": draft.exposure = money(value, into: &draft)
+                case "insured_limit": draft.insuredLimit = money(value, into: &draft)
+                case "thresholds": draft.thresholds = thresholds(value, file: file, issues: &issues)
+                default:
+                    issues.append(FileIssue(file: file, line: keyLine, field: key, message: "unknown key; \(YAMLReading.suggestion(for: key, among: entryKeys))"))
+                }
+            }
+            if let entry = draft.build(file: file, defaults: defaults, issues: &issues) {
+                if let duplicate = duplicates.check(entry.identifier, line: line, file: file) {
+                    issues.append(duplicate)
+                } else {
+                    entries.append(entry)
+                }
+            }
+        }
+        return WatchlistParseResult(watchlist: Watchlist(name: name, file: file, entries: entries), issues: issues)
+    }
+
+    static func readDefaults(_ node: Node, file: String, issues: inout [FileIssue]) -> ListDefaults {
+        var defaults = ListDefaults()
+        for (key, line, value) in YAMLReading.entries(node) ?? [] {
+            switch key {
+            case "currency":
+                do { defaults.currency = try WatchlistFields.currency(YAMLReading.scalar(value) ?? "") } catch {
+                    issues.append(FileIssue(file: file, line: YAMLReading.line(value), field: key, message: error.message))
+                }
+            case "owner": defaults.owner = YAMLReading.scalar(value)
+            case "tags": defaults.tags = tags(value)
+            case "thresholds":
+                let own = EntryDraft.thresholds(thresholds(value, file: file, issues: &issues), file: file, issues: &issues)
+                defaults.thresholds = own.over(.standard)
+            default:
+                issues.append(FileIssue(file: file, line: line, field: key, message: "unknown key; \(YAMLReading.suggestion(for: key, among: defaultKeys))"))
+            }
+        }
+        return defaults
+    }
+
+    static func tags(_ node: Node) -> [String] {
+        if let sequence = node.sequence { return sequence.compactMap(YAMLReading.scalar) }
+        return YAMLReading.scalar(node).map(WatchlistFields.tags) ?? []
+    }
+
+    /// `exposure: 12500`, `exposure: "12 500 EUR"` or `exposure: {amount: 12500, currency: EUR}`.
+    static func money(_ node: Node, into draft: inout EntryDraft) -> EntryDraft.Value? {
+        if let fields = YAMLReading.entries(node) {
+            var amount: EntryDraft.Value?
+            for (key, _, value) in fields {
+                let text = YAMLReading.scalar(value).map { EntryDraft.Value(text: $0, line: YAMLReading.line(value)) }
+                if key == "amount" { amount = text } else if key == "currency" { draft.currency = text }
+            }
+            return amount
+        }
+        return YAMLReading.scalar(node).map { EntryDraft.Value(text: $0, line: YAMLReading.line(node)) }
+    }
+
+    static func thresholds(_ node: Node, file: String, issues: inout [FileIssue]) -> [EntryDraft.Field: EntryDraft.Value] {
+        var result: [EntryDraft.Field: EntryDraft.Value] = [:]
+        for (key, line, value) in YAMLReading.entries(node) ?? [] {
+            guard let field = EntryDraft.Field(rawValue: key) else {
+                issues.append(FileIssue(file: file, line: line, field: key, message: "unknown threshold; \(YAMLReading.suggestion(for: key, among: thresholdKeys))"))
+                continue
+            }
+            result[field] = EntryDraft.Value(text: YAMLReading.scalar(value) ?? "", line: YAMLReading.line(value))
+        }
+        return result
+    }
+}

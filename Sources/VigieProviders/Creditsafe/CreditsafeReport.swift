@@ -1,0 +1,166 @@
+import Foundation
+import VigieCore
+
+/// The parts of a Creditsafe Connect company report (`GET /companies/{connectId}`) that
+/// Vigie reads. A French report is about 125 KB; only these fields are decoded.
+public struct CreditsafeReportResponse: Decodable, Sendable {
+    public var companyId: String?
+    public var dateOfOrder: String?
+    public var report: Report
+
+    public struct Report: Decodable, Sendable {
+        public var companyId: String?
+        public var companySummary: CompanySummary?
+        public var companyIdentification: CompanyIdentification?
+        public var creditScore: CreditScore?
+        public var additionalInformation: AdditionalInformation?
+    }
+
+    public struct CompanySummary: Decodable, Sendable {
+        public var businessName: String?
+        public var companyRegistrationNumber: String?
+        public var companyStatus: Status?
+    }
+
+    public struct CompanyIdentification: Decodable, Sendable {
+        public var basicInformation: BasicInformation?
+    }
+
+    public struct BasicInformation: Decodable, Sendable {
+        public var businessName: String?
+        public var companyRegistrationNumber: String?
+        public var companyStatus: Status?
+    }
+
+    public struct Status: Decodable, Sendable {
+        /// `Active`, `NonActive`, `Pending`, `Other`.
+        public var status: String?
+        public var description: String?
+    }
+
+    public struct CreditScore: Decodable, Sendable {
+        public var currentCreditRating: CreditRating?
+        public var previousCreditRating: CreditRating?
+        public var latestRatingChangeDate: String?
+    }
+
+    public struct CreditRating: Decodable, Sendable {
+        /// The common scale A–E; E with "Not Scored" means no rating.
+        public var commonValue: String?
+        public var commonDescription: String?
+        public var creditLimit: Limit?
+        public var providerValue: ProviderValue?
+    }
+
+    public struct Limit: Decodable, Sendable {
+        public var currency: String?
+        /// Digits, or "Credit Limit not applicable".
+        public var value: StringOrNumber?
+    }
+
+    public struct ProviderValue: Decodable, Sendable {
+        public var minValue: StringOrNumber?
+        public var maxValue: StringOrNumber?
+        /// Digits, or "Not Rated".
+        public var value: StringOrNumber?
+    }
+
+    public struct AdditionalInformation: Decodable, Sendable {
+        public var misc: Misc?
+    }
+
+    public struct Misc: Decodable, Sendable {
+        public var deregistrationDate: String?
+    }
+}
+
+/// Creditsafe writes numbers as strings ("100", "Not Rated") but not always.
+public struct StringOrNumber: Decodable, Sendable {
+    public var text: String
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            self.text = text
+        } else {
+            self.text = String(try container.decode(Double.self))
+        }
+    }
+
+    /// The number, when the text is one ("12 500" included).
+    var number: Double? { Double(text.filter { !$0.isWhitespace }) }
+}
+
+/// Turns a Creditsafe report into an observation: score 0–100 or Not Rated, the common
+/// rating A–E, the credit limit or "not applicable", the company's status.
+public enum CreditsafeReportDecoder {
+    public enum Failure: Error, CustomStringConvertible {
+        case malformed(String)
+        case noIdentifier
+
+        public var description: String {
+            switch self {
+            case .malformed(let detail): "not a Creditsafe company report (\(detail))"
+            case .noIdentifier: "the report carries no French registration number (SIREN or SIRET)"
+            }
+        }
+    }
+
+    public static func decode(_ data: Data, observedOn fallback: CalendarDay) throws(Failure) -> ScoreObservation {
+        let response: CreditsafeReportResponse
+        do {
+            response = try JSONDecoder().decode(CreditsafeReportResponse.self, from: data)
+        } catch {
+            throw .malformed(String(describing: error).prefix(200).description)
+        }
+        return try observation(from: response, observedOn: fallback)
+    }
+
+    public static func observation(from response: CreditsafeReportResponse, observedOn fallback: CalendarDay) throws(Failure) -> ScoreObservation {
+        let report = response.report
+        let basic = report.companyIdentification?.basicInformation
+        let registration = report.companySummary?.companyRegistrationNumber ?? basic?.companyRegistrationNumber
+            ?? report.companyId.map { String($0.split(separator: "-").last ?? "") }
+        guard let registration, let identifier = try? CompanyIdentifier(registration) else { throw .noIdentifier }
+
+        let rating = report.creditScore?.currentCreditRating
+        let status = report.companySummary?.companyStatus ?? basic?.companyStatus
+        return ScoreObservation(
+            siren: identifier.siren,
+            provider: "creditsafe",
+            observedOn: response.dateOfOrder.flatMap { CalendarDay(iso: $0) } ?? fallback,
+            score: rating.flatMap(score),
+            rating: rating.flatMap(commonRating),
+            creditLimit: rating?.creditLimit.flatMap(limit),
+            status: companyStatus(status, deregistered: report.additionalInformation?.misc?.deregistrationDate != nil),
+            companyName: report.companySummary?.businessName ?? basic?.businessName
+        )
+    }
+
+    static func score(_ rating: CreditsafeReportResponse.CreditRating) -> ScoreValue? {
+        guard let provider = rating.providerValue, let raw = provider.value else { return nil }
+        guard let value = raw.number else { return .notRated }
+        return .value(value, minimum: provider.minValue?.number ?? 0, maximum: provider.maxValue?.number ?? 100)
+    }
+
+    /// The common value, unless Creditsafe says it is not a score ("E — Not Scored").
+    static func commonRating(_ rating: CreditsafeReportResponse.CreditRating) -> String? {
+        guard let value = rating.commonValue, !value.isEmpty else { return nil }
+        if TextRepair.fold(rating.commonDescription ?? "").contains("not scored") { return nil }
+        return value
+    }
+
+    static func limit(_ limit: CreditsafeReportResponse.Limit) -> CreditLimit? {
+        guard let raw = limit.value else { return nil }
+        guard let amount = raw.number else { return .notApplicable }
+        return .amount(amount, currency: limit.currency)
+    }
+
+    static func companyStatus(_ status: CreditsafeReportResponse.Status?, deregistered: Bool) -> CompanyStatus? {
+        switch status?.status {
+        case "Active": .active
+        case "NonActive": deregistered ? .struckOff : .ceased
+        default: nil
+        }
+    }
+}

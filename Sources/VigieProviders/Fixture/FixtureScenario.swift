@@ -1,0 +1,135 @@
+import Foundation
+import VigieCore
+
+/// A replayable story of what providers said, kept as files: the embedded default's data
+/// source, and the way to try Vigie without an account.
+///
+/// A scenario folder holds `steps/<NN-label>/`, one folder per cycle, in name order. A step
+/// holds any of:
+/// - `creditsafe/*.json`: Creditsafe Connect company reports, one per file;
+/// - `creditsafe.jsonl`: the same, one report per line (for large generated scenarios);
+/// - `bodacc.json`, `bodacc.jsonl`, `*.xml`: BODACC notices in any format Vigie reads.
+public struct FixtureScenario: Sendable {
+    public struct Step: Sendable, Hashable {
+        /// The folder name, e.g. `03-receivership`.
+        public var label: String
+        public var folder: URL
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public let folder: URL
+    public let steps: [Step]
+
+    public init(folder: URL) throws(Failure) {
+        let stepsFolder = folder.appendingPathComponent("steps")
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: stepsFolder.path)
+        } catch {
+            throw Failure(description: "scenario \(folder.path) has no steps/ folder; a scenario holds steps/01-…/, steps/02-…/, one per cycle")
+        }
+        self.folder = folder
+        self.steps = names.filter { !$0.hasPrefix(".") }.sorted()
+            .map { Step(label: $0, folder: stepsFolder.appendingPathComponent($0)) }
+    }
+
+    /// The step a cursor points at: the cursor counts the steps already replayed.
+    func step(after cursor: String?) -> (index: Int, step: Step)? {
+        let index = cursor.flatMap(Int.init) ?? 0
+        guard index >= 0, index < steps.count else { return nil }
+        return (index, steps[index])
+    }
+
+    /// The date of a report without `dateOfOrder`. The fixture never reads the wall clock, so
+    /// that a replay gives the same alerts, with the same ids, every time.
+    static let undated = CalendarDay(year: 2000, month: 1, day: 1)!
+
+    func reports(in step: Step) throws(Failure) -> [ScoreObservation] {
+        var observations: [ScoreObservation] = []
+        let reportsFolder = step.folder.appendingPathComponent("creditsafe")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: reportsFolder.path)) ?? [])
+            .filter { $0.hasSuffix(".json") }.sorted()
+        for name in files {
+            let path = reportsFolder.appendingPathComponent(name).path
+            observations.append(try decodeReport(try read(path), origin: path))
+        }
+        let lines = step.folder.appendingPathComponent("creditsafe.jsonl").path
+        if FileManager.default.fileExists(atPath: lines) {
+            var number = 0
+            for line in try read(lines).split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
+                number += 1
+                observations.append(try decodeReport(Data(line), origin: "\(lines):\(number)"))
+            }
+        }
+        return observations
+    }
+
+    func notices(in step: Step) throws(Failure) -> [BodaccNotice] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: step.folder.path)) ?? []).sorted()
+        var notices: [BodaccNotice] = []
+        for name in names where name.hasPrefix("bodacc") || name.hasSuffix(".xml") {
+            let path = step.folder.appendingPathComponent(name).path
+            do {
+                notices.append(contentsOf: try NoticeFileReader.read(path: path))
+            } catch {
+                throw Failure(description: error.description)
+            }
+        }
+        return notices
+    }
+
+    private func read(_ path: String) throws(Failure) -> Data {
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw Failure(description: "\(path) cannot be read: \(error.localizedDescription)")
+        }
+    }
+
+    private func decodeReport(_ data: Data, origin: String) throws(Failure) -> ScoreObservation {
+        do {
+            return try CreditsafeReportDecoder.decode(data, observedOn: Self.undated)
+        } catch {
+            throw Failure(description: "\(origin): \(error.description)")
+        }
+    }
+}
+
+/// The fixture scenario's score reports, one step per cycle.
+public struct FixtureScoreProvider: ScoreProvider {
+    public let scenario: FixtureScenario
+    public var name: String { "creditsafe" }
+
+    public init(scenario: FixtureScenario) {
+        self.scenario = scenario
+    }
+
+    public func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll {
+        guard let (index, step) = scenario.step(after: cursor) else {
+            return ScorePoll(observations: [], cursor: nil)
+        }
+        let watched = Set(companies)
+        let observations = try scenario.reports(in: step).filter { watched.contains($0.siren) }
+        return ScorePoll(observations: observations, cursor: String(index + 1))
+    }
+}
+
+/// The fixture scenario's BODACC notices, one step per cycle.
+public struct FixtureProcedureFeed: ProcedureFeed {
+    public let scenario: FixtureScenario
+    public var name: String { "bodacc" }
+
+    public init(scenario: FixtureScenario) {
+        self.scenario = scenario
+    }
+
+    public func poll(watching: Set<SIREN>, cursor: String?) async throws -> FeedPoll {
+        guard let (index, step) = scenario.step(after: cursor) else {
+            return FeedPoll(notices: [], cursor: nil)
+        }
+        return FeedPoll(notices: try scenario.notices(in: step), cursor: String(index + 1))
+    }
+}

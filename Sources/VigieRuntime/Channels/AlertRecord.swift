@@ -1,0 +1,115 @@
+import Foundation
+import VigieCore
+
+/// The documented JSON shape of an alert, as written to the alert log and printed by
+/// `vigie alerts list --format jsonl`. Field names are stable: add fields, never rename.
+///
+/// | field | meaning |
+/// |---|---|
+/// | `id` | derived from company, kind and evidence: the same event has the same id |
+/// | `revision` | 1, then +1 for each correction or retraction |
+/// | `state` | `active` or `retracted` |
+/// | `created_at`, `updated_at` | ISO 8601 |
+/// | `siren`, `company` | the company |
+/// | `kind`, `severity`, `title` | what happened, how urgent, in one line |
+/// | `evidence` | `source` (`bodacc` or the provider), then the notice or the observation |
+/// | `watch` | the watchlist entries: `watchlist`, `owner`, `tags`, `exposure`, `insured_limit` |
+/// | `related_alert_id` | for a follow-up, the alert it is about |
+public struct AlertRecord: Encodable, Sendable {
+    public var id: String
+    public var revision: Int
+    public var state: String
+    public var createdAt: String
+    public var updatedAt: String
+    public var siren: String
+    public var company: String?
+    public var kind: String
+    public var severity: String
+    public var title: String
+    public var evidence: EvidenceRecord
+    public var watch: [WatchRecord]
+    public var relatedAlertID: String?
+
+    public struct EvidenceRecord: Encodable, Sendable {
+        public var source: String
+        public var noticeID: String?
+        public var noticeType: String?
+        public var url: String?
+        public var published: String?
+        public var judgmentDate: String?
+        public var tribunal: String?
+        public var nature: String?
+        public var complement: String?
+        public var procedure: String?
+        public var fromProcedure: String?
+        public var statusAfter: String?
+        public var detail: String?
+        public var supersedes: String?
+        public var observedOn: String?
+        public var previousOn: String?
+        public var field: String?
+        public var old: String?
+        public var new: String?
+        public var reasons: [String]?
+    }
+
+    public struct WatchRecord: Encodable, Sendable {
+        public var watchlist: String
+        public var owner: String?
+        public var tags: [String]
+        public var exposure: MoneyRecord?
+        public var insuredLimit: MoneyRecord?
+    }
+
+    public struct MoneyRecord: Encodable, Sendable {
+        /// A decimal string, so that no amount is rounded through a float.
+        public var amount: String
+        public var currency: String
+
+        init(_ money: Money) {
+            amount = "\(money.amount)"
+            currency = money.currency
+        }
+    }
+
+    public init(_ alert: Alert) {
+        let iso = ISO8601DateFormatter()
+        id = alert.id
+        revision = alert.revision
+        state = alert.state.rawValue
+        createdAt = iso.string(from: alert.createdAt)
+        updatedAt = iso.string(from: alert.updatedAt)
+        siren = alert.siren.digits
+        company = alert.companyName
+        kind = alert.kind
+        severity = alert.severity.rawValue
+        title = alert.title
+        relatedAlertID = alert.relatedAlertID
+        watch = alert.watch.map {
+            WatchRecord(watchlist: $0.watchlist, owner: $0.owner, tags: $0.tags, exposure: $0.exposure.map(MoneyRecord.init), insuredLimit: $0.insuredLimit.map(MoneyRecord.init))
+        }
+        switch alert.evidence {
+        case .notice(let notice):
+            evidence = EvidenceRecord(
+                source: "bodacc", noticeID: notice.noticeID, noticeType: notice.noticeKind.rawValue, url: notice.url,
+                published: notice.published?.iso, judgmentDate: notice.judgmentDate?.iso, tribunal: notice.tribunal,
+                nature: notice.nature, complement: notice.complement, procedure: notice.procedure?.rawValue,
+                fromProcedure: notice.fromProcedure?.rawValue, statusAfter: notice.statusAfter?.rawValue,
+                detail: notice.detail, supersedes: notice.supersedes
+            )
+        case .observation(let observation):
+            evidence = EvidenceRecord(
+                source: observation.provider, observedOn: observation.observedOn.iso, previousOn: observation.previousOn?.iso,
+                field: observation.field, old: observation.old, new: observation.new, reasons: observation.reasons
+            )
+        }
+    }
+
+    /// One line of JSON, keys in snake_case and sorted, so that log lines diff cleanly.
+    public func jsonLine() -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import VigieCore
+
+/// One pass of the watch: read the watchlists, poll every provider and feed, diff against
+/// the snapshots, and commit snapshots, alerts and their deliveries in one transaction.
+///
+/// A provider that fails leaves its companies as they were: its cursor does not move, the
+/// failure is counted and logged, and the rest of the cycle goes on.
+public struct WatchCycle: Sendable {
+    public struct Report: Sendable {
+        public var companies = 0
+        public var observations = 0
+        public var notices = 0
+        public var matchedNotices = 0
+        public var summary = CommitSummary()
+        public var providerFailures = 0
+        public var watchlistIssues: [FileIssue] = []
+    }
+
+    let registry: WatchlistRegistry
+    let providers: [any ScoreProvider]
+    let feeds: [any ProcedureFeed]
+    let store: any WatchStore
+    let channels: [String]
+    let clock: any WallClock
+    let logger: Logger
+
+    public init(
+        registry: WatchlistRegistry, providers: [any ScoreProvider], feeds: [any ProcedureFeed],
+        store: any WatchStore, channels: [String], clock: any WallClock, logger: Logger
+    ) {
+        self.registry = registry
+        self.providers = providers
+        self.feeds = feeds
+        self.store = store
+        self.channels = channels
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func run() async throws -> Report {
+        var report = Report()
+        let loaded = try await registry.load()
+        report.watchlistIssues = loaded.issues
+        let watch = WatchSet(loaded.watchlists)
+        report.companies = watch.count
+        let sirens = watch.sirens
+        var cursors: [String: String] = [:]
+
+        var observations: [ScoreObservation] = []
+        for provider in providers {
+            let key = "score:\(provider.name)"
+            do {
+                let poll = try await provider.poll(sirens, cursor: try await store.cursor(for: key))
+                observations.append(contentsOf: poll.observations)
+                if let cursor = poll.cursor { cursors[key] = cursor }
+                report.providerFailures += poll.failures.count
+                for failure in poll.failures {
+                    logger.warning("provider.company_failed", metadata: ["provider": "\(provider.name)", "company.siren": "\(failure.siren?.digits ?? "-")", "error": "\(failure.message)"])
+                }
+            } catch {
+                report.providerFailures += 1
+                logger.error("provider.poll_failed", metadata: ["provider": "\(provider.name)", "error": "\(error)"])
+            }
+        }
+
+        var notices: [BodaccNotice] = []
+        for feed in feeds {
+            let key = "feed:\(feed.name)"
+            do {
+                let poll = try await feed.poll(watching: Set(sirens), cursor: try await store.cursor(for: key))
+                notices.append(contentsOf: poll.notices)
+                if let cursor = poll.cursor { cursors[key] = cursor }
+            } catch {
+                report.providerFailures += 1
+                logger.error("feed.poll_failed", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
+            }
+        }
+        let seen = try await store.seenNotices(notices.map(\.id))
+        var unique: [String: BodaccNotice] = [:]
+        for notice in notices where !seen.contains(notice.id) { unique[notice.id] = notice }
+        notices = Array(unique.values)
+        report.notices = notices.count
+
+        let named = Set(notices.flatMap(\.sirens)).filter { watch[$0] != nil }
+        let outcome = WatchEngine.evaluate(WatchEngine.Input(
+            watch: watch, observations: observations, notices: notices,
+            snapshots: try await store.snapshots(for: Set(sirens)),
+            priorAlerts: try await store.noticeAlerts(for: named), now: clock.now
+        ))
+        report.observations = outcome.observations.count
+        report.matchedNotices = outcome.matchedNotices.count
+        let matchedIDs = Set(outcome.matchedNotices.map(\.notice.id))
+
+        report.summary = try await store.commit(CycleCommit(
+            snapshots: outcome.snapshots, observations: outcome.observations, alertChanges: outcome.alertChanges,
+            notices: outcome.matchedNotices, ignoredNoticeIDs: notices.map(\.id).filter { !matchedIDs.contains($0) },
+            cursors: cursors, channels: channels, at: clock.now
+        ))
+        logger.info("cycle.committed", metadata: [
+            "cycle.companies": "\(report.companies)", "cycle.observations": "\(report.observations)",
+            "cycle.notices": "\(report.notices)", "cycle.notices_matched": "\(report.matchedNotices)",
+            "cycle.alerts_raised": "\(report.summary.alertsRaised)", "cycle.alerts_revised": "\(report.summary.alertsRevised)",
+            "cycle.alerts_retracted": "\(report.summary.alertsRetracted)", "cycle.provider_failures": "\(report.providerFailures)",
+        ])
+        return report
+    }
+}

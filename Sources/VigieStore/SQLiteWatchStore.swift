@@ -1,0 +1,238 @@
+import Foundation
+import GRDB
+import VigieCore
+
+/// The embedded store: one SQLite file (or memory, for tests), through GRDB.
+///
+/// Every cycle is one write transaction, so the snapshots, the alerts they raise and the
+/// deliveries queued for them commit together or not at all. Alerts are inserted by their
+/// derived id, so writing the same alert twice is a no-op.
+public final class SQLiteWatchStore: WatchStore {
+    public struct Configuration: Sendable {
+        /// The database file; `nil` keeps everything in memory.
+        public var path: String?
+
+        public init(path: String?) {
+            self.path = path
+        }
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    let writer: any DatabaseWriter
+    private let encoder: JSONEncoder
+    private let decoder: JSONDecoder
+
+    public init(configuration: Configuration) throws {
+        var options = GRDB.Configuration()
+        options.busyMode = .timeout(10)
+        options.foreignKeysEnabled = true
+        do {
+            if let path = configuration.path {
+                let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                writer = try DatabasePool(path: path, configuration: options)
+            } else {
+                writer = try DatabaseQueue(configuration: options)
+            }
+            try StoreMigrations.migrator.migrate(writer)
+        } catch {
+            throw Failure(description: "cannot open the store at \(configuration.path ?? ":memory:"): \(error); check the folder exists and is writable, or point state_dir elsewhere")
+        }
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+    }
+
+    // MARK: Reading state for a cycle
+
+    public func snapshots(for sirens: Set<SIREN>) async throws -> [SnapshotKey: Snapshot] {
+        let payloads = try await writer.read { db in try String.fetchAll(db, sql: "SELECT payload FROM snapshot") }
+        var result: [SnapshotKey: Snapshot] = [:]
+        result.reserveCapacity(min(payloads.count, sirens.count * 2))
+        for payload in payloads {
+            let snapshot = try decode(Snapshot.self, payload)
+            if sirens.contains(snapshot.siren) { result[snapshot.key] = snapshot }
+        }
+        return result
+    }
+
+    public func noticeAlerts(for sirens: Set<SIREN>) async throws -> [SIREN: [Alert]] {
+        let payloads = try await writer.read { db in
+            try Self.chunked(sirens.map(\.digits)) { chunk in
+                try String.fetchAll(db, sql: "SELECT payload FROM alert WHERE notice_id IS NOT NULL AND siren IN (\(Self.placeholders(chunk.count)))", arguments: StatementArguments(chunk))
+            }
+        }
+        return try Dictionary(grouping: payloads.map { try decode(Alert.self, $0) }, by: \.siren)
+    }
+
+    public func seenNotices(_ ids: [String]) async throws -> Set<String> {
+        let seen = try await writer.read { db in
+            try Self.chunked(ids) { chunk in
+                try String.fetchAll(db, sql: "SELECT id FROM notice WHERE id IN (\(Self.placeholders(chunk.count)))", arguments: StatementArguments(chunk))
+            }
+        }
+        return Set(seen)
+    }
+
+    public func cursor(for source: String) async throws -> String? {
+        try await writer.read { db in try String.fetchOne(db, sql: "SELECT value FROM cursor WHERE source = ?", arguments: [source]) }
+    }
+
+    // MARK: Writing a cycle
+
+    public func commit(_ cycle: CycleCommit) async throws -> CommitSummary {
+        let snapshots = try cycle.snapshots.map { ($0, try encode($0)) }
+        let observations = try cycle.observations.map { ($0, try encode($0)) }
+        let notices = try cycle.notices.map { ($0.notice, $0.sirens, try encode($0.notice)) }
+        let changes = try cycle.alertChanges.map { ($0, try encode($0.alert)) }
+        let at = cycle.at
+        return try await writer.write { db in
+            for (snapshot, payload) in snapshots {
+                try db.execute(sql: """
+                    INSERT INTO snapshot (siren, source, observed_on, payload, updated_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (siren, source) DO UPDATE SET observed_on = excluded.observed_on, payload = excluded.payload, updated_at = excluded.updated_at
+                    """, arguments: [snapshot.siren.digits, snapshot.source, snapshot.observedOn?.iso, payload, at])
+            }
+            let insertObservation = try db.cachedStatement(sql: "INSERT INTO observation (siren, source, observed_on, payload, recorded_at) VALUES (?, ?, ?, ?, ?)")
+            for (observation, payload) in observations {
+                try insertObservation.execute(arguments: [observation.siren.digits, observation.provider, observation.observedOn.iso, payload, at])
+            }
+            for (notice, sirens, payload) in notices {
+                try db.execute(sql: "INSERT OR IGNORE INTO notice (id, published, sirens, payload, seen_at) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [notice.id, notice.published?.iso, sirens.map(\.digits).joined(separator: ","), payload, at])
+            }
+            for id in cycle.ignoredNoticeIDs {
+                try db.execute(sql: "INSERT OR IGNORE INTO notice (id, sirens, seen_at) VALUES (?, '', ?)", arguments: [id, at])
+            }
+            var summary = CommitSummary()
+            for (change, payload) in changes {
+                let alert = change.alert
+                switch change {
+                case .raised:
+                    try db.execute(sql: """
+                        INSERT OR IGNORE INTO alert (id, siren, kind, severity, state, revision, notice_id, created_at, updated_at, payload)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [alert.id, alert.siren.digits, alert.kind, alert.severity.rawValue, alert.state.rawValue,
+                                         alert.revision, alert.noticeID, alert.createdAt, alert.updatedAt, payload])
+                    guard db.changesCount > 0 else { continue }
+                    summary.alertsRaised += 1
+                case .revised, .retracted:
+                    try db.execute(sql: """
+                        UPDATE alert SET kind = ?, severity = ?, state = ?, revision = ?, notice_id = ?, updated_at = ?, payload = ?
+                        WHERE id = ? AND revision < ?
+                        """, arguments: [alert.kind, alert.severity.rawValue, alert.state.rawValue, alert.revision, alert.noticeID,
+                                         alert.updatedAt, payload, alert.id, alert.revision])
+                    guard db.changesCount > 0 else { continue }
+                    if case .revised = change { summary.alertsRevised += 1 } else { summary.alertsRetracted += 1 }
+                }
+                try db.execute(sql: "INSERT INTO alert_revision (alert_id, revision, payload, recorded_at) VALUES (?, ?, ?, ?)",
+                               arguments: [alert.id, alert.revision, payload, at])
+                for channel in cycle.channels {
+                    try db.execute(sql: "INSERT OR IGNORE INTO delivery (alert_id, revision, channel, created_at) VALUES (?, ?, ?, ?)",
+                                   arguments: [alert.id, alert.revision, channel, at])
+                    summary.deliveriesQueued += db.changesCount
+                }
+            }
+            for (source, value) in cycle.cursors {
+                try db.execute(sql: """
+                    INSERT INTO cursor (source, value, updated_at) VALUES (?, ?, ?)
+                    ON CONFLICT (source) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                    """, arguments: [source, value, at])
+            }
+            return summary
+        }
+    }
+
+    // MARK: Alerts
+
+    public func alerts(since: Date?, limit: Int?) async throws -> [Alert] {
+        let payloads = try await writer.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT payload FROM alert WHERE created_at >= ? ORDER BY created_at, rowid LIMIT ?
+                """, arguments: [since ?? Date(timeIntervalSince1970: 0), limit ?? -1])
+        }
+        return try payloads.map { try decode(Alert.self, $0) }
+    }
+
+    public func alert(id: String) async throws -> Alert? {
+        let payload = try await writer.read { db in try String.fetchOne(db, sql: "SELECT payload FROM alert WHERE id = ?", arguments: [id]) }
+        return try payload.map { try decode(Alert.self, $0) }
+    }
+
+    // MARK: Outbox
+
+    public func pendingDeliveries(channel: String, limit: Int) async throws -> [PendingDelivery] {
+        let rows = try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.payload, d.attempts FROM delivery d
+                JOIN alert_revision r ON r.alert_id = d.alert_id AND r.revision = d.revision
+                WHERE d.channel = ? AND d.status = 'pending' ORDER BY d.id LIMIT ?
+                """, arguments: [channel, limit]).map { row -> (String, Int) in (row["payload"], row["attempts"]) }
+        }
+        return try rows.map { payload, attempts in
+            PendingDelivery(alert: try decode(Alert.self, payload), channel: channel, attempts: attempts)
+        }
+    }
+
+    public func recordDelivery(_ delivery: PendingDelivery, outcome: DeliveryOutcome, at: Date) async throws {
+        try await writer.write { db in
+            switch outcome {
+            case .delivered:
+                try db.execute(sql: """
+                    UPDATE delivery SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL
+                    WHERE alert_id = ? AND revision = ? AND channel = ?
+                    """, arguments: [at, delivery.alert.id, delivery.alert.revision, delivery.channel])
+            case .failed(let message):
+                try db.execute(sql: """
+                    UPDATE delivery SET attempts = attempts + 1, last_error = ? WHERE alert_id = ? AND revision = ? AND channel = ?
+                    """, arguments: [message, delivery.alert.id, delivery.alert.revision, delivery.channel])
+            }
+        }
+    }
+
+    // MARK: Watchlists
+
+    public func lastGoodWatchlist(file: String) async throws -> String? {
+        try await writer.read { db in try String.fetchOne(db, sql: "SELECT content FROM watchlist_version WHERE file = ?", arguments: [file]) }
+    }
+
+    public func saveGoodWatchlist(file: String, text: String, at: Date) async throws {
+        try await writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO watchlist_version (file, content, loaded_at) VALUES (?, ?, ?)
+                ON CONFLICT (file) DO UPDATE SET content = excluded.content, loaded_at = excluded.loaded_at
+                """, arguments: [file, text, at])
+        }
+    }
+
+    // MARK: Helpers
+
+    private func encode(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ payload: String) throws -> T {
+        try decoder.decode(type, from: Data(payload.utf8))
+    }
+
+    /// SQLite caps bound parameters; long IN lists are run in chunks.
+    static func chunked<T>(_ values: [String], _ body: ([String]) throws -> [T]) rethrows -> [T] {
+        var result: [T] = []
+        var start = 0
+        while start < values.count {
+            let end = min(start + 500, values.count)
+            result.append(contentsOf: try body(Array(values[start..<end])))
+            start = end
+        }
+        return result
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
+    }
+}

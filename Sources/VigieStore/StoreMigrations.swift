@@ -1,0 +1,90 @@
+import GRDB
+
+/// The schema, as a list of migrations GRDB applies once each, in order. Add a migration;
+/// never edit one that has shipped.
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: snapshots, observations, notices, alerts, outbox, cursors") { db in
+            try db.execute(sql: """
+                CREATE TABLE snapshot (
+                    siren TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    observed_on TEXT,
+                    payload TEXT NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    PRIMARY KEY (siren, source)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE observation (
+                    id INTEGER PRIMARY KEY,
+                    siren TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    observed_on TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    recorded_at DATETIME NOT NULL
+                );
+                CREATE INDEX observation_company ON observation (siren, source, observed_on);
+
+                CREATE TABLE notice (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    published TEXT,
+                    sirens TEXT NOT NULL,
+                    payload TEXT,
+                    seen_at DATETIME NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE alert (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    siren TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    revision INTEGER NOT NULL,
+                    notice_id TEXT,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    payload TEXT NOT NULL
+                );
+                CREATE INDEX alert_company ON alert (siren);
+                CREATE INDEX alert_created ON alert (created_at);
+
+                CREATE TABLE alert_revision (
+                    alert_id TEXT NOT NULL REFERENCES alert(id),
+                    revision INTEGER NOT NULL,
+                    payload TEXT NOT NULL,
+                    recorded_at DATETIME NOT NULL,
+                    PRIMARY KEY (alert_id, revision)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE delivery (
+                    id INTEGER PRIMARY KEY,
+                    alert_id TEXT NOT NULL,
+                    revision INTEGER NOT NULL,
+                    channel TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'pending',
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    created_at DATETIME NOT NULL,
+                    delivered_at DATETIME,
+                    UNIQUE (alert_id, revision, channel),
+                    FOREIGN KEY (alert_id, revision) REFERENCES alert_revision(alert_id, revision)
+                );
+                CREATE INDEX delivery_pending ON delivery (channel, status, id);
+
+                CREATE TABLE cursor (
+                    source TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL,
+                    updated_at DATETIME NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE watchlist_version (
+                    file TEXT PRIMARY KEY NOT NULL,
+                    content TEXT NOT NULL,
+                    loaded_at DATETIME NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import VigieCore
+import VigieProviders
+
+struct BodaccCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bodacc",
+        abstract: "Read BODACC collective-procedure notices.",
+        subcommands: [Classify.self]
+    )
+
+    struct Classify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Classify every notice in BODACC files: what happened, to which procedure, how severe.",
+            discussion: """
+                Reads DILA bulk XML (PCL_BXA….xml), Opendatasoft API responses and exports (JSON,
+                JSON lines), and the older v1 format. Prints one result per notice; a notice whose
+                nature Vigie does not know is printed as `unclassified` with its raw text.
+
+                jsonl fields: notice_id, notice_type, sirens, company, published, judgment_date,
+                famille, nature, event, procedure, from_procedure, status_after, severity, detail,
+                supersedes, url.
+                """
+        )
+
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case text, jsonl
+        }
+
+        @Argument(help: ArgumentHelp("BODACC files to read.", valueName: "file"))
+        var files: [String]
+
+        @Option(name: .long, help: "Output format: text (aligned, for people) or jsonl (one object per line).")
+        var format: Format = .text
+
+        func run() async throws {
+            var output = OutputBuffer()
+            var failed = false
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            for file in files {
+                let notices: [BodaccNotice]
+                do {
+                    notices = try NoticeFileReader.read(path: file)
+                } catch {
+                    output.flush()
+                    printError("vigie: \(error)")
+                    failed = true
+                    continue
+                }
+                for notice in notices {
+                    let result = ClassifiedNotice(notice: notice, classification: NoticeClassifier.classify(notice))
+                    switch format {
+                    case .jsonl: output.line(String(decoding: try encoder.encode(result), as: UTF8.self))
+                    case .text: output.line(result.text)
+                    }
+                }
+            }
+            output.flush()
+            if failed { throw ExitCode(1) }
+        }
+    }
+}
+
+/// One classified notice, as `bodacc classify` prints it.
+struct ClassifiedNotice: Encodable {
+    var noticeID: String
+    var noticeType: String
+    var sirens: [String]
+    var company: String?
+    var published: String?
+    var judgmentDate: String?
+    var famille: String?
+    var nature: String?
+    var event: String
+    var procedure: String?
+    var fromProcedure: String?
+    var statusAfter: String?
+    var severity: String
+    var detail: String?
+    var supersedes: String?
+    var url: String?
+
+    init(notice: BodaccNotice, classification: NoticeClassification) {
+        noticeID = notice.id
+        noticeType = notice.kind.rawValue
+        sirens = notice.sirens.map(\.digits)
+        company = notice.companyName
+        published = notice.published?.iso
+        judgmentDate = notice.judgment?.date?.iso
+        famille = notice.judgment?.famille
+        nature = classification.nature
+        event = classification.event.rawValue
+        procedure = classification.procedure?.rawValue
+        fromProcedure = classification.fromProcedure?.rawValue
+        statusAfter = classification.statusAfter?.rawValue
+        severity = classification.severity.rawValue
+        detail = classification.detail
+        supersedes = notice.supersedes
+        url = notice.pageURL
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case noticeID = "notice_id", noticeType = "notice_type", sirens, company, published
+        case judgmentDate = "judgment_date", famille, nature, event, procedure, fromProcedure = "from_procedure"
+        case statusAfter = "status_after", severity, detail, supersedes, url
+    }
+
+    /// Every key is written, null included, so that consumers see a fixed set of fields.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(noticeID, forKey: .noticeID)
+        try container.encode(noticeType, forKey: .noticeType)
+        try container.encode(sirens, forKey: .sirens)
+        try container.encode(company, forKey: .company)
+        try container.encode(published, forKey: .published)
+        try container.encode(judgmentDate, forKey: .judgmentDate)
+        try container.encode(famille, forKey: .famille)
+        try container.encode(nature, forKey: .nature)
+        try container.encode(event, forKey: .event)
+        try container.encode(procedure, forKey: .procedure)
+        try container.encode(fromProcedure, forKey: .fromProcedure)
+        try container.encode(statusAfter, forKey: .statusAfter)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(detail, forKey: .detail)
+        try container.encode(supersedes, forKey: .supersedes)
+        try container.encode(url, forKey: .url)
+    }
+
+    var text: String {
+        let change = [procedure.map { (fromProcedure.map { "\($0)→" } ?? "") + $0 }, statusAfter.map { "now \($0)" }].compactMap { $0 }.joined(separator: ", ")
+        return [
+            noticeID.padding(toLength: 22, withPad: " ", startingAt: 0),
+            (published ?? "----------"),
+            (sirens.first ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0),
+            severity.padding(toLength: 8, withPad: " ", startingAt: 0),
+            event.padding(toLength: 20, withPad: " ", startingAt: 0),
+            change.isEmpty ? "-" : change,
+            "| \(nature ?? "")" + (noticeType == "initial" ? "" : " [\(noticeType)\(supersedes.map { " of \($0)" } ?? "")]"),
+        ].joined(separator: "  ")
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigieRuntime
+
+/// Options every command that touches the store shares.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Configuration file (vigie.yaml). Without it, ./vigie.yaml if present, else the embedded default.", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Log level on standard error: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
+    var logLevel: Logger.Level?
+
+    /// The configuration in force; problems are printed as `file:line: message` and end the command.
+    func load() throws -> VigieConfiguration {
+        let file = config ?? (FileManager.default.fileExists(atPath: "vigie.yaml") ? "vigie.yaml" : nil)
+        guard let file else {
+            return VigieConfiguration(root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        }
+        switch VigieConfiguration.load(file: file) {
+        case .success(let configuration): return configuration
+        case .failure(let error):
+            printError(error.description)
+            throw ExitCode(2)
+        }
+    }
+
+    func bootstrapLogging(default level: Logger.Level) {
+        let chosen = logLevel ?? ProcessInfo.processInfo.environment["VIGIE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? level
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = chosen
+            return handler
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Writes many lines to standard output in large chunks: `print` per line is a bottleneck
+/// when classifying a year of notices.
+struct OutputBuffer {
+    private var buffer: [UInt8] = []
+
+    init() {
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    mutating func line(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        buffer.append(UInt8(ascii: "\n"))
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

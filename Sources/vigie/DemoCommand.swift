@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigieProviders
+import VigieRuntime
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Replay the demo scenario from the start, one cycle per step.",
+        discussion: """
+            Starts from an empty store in .vigie-demo/ and runs the demo scenario's steps in order:
+            the baseline, a score drop, a receivership, a conversion to liquidation and more, then
+            one cycle past the end to show that nothing is alerted twice. Your own .vigie/ state
+            is not touched.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The scenario folder to replay.", valueName: "folder"))
+    var scenario = "scenarios/demo"
+
+    @Option(name: .long, help: ArgumentHelp("Where the demo keeps its store and alert log (emptied first).", valueName: "folder"))
+    var stateDir = ".vigie-demo"
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .warning
+            return handler
+        }
+        var configuration = VigieConfiguration(root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        configuration.stateDirectory = stateDir
+        configuration.fixture = .init(scenario: scenario)
+        try? FileManager.default.removeItem(at: configuration.resolve(stateDir))
+
+        let application: VigieApplication
+        let steps: [FixtureScenario.Step]
+        do {
+            steps = try FixtureScenario(folder: configuration.resolve(scenario)).steps
+            application = try VigieApplication(configuration: configuration, logger: Logger(label: "vigie.demo"))
+        } catch {
+            printError("vigie demo: \(error)")
+            throw ExitCode(2)
+        }
+        for (index, step) in (steps.map(\.label) + ["past the end"]).enumerated() {
+            print("\n── cycle \(index + 1): \(step)")
+            let report = try await application.cycle.run()
+            let delivered = try await application.dispatcher.drain()
+            print("   \(CycleSummary(report: report, delivered: delivered).line)")
+        }
+        print("\nAlert log: \(configuration.logPath)")
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import VigieRuntime
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Watch the companies on your watchlists and raise alerts.",
+        discussion: """
+            Each cycle reads the watchlists, polls the providers, compares what they say with what
+            Vigie last saw, and raises an alert for each real event: a score drop, a limit cut, a
+            safeguard, receivership or liquidation. The first sight of a company only records its
+            score (no alert), but an ongoing procedure is reported at once.
+
+            Without --once, Vigie runs a cycle every `interval` (15 minutes by default). SIGTERM or
+            Ctrl-C lets the cycle in flight finish, then Vigie exits.
+            """
+    )
+
+    @Flag(name: .long, help: "Run one cycle, deliver its alerts, and exit.")
+    var once = false
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        options.bootstrapLogging(default: once ? .warning : .info)
+        let configuration = try options.load()
+        let logger = Logger(label: "vigie")
+        let application: VigieApplication
+        do {
+            application = try VigieApplication(configuration: configuration, logger: logger)
+        } catch {
+            printError("vigie: \(error)")
+            throw ExitCode(2)
+        }
+        if once {
+            let report = try await application.cycle.run()
+            for issue in report.watchlistIssues { printError(issue.description) }
+            let delivered = try await application.dispatcher.drain()
+            printError(CycleSummary(report: report, delivered: delivered).line)
+            return
+        }
+        let group = ServiceGroup(
+            services: [application.pollerService()],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        try await group.run()
+    }
+}
+
+/// The one line `vigie run --once` and `vigie demo` print after a cycle.
+struct CycleSummary {
+    var report: WatchCycle.Report
+    var delivered: OutboxDispatcher.Report
+
+    var line: String {
+        let summary = report.summary
+        var text = "\(report.companies) companies, \(report.observations) observations, \(report.notices) new notices (\(report.matchedNotices) about watched companies): "
+        text += "\(summary.alertsRaised) alerts raised, \(summary.alertsRevised) revised, \(summary.alertsRetracted) retracted"
+        if report.providerFailures > 0 { text += ", \(report.providerFailures) provider failures" }
+        if delivered.failed > 0 { text += ", \(delivered.failed) deliveries failed (kept queued)" }
+        return text
+    }
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Builds scenarios/demo from the real data in ../shared/data.
+
+Creditsafe reports keep the shape of the real report (providers/creditsafe-company-report.json):
+LE JULES VERNE's is the real one, trimmed to what Vigie reads; the other companies' score series
+are written in that shape. BODACC notices are the real notices of bodacc/collective-notices-sample.json,
+put back into the Opendatasoft v2.1 record shape (the sample lost their ids, see FORMATS.md).
+
+Usage: scripts/make-demo-scenario.py [SHARED_DATA_DIR]   (default ../shared/data)
+"""
+import json, os, shutil, sys
+
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+data = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "..", "shared", "data")
+out = os.path.join(root, "scenarios", "demo", "steps")
+
+real = json.load(open(os.path.join(data, "providers", "creditsafe-company-report.json")))
+sample = json.load(open(os.path.join(data, "bodacc", "collective-notices-sample.json")))
+
+STEPS = [
+    ("01-baseline", "2026-02-02"),
+    ("02-score-drop", "2026-02-04"),
+    ("03-receivership", "2026-02-05"),
+    ("04-liquidation", "2026-02-06"),
+    ("05-limits", "2026-02-10"),
+]
+
+# siren: (name, siret or siren, [(score, common value, limit) per step])
+SERIES = {
+    "337891287": ("GAMM VERT", "33789128700019", [(78, "A", 250000), (52, "B", 150000), (52, "B", 150000), (53, "B", 150000), (53, "B", 150000)]),
+    "300254471": ("ENTREPRISE EDOUIN ERIC", "30025447100018", [(45, "C", 20000)] * 4 + [(44, "C", 0)]),
+    "880878145": ("Ganymède", "88087814500015", [(66, "B", 40000)] * 4 + [("Not Rated", "E", None)]),
+    "881843924": ("PASARGAD", "881843924", [(35, "C", 8000)] * 3 + [(12, "D", 1000), (12, "D", 1000)]),
+    "843703869": ("FRIZY", "843703869", [(40, "C", 15000)] * 5),
+    "494523335": ("SCI DES QUATRE SAISONS", "494523335", [(30, "C", 5000)] * 5),
+}
+
+DESCRIPTIONS = {"A": "Very Low Risk", "B": "Low Risk", "C": "Moderate Risk", "D": "High Risk", "E": "Not Scored"}
+
+# Real notices (indexes into the sample) published at each step; the first of each is about a watched company.
+NOTICES = {
+    "01-baseline": [49, 0, 4],          # FRIZY safeguard opening; two unwatched companies
+    "02-score-drop": [12, 28],
+    "03-receivership": [17, 36],        # PASARGAD receivership opening
+    "04-liquidation": [21, 40],         # SCI DES QUATRE SAISONS converted into liquidation
+    "05-limits": [60, 64],
+}
+
+
+def rating(score, common, limit):
+    value = score if isinstance(score, str) else str(score)
+    rating = {
+        "commonValue": common,
+        "commonDescription": DESCRIPTIONS[common],
+        "providerValue": {"maxValue": "100", "minValue": "0", "value": value},
+        "providerDescription": DESCRIPTIONS[common],
+    }
+    rating["creditLimit"] = {"value": "Credit Limit not applicable"} if limit is None else {"currency": "EUR", "value": str(limit)}
+    return rating
+
+
+def report(siren, name, registration, step, date, series):
+    current = rating(*series[step])
+    previous = rating(*series[step - 1]) if step > 0 else current
+    connect_id = "FR-X-" + registration
+    summary = {
+        "businessName": name, "country": "FR", "companyRegistrationNumber": registration,
+        "companyStatus": {"status": "Active", "description": "Active"}, "creditRating": current,
+    }
+    return {
+        "correlationId": "demo-%s-%d" % (siren, step + 1), "companyId": connect_id,
+        "dateOfOrder": date + "T08:00:00.000Z", "language": "en",
+        "report": {
+            "companyId": connect_id, "language": "en", "companySummary": summary,
+            "companyIdentification": {"basicInformation": {
+                "businessName": name, "companyRegistrationNumber": registration, "country": "FR",
+                "companyStatus": {"status": "Active", "description": "Active"},
+            }},
+            "creditScore": {"currentCreditRating": current, "previousCreditRating": previous, "latestRatingChangeDate": date + "T00:00:00Z"},
+        },
+    }
+
+
+def real_report(date):
+    r = real["report"]
+    return {
+        "correlationId": real["correlationId"], "companyId": real["companyId"], "dateOfOrder": date + "T08:00:00.000Z",
+        "language": real["language"],
+        "report": {
+            "companyId": r["companyId"], "language": r["language"], "companySummary": r["companySummary"],
+            "companyIdentification": {"basicInformation": r["companyIdentification"]["basicInformation"]},
+            "creditScore": r["creditScore"],
+            "negativeInformation": {"judgements": r["negativeInformation"]["judgements"]},
+            "additionalInformation": {"misc": {"deregistrationDate": r["additionalInformation"]["misc"]["deregistrationDate"]}},
+        },
+    }
+
+
+def v21(record):
+    kind = {"Avis initial": "annonce", "Avis rectificatif": "rectificatif"}.get(record["type_annonce"], "annulation")
+    return {
+        "id": None, "publicationavis": "A", "parution": None, "dateparution": record["date_parution"],
+        "numeroannonce": record["numero_annonce"], "typeavis": kind, "typeavis_lib": record["type_annonce"],
+        "familleavis": "collective", "familleavis_lib": "Procédures collectives", "tribunal": record["tribunal"],
+        "commercant": record["nom_entreprise"], "ville": record["ville"], "cp": record["code_postal"],
+        "registre": record["registre"], "jugement": record["contenu"], "listepersonnes": None,
+        "parutionavisprecedent": None, "url_complete": None,
+    }
+
+
+shutil.rmtree(out, ignore_errors=True)
+for index, (label, date) in enumerate(STEPS):
+    folder = os.path.join(out, label, "creditsafe")
+    os.makedirs(folder)
+    for siren, (name, registration, series) in SERIES.items():
+        with open(os.path.join(folder, siren + ".json"), "w") as f:
+            json.dump(report(siren, name, registration, index, date, series), f, ensure_ascii=False, indent=1)
+    with open(os.path.join(folder, "494814452.json"), "w") as f:
+        json.dump(real_report(date), f, ensure_ascii=False, indent=1)
+    records = [v21(sample[i]) for i in NOTICES[label]]
+    with open(os.path.join(out, label, "bodacc.json"), "w") as f:
+        json.dump({"total_count": len(records), "results": records}, f, ensure_ascii=False, indent=1)
+print("wrote", out)
