@@ -15,8 +15,7 @@ public struct FileIssue: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// `file:line: message`, the form editors and CI logs link to.
     public var description: String {
-        let place = field.map { " (\($0))" } ?? ""
-        return "\(file):\(line):\(place.isEmpty ? "" : place.dropFirst() + ":") \(message)"
+        "\(file):\(line): \(field.map { "\($0): " } ?? "")\(message)"
     }
 }
 

@@ -44,6 +44,8 @@ public enum YAMLReading {
     /// The keys a mapping allows that look like a misspelt one, for "did you mean".
     public static func suggestion(for key: String, among known: [String]) -> String {
         let lowered = key.lowercased()
+        let extensions = known.filter { $0.hasPrefix(lowered) }
+        if !extensions.isEmpty { return "did you mean " + extensions.map { "\"\($0)\"" }.joined(separator: " or ") + "?" }
         let close = known.min { distance(lowered, $0) < distance(lowered, $1) }
         if let close, distance(lowered, close) <= max(2, close.count / 3) { return "did you mean \"\(close)\"?" }
         return "known keys: \(known.joined(separator: ", "))"

@@ -16,7 +16,9 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
         formatter.numberStyle = .decimal
         formatter.groupingSeparator = " "
         formatter.decimalSeparator = ","
-        let whole = amount == (amount as NSDecimalNumber).rounding(accordingToBehavior: nil).decimalValue
+        var value = amount, rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 0, .plain)
+        let whole = rounded == amount
         formatter.maximumFractionDigits = 2
         formatter.minimumFractionDigits = whole ? 0 : 2
         let number = formatter.string(from: amount as NSDecimalNumber) ?? "\(amount)"

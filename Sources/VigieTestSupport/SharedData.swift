@@ -1,0 +1,23 @@
+import Foundation
+
+/// Finds the real data shared with the team (`../shared/data` beside the repository), so
+/// that tests run against data no one here wrote. `VIGIE_SHARED_DATA` overrides the place.
+public enum SharedData {
+    public static var folder: URL {
+        if let override = ProcessInfo.processInfo.environment["VIGIE_SHARED_DATA"] {
+            return URL(fileURLWithPath: override)
+        }
+        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+    }
+
+    /// The repository's root, found from this file's place in it.
+    public static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    public static func url(_ path: String) -> URL { folder.appendingPathComponent(path) }
+
+    public static func data(_ path: String) throws -> Data { try Data(contentsOf: url(path)) }
+
+    public static func json(_ path: String) throws -> Any { try JSONSerialization.jsonObject(with: data(path)) }
+}

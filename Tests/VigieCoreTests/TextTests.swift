@@ -1,0 +1,33 @@
+import Testing
+import VigieCore
+
+@Suite("Dates and text from court notices")
+struct TextTests {
+    @Test("French dates in every form BODACC has used", arguments: [
+        ("2026-01-20", "2026-01-20"),
+        ("2021-05-07T00:00:00Z", "2021-05-07"),
+        ("27/01/2022", "2022-01-27"),
+        ("21\u{00A0}décembre\u{00A0}2007", "2007-12-21"),
+        ("1er janvier 2020", "2020-01-01"),
+        ("5 décembre 2007", "2007-12-05"),
+        ("13 Août 2019", "2019-08-13"),
+        ("3 fÃ©vrier 2015", "2015-02-03"),
+    ])
+    func frenchDates(raw: String, iso: String) {
+        #expect(FrenchDate.parse(raw)?.iso == iso)
+    }
+
+    @Test("impossible or unknown dates are not guessed", arguments: ["31/02/2022", "32 janvier 2020", "hier", "", "2022-13-01"])
+    func badDates(raw: String) {
+        #expect(FrenchDate.parse(raw) == nil)
+    }
+
+    @Test("mojibake is repaired, clean text is left alone")
+    func mojibake() {
+        #expect(TextRepair.repairMojibake("Jugement de clÃ´ture pour insuffisance d'actif") == "Jugement de clôture pour insuffisance d'actif")
+        #expect(TextRepair.repairMojibake("procÃ©dure de redressement") == "procédure de redressement")
+        #expect(TextRepair.repairMojibake("Ganymède") == "Ganymède")
+        #expect(TextRepair.fold("Avis d’annulation") == "avis d'annulation")
+        #expect(TextRepair.fold("  Jugement   de CLÔTURE ") == "jugement de cloture")
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+import VigieCore
+
+@Suite("Watchlists")
+struct WatchlistTests {
+    @Test("a CSV exported from an ERP: BOM, semicolons, French headers, French amounts")
+    func frenchCSV() throws {
+        let text = "\u{FEFF}SIREN/SIRET;Raison sociale;Responsable;Encours;Devise;Limite assurée;Étiquettes\r\n"
+            + "843 703 869;FRIZY;julie@example.fr;27 500,00;EUR;30 000;distribution|nord\r\n"
+            + "881843924;PASARGAD;;12 480,50;;;\r\n"
+        let result = WatchlistCSVParser.parse(text, file: "erp.csv", name: "erp")
+        #expect(result.issues.isEmpty)
+        let entries = try #require(result.watchlist?.entries)
+        #expect(entries.count == 2)
+        #expect(entries[0].siren.digits == "843703869")
+        #expect(entries[0].name == "FRIZY")
+        #expect(entries[0].exposure == Money(amount: 27_500))
+        #expect(entries[0].insuredLimit == Money(amount: 30_000))
+        #expect(entries[0].tags == ["distribution", "nord"])
+        #expect(entries[1].exposure == Money(amount: Decimal(string: "12480.50")!))
+        #expect(entries[1].line == 3)
+    }
+
+    @Test("a CSV with commas, English headers, quotes and a SIRET")
+    func englishCSV() throws {
+        let text = """
+            company name,siret,owner,exposure,currency,score_drop_points
+            "GAMM VERT, Paris",33789128700019,marie@example.fr,"182,450.00",EUR,5
+            """
+        let result = WatchlistCSVParser.parse(text, file: "list.csv", name: "list")
+        #expect(result.issues.isEmpty, "\(result.issues)")
+        let entry = try #require(result.watchlist?.entries.first)
+        #expect(entry.name == "GAMM VERT, Paris")
+        #expect(entry.siren.digits == "337891287")
+        #expect(entry.identifier == "33789128700019")
+        #expect(entry.exposure == Money(amount: 182_450))
+        #expect(entry.thresholds.scoreDropPoints == 5)
+        #expect(entry.thresholds.scoreDropPercent == Thresholds.standard.scoreDropPercent)
+    }
+
+    @Test("an invalid SIREN on the 7th line is reported at line 7, with the column and how to fix it")
+    func lineSeven() throws {
+        let text = """
+            siren;name;exposure
+            337891287;GAMM VERT;1000
+            300254471;EDOUIN;2000
+            494814452;LE JULES VERNE;3000
+            880878145;Ganymède;4000
+            843703869;FRIZY;5000
+            881843925;PASARGAD;6000
+            494523335;SCI DES QUATRE SAISONS;7000
+            """
+        let result = WatchlistCSVParser.parse(text, file: "watchlists/bad.csv", name: "bad")
+        #expect(result.watchlist == nil)
+        let issue = try #require(result.issues.first)
+        #expect(result.issues.count == 1)
+        #expect(issue.line == 7)
+        #expect(issue.description == "watchlists/bad.csv:7: siren: SIREN \"881843925\" fails its check digit (Luhn); a digit is probably mistyped")
+    }
+
+    @Test("every problem is reported, not just the first", arguments: [
+        ("siren;exposure\n12345;abc\n", ["erp.csv:2: siren: SIREN or SIRET \"12345\" has 5 digits, expected 9 or 14; copy the number again from the Kbis or annuaire-entreprises.data.gouv.fr",
+                                         "erp.csv:2: exposure: \"abc\" is not an amount; write it like 12500 or 12 500,50"]),
+        ("siren;name\n337891287;A\n337 891 287;B\n", ["erp.csv:3: 337891287 is already listed at line 2; remove one of the two lines"]),
+        ("nom;montant\nA;12\n", ["erp.csv:1: no SIREN/SIRET column among \"nom\", \"montant\"; name one column siren, siret or identifiant (delimiter read as \";\")"]),
+        ("siren;encours\n337891287;-5\n", ["erp.csv:2: exposure: \"-5\" is negative; an exposure or a limit is 0 or more"]),
+        ("siren;name\n;A\n", ["erp.csv:2: siren: no SIREN or SIRET; give the company's 9-digit SIREN or 14-digit SIRET"]),
+    ])
+    func csvProblems(text: String, expected: [String]) {
+        let result = WatchlistCSVParser.parse(text, file: "erp.csv", name: "erp")
+        #expect(result.issues.map(\.description) == expected)
+        #expect(result.watchlist == nil)
+    }
+
+    @Test("two SIRETs of the same company are two establishments: both watch the company")
+    func establishments() throws {
+        let text = "siret;encours\n35600000000048;100\n35600000000529;50\n"
+        let watchlist = try #require(WatchlistCSVParser.parse(text, file: "poste.csv", name: "poste").watchlist)
+        let watch = WatchSet([watchlist])
+        #expect(watch.count == 1)
+        #expect(watch[SIREN.laPoste]?.entries.count == 2)
+        #expect(watch[SIREN.laPoste]?.contexts.compactMap(\.exposure).map(\.amount).reduce(0, +) == 150)
+    }
+
+    @Test("a YAML watchlist with defaults, overrides and every amount form")
+    func yaml() throws {
+        let text = """
+            name: key-accounts
+            defaults:
+              owner: credit@example.fr
+              tags: [france]
+              thresholds:
+                score_drop_points: 8
+            companies:
+              - siren: 337 891 287
+                name: GAMM VERT
+                exposure: 182 450,00
+                insured_limit: { amount: 200000, currency: EUR }
+              - siret: "30025447100018"
+                owner: eric@example.fr
+                exposure: "14 200 USD"
+                thresholds: { score_drop_percent: 5 }
+            """
+        let result = WatchlistYAMLParser.parse(text, file: "key.yaml", name: "key")
+        #expect(result.issues.isEmpty, "\(result.issues)")
+        let list = try #require(result.watchlist)
+        #expect(list.name == "key-accounts")
+        #expect(list.entries[0].owner == "credit@example.fr")
+        #expect(list.entries[0].tags == ["france"])
+        #expect(list.entries[0].line == 8)
+        #expect(list.entries[0].thresholds == Thresholds(scoreDropPoints: 8, scoreDropPercent: 20, creditLimitCutPercent: 25))
+        #expect(list.entries[0].insuredLimit == Money(amount: 200_000, currency: "EUR"))
+        #expect(list.entries[1].owner == "eric@example.fr")
+        #expect(list.entries[1].exposure == Money(amount: 14_200, currency: "USD"))
+        #expect(list.entries[1].thresholds.scoreDropPercent == 5)
+        #expect(list.entries[1].thresholds.scoreDropPoints == 8)
+    }
+
+    @Test("YAML problems name their line", arguments: [
+        ("companies:\n  - siren: 337891287\n    exposre: 12\n", "w.yaml:3: exposre: unknown key; did you mean \"exposure\"?"),
+        ("companies:\n  - siren: 337891287\n  - siren: 300254472\n", "w.yaml:3: siren: SIREN \"300254472\" fails its check digit (Luhn); a digit is probably mistyped"),
+        ("companies:\n  - siren: 337891287\n    name: [unclosed\n", "w.yaml:4: YAML syntax"),
+        ("companies: 12\n", "w.yaml:1: companies: expected a list of companies"),
+        ("companies:\n  - siren: 337891287\n    thresholds: { score_drop: 3 }\n", "w.yaml:3: score_drop: unknown threshold; did you mean \"score_drop_points\" or \"score_drop_percent\"?"),
+    ])
+    func yamlProblems(text: String, expected: String) {
+        let result = WatchlistYAMLParser.parse(text, file: "w.yaml", name: "w")
+        #expect(result.watchlist == nil)
+        #expect(result.issues.first.map { $0.description.hasPrefix(expected) } == true, "\(result.issues)")
+    }
+
+    @Test("a company on two lists gets the strictest thresholds and both owners")
+    func twoLists() {
+        let siren = try! SIREN("337891287")
+        let watch = WatchSet([
+            Watchlist(name: "a", file: "a.yaml", entries: [WatchEntry(identifier: "337891287", siren: siren, owner: "a@x", thresholds: Thresholds(scoreDropPoints: 15).over(.standard))]),
+            Watchlist(name: "b", file: "b.yaml", entries: [WatchEntry(identifier: "337891287", siren: siren, owner: "b@x", thresholds: Thresholds(scoreDropPoints: 5, scoreDropPercent: 30).over(.standard))]),
+        ])
+        #expect(watch[siren]?.thresholds == Thresholds(scoreDropPoints: 5, scoreDropPercent: 20, creditLimitCutPercent: 25))
+        #expect(watch[siren]?.contexts.map(\.owner) == ["a@x", "b@x"])
+    }
+}
