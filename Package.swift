@@ -67,8 +67,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore", "VigieTestSupport"]),
-        .testTarget(name: "VigieProvidersTests", dependencies: ["VigieCore", "VigieProviders"]),
-        .testTarget(name: "VigieStoreTests", dependencies: ["VigieCore", "VigieStore"]),
+        .testTarget(name: "VigieProvidersTests", dependencies: ["VigieCore", "VigieProviders", "VigieTestSupport"]),
+        .testTarget(name: "VigieStoreTests", dependencies: ["VigieCore", "VigieStore", "VigieTestSupport"]),
         .testTarget(
             name: "VigieRuntimeTests",
             dependencies: ["VigieCore", "VigieProviders", "VigieStore", "VigieRuntime", "VigieTestSupport"]

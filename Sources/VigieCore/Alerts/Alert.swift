@@ -15,7 +15,7 @@ public struct Alert: Hashable, Sendable, Codable, Identifiable {
     public var state: State
     public var siren: SIREN
     public var companyName: String?
-    /// The event kind: a `ProcedureEvent` raw value, a score event (`score_drop`…) or `alert_retracted`.
+    /// The event kind: a `NoticeEvent` raw value, a score event (`score_drop`…) or `alert_retracted`.
     public var kind: String
     public var severity: Severity
     /// One line a credit manager understands: "Liquidation judiciaire opened".

@@ -13,6 +13,9 @@ public struct BodaccNotice: Hashable, Sendable, Codable {
     /// that lost it (some third-party exports) get a derived id, see `isOfficialID`.
     public var id: String
     public var kind: Kind
+    /// The notice family code: `collective`, `radiation`, `dpc`, `creation`, `immatriculation`,
+    /// `modification`, `vente`… (`familleavis`).
+    public var family: String?
     public var published: CalendarDay?
     /// Every SIREN the notice names (several for an extension to related companies). Empty for
     /// unregistered sole traders.
@@ -26,12 +29,13 @@ public struct BodaccNotice: Hashable, Sendable, Codable {
     public var supersedes: String?
 
     public init(
-        id: String, kind: Kind, published: CalendarDay?, sirens: [SIREN], companyName: String?,
+        id: String, kind: Kind, family: String? = "collective", published: CalendarDay?, sirens: [SIREN], companyName: String?,
         tribunal: String? = nil, city: String? = nil, postalCode: String? = nil,
         judgment: Judgment?, supersedes: String? = nil
     ) {
         self.id = id
         self.kind = kind
+        self.family = family
         self.published = published
         self.sirens = sirens
         self.companyName = companyName

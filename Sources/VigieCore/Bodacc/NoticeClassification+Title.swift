@@ -46,6 +46,12 @@ extension NoticeClassification {
             return "Judgment: \(nature ?? "autre jugement")"
         case .noticeCancelled:
             return "BODACC notice cancelled (avis d’annulation)"
+        case .struckOff:
+            return "Company struck off the register (radiation)"
+        case .accountsFiled:
+            return "Annual accounts filed"
+        case .registryNotice:
+            return "Registry notice: \(nature ?? "BODACC")"
         case .unclassified:
             return "Unclassified BODACC notice: \(nature ?? "no nature")"
         }

@@ -6,6 +6,9 @@
 public enum NoticeClassifier {
     public static func classify(_ notice: BodaccNotice) -> NoticeClassification {
         let judgment = notice.judgment
+        if judgment?.nature == nil, judgment?.famille == nil, let family = notice.family, family != "collective" {
+            return registry(family: family)
+        }
         var result = classify(judgment)
         if notice.kind == .annulation || judgment?.type == "annule" {
             result = NoticeClassification(
@@ -40,6 +43,15 @@ public enum NoticeClassifier {
         }
         result.nature = rawNature
         return result
+    }
+
+    /// Notices outside collective procedures, classified by their family alone.
+    static func registry(family: String) -> NoticeClassification {
+        switch family {
+        case "radiation": NoticeClassification(event: .struckOff, severity: .high, nature: "Radiation")
+        case "dpc": NoticeClassification(event: .accountsFiled, severity: .info, nature: "Dépôt des comptes")
+        default: NoticeClassification(event: .registryNotice, severity: .info, detail: family, nature: family)
+        }
     }
 
     static func firstMatch(_ text: String) -> NoticeClassification? {

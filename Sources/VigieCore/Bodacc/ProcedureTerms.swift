@@ -59,8 +59,9 @@ public enum Severity: String, Hashable, Sendable, Codable, Comparable, CaseItera
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
-/// What a BODACC judgment does, in Vigie's taxonomy.
-public enum ProcedureEvent: String, Hashable, Sendable, Codable, CaseIterable {
+/// What a BODACC notice says happened, in Vigie's taxonomy: mostly judgments of collective
+/// procedures, and the registry notices that matter to a creditor.
+public enum NoticeEvent: String, Hashable, Sendable, Codable, CaseIterable {
     /// A procedure opens (ouverture).
     case opened = "procedure_opened"
     /// A procedure opened against another company is extended to this one (extension).
@@ -93,13 +94,19 @@ public enum ProcedureEvent: String, Hashable, Sendable, Codable, CaseIterable {
     case otherJudgment = "other_judgment"
     /// The notice cancels an earlier one (avis d'annulation).
     case noticeCancelled = "notice_cancelled"
+    /// The company is struck off the register (radiation).
+    case struckOff = "company_struck_off"
+    /// Annual accounts filed (dépôt des comptes): recorded for the timeline.
+    case accountsFiled = "accounts_filed"
+    /// Other registry notices: creation, registration, changes, sales of a business.
+    case registryNotice = "registry_notice"
     /// A nature nobody planned for: kept with its raw text, never dropped.
     case unclassified = "unclassified"
 }
 
 /// The outcome of classifying one notice.
 public struct NoticeClassification: Hashable, Sendable, Codable {
-    public var event: ProcedureEvent
+    public var event: NoticeEvent
     /// The procedure the judgment concerns (for a conversion: the one it converts into).
     public var procedure: Procedure?
     /// For conversions and plan resolutions: the procedure left behind, when known.
@@ -114,7 +121,7 @@ public struct NoticeClassification: Hashable, Sendable, Codable {
     public var nature: String?
 
     public init(
-        event: ProcedureEvent, procedure: Procedure? = nil, fromProcedure: Procedure? = nil,
+        event: NoticeEvent, procedure: Procedure? = nil, fromProcedure: Procedure? = nil,
         statusAfter: ProcedureStatus? = nil, severity: Severity, detail: String? = nil, nature: String? = nil
     ) {
         self.event = event

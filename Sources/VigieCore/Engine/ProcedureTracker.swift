@@ -10,8 +10,8 @@ import Foundation
 public enum ProcedureTracker {
     /// Events a retraction on third-party opposition can undo.
     static let retractable: Set<String> = [
-        ProcedureEvent.opened.rawValue, ProcedureEvent.converted.rawValue,
-        ProcedureEvent.extended.rawValue, ProcedureEvent.planResolved.rawValue,
+        NoticeEvent.opened.rawValue, NoticeEvent.converted.rawValue,
+        NoticeEvent.extended.rawValue, NoticeEvent.planResolved.rawValue,
     ]
 
     public static func apply(
@@ -84,7 +84,7 @@ public enum ProcedureTracker {
         if let superseded = notice.supersedes {
             return alerts.first { $0.noticeID == superseded }
         }
-        let candidates = alerts.filter { $0.noticeID != nil && $0.noticeID != notice.id && $0.kind != ProcedureEvent.noticeCancelled.rawValue }
+        let candidates = alerts.filter { $0.noticeID != nil && $0.noticeID != notice.id && $0.kind != NoticeEvent.noticeCancelled.rawValue }
             .sorted { order($0) < order($1) }
         if classification.event == .noticeCancelled {
             return candidates.last { alert in

@@ -10,12 +10,12 @@ import VigieCore
 enum BodaccRecordMapper {
     static func notice(from record: [String: Any]) -> BodaccNotice? {
         let fields = (record["fields"] as? [String: Any]) ?? record
-        let published = string(fields["dateparution"] ?? fields["date_parution"]).flatMap(FrenchDate.parse)
-        let number = string(fields["numeroannonce"] ?? fields["numero_annonce"])
-        let judgment = object(fields["jugement"] ?? fields["contenu"]).map(judgment(from:))
+        let published = string(fields, "dateparution", "date_parution").flatMap(FrenchDate.parse)
+        let number = string(fields, "numeroannonce", "numero_annonce")
+        let judgment = object(first(fields, "jugement", "contenu")).map(judgment(from:))
 
-        var id = string(fields["id"]) ?? ""
-        if id.isEmpty, let publication = string(fields["publicationavis"]), let issue = string(fields["parution"]), let number {
+        var id = string(fields, "id") ?? ""
+        if id.isEmpty, let publication = string(fields, "publicationavis"), let issue = string(fields, "parution"), let number {
             id = BodaccNotice.officialID(publication: publication, issue: issue, number: number, issueYear: published?.year) ?? ""
         }
         if id.isEmpty {
@@ -23,7 +23,7 @@ enum BodaccRecordMapper {
             id = "BODACC-\(published.iso)-\(number)"
         }
 
-        let kindText = TextRepair.fold(string(fields["typeavis"] ?? fields["typeavis_lib"] ?? fields["type_annonce"]) ?? "")
+        let kindText = TextRepair.fold(string(fields, "typeavis", "typeavis_lib", "type_annonce") ?? "")
         let kind: BodaccNotice.Kind = kindText.contains("rectific") ? .rectificatif : kindText.contains("annul") ? .annulation : .initial
 
         var sirens = registre(fields["registre"])
@@ -33,16 +33,30 @@ enum BodaccRecordMapper {
                 (person["numeroImmatriculation"] as? [String: Any]).flatMap { string($0["numeroIdentification"]) }.flatMap { try? SIREN($0) }
             }
         }
-        let name = string(fields["commercant"] ?? fields["nom_entreprise"]) ?? persons.first.flatMap(personName)
+        let name = string(fields, "commercant", "nom_entreprise") ?? persons.first.flatMap(personName)
 
         return BodaccNotice(
-            id: id, kind: kind, published: published, sirens: unique(sirens),
+            id: id, kind: kind, family: family(fields), published: published, sirens: unique(sirens),
             companyName: name.map(TextRepair.repairMojibake),
-            tribunal: string(fields["tribunal"]).map(TextRepair.repairMojibake),
-            city: string(fields["ville"]), postalCode: string(fields["cp"] ?? fields["code_postal"]),
+            tribunal: string(fields, "tribunal").map(TextRepair.repairMojibake),
+            city: string(fields, "ville"), postalCode: string(fields, "cp", "code_postal"),
             judgment: judgment,
             supersedes: object(fields["parutionavisprecedent"]).flatMap(supersededID)
         )
+    }
+
+    /// Labels of the projections seen in the wild, by family code.
+    static let familyLabels: [String: String] = [
+        "procedures collectives": "collective", "radiations": "radiation", "depots des comptes": "dpc",
+        "modifications diverses": "modification", "creations": "creation", "immatriculations": "immatriculation",
+        "ventes et cessions": "vente", "conciliation": "conciliation",
+    ]
+
+    /// `familleavis` (`collective`), or its label (`Procédures collectives`) in projections.
+    static func family(_ fields: [String: Any]) -> String? {
+        if let code = string(fields, "familleavis") { return code }
+        guard let label = string(fields, "familleavis_lib", "famille") else { return nil }
+        return familyLabels[TextRepair.fold(label)] ?? TextRepair.fold(label)
     }
 
     static func judgment(from document: [String: Any]) -> Judgment {
@@ -92,6 +106,15 @@ enum BodaccRecordMapper {
         if let object = value as? [String: Any] { return object }
         guard let text = value as? String, let data = text.data(using: .utf8) else { return nil }
         return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    }
+
+    /// The first of these fields that holds a value: exports write absent fields as null.
+    static func first(_ fields: [String: Any], _ keys: String...) -> Any? {
+        keys.lazy.compactMap { fields[$0] }.first { !($0 is NSNull) }
+    }
+
+    static func string(_ fields: [String: Any], _ keys: String...) -> String? {
+        keys.lazy.compactMap { string(fields[$0]) }.first
     }
 
     static func string(_ value: Any?) -> String? {

@@ -20,6 +20,9 @@ public enum DILAXMLDecoder {
             throw NoticeDecodingError(file: file, line: parser.lineNumber, message: "not well-formed XML (\(message)); is the file complete?")
         }
         if let error = handler.error { throw error }
+        if let open = handler.openElement {
+            throw NoticeDecodingError(file: file, line: parser.lineNumber, message: "not well-formed XML (the file ends inside <\(open)>); is the file complete?")
+        }
         return handler.notices
     }
 }
@@ -31,6 +34,9 @@ private final class PCLHandler: NSObject, XMLParserDelegate {
     var error: NoticeDecodingError?
 
     private var path: [String] = []
+
+    /// The element the document ended in, if it ended early.
+    var openElement: String? { path.last }
     private var text = ""
     private var issue: String?
     private var issueDate: CalendarDay?

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import VigieCore
+import VigieProviders
+import VigieTestSupport
+
+@Suite("Creditsafe reports")
+struct CreditsafeTests {
+    @Test("the real report reads as a person reads it: struck off, Not Rated, no limit")
+    func realReport() throws {
+        let observation = try CreditsafeReportDecoder.decode(try SharedData.data("providers/creditsafe-company-report.json"), observedOn: CalendarDay(year: 2000, month: 1, day: 1)!)
+        #expect(observation.siren.digits == "494814452")
+        #expect(observation.provider == "creditsafe")
+        #expect(observation.observedOn == CalendarDay(year: 2022, month: 7, day: 22))
+        #expect(observation.score == .notRated)
+        #expect(observation.rating == nil, "E with \"Not Scored\" is no rating")
+        #expect(observation.creditLimit == .notApplicable)
+        #expect(observation.status == .struckOff)
+        #expect(observation.companyName == "LE JULES VERNE")
+    }
+
+    @Test("a rated report gives the score on its scale, the letter and the limit")
+    func rated() throws {
+        let json = #"""
+        {"dateOfOrder": "2026-02-04T08:00:00.000Z", "report": {"companySummary": {"businessName": "GAMM VERT", "companyRegistrationNumber": "33789128700019",
+         "companyStatus": {"status": "Active"}}, "creditScore": {"currentCreditRating": {"commonValue": "B", "commonDescription": "Low Risk",
+         "creditLimit": {"currency": "EUR", "value": "150000"}, "providerValue": {"minValue": "0", "maxValue": "100", "value": "52"}}}}}
+        """#
+        let observation = try CreditsafeReportDecoder.decode(Data(json.utf8), observedOn: CalendarDay(year: 2000, month: 1, day: 1)!)
+        #expect(observation.siren.digits == "337891287")
+        #expect(observation.score == .value(52, minimum: 0, maximum: 100))
+        #expect(observation.rating == "B")
+        #expect(observation.creditLimit == .amount(150_000, currency: "EUR"))
+        #expect(observation.status == .active)
+    }
+
+    @Test("what is not a report is refused, not turned into a zero", arguments: ["{}", "{\"report\": {}}", "<html>502 Bad Gateway</html>", "{\"report\": {\"companySummary\": {\"companyRegistrationNumber\": \"GB123\"}}}"])
+    func malformed(body: String) {
+        #expect(throws: CreditsafeReportDecoder.Failure.self) {
+            try CreditsafeReportDecoder.decode(Data(body.utf8), observedOn: CalendarDay(year: 2000, month: 1, day: 1)!)
+        }
+    }
+
+    @Test("the demo scenario: five steps, each readable, the first naming FRIZY's safeguard")
+    func demoScenario() async throws {
+        let scenario = try FixtureScenario(folder: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))
+        #expect(scenario.steps.map(\.label) == ["01-baseline", "02-score-drop", "03-receivership", "04-liquidation", "05-limits"])
+        let feed = FixtureProcedureFeed(scenario: scenario)
+        let first = try await feed.poll(watching: [], cursor: nil)
+        #expect(first.cursor == "1")
+        #expect(first.notices.contains { $0.companyName == "FRIZY" && NoticeClassifier.classify($0).event == .opened })
+        let past = try await feed.poll(watching: [], cursor: "5")
+        #expect(past.notices.isEmpty && past.cursor == nil)
+        let provider = FixtureScoreProvider(scenario: scenario)
+        let scores = try await provider.poll([try SIREN("337891287")], cursor: "1")
+        #expect(scores.observations.map(\.score) == [.value(52, minimum: 0, maximum: 100)])
+    }
+}
