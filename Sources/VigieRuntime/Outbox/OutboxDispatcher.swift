@@ -13,8 +13,13 @@ public struct OutboxDispatcher: Sendable {
     }
 
     public struct Report: Sendable, Hashable {
-        public var delivered = 0
-        public var failed = 0
+        public var delivered: Int
+        public var failed: Int
+
+        public init(delivered: Int = 0, failed: Int = 0) {
+            self.delivered = delivered
+            self.failed = failed
+        }
     }
 
     let configuration: Configuration

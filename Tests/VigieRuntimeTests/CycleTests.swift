@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+import Testing
+import VigieCore
+import VigieRuntime
+import VigieStore
+import VigieTestSupport
+
+@Suite("The watch cycle")
+struct CycleTests {
+    static let gammVert = try! SIREN("337891287")
+    static let day = CalendarDay(year: 2026, month: 2, day: 4)!
+
+    static func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-cycle-\(UUID())")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func score(_ value: Double, on day: CalendarDay = day) -> ScoreObservation {
+        ScoreObservation(siren: gammVert, provider: "creditsafe", observedOn: day, score: .value(value, minimum: 0, maximum: 100))
+    }
+
+    static func cycle(folder: URL, store: any WatchStore, providers: [any ScoreProvider], feeds: [any ProcedureFeed] = [], clock: ManualWallClock = ManualWallClock()) -> WatchCycle {
+        let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: Logger(label: "test"))
+        return WatchCycle(registry: registry, providers: providers, feeds: feeds, store: store, channels: ["recording"], clock: clock, logger: Logger(label: "test"))
+    }
+
+    static let goodList = """
+        siren;name;exposure
+        337891287;GAMM VERT;182450
+        300254471;ENTREPRISE EDOUIN ERIC;14200
+        494814452;LE JULES VERNE;3100
+        880878145;Ganymède;9800
+        843703869;FRIZY;27500
+        881843924;PASARGAD;12480
+        494523335;SCI DES QUATRE SAISONS;4300
+
+        """
+
+    @Test("the same observations polled twice raise one alert")
+    func rerun() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let provider = ScriptedScoreProvider(script: [
+            .success(ScorePoll(observations: [Self.score(78, on: CalendarDay(year: 2026, month: 2, day: 2)!)], cursor: nil)),
+            .success(ScorePoll(observations: [Self.score(52)], cursor: nil)),
+            .success(ScorePoll(observations: [Self.score(52)], cursor: nil)),
+        ])
+        let cycle = Self.cycle(folder: folder, store: store, providers: [provider])
+        #expect(try await cycle.run().summary.alertsRaised == 0, "baseline first")
+        #expect(try await cycle.run().summary.alertsRaised == 1)
+        #expect(try await cycle.run().summary.alertsRaised == 0)
+        #expect(provider.asked.first?.count == 7)
+    }
+
+    @Test("a provider that fails changes nothing and does not stop the feed")
+    func providerFailure() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let provider = ScriptedScoreProvider(script: [
+            .success(ScorePoll(observations: [Self.score(78)], cursor: "page-1")),
+            .failure(ProviderFailureError("HTTP 503 from connect.creditsafe.com")),
+        ])
+        let notice = BodaccNotice(
+            id: "A202600281500", kind: .initial, published: Self.day, sirens: [try SIREN("494523335")], companyName: "SCI DES QUATRE SAISONS",
+            judgment: Judgment(famille: "Jugement prononçant", nature: "Jugement de conversion en liquidation judiciaire", date: nil, complement: nil)
+        )
+        let feed = ScriptedProcedureFeed(script: [.success(FeedPoll(notices: [], cursor: "1")), .success(FeedPoll(notices: [notice], cursor: "2"))])
+        let cycle = Self.cycle(folder: folder, store: store, providers: [provider], feeds: [feed])
+        _ = try await cycle.run()
+        let report = try await cycle.run()
+        #expect(report.providerFailures == 1)
+        #expect(report.summary.alertsRaised == 1, "the feed's liquidation still alerts")
+        #expect(try await store.cursor(for: "score:creditsafe") == "page-1", "the failed poll does not move the cursor")
+        #expect(try await store.cursor(for: "feed:bodacc") == "2")
+        let snapshot = try await store.snapshots(for: [Self.gammVert])[SnapshotKey(siren: Self.gammVert, source: "creditsafe")]
+        #expect(snapshot?.score == .value(78, minimum: 0, maximum: 100))
+    }
+
+    @Test("a watchlist broken at line 7 is reported there, and its last good version stays in force, across a restart")
+    func brokenWatchlist() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("erp.csv")
+        let databasePath = folder.appendingPathComponent("state/vigie.sqlite").path
+        try Self.goodList.write(to: file, atomically: true, encoding: .utf8)
+        do {
+            let store = try SQLiteWatchStore(configuration: .init(path: databasePath))
+            let report = try await Self.cycle(folder: folder, store: store, providers: []).run()
+            #expect(report.companies == 7)
+        }
+        try Self.goodList.replacingOccurrences(of: "881843924", with: "881843925").write(to: file, atomically: true, encoding: .utf8)
+        let store = try SQLiteWatchStore(configuration: .init(path: databasePath))
+        let report = try await Self.cycle(folder: folder, store: store, providers: []).run()
+        #expect(report.companies == 7, "the last good list is still watched")
+        #expect(report.watchlistIssues.map(\.line) == [7])
+        #expect(report.watchlistIssues.first?.description.hasPrefix("\(file.path):7: siren: SIREN \"881843925\" fails its check digit") == true)
+
+        // A fixed file is taken again.
+        try (Self.goodList + "552081317;DANONE;1\n").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try await Self.cycle(folder: folder, store: store, providers: []).run().companies == 8)
+    }
+
+    @Test("a dead channel keeps its deliveries queued and never holds back another")
+    func channelIsolation() async throws {
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let siren = Self.gammVert
+        let alerts = (1...3).map { index in
+            Alert(id: AlertIdentity.id(siren: siren, kind: "score_drop", evidenceKey: "\(index)"), siren: siren, companyName: "GAMM VERT", kind: "score_drop",
+                  severity: .warning, title: "drop \(index)", evidence: .observation(ObservationEvidence(provider: "creditsafe", observedOn: Self.day, previousOn: nil, field: "score", old: "78", new: "52")),
+                  watch: [], createdAt: Date(timeIntervalSince1970: Double(index)))
+        }
+        _ = try await store.commit(CycleCommit(snapshots: [], observations: [], alertChanges: alerts.map { .raised($0) }, notices: [], cursors: [:], channels: ["dead", "alive"], at: Date()))
+        let dead = RecordingChannel(name: "dead", failing: true)
+        let alive = RecordingChannel(name: "alive")
+        let dispatcher = OutboxDispatcher(store: store, channels: [dead, alive], clock: ManualWallClock(), logger: Logger(label: "test"))
+        let first = try await dispatcher.drain()
+        #expect(first == OutboxDispatcher.Report(delivered: 3, failed: 1))
+        #expect(alive.alerts.map(\.title) == ["drop 1", "drop 2", "drop 3"])
+        #expect(try await store.pendingDeliveries(channel: "dead", limit: 10).map(\.attempts) == [1, 0, 0])
+        dead.setFailing(false)
+        #expect(try await dispatcher.drain() == OutboxDispatcher.Report(delivered: 3, failed: 0))
+        #expect(dead.alerts.map(\.title) == ["drop 1", "drop 2", "drop 3"], "in order, once each")
+    }
+}
