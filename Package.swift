@@ -26,14 +26,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        /// libxml2's streaming reader, for DILA's bulk XML (Debian's libxml2-dev).
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         /// Adapters that read the outside world's formats: BODACC (API JSON, DILA XML),
         /// provider reports, and the fixture scenario that replays them.
         .target(
             name: "VigieProviders",
-            dependencies: [
-                "VigieCore",
-                .product(name: "Yams", package: "Yams"),
-            ]
+            dependencies: ["VigieCore", "CLibXML2"]
         ),
         /// Snapshots, observations, alerts, the outbox and run state in SQLite, with migrations.
         .target(

@@ -17,16 +17,16 @@ struct ClassificationRule: Sendable {
     }
 
     func matches(_ text: String) -> Bool {
-        anyOf.contains { fragments in fragments.allSatisfy { text.contains($0) } }
+        anyOf.contains { fragments in fragments.allSatisfy { text.includes($0) } }
     }
 }
 
 enum ClassificationRules {
     /// The procedure a text names, most severe first when several are named.
     static func mentioned(_ text: String) -> Procedure? {
-        if text.contains("liquidation") { return .liquidation }
-        if text.contains("redressement") || text.contains("continuation") { return .receivership }
-        if text.contains("sauvegarde") { return .safeguard }
+        if text.includes("liquidation") { return .liquidation }
+        if text.includes("redressement") || text.includes("continuation") { return .receivership }
+        if text.includes("sauvegarde") { return .safeguard }
         return nil
     }
 
@@ -47,26 +47,26 @@ enum ClassificationRules {
     /// The flavour of an opening or conversion, read from the nature and the court's text.
     static func variant(_ text: String, procedure: Procedure) -> String? {
         switch procedure {
-        case .liquidation: text.contains("simplifiee") ? "simplified" : nil
+        case .liquidation: text.includes("simplifiee") ? "simplified" : nil
         case .safeguard:
-            text.contains("financiere acceleree") ? "financial_accelerated" : text.contains("acceleree") ? "accelerated" : nil
+            text.includes("financiere acceleree") ? "financial_accelerated" : text.includes("acceleree") ? "accelerated" : nil
         case .receivership: nil
         }
     }
 
     static func planProcedure(_ text: String) -> Procedure? {
-        if text.contains("plan de sauvegarde") { return .safeguard }
-        if text.contains("plan de redressement") || text.contains("plan de continuation") || text.contains("plan de cession") {
+        if text.includes("plan de sauvegarde") { return .safeguard }
+        if text.includes("plan de redressement") || text.includes("plan de continuation") || text.includes("plan de cession") {
             return .receivership
         }
         return nil
     }
 
     static func planDetail(_ text: String) -> String? {
-        if text.contains("plan de cession") { return "sale" }
-        if text.contains("sortie de crise") { return "crisis_exit" }
-        if text.contains("plan de sauvegarde") { return "safeguard_plan" }
-        if text.contains("plan de redressement") || text.contains("plan de continuation") { return "continuation" }
+        if text.includes("plan de cession") { return "sale" }
+        if text.includes("sortie de crise") { return "crisis_exit" }
+        if text.includes("plan de sauvegarde") { return "safeguard_plan" }
+        if text.includes("plan de redressement") || text.includes("plan de continuation") { return "continuation" }
         return nil
     }
 
@@ -97,7 +97,7 @@ enum ClassificationRules {
         },
         ClassificationRule([["conversion en"]]) { text in
             let target = procedure(after: "conversion en", in: text) ?? .liquidation
-            let origin: Procedure? = text.contains("de la procedure de sauvegarde") ? .safeguard : (target == .liquidation ? .receivership : nil)
+            let origin: Procedure? = text.includes("de la procedure de sauvegarde") ? .safeguard : (target == .liquidation ? .receivership : nil)
             return NoticeClassification(
                 event: .converted, procedure: target, fromProcedure: origin, statusAfter: ProcedureStatus(target),
                 severity: .critical, detail: variant(text, procedure: target)

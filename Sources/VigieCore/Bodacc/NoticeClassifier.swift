@@ -26,17 +26,24 @@ public enum NoticeClassifier {
         }
         let nature = TextRepair.fold(rawNature)
         let famille = TextRepair.fold(judgment?.famille ?? "")
-        let complement = TextRepair.fold(judgment?.complement ?? "")
+        // The court's text is long and only read for some natures: folded on demand.
+        var foldedComplement: String?
+        func complement() -> String {
+            if let foldedComplement { return foldedComplement }
+            let folded = TextRepair.fold(judgment?.complement ?? "")
+            foldedComplement = folded
+            return folded
+        }
 
         var result: NoticeClassification
-        if famille.contains("cour d'appel") || nature.contains("cour d'appel") {
-            result = appeal(nature: nature, complement: complement)
+        if famille.includes("cour d'appel") || nature.includes("cour d'appel") {
+            result = appeal(nature: nature, complement: complement())
         } else if nature.hasPrefix("autre ") {
-            result = firstMatch(complement) ?? NoticeClassification(event: .otherJudgment, severity: .warning)
+            result = firstMatch(complement()) ?? NoticeClassification(event: .otherJudgment, severity: .warning)
         } else if let matched = firstMatch(nature) {
             result = matched
             if result.detail == nil, let procedure = result.procedure, [.opened, .converted, .extended].contains(result.event) {
-                result.detail = ClassificationRules.variant(complement, procedure: procedure)
+                result.detail = ClassificationRules.variant(complement(), procedure: procedure)
             }
         } else {
             result = NoticeClassification(event: .unclassified, severity: .warning)
@@ -64,13 +71,13 @@ public enum NoticeClassifier {
     static func appeal(nature: String, complement: String) -> NoticeClassification {
         let decision = complement.range(of: "statuant a nouveau").map { String(complement[$0.upperBound...]) } ?? complement
         let decided = firstMatch(decision)
-        let reverses = nature.contains("infirm") || complement.contains("infirm")
+        let reverses = nature.includes("infirm") || complement.includes("infirm")
         return NoticeClassification(
             event: .appealRuling,
             procedure: decided?.procedure,
             statusAfter: decided?.statusAfter,
             severity: max(decided?.severity ?? .warning, .warning),
-            detail: reverses ? "reversed" : (complement.contains("confirm") ? "confirmed" : nil)
+            detail: reverses ? "reversed" : (complement.includes("confirm") ? "confirmed" : nil)
         )
     }
 }

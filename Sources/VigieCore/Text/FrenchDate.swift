@@ -9,7 +9,7 @@ public enum FrenchDate {
     ]
 
     public static func parse(_ raw: String) -> CalendarDay? {
-        let text = TextRepair.repairMojibake(raw).trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{00A0}\u{202F}")))
+        let text = TextRepair.repairMojibake(raw).trimmed
         if let day = CalendarDay(iso: text) { return day }
         let slashed = text.split(separator: "/")
         if slashed.count == 3, let d = Int(slashed[0]), let m = Int(slashed[1]), let y = Int(slashed[2].prefix(4)) {

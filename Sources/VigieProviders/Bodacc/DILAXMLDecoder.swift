@@ -1,42 +1,68 @@
+import CLibXML2
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import VigieCore
 
 /// Reads DILA's bulk BODACC files for collective procedures (`PCL_BXA….xml`): a
 /// `PCL_REDIFF` root with the issue number and date, then one `annonce` per notice.
 ///
-/// A streaming (SAX) parse: the file is never held as a tree, so a year of notices fits.
+/// libxml2's streaming reader, with no size limit: a file is never held as a tree, so a
+/// year of notices fits in little memory. (Foundation's `XMLParser` on Linux stops at
+/// libxml2's 10 MB default limit.)
 public enum DILAXMLDecoder {
+    public static func decode(file path: String) throws(NoticeDecodingError) -> [BodaccNotice] {
+        guard let reader = xmlReaderForFile(path, nil, options) else {
+            throw NoticeDecodingError(file: path, message: "cannot be opened as XML; check the path and permissions")
+        }
+        return try read(reader, file: path)
+    }
+
     public static func decode(_ data: Data, file: String) throws(NoticeDecodingError) -> [BodaccNotice] {
-        let handler = PCLHandler(file: file)
-        let parser = XMLParser(data: data)
-        parser.delegate = handler
-        parser.shouldProcessNamespaces = false
-        if !parser.parse() {
-            if let error = handler.error { throw error }
-            let message = parser.parserError.map { "\($0.localizedDescription)" } ?? "unknown error"
-            throw NoticeDecodingError(file: file, line: parser.lineNumber, message: "not well-formed XML (\(message)); is the file complete?")
+        let reader = data.withUnsafeBytes { bytes in
+            xmlReaderForMemory(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), file, nil, options)
         }
-        if let error = handler.error { throw error }
-        if let open = handler.openElement {
-            throw NoticeDecodingError(file: file, line: parser.lineNumber, message: "not well-formed XML (the file ends inside <\(open)>); is the file complete?")
+        guard let reader else { throw NoticeDecodingError(file: file, message: "cannot be read as XML") }
+        return try read(reader, file: file)
+    }
+
+    /// No network, no entity expansion from outside, no size limit.
+    static let options = Int32(XML_PARSE_HUGE.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+
+    static func read(_ reader: xmlTextReaderPtr, file: String) throws(NoticeDecodingError) -> [BodaccNotice] {
+        defer { xmlFreeTextReader(reader) }
+        var assembler = PCLAssembler(file: file)
+        while true {
+            let status = xmlTextReaderRead(reader)
+            if status == 0 { break }
+            let line = Int(xmlTextReaderGetParserLineNumber(reader))
+            guard status == 1 else {
+                let detail = xmlGetLastError().flatMap { $0.pointee.message }.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "unknown error"
+                throw NoticeDecodingError(file: file, line: line, message: "not well-formed XML (\(detail)); is the file complete?")
+            }
+            switch xmlTextReaderNodeType(reader) {
+            case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+                let name = String(cString: xmlTextReaderConstLocalName(reader))
+                try assembler.start(name, line: line)
+                if xmlTextReaderIsEmptyElement(reader) == 1 { assembler.end(name) }
+            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
+                if let value = xmlTextReaderConstValue(reader) { assembler.text(String(cString: value)) }
+            case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+                assembler.end(String(cString: xmlTextReaderConstLocalName(reader)))
+            default:
+                continue
+            }
         }
-        return handler.notices
+        if let open = assembler.openElement {
+            throw NoticeDecodingError(file: file, line: Int(xmlTextReaderGetParserLineNumber(reader)), message: "not well-formed XML (the file ends inside <\(open)>); is the file complete?")
+        }
+        return assembler.notices
     }
 }
 
-/// Collects the elements of each `annonce` as a flat path → text table, then maps it.
-private final class PCLHandler: NSObject, XMLParserDelegate {
+/// Collects the elements of each `annonce` as a flat parent/child → text table, then maps it.
+struct PCLAssembler {
     let file: String
-    var notices: [BodaccNotice] = []
-    var error: NoticeDecodingError?
-
+    private(set) var notices: [BodaccNotice] = []
     private var path: [String] = []
-
-    /// The element the document ended in, if it ended early.
-    var openElement: String? { path.last }
     private var text = ""
     private var issue: String?
     private var issueDate: CalendarDay?
@@ -49,12 +75,13 @@ private final class PCLHandler: NSObject, XMLParserDelegate {
         self.file = file
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    /// The element the document ended in, if it ended early.
+    var openElement: String? { path.last }
+
+    mutating func start(_ name: String, line: Int) throws(NoticeDecodingError) {
         if path.isEmpty, name != "PCL_REDIFF" {
             let hint = name.hasPrefix("RCS") ? "; RCS files announce registrations, not collective procedures" : ""
-            error = NoticeDecodingError(file: file, line: parser.lineNumber, message: "root element <\(name)> is not <PCL_REDIFF>: this reads DILA's PCL (procédures collectives) files\(hint)")
-            parser.abortParsing()
-            return
+            throw NoticeDecodingError(file: file, line: line, message: "root element <\(name)> is not <PCL_REDIFF>: this reads DILA's PCL (procédures collectives) files\(hint)")
         }
         path.append(name)
         text = ""
@@ -68,16 +95,17 @@ private final class PCLHandler: NSObject, XMLParserDelegate {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    mutating func text(_ string: String) {
         text += string
     }
 
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+    mutating func end(_ name: String) {
         defer {
             path.removeLast()
             text = ""
         }
-        let value = text.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "&amp;", with: "&")
+        var value = text.trimmed
+        if value.includes("&amp;") { value = value.replacingOccurrences(of: "&amp;", with: "&") }
         if !inNotice {
             if name == "parution" { issue = value }
             if name == "dateParution" { issueDate = FrenchDate.parse(value) }

@@ -1,0 +1,10 @@
+#ifndef VIGIE_CLIBXML2_SHIM_H
+#define VIGIE_CLIBXML2_SHIM_H
+/* Debian builds libxml2 with ICU, whose headers clash with the ICU that Foundation bundles.
+   Vigie only uses the text reader, which never touches the ICU converter, so the ICU part of
+   libxml2's encoding header is left out. */
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
+#include <libxml/xmlreader.h>
+#include <libxml/xmlerror.h>
+#endif
