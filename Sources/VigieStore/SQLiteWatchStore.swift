@@ -51,14 +51,28 @@ public final class SQLiteWatchStore: WatchStore {
     // MARK: Reading state for a cycle
 
     public func snapshots(for sirens: Set<SIREN>) async throws -> [SnapshotKey: Snapshot] {
-        let payloads = try await writer.read { db in try String.fetchAll(db, sql: "SELECT payload FROM snapshot") }
-        var result: [SnapshotKey: Snapshot] = [:]
-        result.reserveCapacity(min(payloads.count, sirens.count * 2))
-        for payload in payloads {
-            let snapshot = try decode(Snapshot.self, payload)
-            if sirens.contains(snapshot.siren) { result[snapshot.key] = snapshot }
+        let decoder = self.decoder
+        return try await writer.read { db in
+            var result: [SnapshotKey: Snapshot] = [:]
+            result.reserveCapacity(sirens.count)
+            let rows = try Row.fetchCursor(db, sql: "SELECT siren, source, observed_on, procedure_steps, \(ScoreColumns.names) FROM snapshot")
+            while let row = try rows.next() {
+                let siren = SIREN(stored: row[0])
+                guard sirens.contains(siren) else { continue }
+                var snapshot = Snapshot(siren: siren, source: row[1])
+                snapshot.observedOn = (row[2] as String?).flatMap { CalendarDay(iso: $0) }
+                if let steps: String = row[3] {
+                    snapshot.procedureSteps = try decoder.decode([ProcedureStep].self, from: Data(steps.utf8))
+                }
+                let columns = ScoreColumns(row: row, offset: 4)
+                snapshot.score = columns.score
+                snapshot.rating = columns.rating
+                snapshot.creditLimit = columns.creditLimit
+                snapshot.status = columns.status
+                result[snapshot.key] = snapshot
+            }
+            return result
         }
-        return result
     }
 
     public func noticeAlerts(for sirens: Set<SIREN>) async throws -> [SIREN: [Alert]] {
@@ -86,21 +100,33 @@ public final class SQLiteWatchStore: WatchStore {
     // MARK: Writing a cycle
 
     public func commit(_ cycle: CycleCommit) async throws -> CommitSummary {
-        let snapshots = try cycle.snapshots.map { ($0, try encode($0)) }
-        let observations = try cycle.observations.map { ($0, try encode($0)) }
+        let snapshots = try cycle.snapshots.map { snapshot in
+            (snapshot, snapshot.procedureSteps.isEmpty ? nil : try encode(snapshot.procedureSteps))
+        }
         let notices = try cycle.notices.map { ($0.notice, $0.sirens, try encode($0.notice)) }
         let changes = try cycle.alertChanges.map { ($0, try encode($0.alert)) }
+        let observations = cycle.observations
         let at = cycle.at
         return try await writer.write { db in
-            for (snapshot, payload) in snapshots {
-                try db.execute(sql: """
-                    INSERT INTO snapshot (siren, source, observed_on, payload, updated_at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (siren, source) DO UPDATE SET observed_on = excluded.observed_on, payload = excluded.payload, updated_at = excluded.updated_at
-                    """, arguments: [snapshot.siren.digits, snapshot.source, snapshot.observedOn?.iso, payload, at])
+            let upsertSnapshot = try db.cachedStatement(sql: """
+                INSERT INTO snapshot (siren, source, observed_on, procedure_steps, \(ScoreColumns.names), updated_at)
+                VALUES (?, ?, ?, ?, \(ScoreColumns.placeholders), ?)
+                ON CONFLICT (siren, source) DO UPDATE SET observed_on = excluded.observed_on, procedure_steps = excluded.procedure_steps,
+                    score = excluded.score, score_min = excluded.score_min, score_max = excluded.score_max, not_rated = excluded.not_rated,
+                    rating = excluded.rating, credit_limit = excluded.credit_limit, credit_limit_currency = excluded.credit_limit_currency,
+                    credit_limit_not_applicable = excluded.credit_limit_not_applicable, status = excluded.status, updated_at = excluded.updated_at
+                """)
+            for (snapshot, steps) in snapshots {
+                let columns = ScoreColumns(score: snapshot.score, rating: snapshot.rating, creditLimit: snapshot.creditLimit, status: snapshot.status)
+                try upsertSnapshot.execute(arguments: [snapshot.siren.digits, snapshot.source, snapshot.observedOn?.iso, steps] + columns.arguments + [at])
             }
-            let insertObservation = try db.cachedStatement(sql: "INSERT INTO observation (siren, source, observed_on, payload, recorded_at) VALUES (?, ?, ?, ?, ?)")
-            for (observation, payload) in observations {
-                try insertObservation.execute(arguments: [observation.siren.digits, observation.provider, observation.observedOn.iso, payload, at])
+            let insertObservation = try db.cachedStatement(sql: """
+                INSERT INTO observation (siren, source, observed_on, \(ScoreColumns.names), company_name, recorded_at)
+                VALUES (?, ?, ?, \(ScoreColumns.placeholders), ?, ?)
+                """)
+            for observation in observations {
+                let columns = ScoreColumns(score: observation.score, rating: observation.rating, creditLimit: observation.creditLimit, status: observation.status)
+                try insertObservation.execute(arguments: [observation.siren.digits, observation.provider, observation.observedOn.iso] + columns.arguments + [observation.companyName, at])
             }
             for (notice, sirens, payload) in notices {
                 try db.execute(sql: "INSERT OR IGNORE INTO notice (id, published, sirens, payload, seen_at) VALUES (?, ?, ?, ?, ?)",
@@ -179,18 +205,21 @@ public final class SQLiteWatchStore: WatchStore {
         }
     }
 
-    public func recordDelivery(_ delivery: PendingDelivery, outcome: DeliveryOutcome, at: Date) async throws {
+    public func recordDeliveries(_ outcomes: [(delivery: PendingDelivery, outcome: DeliveryOutcome)], at: Date) async throws {
+        let rows = outcomes.map { ($0.delivery.alert.id, $0.delivery.alert.revision, $0.delivery.channel, $0.outcome) }
         try await writer.write { db in
-            switch outcome {
-            case .delivered:
-                try db.execute(sql: """
-                    UPDATE delivery SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL
-                    WHERE alert_id = ? AND revision = ? AND channel = ?
-                    """, arguments: [at, delivery.alert.id, delivery.alert.revision, delivery.channel])
-            case .failed(let message):
-                try db.execute(sql: """
-                    UPDATE delivery SET attempts = attempts + 1, last_error = ? WHERE alert_id = ? AND revision = ? AND channel = ?
-                    """, arguments: [message, delivery.alert.id, delivery.alert.revision, delivery.channel])
+            let delivered = try db.cachedStatement(sql: """
+                UPDATE delivery SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL
+                WHERE alert_id = ? AND revision = ? AND channel = ?
+                """)
+            let failed = try db.cachedStatement(sql: """
+                UPDATE delivery SET attempts = attempts + 1, last_error = ? WHERE alert_id = ? AND revision = ? AND channel = ?
+                """)
+            for (id, revision, channel, outcome) in rows {
+                switch outcome {
+                case .delivered: try delivered.execute(arguments: [at, id, revision, channel])
+                case .failed(let message): try failed.execute(arguments: [message, id, revision, channel])
+                }
             }
         }
     }

@@ -11,7 +11,16 @@ enum StoreMigrations {
                     siren TEXT NOT NULL,
                     source TEXT NOT NULL,
                     observed_on TEXT,
-                    payload TEXT NOT NULL,
+                    score REAL,
+                    score_min REAL,
+                    score_max REAL,
+                    not_rated INTEGER NOT NULL DEFAULT 0,
+                    rating TEXT,
+                    credit_limit REAL,
+                    credit_limit_currency TEXT,
+                    credit_limit_not_applicable INTEGER NOT NULL DEFAULT 0,
+                    status TEXT,
+                    procedure_steps TEXT,
                     updated_at DATETIME NOT NULL,
                     PRIMARY KEY (siren, source)
                 ) WITHOUT ROWID;
@@ -21,7 +30,16 @@ enum StoreMigrations {
                     siren TEXT NOT NULL,
                     source TEXT NOT NULL,
                     observed_on TEXT NOT NULL,
-                    payload TEXT NOT NULL,
+                    score REAL,
+                    score_min REAL,
+                    score_max REAL,
+                    not_rated INTEGER NOT NULL DEFAULT 0,
+                    rating TEXT,
+                    credit_limit REAL,
+                    credit_limit_currency TEXT,
+                    credit_limit_not_applicable INTEGER NOT NULL DEFAULT 0,
+                    status TEXT,
+                    company_name TEXT,
                     recorded_at DATETIME NOT NULL
                 );
                 CREATE INDEX observation_company ON observation (siren, source, observed_on);

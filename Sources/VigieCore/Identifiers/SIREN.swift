@@ -15,8 +15,12 @@ public struct SIREN: Hashable, Comparable, Sendable, CustomStringConvertible, Co
         self.digits = Digits.string(digits)
     }
 
-    /// For values already validated, such as those read back from the store.
     init(trusted digits: String) {
+        self.digits = digits
+    }
+
+    /// A SIREN read back from Vigie's own store, where only validated values are written.
+    public init(stored digits: String) {
         self.digits = digits
     }
 

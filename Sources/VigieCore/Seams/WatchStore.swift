@@ -19,7 +19,8 @@ public protocol WatchStore: Sendable {
 
     /// Deliveries still to make on a channel, oldest first, with the alert as it was at that revision.
     func pendingDeliveries(channel: String, limit: Int) async throws -> [PendingDelivery]
-    func recordDelivery(_ delivery: PendingDelivery, outcome: DeliveryOutcome, at: Date) async throws
+    /// Records the outcomes of a batch of attempts in one transaction.
+    func recordDeliveries(_ outcomes: [(delivery: PendingDelivery, outcome: DeliveryOutcome)], at: Date) async throws
 
     func lastGoodWatchlist(file: String) async throws -> String?
     func saveGoodWatchlist(file: String, text: String, at: Date) async throws

@@ -28,7 +28,7 @@ struct EntryDraft {
         func fail(_ value: Value?, _ field: String, _ error: FieldError) {
             issues.append(FileIssue(file: file, line: value?.line ?? line, field: field, message: error.message))
         }
-        guard let identifier, !identifier.text.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let identifier, !identifier.text.trimmed.isEmpty else {
             issues.append(FileIssue(file: file, line: line, field: "siren", message: "no SIREN or SIRET; give the company's 9-digit SIREN or 14-digit SIRET"))
             return nil
         }
@@ -44,7 +44,7 @@ struct EntryDraft {
             do { currency = try WatchlistFields.currency(raw.text) } catch { fail(raw, "currency", error) }
         }
         func money(_ value: Value?, _ field: String) -> Money? {
-            guard let value, !value.text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            guard let value, !value.text.trimmed.isEmpty else { return nil }
             do {
                 let (amount, written) = try WatchlistFields.money(value.text)
                 return Money(amount: amount, currency: written ?? currency)
@@ -57,8 +57,8 @@ struct EntryDraft {
         let insuredLimit = money(insuredLimit, "insured_limit")
         let own = Self.thresholds(thresholds, file: file, issues: &issues)
         guard var entry else { return nil }
-        entry.name = name?.text.trimmingCharacters(in: .whitespaces).nonEmpty
-        entry.owner = owner?.text.trimmingCharacters(in: .whitespaces).nonEmpty ?? defaults.owner
+        entry.name = name?.text.trimmed.nonEmpty
+        entry.owner = owner?.text.trimmed.nonEmpty ?? defaults.owner
         entry.tags = tags + defaults.tags.filter { !tags.contains($0) }
         entry.exposure = exposure
         entry.insuredLimit = insuredLimit

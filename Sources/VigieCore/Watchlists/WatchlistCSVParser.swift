@@ -45,7 +45,7 @@ public enum WatchlistCSVParser {
         for record in reader.records.dropFirst() {
             func value(_ key: String) -> EntryDraft.Value? {
                 guard let index = positions[key], index < record.fields.count else { return nil }
-                let text = record.fields[index].trimmingCharacters(in: .whitespaces)
+                let text = record.fields[index].trimmed
                 return text.isEmpty ? nil : EntryDraft.Value(text: text, line: record.line)
             }
             if record.fields.count > header.fields.count {

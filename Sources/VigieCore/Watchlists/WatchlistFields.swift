@@ -37,7 +37,7 @@ enum WatchlistFields {
             if character == "," || character == "." { return nil }
             return character
         })
-        guard !canonical.isEmpty, let amount = Decimal(string: canonical, locale: Locale(identifier: "en_US_POSIX")) else {
+        guard !canonical.isEmpty, let amount = Decimal(string: canonical) else {
             throw FieldError("\"\(raw)\" is not an amount; write it like 12500 or 12 500,50")
         }
         guard amount >= 0 else { throw FieldError("\"\(raw)\" is negative; an exposure or a limit is 0 or more") }
@@ -46,7 +46,7 @@ enum WatchlistFields {
 
     /// A currency code, `EUR`, `usd`.
     static func currency(_ raw: String) throws(FieldError) -> String {
-        let code = raw.trimmingCharacters(in: .whitespaces).uppercased()
+        let code = raw.trimmed.uppercased()
         guard code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
             throw FieldError("\"\(raw)\" is not a currency; use a 3-letter ISO code such as EUR")
         }
@@ -55,7 +55,7 @@ enum WatchlistFields {
 
     /// A threshold: a non-negative number, with a `%` allowed after percentages.
     static func threshold(_ raw: String, name: String) throws(FieldError) -> Double {
-        let cleaned = raw.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: ",", with: ".").trimmingCharacters(in: .whitespaces)
+        let cleaned = raw.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: ",", with: ".").trimmed
         guard let value = Double(cleaned), value >= 0, value.isFinite else {
             throw FieldError("\(name) \"\(raw)\" is not a number; write it like 10 or 12.5")
         }
@@ -65,7 +65,7 @@ enum WatchlistFields {
     /// Tags in one cell: `key account|retail`, `key account, retail`.
     static func tags(_ raw: String) -> [String] {
         raw.split(whereSeparator: { $0 == "|" || $0 == "," || $0 == ";" })
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { String($0).trimmed }
             .filter { !$0.isEmpty }
     }
 

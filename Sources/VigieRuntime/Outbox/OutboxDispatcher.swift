@@ -37,7 +37,8 @@ public struct OutboxDispatcher: Sendable {
     }
 
     /// Delivers everything pending, channel by channel, stopping a channel at its first failure
-    /// so that alerts stay in order and a dead channel is not hammered.
+    /// so that alerts stay in order and a dead channel is not hammered. Outcomes are recorded
+    /// a batch at a time: one transaction per batch, not per alert.
     public func drain() async throws -> Report {
         var report = Report()
         try await withThrowingTaskGroup(of: Report.self) { group in
@@ -57,18 +58,21 @@ public struct OutboxDispatcher: Sendable {
         while true {
             let batch = try await store.pendingDeliveries(channel: channel.name, limit: configuration.batchSize)
             guard !batch.isEmpty else { return report }
+            var outcomes: [(delivery: PendingDelivery, outcome: DeliveryOutcome)] = []
             for delivery in batch {
                 do {
                     try await channel.deliver(delivery.alert)
-                    try await store.recordDelivery(delivery, outcome: .delivered, at: clock.now)
+                    outcomes.append((delivery, .delivered))
                     report.delivered += 1
                 } catch {
-                    try await store.recordDelivery(delivery, outcome: .failed("\(error)"), at: clock.now)
+                    outcomes.append((delivery, .failed("\(error)")))
+                    try await store.recordDeliveries(outcomes, at: clock.now)
                     logger.error("delivery.failed", metadata: ["channel": "\(channel.name)", "alert.id": "\(delivery.alert.id)", "error": "\(error)"])
                     report.failed += 1
                     return report
                 }
             }
+            try await store.recordDeliveries(outcomes, at: clock.now)
         }
     }
 }
