@@ -130,12 +130,15 @@ struct ClassifiedNotice: Encodable {
 
     var text: String {
         let change = [procedure.map { (fromProcedure.map { "\($0)→" } ?? "") + $0 }, statusAfter.map { "now \($0)" }].compactMap { $0 }.joined(separator: ", ")
+        func pad(_ text: String, _ width: Int) -> String {
+            text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+        }
         return [
-            noticeID.padding(toLength: 22, withPad: " ", startingAt: 0),
-            (published ?? "----------"),
-            (sirens.first ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0),
-            severity.padding(toLength: 8, withPad: " ", startingAt: 0),
-            event.padding(toLength: 20, withPad: " ", startingAt: 0),
+            pad(noticeID, 22),
+            published ?? "----------",
+            pad(sirens.first ?? "-", 9),
+            pad(severity, 8),
+            pad(event, 20),
             change.isEmpty ? "-" : change,
             "| \(nature ?? "")" + (noticeType == "initial" ? "" : " [\(noticeType)\(supersedes.map { " of \($0)" } ?? "")]"),
         ].joined(separator: "  ")

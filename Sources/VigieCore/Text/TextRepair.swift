@@ -22,48 +22,81 @@ public enum TextRepair {
     }
 
     /// Lower-case, accents removed, apostrophes and spaces made plain, runs of spaces folded:
-    /// the form classification rules match against. Done scalar by scalar with a table of the
-    /// Latin letters French uses, which is many times faster than Foundation's locale folding.
+    /// the form classification rules match against. Works on UTF-8 bytes with a table of the
+    /// Latin-1 letters French uses, many times faster than Foundation's locale folding; other
+    /// characters are kept as they are.
     public static func fold(_ text: String) -> String {
         let repaired = repairMojibake(text)
-        var result = String.UnicodeScalarView()
+        var output: [UInt8] = []
+        output.reserveCapacity(repaired.utf8.count)
         var lastWasSpace = true
-        for scalar in repaired.unicodeScalars {
-            switch scalar.value {
+        func space() {
+            if !lastWasSpace { output.append(0x20) }
+            lastWasSpace = true
+        }
+        func append(_ bytes: some Sequence<UInt8>) {
+            output.append(contentsOf: bytes)
+            lastWasSpace = false
+        }
+        let bytes = Array(repaired.utf8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
             case 0x41...0x5A:
-                result.append(Unicode.Scalar(scalar.value + 32)!)
-                lastWasSpace = false
-            case 0x20, 0x09, 0x0A, 0x0D, 0xA0, 0x202F:
-                if !lastWasSpace { result.append(" ") }
-                lastWasSpace = true
-            case 0x2019, 0x2018, 0x60, 0xB4:
-                result.append("'")
-                lastWasSpace = false
+                append(CollectionOfOne(byte + 32))
+                index += 1
+            case 0x20, 0x09, 0x0A, 0x0D:
+                space()
+                index += 1
+            case 0x60:
+                append(CollectionOfOne(0x27))
+                index += 1
             case 0..<0x80:
-                result.append(scalar)
-                lastWasSpace = false
-            default:
-                if let plain = plainLetters[scalar] {
-                    result.append(contentsOf: plain.unicodeScalars)
+                append(CollectionOfOne(byte))
+                index += 1
+            case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xA0:
+                space()
+                index += 2
+            case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xB4:
+                append(CollectionOfOne(0x27))
+                index += 2
+            case 0xC3 where index + 1 < bytes.count, 0xC5 where index + 1 < bytes.count:
+                if let plain = latinLetters[UInt16(byte) << 8 | UInt16(bytes[index + 1])] {
+                    append(plain.utf8)
                 } else {
-                    result.append(contentsOf: String(scalar).lowercased().unicodeScalars)
+                    append(bytes[index...index + 1])
                 }
-                lastWasSpace = false
+                index += 2
+            case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80:
+                switch bytes[index + 2] {
+                case 0x98, 0x99: append(CollectionOfOne(0x27))
+                case 0xAF: space()
+                default: append(bytes[index...index + 2])
+                }
+                index += 3
+            default:
+                append(CollectionOfOne(byte))
+                index += 1
             }
         }
-        if lastWasSpace, !result.isEmpty { result.removeLast() }
-        return String(result)
+        if lastWasSpace, !output.isEmpty { output.removeLast() }
+        return String(decoding: output, as: UTF8.self)
     }
 
-    /// Accented Latin letters, upper and lower case, to their plain lower-case form.
-    static let plainLetters: [Unicode.Scalar: String] = {
+    /// Accented Latin letters, upper and lower case, keyed by their two UTF-8 bytes, to their
+    /// plain lower-case form.
+    static let latinLetters: [UInt16: String] = {
         let groups: [(String, String)] = [
             ("àâäáãåÀÂÄÁÃÅ", "a"), ("çÇ", "c"), ("éèêëÉÈÊË", "e"), ("îïíìÎÏÍÌ", "i"), ("ôöóòõøÔÖÓÒÕØ", "o"),
             ("ùûüúÙÛÜÚ", "u"), ("ÿýŸÝ", "y"), ("ñÑ", "n"), ("œŒ", "oe"), ("æÆ", "ae"),
         ]
-        var table: [Unicode.Scalar: String] = [:]
+        var table: [UInt16: String] = [:]
         for (letters, plain) in groups {
-            for scalar in letters.unicodeScalars { table[scalar] = plain }
+            for character in letters {
+                let bytes = Array(String(character).utf8)
+                if bytes.count == 2 { table[UInt16(bytes[0]) << 8 | UInt16(bytes[1])] = plain }
+            }
         }
         return table
     }()

@@ -58,16 +58,35 @@ public enum DILAXMLDecoder {
     }
 }
 
-/// Collects the elements of each `annonce` as a flat parent/child → text table, then maps it.
+/// Collects the elements of each `annonce` that Vigie reads, then maps them.
 struct PCLAssembler {
+    /// The values of one `annonce`, by the element that holds them.
+    private struct Fields {
+        var number: String?
+        var tribunal: String?
+        var denomination: String?
+        var lastName: String?
+        var firstNames: [String] = []
+        var registration: String?
+        var city: String?
+        var postalCode: String?
+        var famille: String?
+        var nature: String?
+        var date: String?
+        var complement: String?
+        var previousPublication: String?
+        var previousIssue: String?
+        var previousDate: String?
+        var previousNumber: String?
+    }
+
     let file: String
     private(set) var notices: [BodaccNotice] = []
     private var path: [String] = []
     private var text = ""
     private var issue: String?
     private var issueDate: CalendarDay?
-    private var fields: [String: String] = [:]
-    private var firstNames: [String] = []
+    private var fields = Fields()
     private var kind: BodaccNotice.Kind = .initial
     private var inNotice = false
 
@@ -87,8 +106,7 @@ struct PCLAssembler {
         text = ""
         if name == "annonce" {
             inNotice = true
-            fields = [:]
-            firstNames = []
+            fields = Fields()
             kind = .initial
         } else if inNotice, path.count >= 2, path[path.count - 2] == "typeAnnonce" {
             kind = name == "rectificatif" ? .rectificatif : name == "annulation" ? .annulation : .initial
@@ -104,50 +122,61 @@ struct PCLAssembler {
             path.removeLast()
             text = ""
         }
-        var value = text.trimmed
-        if value.includes("&amp;") { value = value.replacingOccurrences(of: "&amp;", with: "&") }
-        if !inNotice {
-            if name == "parution" { issue = value }
-            if name == "dateParution" { issueDate = FrenchDate.parse(value) }
-            return
-        }
         if name == "annonce" {
             inNotice = false
             notices.append(notice())
             return
         }
+        guard !text.isEmpty else { return }
+        var value = text.trimmed
         guard !value.isEmpty else { return }
-        if name == "prenom" {
-            firstNames.append(value)
+        if value.includes("&amp;") { value = value.replacingOccurrences(of: "&amp;", with: "&") }
+        guard inNotice else {
+            if name == "parution" { issue = value }
+            if name == "dateParution" { issueDate = FrenchDate.parse(value) }
             return
         }
-        let parent = path.count >= 2 ? path[path.count - 2] : ""
-        fields["\(parent)/\(name)"] = value
+        switch (path.count >= 2 ? path[path.count - 2] : "", name) {
+        case ("annonce", "numeroAnnonce"): fields.number = value
+        case ("annonce", "tribunal"): fields.tribunal = value
+        case ("personneMorale", "denomination"): fields.denomination = value
+        case ("personnePhysique", "nom"): fields.lastName = value
+        case ("personnePhysique", "prenom"): fields.firstNames.append(value)
+        case ("numeroImmatriculation", "numeroIdentificationRCS"): fields.registration = value
+        case ("france", "ville"): fields.city = value
+        case ("france", "codePostal"): fields.postalCode = value
+        case ("jugement", "famille"): fields.famille = value
+        case ("jugement", "nature"): fields.nature = value
+        case ("jugement", "date"): fields.date = value
+        case ("jugement", "complementJugement"): fields.complement = value
+        case ("parutionAvisPrecedent", "nomPublication"): fields.previousPublication = value
+        case ("parutionAvisPrecedent", "numeroParution"): fields.previousIssue = value
+        case ("parutionAvisPrecedent", "dateParution"): fields.previousDate = value
+        case ("parutionAvisPrecedent", "numeroAnnonce"): fields.previousNumber = value
+        default: break
+        }
     }
 
     private func notice() -> BodaccNotice {
-        let number = fields["annonce/numeroAnnonce"] ?? ""
+        let number = fields.number ?? ""
         let id = BodaccNotice.officialID(publication: "A", issue: issue ?? "", number: number, issueYear: issueDate?.year)
             ?? "BODACC-\(issueDate?.iso ?? "undated")-\(number)"
-        let name = fields["personneMorale/denomination"]
-            ?? fields["personnePhysique/nom"].map { ([$0] + firstNames).joined(separator: ", ") }
-        let sirens = [fields["numeroImmatriculation/numeroIdentificationRCS"]].compactMap { $0 }.compactMap { try? SIREN($0) }
-        let rawDate = fields["jugement/date"]
-        let date = rawDate.flatMap(FrenchDate.parse)
+        let name = fields.denomination ?? fields.lastName.map { ([$0] + fields.firstNames).joined(separator: ", ") }
+        let date = fields.date.flatMap(FrenchDate.parse)
         let judgment = Judgment(
-            famille: fields["jugement/famille"], nature: fields["jugement/nature"], date: date,
-            rawDate: date == nil ? rawDate : nil, complement: fields["jugement/complementJugement"]
+            famille: fields.famille, nature: fields.nature, date: date,
+            rawDate: date == nil ? fields.date : nil, complement: fields.complement
         )
         var supersedes: String?
-        if let previousIssue = fields["parutionAvisPrecedent/numeroParution"], let previousNumber = fields["parutionAvisPrecedent/numeroAnnonce"] {
+        if let previousIssue = fields.previousIssue, let previousNumber = fields.previousNumber {
             supersedes = BodaccNotice.officialID(
-                publication: fields["parutionAvisPrecedent/nomPublication"] ?? "A", issue: previousIssue, number: previousNumber,
-                issueYear: fields["parutionAvisPrecedent/dateParution"].flatMap(FrenchDate.parse)?.year
+                publication: fields.previousPublication ?? "A", issue: previousIssue, number: previousNumber,
+                issueYear: fields.previousDate.flatMap(FrenchDate.parse)?.year
             )
         }
         return BodaccNotice(
-            id: id, kind: kind, published: issueDate, sirens: sirens, companyName: name,
-            tribunal: fields["annonce/tribunal"], city: fields["france/ville"], postalCode: fields["france/codePostal"],
+            id: id, kind: kind, published: issueDate, sirens: fields.registration.flatMap { try? SIREN($0) }.map { [$0] } ?? [],
+            companyName: name, tribunal: fields.tribunal, city: fields.city, postalCode: fields.postalCode,
             judgment: judgment, supersedes: supersedes
         )
     }
