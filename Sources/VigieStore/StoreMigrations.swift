@@ -3,6 +3,13 @@ import GRDB
 /// The schema, as a list of migrations GRDB applies once each, in order. Add a migration;
 /// never edit one that has shipped.
 enum StoreMigrations {
+    /// What a provider said, as columns shared by the snapshot and the observation history, as
+    /// migration v1 created them. A later change to these columns is a new migration.
+    static let scoreColumnsV1 = """
+        score REAL, score_min REAL, score_max REAL, not_rated INTEGER NOT NULL DEFAULT 0, rating TEXT,
+        credit_limit REAL, credit_limit_currency TEXT, credit_limit_not_applicable INTEGER NOT NULL DEFAULT 0, status TEXT,
+        """
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: snapshots, observations, notices, alerts, outbox, cursors") { db in
@@ -11,15 +18,7 @@ enum StoreMigrations {
                     siren TEXT NOT NULL,
                     source TEXT NOT NULL,
                     observed_on TEXT,
-                    score REAL,
-                    score_min REAL,
-                    score_max REAL,
-                    not_rated INTEGER NOT NULL DEFAULT 0,
-                    rating TEXT,
-                    credit_limit REAL,
-                    credit_limit_currency TEXT,
-                    credit_limit_not_applicable INTEGER NOT NULL DEFAULT 0,
-                    status TEXT,
+                    \(scoreColumnsV1)
                     procedure_steps TEXT,
                     updated_at DATETIME NOT NULL,
                     PRIMARY KEY (siren, source)
@@ -30,15 +29,7 @@ enum StoreMigrations {
                     siren TEXT NOT NULL,
                     source TEXT NOT NULL,
                     observed_on TEXT NOT NULL,
-                    score REAL,
-                    score_min REAL,
-                    score_max REAL,
-                    not_rated INTEGER NOT NULL DEFAULT 0,
-                    rating TEXT,
-                    credit_limit REAL,
-                    credit_limit_currency TEXT,
-                    credit_limit_not_applicable INTEGER NOT NULL DEFAULT 0,
-                    status TEXT,
+                    \(scoreColumnsV1)
                     company_name TEXT,
                     recorded_at DATETIME NOT NULL
                 );
