@@ -26,6 +26,10 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        /// libcurl, for outbound HTTP(S) and SMTP(S) (Debian's libcurl4-openssl-dev).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        /// An async HTTP and SMTP client over libcurl: a pool of worker threads, timeouts, TLS, proxies.
+        .target(name: "VigieTransport", dependencies: ["CCurl"]),
         /// libxml2's streaming reader, for DILA's bulk XML (Debian's libxml2-dev).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         /// Adapters that read the outside world's formats: BODACC (API JSON, DILA XML),
@@ -55,7 +59,7 @@ let package = Package(
         /// Fakes for the seams: providers, feed, channel, clock. Shipped for tests and benchmarks.
         .target(
             name: "VigieTestSupport",
-            dependencies: ["VigieCore"]
+            dependencies: ["VigieCore", "VigieTransport"]
         ),
         .executableTarget(
             name: "vigie",
@@ -68,6 +72,7 @@ let package = Package(
         .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore", "VigieTestSupport"]),
         .testTarget(name: "VigieProvidersTests", dependencies: ["VigieCore", "VigieProviders", "VigieTestSupport"]),
         .testTarget(name: "VigieStoreTests", dependencies: ["VigieCore", "VigieStore", "VigieTestSupport"]),
+        .testTarget(name: "VigieTransportTests", dependencies: ["VigieTransport", "VigieTestSupport"]),
         .testTarget(
             name: "VigieRuntimeTests",
             dependencies: ["VigieCore", "VigieProviders", "VigieStore", "VigieRuntime", "VigieTestSupport"]

@@ -1,0 +1,112 @@
+import Foundation
+import VigieTransport
+
+/// A real server for tests, started from the Python scripts in `Tests/Support`, on a loopback
+/// port it chose itself. Stopped when the value is released.
+public final class TestServer: @unchecked Sendable {
+    public let port: Int
+    private let process: Process
+
+    /// The Python that runs the helpers: `VIGIE_TEST_PYTHON` (set by `scripts/test` to a venv
+    /// with `standardwebhooks`), else Debian's, which has `aiosmtpd`.
+    public static var python: String {
+        ProcessInfo.processInfo.environment["VIGIE_TEST_PYTHON"] ?? "/usr/bin/python3"
+    }
+
+    public static func script(_ name: String) -> String {
+        SharedData.repositoryRoot.appendingPathComponent("Tests/Support/\(name)").path
+    }
+
+    /// Starts `script` with `arguments` and waits for the port it prints.
+    public init(script: String, arguments: [String] = []) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.python)
+        process.arguments = [Self.script(script)] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        var line: [UInt8] = []
+        while true {
+            guard let byte = try output.fileHandleForReading.read(upToCount: 1)?.first else {
+                throw TestServerError(message: "\(script) exited before printing its port")
+            }
+            if byte == UInt8(ascii: "\n") { break }
+            line.append(byte)
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
+            throw TestServerError(message: "\(script) printed \(String(decoding: line, as: UTF8.self)) instead of a port")
+        }
+        self.port = port
+    }
+
+    deinit {
+        // SIGKILL, and no wait: Foundation's waitUntilExit can hang on Linux off the main run loop.
+        kill(process.processIdentifier, SIGKILL)
+    }
+
+    /// Runs a helper script to completion with `input` on its standard input; returns its output.
+    public static func run(_ script: String, arguments: [String] = [], input: Data = Data()) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [Self.script(script)] + arguments
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        // The pipes closed, so the script is ending; wait for its status without waitUntilExit.
+        while process.isRunning { usleep(1_000) }
+        guard process.terminationStatus == 0 else {
+            throw TestServerError(message: "\(script) failed: \(String(decoding: errors, as: UTF8.self))")
+        }
+        return output
+    }
+}
+
+public struct TestServerError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// The webhook receiver (`Tests/Support/receiver.py`): records requests, answers from a plan.
+public final class WebhookReceiver: Sendable {
+    public struct Request: Decodable, Sendable {
+        public var method: String
+        public var path: String
+        public var headers: [String: String]
+        public var body: String
+        public var time: Double
+    }
+
+    public let server: TestServer
+    private let control = CurlTransport(configuration: {
+        var configuration = CurlTransport.Configuration()
+        configuration.workers = 1
+        return configuration
+    }())
+
+    public init() throws {
+        server = try TestServer(script: "receiver.py")
+    }
+
+    deinit {
+        control.shutdown()
+    }
+
+    public var url: String { "http://127.0.0.1:\(server.port)/hook" }
+
+    /// What the next requests get: `responses` once each, in order, then `fallback`.
+    public func plan(_ responses: [[String: any Sendable]], fallback: [String: any Sendable] = ["status": 200, "body": "ok"]) async throws {
+        let body = try JSONSerialization.data(withJSONObject: ["responses": responses, "default": fallback])
+        _ = try await control.send(HTTPRequest(url: "http://127.0.0.1:\(server.port)/_plan", body: Array(body)))
+    }
+
+    public func requests() async throws -> [Request] {
+        let response = try await control.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/_requests"))
+        return try JSONDecoder().decode([Request].self, from: Data(response.body))
+    }
+}
