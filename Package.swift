@@ -46,11 +46,19 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        /// Configuration, composition, the watch cycle and the poller service, local channels.
+        /// The channels alerts go out on: log, terminal, signed webhooks, chat webhooks, email.
+        .target(
+            name: "VigieDelivery",
+            dependencies: [
+                "VigieCore", "VigieTransport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        /// Configuration, composition, the watch cycle, the poller and dispatcher services.
         .target(
             name: "VigieRuntime",
             dependencies: [
-                "VigieCore", "VigieProviders", "VigieStore",
+                "VigieCore", "VigieProviders", "VigieStore", "VigieDelivery", "VigieTransport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
@@ -64,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "vigie",
             dependencies: [
-                "VigieCore", "VigieProviders", "VigieStore", "VigieRuntime",
+                "VigieCore", "VigieProviders", "VigieStore", "VigieRuntime", "VigieDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -73,6 +81,7 @@ let package = Package(
         .testTarget(name: "VigieProvidersTests", dependencies: ["VigieCore", "VigieProviders", "VigieTestSupport"]),
         .testTarget(name: "VigieStoreTests", dependencies: ["VigieCore", "VigieStore", "VigieTestSupport"]),
         .testTarget(name: "VigieTransportTests", dependencies: ["VigieTransport", "VigieTestSupport"]),
+        .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieCore", "VigieDelivery", "VigieTransport", "VigieTestSupport"]),
         .testTarget(
             name: "VigieRuntimeTests",
             dependencies: ["VigieCore", "VigieProviders", "VigieStore", "VigieRuntime", "VigieTestSupport"]

@@ -158,9 +158,9 @@ public final class SQLiteWatchStore: WatchStore {
                 }
                 try db.execute(sql: "INSERT INTO alert_revision (alert_id, revision, payload, recorded_at) VALUES (?, ?, ?, ?)",
                                arguments: [alert.id, alert.revision, payload, at])
-                for channel in cycle.channels {
-                    try db.execute(sql: "INSERT OR IGNORE INTO delivery (alert_id, revision, channel, created_at) VALUES (?, ?, ?, ?)",
-                                   arguments: [alert.id, alert.revision, channel, at])
+                for channel in cycle.router.channels(for: alert) {
+                    try db.execute(sql: "INSERT OR IGNORE INTO delivery (alert_id, revision, channel, created_at, queued_at) VALUES (?, ?, ?, ?, ?)",
+                                   arguments: [alert.id, alert.revision, channel, at, at])
                     summary.deliveriesQueued += db.changesCount
                 }
             }
@@ -192,34 +192,86 @@ public final class SQLiteWatchStore: WatchStore {
 
     // MARK: Outbox
 
-    public func pendingDeliveries(channel: String, limit: Int) async throws -> [PendingDelivery] {
+    public func dueDeliveries(channel: String, due: Date, limit: Int) async throws -> [PendingDelivery] {
         let rows = try await writer.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT r.payload, d.attempts FROM delivery d
+                SELECT d.id, r.payload, d.attempts, d.queued_at FROM delivery d
                 JOIN alert_revision r ON r.alert_id = d.alert_id AND r.revision = d.revision
-                WHERE d.channel = ? AND d.status = 'pending' ORDER BY d.id LIMIT ?
-                """, arguments: [channel, limit]).map { row -> (String, Int) in (row["payload"], row["attempts"]) }
+                WHERE d.channel = ? AND d.status = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)
+                ORDER BY d.id LIMIT ?
+                """, arguments: [channel, due, limit]).map { row -> (Int64, String, Int, Date) in (row[0], row[1], row[2], row[3]) }
         }
-        return try rows.map { payload, attempts in
-            PendingDelivery(alert: try decode(Alert.self, payload), channel: channel, attempts: attempts)
+        return try rows.map { id, payload, attempts, queuedAt in
+            PendingDelivery(id: id, alert: try decode(Alert.self, payload), channel: channel, attempts: attempts, queuedAt: queuedAt)
         }
     }
 
-    public func recordDeliveries(_ outcomes: [(delivery: PendingDelivery, outcome: DeliveryOutcome)], at: Date) async throws {
-        let rows = outcomes.map { ($0.delivery.alert.id, $0.delivery.alert.revision, $0.delivery.channel, $0.outcome) }
+    public func nextDue(channel: String) async throws -> Date? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT COUNT(*), MIN(COALESCE(next_attempt_at, queued_at)) FROM delivery WHERE channel = ? AND status = 'pending'
+                """, arguments: [channel]).flatMap { row -> Date? in (row[0] as Int) > 0 ? row[1] : nil }
+        }
+    }
+
+    public func recordAttempts(_ attempts: [DeliveryAttempt]) async throws {
+        guard !attempts.isEmpty else { return }
         try await writer.write { db in
-            let delivered = try db.cachedStatement(sql: """
-                UPDATE delivery SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL
-                WHERE alert_id = ? AND revision = ? AND channel = ?
+            let log = try db.cachedStatement(sql: "INSERT INTO delivery_attempt (delivery_id, attempted_at, outcome, http_status, error) VALUES (?, ?, ?, ?, ?)")
+            let update = try db.cachedStatement(sql: """
+                UPDATE delivery SET status = ?, attempts = ?, next_attempt_at = ?, delivered_at = ?, last_error = ?, dead_reason = ? WHERE id = ?
                 """)
-            let failed = try db.cachedStatement(sql: """
-                UPDATE delivery SET attempts = attempts + 1, last_error = ? WHERE alert_id = ? AND revision = ? AND channel = ?
-                """)
-            for (id, revision, channel, outcome) in rows {
-                switch outcome {
-                case .delivered: try delivered.execute(arguments: [at, id, revision, channel])
-                case .failed(let message): try failed.execute(arguments: [message, id, revision, channel])
+            for attempt in attempts {
+                try log.execute(arguments: [attempt.delivery.id, attempt.at, attempt.error == nil ? "delivered" : "failed", attempt.httpStatus, attempt.error])
+                switch attempt.next {
+                case .delivered(let count, let at):
+                    try update.execute(arguments: ["delivered", count, nil, at, nil, nil, attempt.delivery.id])
+                case .pending(let count, let due):
+                    try update.execute(arguments: ["pending", count, due, nil, attempt.error, nil, attempt.delivery.id])
+                case .dead(let count, let reason):
+                    try update.execute(arguments: ["dead", count, nil, nil, attempt.error, reason, attempt.delivery.id])
                 }
+            }
+        }
+    }
+
+    public func enqueue(_ deliveries: [(alertID: String, revision: Int)], channel: String, at: Date) async throws {
+        try await writer.write { db in
+            for delivery in deliveries {
+                try db.execute(sql: "INSERT OR IGNORE INTO delivery (alert_id, revision, channel, created_at, queued_at) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [delivery.alertID, delivery.revision, channel, at, at])
+            }
+        }
+    }
+
+    public func deadDeliveries() async throws -> [DeliveryRecord] {
+        try await deliveryRecords(where: "d.status = 'dead'", arguments: [])
+    }
+
+    public func redeliver(alertID: String?, at: Date) async throws -> Int {
+        try await writer.write { db in
+            try db.execute(sql: """
+                UPDATE delivery SET status = 'pending', attempts = 0, next_attempt_at = NULL, queued_at = ?, dead_reason = NULL
+                WHERE status = 'dead' AND (? IS NULL OR alert_id = ?)
+                """, arguments: [at, alertID, alertID])
+            return db.changesCount
+        }
+    }
+
+    public func deliveries(alertID: String) async throws -> [DeliveryRecord] {
+        try await deliveryRecords(where: "d.alert_id = ?", arguments: [alertID])
+    }
+
+    private func deliveryRecords(where condition: String, arguments: StatementArguments) async throws -> [DeliveryRecord] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT d.id, d.alert_id, d.revision, d.channel, d.status, d.queued_at, d.next_attempt_at, d.dead_reason
+                FROM delivery d WHERE \(condition) ORDER BY d.id
+                """, arguments: arguments)
+            return try rows.map { row in
+                let attempts = try Row.fetchAll(db, sql: "SELECT attempted_at, outcome, http_status, error FROM delivery_attempt WHERE delivery_id = ? ORDER BY id", arguments: [row[0] as Int64])
+                    .map { DeliveryRecord.Attempt(at: $0[0], outcome: $0[1], httpStatus: $0[2], error: $0[3]) }
+                return DeliveryRecord(alertID: row[1], revision: row[2], channel: row[3], status: row[4], queuedAt: row[5], nextAttemptAt: row[6], deadReason: row[7], attempts: attempts)
             }
         }
     }

@@ -94,6 +94,25 @@ enum StoreMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2: delivery retries, dead letters and the attempt log") { db in
+            try db.execute(sql: """
+                ALTER TABLE delivery ADD COLUMN next_attempt_at DATETIME;
+                ALTER TABLE delivery ADD COLUMN queued_at DATETIME;
+                ALTER TABLE delivery ADD COLUMN dead_reason TEXT;
+                UPDATE delivery SET queued_at = created_at;
+                CREATE INDEX delivery_due ON delivery (channel, status, next_attempt_at);
+
+                CREATE TABLE delivery_attempt (
+                    id INTEGER PRIMARY KEY,
+                    delivery_id INTEGER NOT NULL REFERENCES delivery(id),
+                    attempted_at DATETIME NOT NULL,
+                    outcome TEXT NOT NULL,
+                    http_status INTEGER,
+                    error TEXT
+                );
+                CREATE INDEX delivery_attempt_delivery ON delivery_attempt (delivery_id);
+                """)
+        }
         return migrator
     }
 }

@@ -1,15 +1,23 @@
 import ArgumentParser
 import Foundation
 import VigieCore
+import VigieDelivery
 import VigieRuntime
 import VigieStore
 
 struct AlertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alerts",
-        abstract: "Read the alerts Vigie raised.",
-        subcommands: [List.self]
+        abstract: "Read the alerts Vigie raised and follow their delivery.",
+        subcommands: [List.self, Show.self, Dead.self, Redeliver.self]
     )
+
+    /// The store named by the configuration in force.
+    static func store(_ options: ConfigOptions) throws -> SQLiteWatchStore {
+        options.bootstrapLogging(default: .warning)
+        let configuration = try options.load()
+        return try SQLiteWatchStore(configuration: .init(path: configuration.storePath))
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -30,8 +38,6 @@ struct AlertsCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
-            options.bootstrapLogging(default: .warning)
-            let configuration = try options.load()
             var sinceDate: Date?
             if let since {
                 guard let day = CalendarDay(iso: since), since.count == 10 else {
@@ -40,7 +46,7 @@ struct AlertsCommand: AsyncParsableCommand {
                 }
                 sinceDate = ISO8601DateFormatter().date(from: "\(day.iso)T00:00:00Z")
             }
-            let store = try SQLiteWatchStore(configuration: .init(path: configuration.storePath))
+            let store = try AlertsCommand.store(options)
             var output = OutputBuffer()
             for alert in try await store.alerts(since: sinceDate, limit: nil) {
                 switch format {
@@ -49,6 +55,80 @@ struct AlertsCommand: AsyncParsableCommand {
                 }
             }
             output.flush()
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one alert and every delivery attempt: time, channel, status, error."
+        )
+
+        @Argument(help: ArgumentHelp("The alert's id (vg_…).", valueName: "id"))
+        var id: String
+
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            let store = try AlertsCommand.store(options)
+            guard let alert = try await store.alert(id: id) else {
+                printError("vigie: no alert \(id); vigie alerts list shows the ids")
+                throw ExitCode(1)
+            }
+            print(TerminalChannel.line(for: alert, colour: false))
+            print("id \(alert.id), revision \(alert.revision), \(alert.state.rawValue), raised \(ISO8601DateFormatter().string(from: alert.createdAt))")
+            for delivery in try await store.deliveries(alertID: id) {
+                var line = "\n\(delivery.channel) (revision \(delivery.revision)): \(delivery.status)"
+                if let due = delivery.nextAttemptAt, delivery.status == "pending" { line += ", next attempt \(ISO8601DateFormatter().string(from: due))" }
+                if let reason = delivery.deadReason { line += " — \(reason)" }
+                print(line)
+                for attempt in delivery.attempts {
+                    let status = attempt.httpStatus.map { " HTTP \($0)" } ?? ""
+                    print("  \(ISO8601DateFormatter().string(from: attempt.at))  \(attempt.outcome)\(status)\(attempt.error.map { "  \($0)" } ?? "")")
+                }
+            }
+        }
+    }
+
+    struct Dead: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List deliveries Vigie gave up on (dead letters), with why.",
+            discussion: "Fix the cause (a webhook URL, a password), then vigie alerts redeliver."
+        )
+
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            let store = try AlertsCommand.store(options)
+            let dead = try await store.deadDeliveries()
+            for delivery in dead {
+                print("\(delivery.alertID)  revision \(delivery.revision)  \(delivery.channel)  \(delivery.attempts.count) attempts  \(delivery.deadReason ?? "")")
+            }
+            printError("\(dead.count) dead deliveries")
+        }
+    }
+
+    struct Redeliver: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Queue dead deliveries again: one alert's, or all of them.",
+            discussion: "The next `vigie run` (or the running daemon, within a second) delivers them."
+        )
+
+        @Argument(help: ArgumentHelp("The alert whose dead deliveries to requeue.", valueName: "id"))
+        var id: String?
+
+        @Flag(name: .long, help: "Requeue every dead delivery.")
+        var allDead = false
+
+        @OptionGroup var options: ConfigOptions
+
+        func validate() throws {
+            if (id == nil) == !allDead { throw ValidationError("give an alert id, or --all-dead") }
+        }
+
+        func run() async throws {
+            let store = try AlertsCommand.store(options)
+            let count = try await store.redeliver(alertID: allDead ? nil : id, at: Date())
+            print("\(count) deliveries queued again")
         }
     }
 }

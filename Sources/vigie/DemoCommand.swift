@@ -48,6 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
             let delivered = try await application.dispatcher.drain()
             print("   \(CycleSummary(report: report, delivered: delivered).line)")
         }
+        application.shutdown()
         print("\nAlert log: \(configuration.logPath)")
     }
 }

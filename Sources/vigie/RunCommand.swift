@@ -35,6 +35,7 @@ struct RunCommand: AsyncParsableCommand {
             printError("vigie: \(error)")
             throw ExitCode(2)
         }
+        defer { application.shutdown() }
         if once {
             let report = try await application.cycle.run()
             for issue in report.watchlistIssues { printError(issue.description) }
@@ -43,7 +44,7 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         let group = ServiceGroup(
-            services: [application.pollerService()],
+            services: [application.pollerService(), application.dispatcherService()],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
@@ -61,7 +62,8 @@ struct CycleSummary {
         var text = "\(report.companies) companies, \(report.observations) observations, \(report.notices) new notices (\(report.matchedNotices) about watched companies): "
         text += "\(summary.alertsRaised) alerts raised, \(summary.alertsRevised) revised, \(summary.alertsRetracted) retracted"
         if report.providerFailures > 0 { text += ", \(report.providerFailures) provider failures" }
-        if delivered.failed > 0 { text += ", \(delivered.failed) deliveries failed (kept queued)" }
+        if delivered.failed > 0 { text += ", \(delivered.failed) deliveries failed and will be retried" }
+        if delivered.dead > 0 { text += ", \(delivered.dead) deliveries dead-lettered (vigie alerts dead)" }
         return text
     }
 }

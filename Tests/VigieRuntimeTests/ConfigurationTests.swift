@@ -36,7 +36,10 @@ struct ConfigurationTests {
         ("intervall: 5m\n", "vigie.yaml:1: intervall: unknown key; did you mean \"interval\"?"),
         ("state_dir: x\ninterval: soon\n", "vigie.yaml:2: interval: \"soon\" is not a duration; write it like 900, 30s, 15m or 1h"),
         ("channels:\n  log:\n    enabled: maybe\n", "vigie.yaml:3: enabled: expected true or false"),
-        ("channels:\n  slak:\n    url: x\n", "vigie.yaml:2: slak: unknown key; known keys: log, terminal"),
+        ("channels:\n  alerts:\n    url: x\n", "vigie.yaml:2: alerts: type must be one of webhook, slack, teams, mattermost, discord, email"),
+        ("channels:\n  risk:\n    type: slack\n    url_env: VIGIE_TEST_UNSET_VARIABLE\n", "vigie.yaml:4: url_env: the environment variable VIGIE_TEST_UNSET_VARIABLE is not set"),
+        ("channels:\n  signed:\n    type: webhook\n    url: http://127.0.0.1/hook\n    secret: not-base64!\n", "vigie.yaml:2: signed: the webhook secret is not a Standard Webhooks secret"),
+        ("delivery:\n  retry:\n    max_atempts: 3\n", "vigie.yaml:3: max_atempts: unknown key; did you mean \"max_attempts\"?"),
         ("watchlists: [a, b\n", "vigie.yaml:2: YAML syntax"),
     ])
     func problems(text: String, expected: String) {

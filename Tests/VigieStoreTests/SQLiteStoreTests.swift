@@ -23,7 +23,7 @@ struct SQLiteStoreTests {
     }
 
     static func commit(_ changes: [AlertChange], snapshots: [Snapshot] = [], cursors: [String: String] = [:]) -> CycleCommit {
-        CycleCommit(snapshots: snapshots, observations: [], alertChanges: changes, notices: [], cursors: cursors, channels: ["log", "terminal"], at: now)
+        CycleCommit(snapshots: snapshots, observations: [], alertChanges: changes, notices: [], cursors: cursors, router: Router(always: ["log", "terminal"]), at: now)
     }
 
     @Test("an alert committed twice is stored once and queued once per channel")
@@ -34,7 +34,7 @@ struct SQLiteStoreTests {
         #expect(first == CommitSummary(alertsRaised: 1, deliveriesQueued: 2))
         #expect(second == CommitSummary())
         #expect(try await store.alerts(since: nil, limit: nil).count == 1)
-        #expect(try await store.pendingDeliveries(channel: "log", limit: 10).count == 1)
+        #expect(try await store.dueDeliveries(channel: "log", due: Self.now, limit: 10).count == 1)
     }
 
     @Test("a revision replaces the alert and is delivered again; an older revision never overwrites a newer one")
@@ -49,7 +49,7 @@ struct SQLiteStoreTests {
         #expect(summary.alertsRevised == 1)
         _ = try await store.commit(Self.commit([.revised(revised)]))
         #expect(try await store.alert(id: original.id)?.title == "Liquidation opened (corrected)")
-        let pending = try await store.pendingDeliveries(channel: "log", limit: 10)
+        let pending = try await store.dueDeliveries(channel: "log", due: Self.now, limit: 10)
         #expect(pending.map(\.alert.revision) == [1, 2])
         #expect(pending.map(\.alert.title) == ["Receivership opened", "Liquidation opened (corrected)"])
     }
@@ -74,16 +74,34 @@ struct SQLiteStoreTests {
         #expect(alert.exposure == ["EUR": Decimal(string: "12480.50")!])
     }
 
-    @Test("a delivered revision leaves the queue; a failed one stays, with its attempts counted")
+    @Test("a delivered revision leaves the queue; a failed one waits for its next attempt; a dead one is listed and can be requeued")
     func outbox() async throws {
         let store = try SQLiteWatchStore(configuration: .init(path: nil))
-        _ = try await store.commit(Self.commit([.raised(Self.alert("A1")), .raised(Self.alert("A2"))]))
-        let pending = try await store.pendingDeliveries(channel: "log", limit: 10)
-        try await store.recordDeliveries([(pending[0], .delivered), (pending[1], .failed("disk full"))], at: Self.now)
-        let left = try await store.pendingDeliveries(channel: "log", limit: 10)
-        #expect(left.map(\.alert.noticeID) == ["A2"])
-        #expect(left.first?.attempts == 1)
-        #expect(try await store.pendingDeliveries(channel: "terminal", limit: 10).count == 2, "channels are independent")
+        _ = try await store.commit(Self.commit([.raised(Self.alert("A1")), .raised(Self.alert("A2")), .raised(Self.alert("A3"))]))
+        let pending = try await store.dueDeliveries(channel: "log", due: Self.now, limit: 10)
+        let later = Self.now.addingTimeInterval(30)
+        try await store.recordAttempts([
+            DeliveryAttempt(delivery: pending[0], at: Self.now, httpStatus: 200, error: nil, next: .delivered(attempts: 1, at: Self.now)),
+            DeliveryAttempt(delivery: pending[1], at: Self.now, httpStatus: 500, error: "HTTP 500", next: .pending(attempts: 1, due: later)),
+            DeliveryAttempt(delivery: pending[2], at: Self.now, httpStatus: 404, error: "HTTP 404", next: .dead(attempts: 1, reason: "permanent HTTP 404")),
+        ])
+        #expect(try await store.dueDeliveries(channel: "log", due: Self.now, limit: 10).isEmpty, "the retry is not due yet")
+        let due = try await store.dueDeliveries(channel: "log", due: later, limit: 10)
+        #expect(due.map(\.alert.noticeID) == ["A2"])
+        #expect(due.first?.attempts == 1)
+        #expect(try await store.nextDue(channel: "log") == later)
+        #expect(try await store.dueDeliveries(channel: "terminal", due: Self.now, limit: 10).count == 3, "channels are independent")
+
+        let dead = try await store.deadDeliveries()
+        #expect(dead.map(\.alertID) == [Self.alert("A3").id])
+        #expect(dead.first?.deadReason == "permanent HTTP 404")
+        #expect(dead.first?.attempts.map(\.httpStatus) == [404])
+        #expect(try await store.redeliver(alertID: nil, at: later) == 1)
+        #expect(try await store.deadDeliveries().isEmpty)
+        #expect(try await store.dueDeliveries(channel: "log", due: later, limit: 10).map(\.alert.noticeID) == ["A2", "A3"])
+        let history = try await store.deliveries(alertID: Self.alert("A2").id)
+        #expect(history.map(\.channel) == ["log", "terminal"])
+        #expect(history.first?.attempts.map(\.outcome) == ["failed"])
     }
 
     @Test("seen notices and last good watchlists are remembered")

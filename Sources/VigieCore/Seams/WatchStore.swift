@@ -17,10 +17,21 @@ public protocol WatchStore: Sendable {
     func alerts(since: Date?, limit: Int?) async throws -> [Alert]
     func alert(id: String) async throws -> Alert?
 
-    /// Deliveries still to make on a channel, oldest first, with the alert as it was at that revision.
-    func pendingDeliveries(channel: String, limit: Int) async throws -> [PendingDelivery]
-    /// Records the outcomes of a batch of attempts in one transaction.
-    func recordDeliveries(_ outcomes: [(delivery: PendingDelivery, outcome: DeliveryOutcome)], at: Date) async throws
+    /// Deliveries on a channel whose next attempt is due by `due`, oldest first, with the
+    /// alert as it was at that revision.
+    func dueDeliveries(channel: String, due: Date, limit: Int) async throws -> [PendingDelivery]
+    /// When the next pending delivery of a channel is due; nil when none is pending.
+    func nextDue(channel: String) async throws -> Date?
+    /// Records attempts and the states they lead to, in one transaction.
+    func recordAttempts(_ attempts: [DeliveryAttempt]) async throws
+    /// Queues alert revisions on a channel (the fallback of a dead one); already queued ones are left.
+    func enqueue(_ deliveries: [(alertID: String, revision: Int)], channel: String, at: Date) async throws
+    /// Every dead-lettered delivery.
+    func deadDeliveries() async throws -> [DeliveryRecord]
+    /// Puts dead deliveries back in the queue, due now: one alert's, or all. Returns how many.
+    func redeliver(alertID: String?, at: Date) async throws -> Int
+    /// Every delivery of an alert, with each attempt.
+    func deliveries(alertID: String) async throws -> [DeliveryRecord]
 
     func lastGoodWatchlist(file: String) async throws -> String?
     func saveGoodWatchlist(file: String, text: String, at: Date) async throws
@@ -35,14 +46,14 @@ public struct CycleCommit: Sendable {
     /// Notices polled that named no watched company: recorded as seen, so they are not re-read.
     public var ignoredNoticeIDs: [String]
     public var cursors: [String: String]
-    /// The channels every alert revision is queued for.
-    public var channels: [String]
+    /// Which channels each alert revision is queued for.
+    public var router: Router
     public var at: Date
 
     public init(
         snapshots: [Snapshot], observations: [ScoreObservation], alertChanges: [AlertChange],
         notices: [(notice: BodaccNotice, sirens: [SIREN])], ignoredNoticeIDs: [String] = [],
-        cursors: [String: String], channels: [String], at: Date
+        cursors: [String: String], router: Router, at: Date
     ) {
         self.snapshots = snapshots
         self.observations = observations
@@ -50,7 +61,7 @@ public struct CycleCommit: Sendable {
         self.notices = notices
         self.ignoredNoticeIDs = ignoredNoticeIDs
         self.cursors = cursors
-        self.channels = channels
+        self.router = router
         self.at = at
     }
 }
@@ -72,18 +83,76 @@ public struct CommitSummary: Sendable, Hashable {
 
 /// One alert revision waiting for one channel.
 public struct PendingDelivery: Sendable, Hashable {
+    public var id: Int64
     public var alert: Alert
     public var channel: String
+    /// Attempts made so far.
     public var attempts: Int
+    /// When it was queued (or requeued): the retry policy's age limit counts from here.
+    public var queuedAt: Date
 
-    public init(alert: Alert, channel: String, attempts: Int) {
+    public init(id: Int64, alert: Alert, channel: String, attempts: Int, queuedAt: Date) {
+        self.id = id
         self.alert = alert
         self.channel = channel
         self.attempts = attempts
+        self.queuedAt = queuedAt
     }
 }
 
-public enum DeliveryOutcome: Sendable, Hashable {
-    case delivered
-    case failed(String)
+/// One attempt to deliver, and the state it leads to.
+public struct DeliveryAttempt: Sendable, Hashable {
+    public var delivery: PendingDelivery
+    public var at: Date
+    /// The HTTP status, when the receiver answered.
+    public var httpStatus: Int?
+    /// Why it failed; nil when delivered.
+    public var error: String?
+    public var next: RetryPolicy.State
+
+    public init(delivery: PendingDelivery, at: Date, httpStatus: Int?, error: String?, next: RetryPolicy.State) {
+        self.delivery = delivery
+        self.at = at
+        self.httpStatus = httpStatus
+        self.error = error
+        self.next = next
+    }
+}
+
+/// A delivery as `vigie alerts show` and `vigie alerts dead` list it.
+public struct DeliveryRecord: Sendable, Hashable {
+    public struct Attempt: Sendable, Hashable {
+        public var at: Date
+        public var outcome: String
+        public var httpStatus: Int?
+        public var error: String?
+
+        public init(at: Date, outcome: String, httpStatus: Int?, error: String?) {
+            self.at = at
+            self.outcome = outcome
+            self.httpStatus = httpStatus
+            self.error = error
+        }
+    }
+
+    public var alertID: String
+    public var revision: Int
+    public var channel: String
+    /// `pending`, `delivered` or `dead`.
+    public var status: String
+    public var queuedAt: Date
+    public var nextAttemptAt: Date?
+    public var deadReason: String?
+    public var attempts: [Attempt]
+
+    public init(alertID: String, revision: Int, channel: String, status: String, queuedAt: Date, nextAttemptAt: Date?, deadReason: String?, attempts: [Attempt]) {
+        self.alertID = alertID
+        self.revision = revision
+        self.channel = channel
+        self.status = status
+        self.queuedAt = queuedAt
+        self.nextAttemptAt = nextAttemptAt
+        self.deadReason = deadReason
+        self.attempts = attempts
+    }
 }

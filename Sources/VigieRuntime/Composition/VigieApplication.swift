@@ -1,8 +1,10 @@
 import Foundation
 import Logging
 import VigieCore
+import VigieDelivery
 import VigieProviders
 import VigieStore
+import VigieTransport
 
 /// Builds Vigie's parts from a configuration: the one place that knows which adapter sits
 /// behind each seam.
@@ -12,6 +14,9 @@ public struct VigieApplication: Sendable {
     public let cycle: WatchCycle
     public let dispatcher: OutboxDispatcher
     public let registry: WatchlistRegistry
+    public let channels: [any AlertChannel]
+    public let router: Router
+    let transport: CurlTransport
 
     public init(configuration: VigieConfiguration, clock: any WallClock = SystemWallClock(), logger: Logger) throws {
         self.configuration = configuration
@@ -25,22 +30,61 @@ public struct VigieApplication: Sendable {
             feeds.append(FixtureProcedureFeed(scenario: scenario))
         }
 
+        transport = CurlTransport(configuration: configuration.delivery.transport)
         var channels: [any AlertChannel] = []
         if configuration.log.enabled { channels.append(LogChannel(configuration: .init(path: configuration.logPath))) }
         if configuration.terminal.enabled { channels.append(TerminalChannel()) }
+        let always = channels.map(\.name)
+        for spec in configuration.channels {
+            channels.append(try Self.channel(spec, transport: transport, clock: clock))
+        }
+        self.channels = channels
+
+        let routesPath = configuration.resolve(configuration.delivery.routes).path
+        if let text = try? String(contentsOfFile: routesPath, encoding: .utf8) {
+            router = try RoutesFile.parse(text, file: routesPath, always: always, channels: Set(channels.map(\.name))).get()
+        } else {
+            router = Router(always: always, defaultChannels: configuration.channels.map(\.name))
+        }
 
         registry = WatchlistRegistry(
             configuration: .init(paths: configuration.watchlists.map(configuration.resolve)),
             store: store, clock: clock, logger: logger
         )
-        cycle = WatchCycle(
-            registry: registry, providers: providers, feeds: feeds, store: store,
-            channels: channels.map(\.name), clock: clock, logger: logger
-        )
-        dispatcher = OutboxDispatcher(store: store, channels: channels, clock: clock, logger: logger)
+        cycle = WatchCycle(registry: registry, providers: providers, feeds: feeds, store: store, router: router, clock: clock, logger: logger)
+        var dispatch = OutboxDispatcher.Configuration()
+        dispatch.retry = configuration.delivery.retry
+        dispatch.concurrency = configuration.delivery.concurrency
+        dispatch.fallback = router.fallback
+        dispatcher = OutboxDispatcher(configuration: dispatch, store: store, channels: channels, clock: clock, logger: logger)
+    }
+
+    static func channel(_ spec: ChannelSpec, transport: CurlTransport, clock: any WallClock) throws -> any AlertChannel {
+        switch spec {
+        case .webhook(let name, let kind, let url, let secret, let language):
+            let format: any WebhookFormat = switch kind {
+            case .webhook: try StandardWebhookFormat(secret: secret ?? "")
+            case .slack: SlackFormat()
+            case .teams: TeamsFormat()
+            case .mattermost: MattermostFormat()
+            case .discord: DiscordFormat()
+            }
+            return WebhookChannel(configuration: .init(name: name, url: url, language: language), format: format, transport: transport, clock: clock)
+        case .email(let configuration):
+            return EmailChannel(configuration: configuration, transport: transport, clock: clock)
+        }
     }
 
     public func pollerService() -> PollerService {
-        PollerService(configuration: .init(interval: configuration.poller.interval), cycle: cycle, dispatcher: dispatcher, logger: Logger(label: "vigie.poller"))
+        PollerService(configuration: .init(interval: configuration.poller.interval), cycle: cycle, logger: Logger(label: "vigie.poller"))
+    }
+
+    public func dispatcherService() -> DispatcherService {
+        DispatcherService(dispatcher: dispatcher, logger: Logger(label: "vigie.dispatcher"))
+    }
+
+    /// Lets in-flight transfers finish; call before the process exits.
+    public func shutdown() {
+        transport.shutdown()
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import VigieCore
+import VigieDelivery
+import VigieTransport
 import Yams
 
 /// Everything Vigie needs to run, with defaults that make the repository itself a working
@@ -13,10 +15,15 @@ public struct VigieConfiguration: Sendable {
     public var stateDirectory: String = ".vigie"
     /// Watchlist files, or folders whose `.yaml`, `.yml` and `.csv` files are all read.
     public var watchlists: [String] = ["watchlists"]
+    /// The language of messages to people (chat, email).
+    public var language: Language = .en
     public var poller = Poller()
     public var fixture: Fixture? = Fixture()
     public var log = Log()
     public var terminal = Terminal()
+    /// Webhook and email channels, by name.
+    public var channels: [ChannelSpec] = []
+    public var delivery = Delivery()
 
     public struct Poller: Sendable {
         /// Time between the starts of two cycles in `vigie run`.
@@ -42,6 +49,15 @@ public struct VigieConfiguration: Sendable {
         public var enabled = true
     }
 
+    public struct Delivery: Sendable {
+        /// The routes file; used when it exists.
+        public var routes = "alerts/routes.yaml"
+        public var transport = CurlTransport.Configuration()
+        public var retry = RetryPolicy.Configuration()
+        /// Transfers in flight at once, per channel.
+        public var concurrency = 16
+    }
+
     public init(root: URL) {
         self.root = root
     }
@@ -55,8 +71,25 @@ public struct VigieConfiguration: Sendable {
     public var logPath: String { log.path.map { resolve($0).path } ?? resolve(stateDirectory).appendingPathComponent("alerts.jsonl").path }
 }
 
+/// A named webhook or email channel from the configuration.
+public enum ChannelSpec: Sendable {
+    public enum WebhookKind: String, Sendable, CaseIterable {
+        case webhook, slack, teams, mattermost, discord
+    }
+
+    case webhook(name: String, kind: WebhookKind, url: String, secret: String?, language: Language)
+    case email(EmailChannel.Configuration)
+
+    public var name: String {
+        switch self {
+        case .webhook(let name, _, _, _, _): name
+        case .email(let configuration): configuration.name
+        }
+    }
+}
+
 extension VigieConfiguration {
-    static let topKeys = ["state_dir", "watchlists", "interval", "providers", "channels"]
+    static let topKeys = ["state_dir", "watchlists", "interval", "language", "providers", "channels", "delivery"]
 
     /// Reads `vigie.yaml`. Every problem is reported with its line; a file with problems is
     /// not used, so a typo never silently turns a channel off.
@@ -64,106 +97,150 @@ extension VigieConfiguration {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             return .failure(ConfigurationError(issues: [FileIssue(file: file, line: 1, message: "cannot be read; check the path given to --config")]))
         }
-        let root = URL(fileURLWithPath: file).deletingLastPathComponent()
-        return parse(text, file: file, root: root)
+        return parse(text, file: file, root: URL(fileURLWithPath: file).deletingLastPathComponent())
     }
 
-    public static func parse(_ text: String, file: String, root: URL) -> Result<VigieConfiguration, ConfigurationError> {
+    public static func parse(_ text: String, file: String, root: URL, environment: [String: String] = ProcessInfo.processInfo.environment) -> Result<VigieConfiguration, ConfigurationError> {
         var configuration = VigieConfiguration(root: root)
-        var issues: [FileIssue] = []
+        let reader = ConfigReader(file: file, environment: environment)
         let node: Node?
         switch YAMLReading.compose(text, file: file) {
         case .failure(let issue): return .failure(ConfigurationError(issues: [issue]))
         case .success(let parsed): node = parsed
         }
         guard let node else { return .success(configuration) }
-        guard let top = YAMLReading.entries(node) else {
-            return .failure(ConfigurationError(issues: [FileIssue(file: file, line: YAMLReading.line(node), message: "expected keys such as \(topKeys.joined(separator: ", "))")]))
-        }
-
-        func unknown(_ key: String, _ line: Int, _ known: [String]) {
-            issues.append(FileIssue(file: file, line: line, field: key, message: "unknown key; \(YAMLReading.suggestion(for: key, among: known))"))
-        }
-        func string(_ value: Node, _ key: String) -> String? {
-            guard let text = YAMLReading.scalar(value) else {
-                issues.append(FileIssue(file: file, line: YAMLReading.line(value), field: key, message: "expected a text value"))
-                return nil
-            }
-            return text
-        }
-        func bool(_ value: Node, _ key: String) -> Bool? {
-            switch YAMLReading.scalar(value)?.lowercased() {
-            case "true", "yes", "on": return true
-            case "false", "no", "off": return false
-            default:
-                issues.append(FileIssue(file: file, line: YAMLReading.line(value), field: key, message: "expected true or false"))
-                return nil
-            }
-        }
-
-        for (key, line, value) in top {
+        for (key, line, value) in reader.entries(node, "vigie.yaml", expected: "keys such as \(topKeys.joined(separator: ", "))") {
             switch key {
-            case "state_dir":
-                configuration.stateDirectory = string(value, key) ?? configuration.stateDirectory
-            case "watchlists":
-                if let list = value.sequence {
-                    configuration.watchlists = list.compactMap { string($0, key) }
-                } else if let one = string(value, key) {
-                    configuration.watchlists = [one]
-                }
-            case "interval":
-                if let raw = string(value, key) {
-                    if let interval = parseDuration(raw) {
-                        configuration.poller.interval = interval
-                    } else {
-                        issues.append(FileIssue(file: file, line: YAMLReading.line(value), field: key, message: "\"\(raw)\" is not a duration; write it like 900, 30s, 15m or 1h"))
-                    }
-                }
-            case "providers":
-                configuration.fixture = nil
-                for (provider, providerLine, settings) in YAMLReading.entries(value) ?? [] {
-                    guard provider == "fixture" else { unknown(provider, providerLine, ["fixture"]); continue }
-                    var fixture = Fixture()
-                    for (setting, settingLine, settingValue) in YAMLReading.entries(settings) ?? [] {
-                        if setting == "scenario" { fixture.scenario = string(settingValue, setting) ?? fixture.scenario } else { unknown(setting, settingLine, ["scenario"]) }
-                    }
-                    configuration.fixture = fixture
-                }
-            case "channels":
-                for (channel, channelLine, settings) in YAMLReading.entries(value) ?? [] {
-                    switch channel {
-                    case "log":
-                        for (setting, settingLine, settingValue) in YAMLReading.entries(settings) ?? [] {
-                            switch setting {
-                            case "path": configuration.log.path = string(settingValue, setting)
-                            case "enabled": configuration.log.enabled = bool(settingValue, setting) ?? true
-                            default: unknown(setting, settingLine, ["path", "enabled"])
-                            }
-                        }
-                    case "terminal":
-                        for (setting, settingLine, settingValue) in YAMLReading.entries(settings) ?? [] {
-                            if setting == "enabled" { configuration.terminal.enabled = bool(settingValue, setting) ?? true } else { unknown(setting, settingLine, ["enabled"]) }
-                        }
-                    default: unknown(channel, channelLine, ["log", "terminal"])
-                    }
-                }
-            default:
-                unknown(key, line, topKeys)
+            case "state_dir": configuration.stateDirectory = reader.string(value, key) ?? configuration.stateDirectory
+            case "watchlists": configuration.watchlists = reader.strings(value, key)
+            case "interval": configuration.poller.interval = reader.duration(value, key) ?? configuration.poller.interval
+            case "language": configuration.language = language(value, key, reader) ?? configuration.language
+            case "providers": readProviders(value, into: &configuration, reader)
+            case "channels": readChannels(value, into: &configuration, reader)
+            case "delivery": readDelivery(value, into: &configuration, reader)
+            default: reader.unknown(key, line: line, known: topKeys)
             }
         }
-        return issues.isEmpty ? .success(configuration) : .failure(ConfigurationError(issues: issues))
+        return reader.issues.isEmpty ? .success(configuration) : .failure(ConfigurationError(issues: reader.issues))
     }
 
-    /// `900`, `30s`, `15m`, `1h`.
-    static func parseDuration(_ raw: String) -> Duration? {
-        let text = raw.trimmingCharacters(in: .whitespaces).lowercased()
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, factor) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)), value > 0 { return .milliseconds(Int64(value * factor * 1000)) }
+    static func language(_ node: Node, _ key: String, _ reader: ConfigReader) -> Language? {
+        guard let raw = reader.string(node, key) else { return nil }
+        guard let language = Language(rawValue: raw.lowercased()) else {
+            reader.issue(node, key, "\"\(raw)\" is not a language Vigie writes; use en or fr")
             return nil
         }
-        guard let seconds = Double(text), seconds > 0 else { return nil }
-        return .milliseconds(Int64(seconds * 1000))
+        return language
+    }
+
+    static func readProviders(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
+        configuration.fixture = nil
+        for (provider, line, settings) in reader.entries(node, "providers", expected: "providers by name") {
+            guard provider == "fixture" else { reader.unknown(provider, line: line, known: ["fixture"]); continue }
+            var fixture = Fixture()
+            for (setting, settingLine, value) in reader.entries(settings, provider, expected: "the fixture's settings") {
+                if setting == "scenario" { fixture.scenario = reader.string(value, setting) ?? fixture.scenario } else { reader.unknown(setting, line: settingLine, known: ["scenario"]) }
+            }
+            configuration.fixture = fixture
+        }
+    }
+
+    static let webhookKeys = ["type", "url", "url_env", "url_file", "secret", "secret_env", "secret_file", "language"]
+    static let emailKeys = ["type", "host", "port", "security", "username", "password", "password_env", "password_file", "from", "to", "language"]
+
+    static func readChannels(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
+        for (name, line, settings) in reader.entries(node, "channels", expected: "channels by name") {
+            let fields = reader.entries(settings, name, expected: "the channel's settings")
+            switch name {
+            case "log":
+                for (key, keyLine, value) in fields {
+                    switch key {
+                    case "path": configuration.log.path = reader.string(value, key)
+                    case "enabled": configuration.log.enabled = reader.bool(value, key) ?? true
+                    default: reader.unknown(key, line: keyLine, known: ["path", "enabled"])
+                    }
+                }
+                continue
+            case "terminal":
+                for (key, keyLine, value) in fields {
+                    if key == "enabled" { configuration.terminal.enabled = reader.bool(value, key) ?? true } else { reader.unknown(key, line: keyLine, known: ["enabled"]) }
+                }
+                continue
+            default:
+                break
+            }
+            let type = fields.first { $0.key == "type" }.flatMap { reader.string($0.value, "type") }
+            var language = configuration.language
+            if let node = fields.first(where: { $0.key == "language" })?.value { language = self.language(node, "language", reader) ?? language }
+            if type == "email" {
+                for field in fields where !emailKeys.contains(field.key) { reader.unknown(field.key, line: field.line, known: emailKeys) }
+                let value = { (key: String) in fields.first { $0.key == key }.flatMap { reader.string($0.value, key) } }
+                guard let host = value("host"), let from = value("from") else {
+                    reader.issue(line: line, name, "an email channel needs host and from (and to)")
+                    continue
+                }
+                let to = fields.first { $0.key == "to" }.map { reader.strings($0.value, "to") } ?? []
+                if to.isEmpty { reader.issue(line: line, name, "an email channel needs at least one address in to") }
+                let security = value("security").map { MailSubmission.Security(rawValue: $0) } ?? .starttls
+                guard let security else {
+                    reader.issue(line: line, name, "security must be starttls, tls or plain")
+                    continue
+                }
+                let port = fields.first { $0.key == "port" }.flatMap { reader.integer($0.value, "port", range: 1...65535) } ?? (security == .implicitTLS ? 465 : 587)
+                configuration.channels.append(.email(EmailChannel.Configuration(
+                    name: name, host: host, port: port, security: security, username: value("username"),
+                    password: reader.secret("password", in: fields, root: configuration.root), from: from, to: to, language: language
+                )))
+            } else if let kind = type.flatMap(ChannelSpec.WebhookKind.init(rawValue:)) {
+                for field in fields where !webhookKeys.contains(field.key) { reader.unknown(field.key, line: field.line, known: webhookKeys) }
+                guard let url = reader.secret("url", in: fields, root: configuration.root) else {
+                    reader.issue(line: line, name, "a \(kind.rawValue) channel needs url, url_env or url_file")
+                    continue
+                }
+                let secret = reader.secret("secret", in: fields, root: configuration.root)
+                if kind == .webhook, secret == nil {
+                    reader.issue(line: line, name, "a signed webhook needs secret, secret_env or secret_file (a whsec_… Standard Webhooks secret)")
+                    continue
+                }
+                if let secret, (try? StandardWebhookSigner(secret: secret)) == nil {
+                    reader.issue(line: line, name, StandardWebhookSigner.InvalidSecret().description)
+                    continue
+                }
+                configuration.channels.append(.webhook(name: name, kind: kind, url: url, secret: secret, language: language))
+            } else {
+                reader.issue(line: line, name, "type must be one of \((ChannelSpec.WebhookKind.allCases.map(\.rawValue) + ["email"]).joined(separator: ", "))")
+            }
+        }
+    }
+
+    static let deliveryKeys = ["routes", "workers", "concurrency", "connect_timeout", "timeout", "verify_tls", "ca_bundle", "proxy", "max_response_bytes", "retry"]
+    static let retryKeys = ["base_delay", "max_delay", "max_attempts", "max_age"]
+
+    static func readDelivery(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
+        for (key, line, value) in reader.entries(node, "delivery", expected: "delivery settings") {
+            switch key {
+            case "routes": configuration.delivery.routes = reader.string(value, key) ?? configuration.delivery.routes
+            case "workers": configuration.delivery.transport.workers = reader.integer(value, key, range: 1...256) ?? 16
+            case "concurrency": configuration.delivery.concurrency = reader.integer(value, key, range: 1...256) ?? 16
+            case "connect_timeout": configuration.delivery.transport.connectTimeout = reader.duration(value, key) ?? .seconds(10)
+            case "timeout": configuration.delivery.transport.totalTimeout = reader.duration(value, key) ?? .seconds(30)
+            case "verify_tls": configuration.delivery.transport.verifyTLS = reader.bool(value, key) ?? true
+            case "ca_bundle": configuration.delivery.transport.caBundle = reader.string(value, key).map { configuration.resolve($0).path }
+            case "proxy": configuration.delivery.transport.proxy = reader.string(value, key)
+            case "max_response_bytes": configuration.delivery.transport.maxResponseBytes = reader.integer(value, key, range: 1024...(1 << 30)) ?? (1 << 20)
+            case "retry":
+                for (setting, settingLine, settingValue) in reader.entries(value, key, expected: "retry settings") {
+                    switch setting {
+                    case "base_delay": configuration.delivery.retry.baseDelay = reader.duration(settingValue, setting) ?? configuration.delivery.retry.baseDelay
+                    case "max_delay": configuration.delivery.retry.maxDelay = reader.duration(settingValue, setting) ?? configuration.delivery.retry.maxDelay
+                    case "max_attempts": configuration.delivery.retry.maxAttempts = reader.integer(settingValue, setting, range: 1...1000) ?? configuration.delivery.retry.maxAttempts
+                    case "max_age": configuration.delivery.retry.maxAge = reader.duration(settingValue, setting) ?? configuration.delivery.retry.maxAge
+                    default: reader.unknown(setting, line: settingLine, known: retryKeys)
+                    }
+                }
+            default: reader.unknown(key, line: line, known: deliveryKeys)
+            }
+        }
     }
 }
 

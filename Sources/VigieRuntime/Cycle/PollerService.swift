@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `vigie run` as a long-running service: a cycle, the deliveries it queued, then a wait.
+/// `vigie run` as a long-running service: a cycle, then a wait. The alerts a cycle commits are
+/// delivered by the `DispatcherService`, which runs beside it.
 ///
 /// On SIGTERM or SIGINT the cycle in flight finishes and commits; only the wait is cut short.
 public struct PollerService: Service {
@@ -16,13 +17,11 @@ public struct PollerService: Service {
 
     let configuration: Configuration
     let cycle: WatchCycle
-    let dispatcher: OutboxDispatcher
     let logger: Logger
 
-    public init(configuration: Configuration, cycle: WatchCycle, dispatcher: OutboxDispatcher, logger: Logger) {
+    public init(configuration: Configuration, cycle: WatchCycle, logger: Logger) {
         self.configuration = configuration
         self.cycle = cycle
-        self.dispatcher = dispatcher
         self.logger = logger
     }
 
@@ -32,7 +31,6 @@ public struct PollerService: Service {
             let started = ContinuousClock.now
             do {
                 _ = try await cycle.run()
-                _ = try await dispatcher.drain()
             } catch {
                 logger.error("cycle.failed", metadata: ["error": "\(error)"])
             }

@@ -22,19 +22,19 @@ public struct WatchCycle: Sendable {
     let providers: [any ScoreProvider]
     let feeds: [any ProcedureFeed]
     let store: any WatchStore
-    let channels: [String]
+    let router: Router
     let clock: any WallClock
     let logger: Logger
 
     public init(
         registry: WatchlistRegistry, providers: [any ScoreProvider], feeds: [any ProcedureFeed],
-        store: any WatchStore, channels: [String], clock: any WallClock, logger: Logger
+        store: any WatchStore, router: Router, clock: any WallClock, logger: Logger
     ) {
         self.registry = registry
         self.providers = providers
         self.feeds = feeds
         self.store = store
-        self.channels = channels
+        self.router = router
         self.clock = clock
         self.logger = logger
     }
@@ -96,7 +96,7 @@ public struct WatchCycle: Sendable {
         report.summary = try await store.commit(CycleCommit(
             snapshots: outcome.snapshots, observations: outcome.observations, alertChanges: outcome.alertChanges,
             notices: outcome.matchedNotices, ignoredNoticeIDs: notices.map(\.id).filter { !matchedIDs.contains($0) },
-            cursors: cursors, channels: channels, at: clock.now
+            cursors: cursors, router: router, at: clock.now
         ))
         logger.info("cycle.committed", metadata: [
             "cycle.companies": "\(report.companies)", "cycle.observations": "\(report.observations)",

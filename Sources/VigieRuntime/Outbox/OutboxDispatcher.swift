@@ -2,23 +2,41 @@ import Foundation
 import Logging
 import VigieCore
 
-/// Delivers queued alert revisions to their channels, each channel on its own: one that
-/// fails keeps its deliveries queued and never holds back another.
+/// Delivers queued alert revisions to their channels, each channel on its own, with the retry
+/// policy deciding what a failure leads to.
+///
+/// A dead endpoint only slows its own channel: every channel drains in its own task. Within a
+/// channel, transfers run a batch at a time with bounded concurrency; outcomes are recorded one
+/// transaction per batch. A delivery the policy gives up on is dead-lettered and, when a
+/// fallback channel is configured, queued there.
 public struct OutboxDispatcher: Sendable {
     public struct Configuration: Sendable {
-        /// How many deliveries to read from the store at a time.
-        public var batchSize = 500
+        /// How many due deliveries to read from the store at a time.
+        public var batchSize = 200
+        /// Transfers in flight at once, per channel.
+        public var concurrency = 16
+        public var retry = RetryPolicy.Configuration()
+        /// Where a delivery goes when its channel gave up on it.
+        public var fallback: String?
 
         public init() {}
     }
 
     public struct Report: Sendable, Hashable {
         public var delivered: Int
+        /// Failed attempts that will be retried.
         public var failed: Int
+        /// Deliveries given up on.
+        public var dead: Int
 
-        public init(delivered: Int = 0, failed: Int = 0) {
+        public init(delivered: Int = 0, failed: Int = 0, dead: Int = 0) {
             self.delivered = delivered
             self.failed = failed
+            self.dead = dead
+        }
+
+        static func + (lhs: Report, rhs: Report) -> Report {
+            Report(delivered: lhs.delivered + rhs.delivered, failed: lhs.failed + rhs.failed, dead: lhs.dead + rhs.dead)
         }
     }
 
@@ -27,52 +45,110 @@ public struct OutboxDispatcher: Sendable {
     let channels: [any AlertChannel]
     let clock: any WallClock
     let logger: Logger
+    let policy: RetryPolicy
+    let random: @Sendable () -> Double
 
-    public init(configuration: Configuration = Configuration(), store: any WatchStore, channels: [any AlertChannel], clock: any WallClock, logger: Logger) {
+    public init(
+        configuration: Configuration = Configuration(), store: any WatchStore, channels: [any AlertChannel], clock: any WallClock,
+        logger: Logger, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
         self.configuration = configuration
         self.store = store
         self.channels = channels
         self.clock = clock
         self.logger = logger
+        self.policy = RetryPolicy(configuration: configuration.retry)
+        self.random = random
     }
 
-    /// Delivers everything pending, channel by channel, stopping a channel at its first failure
-    /// so that alerts stay in order and a dead channel is not hammered. Outcomes are recorded
-    /// a batch at a time: one transaction per batch, not per alert.
+    /// Attempts every delivery due now, on every channel at once; returns when none is due.
     public func drain() async throws -> Report {
-        var report = Report()
         try await withThrowingTaskGroup(of: Report.self) { group in
             for channel in channels {
                 group.addTask { try await drain(channel) }
             }
-            for try await channelReport in group {
-                report.delivered += channelReport.delivered
-                report.failed += channelReport.failed
-            }
+            return try await group.reduce(Report(), +)
         }
-        return report
+    }
+
+    /// When the next delivery on any channel is due, if any is pending.
+    public func nextDue() async throws -> Date? {
+        var earliest: Date?
+        for channel in channels {
+            if let due = try await store.nextDue(channel: channel.name), due < (earliest ?? .distantFuture) { earliest = due }
+        }
+        return earliest
     }
 
     func drain(_ channel: any AlertChannel) async throws -> Report {
         var report = Report()
+        var attempted = Set<Int64>()
         while true {
-            let batch = try await store.pendingDeliveries(channel: channel.name, limit: configuration.batchSize)
+            let batch = try await store.dueDeliveries(channel: channel.name, due: clock.now, limit: configuration.batchSize)
+                .filter { !attempted.contains($0.id) }
             guard !batch.isEmpty else { return report }
-            var outcomes: [(delivery: PendingDelivery, outcome: DeliveryOutcome)] = []
-            for delivery in batch {
-                do {
-                    try await channel.deliver(delivery.alert)
-                    outcomes.append((delivery, .delivered))
-                    report.delivered += 1
-                } catch {
-                    outcomes.append((delivery, .failed("\(error)")))
-                    try await store.recordDeliveries(outcomes, at: clock.now)
-                    logger.error("delivery.failed", metadata: ["channel": "\(channel.name)", "alert.id": "\(delivery.alert.id)", "error": "\(error)"])
+            attempted.formUnion(batch.map(\.id))
+            let attempts = try await attempt(batch, on: channel)
+            try await store.recordAttempts(attempts)
+            var dead: [(alertID: String, revision: Int)] = []
+            for attempt in attempts {
+                switch attempt.next {
+                case .delivered: report.delivered += 1
+                case .pending:
                     report.failed += 1
-                    return report
+                    logger.warning("delivery.retry_scheduled", metadata: metadata(attempt))
+                case .dead:
+                    report.dead += 1
+                    dead.append((attempt.delivery.alert.id, attempt.delivery.alert.revision))
+                    logger.error("delivery.dead_lettered", metadata: metadata(attempt))
                 }
             }
-            try await store.recordDeliveries(outcomes, at: clock.now)
+            if let fallback = configuration.fallback, fallback != channel.name, !dead.isEmpty {
+                try await store.enqueue(dead, channel: fallback, at: clock.now)
+            }
         }
+    }
+
+    /// Delivers a batch with at most `concurrency` transfers in flight.
+    func attempt(_ batch: [PendingDelivery], on channel: any AlertChannel) async throws -> [DeliveryAttempt] {
+        try await withThrowingTaskGroup(of: DeliveryAttempt.self) { group in
+            var results: [DeliveryAttempt] = []
+            var next = batch.makeIterator()
+            func start(_ delivery: PendingDelivery) {
+                group.addTask {
+                    var failure: DeliveryError?
+                    do {
+                        try await channel.deliver(delivery.alert)
+                    } catch let error as DeliveryError {
+                        failure = error
+                    } catch {
+                        failure = DeliveryError(kind: .transient, message: "\(error)")
+                    }
+                    let now = clock.now
+                    let state = policy.next(afterAttempt: delivery.attempts, queuedAt: delivery.queuedAt, now: now,
+                                            outcome: failure.map { .failed($0) } ?? .delivered, random: random())
+                    return DeliveryAttempt(delivery: delivery, at: now, httpStatus: failure?.status, error: failure?.description, next: state)
+                }
+            }
+            for _ in 0..<max(1, configuration.concurrency) {
+                guard let delivery = next.next() else { break }
+                start(delivery)
+            }
+            while let result = try await group.next() {
+                results.append(result)
+                if let delivery = next.next() { start(delivery) }
+            }
+            return results
+        }
+    }
+
+    private func metadata(_ attempt: DeliveryAttempt) -> Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            "channel": "\(attempt.delivery.channel)", "alert.id": "\(attempt.delivery.alert.id)",
+            "alert.revision": "\(attempt.delivery.alert.revision)", "delivery.attempts": "\(attempt.delivery.attempts + 1)",
+        ]
+        if let error = attempt.error { metadata["error"] = "\(error)" }
+        if case .pending(_, let due) = attempt.next { metadata["delivery.next_attempt"] = "\(ISO8601DateFormatter().string(from: due))" }
+        return metadata
     }
 }

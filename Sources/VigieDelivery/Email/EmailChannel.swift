@@ -1,0 +1,81 @@
+import Foundation
+import VigieCore
+import VigieTransport
+
+/// Sends one email per alert revision through an SMTP relay: a text part and an HTML part,
+/// a UTF-8 subject, and a Message-ID derived from the alert id, so mail clients thread the
+/// corrections of an alert and a resent message is recognisably the same.
+public struct EmailChannel: AlertChannel {
+    public struct Configuration: Sendable {
+        public var name: String
+        public var host: String
+        public var port: Int
+        public var security: MailSubmission.Security
+        public var username: String?
+        /// From the environment or a file named in the configuration; never logged.
+        public var password: String?
+        public var from: String
+        public var to: [String]
+        public var language: Language
+
+        public init(name: String, host: String, port: Int, security: MailSubmission.Security, username: String? = nil, password: String? = nil, from: String, to: [String], language: Language = .en) {
+            self.name = name
+            self.host = host
+            self.port = port
+            self.security = security
+            self.username = username
+            self.password = password
+            self.from = from
+            self.to = to
+            self.language = language
+        }
+    }
+
+    let configuration: Configuration
+    let transport: CurlTransport
+    let clock: any WallClock
+
+    public init(configuration: Configuration, transport: CurlTransport, clock: any WallClock = SystemWallClock()) {
+        self.configuration = configuration
+        self.transport = transport
+        self.clock = clock
+    }
+
+    public var name: String { configuration.name }
+
+    public func deliver(_ alert: Alert) async throws {
+        let message = Self.message(for: alert, configuration: configuration, now: clock.now)
+        do {
+            try await transport.send(MailSubmission(
+                host: configuration.host, port: configuration.port, security: configuration.security,
+                username: configuration.username, password: configuration.password,
+                from: configuration.from, recipients: configuration.to, message: message.rendered()
+            ))
+        } catch let error as TransportError {
+            // A refused login or address will be refused again: that is for a person to fix.
+            throw DeliveryError(kind: error.kind == .rejected ? .permanent : .transient, message: error.description)
+        }
+    }
+
+    static func message(for alert: Alert, configuration: Configuration, now: Date) -> MIMEMessage {
+        let content = MessageContent(alert: alert, language: configuration.language)
+        let domain = configuration.from.split(separator: "@").last.map(String.init) ?? "vigie.local"
+        return MIMEMessage(
+            from: configuration.from, to: configuration.to,
+            subject: "[Vigie] \(content.severityLabel) · \(alert.companyName ?? alert.siren.formatted) · \(content.title)",
+            text: content.plainText, html: html(content), messageID: "\(alert.id).r\(alert.revision)@\(domain)",
+            date: now, boundary: "vigie-\(alert.id)-\(alert.revision)"
+        )
+    }
+
+    static func html(_ content: MessageContent) -> String {
+        var html = "<!doctype html><html><body style=\"font-family: sans-serif\">"
+        html += "<h2 style=\"color: #\(String(content.severity.colour, radix: 16))\">\(htmlEscaped(content.severityLabel)) · \(htmlEscaped(content.title))</h2>"
+        html += "<p><strong>\(htmlEscaped(content.company))</strong></p>"
+        if let status = content.status { html += "<p><em>\(htmlEscaped(status))</em></p>" }
+        html += "<table>" + content.facts.map { "<tr><th align=\"left\">\(htmlEscaped($0.label))</th><td>\(htmlEscaped($0.value))</td></tr>" }.joined() + "</table>"
+        if let court = content.courtText { html += "<blockquote>\(htmlEscaped(court))</blockquote>" }
+        if let link = content.evidenceURL { html += "<p><a href=\"\(htmlEscaped(link))\">\(htmlEscaped(link))</a></p>" }
+        return html + "</body></html>"
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import VigieCore
+import VigieTransport
+
+/// How one kind of receiver wants an alert: the request body and headers. One format per
+/// service; the channel, the transport and the retry handling are shared.
+public protocol WebhookFormat: Sendable {
+    /// `webhook`, `slack`, `teams`, `mattermost`, `discord`.
+    var name: String { get }
+    func request(for alert: Alert, content: MessageContent, url: String, now: Date) throws -> HTTPRequest
+}
+
+extension WebhookFormat {
+    /// A JSON POST, keys sorted so that bodies are stable.
+    func jsonRequest(url: String, body: Any, headers: [(name: String, value: String)] = []) throws -> HTTPRequest {
+        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
+        return HTTPRequest(url: url, headers: [("Content-Type", "application/json")] + headers, body: Array(data))
+    }
+}
+
+/// Escaping for each chat service's markup, so that text from outside stays text: no markup,
+/// no link, no mention.
+enum Escape {
+    /// Slack mrkdwn: `&`, `<` and `>` are the only control characters (`<!channel>` is a mention).
+    static func slack(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    /// Markdown (Mattermost, Discord, Teams): markup characters are backslash-escaped, and `@`
+    /// gets a zero-width joiner so `@channel`, `@all`, `@here`, `@everyone` never notify.
+    static func markdown(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "\\", "*", "_", "`", "~", "|", "[", "]", "(", ")", "#", ">", "<":
+                result.append("\\")
+                result.append(character)
+            case "@":
+                result.append("@\u{2060}")
+            default:
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// No line breaks in a one-line field: header-like places never gain a line.
+    static func singleLine(_ text: String) -> String {
+        String(text.map { $0.isNewline ? " " : $0 })
+    }
+}
+
+extension Severity {
+    /// An RGB colour for cards and embeds.
+    var colour: Int {
+        switch self {
+        case .critical: 0xB00020
+        case .high: 0xE65100
+        case .warning: 0xF9A825
+        case .info: 0x1565C0
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import VigieCore
+
+/// The language messages are written in, for people.
+public enum Language: String, Sendable, Hashable, CaseIterable {
+    case en, fr
+}
+
+/// What every channel says about an alert, before it is put into the channel's format and
+/// escaped for it: who, what happened, how severe, what is at stake, the evidence.
+///
+/// Plain text only. Text from outside (company names, the court's words) is carried as is
+/// here; each format escapes it for its own markup.
+public struct MessageContent: Sendable {
+    public struct Fact: Sendable, Hashable {
+        public var label: String
+        public var value: String
+    }
+
+    public var language: Language
+    /// "PASARGAD (881 843 924)".
+    public var company: String
+    /// What happened, in the message's language.
+    public var title: String
+    public var severity: Severity
+    public var severityLabel: String
+    /// "CRITICAL · PASARGAD (881 843 924) · Receivership opened".
+    public var headline: String
+    public var facts: [Fact]
+    public var evidenceURL: String?
+    /// The court's own words, shortened.
+    public var courtText: String?
+    /// For retractions and corrections: a sentence that says so.
+    public var status: String?
+
+    public init(alert: Alert, language: Language) {
+        self.language = language
+        let french = language == .fr
+        company = "\(alert.companyName ?? "?") (\(alert.siren.formatted))"
+        title = french ? FrenchTitles.title(for: alert) : alert.title
+        severity = alert.severity
+        severityLabel = Self.severityLabel(alert.severity, language)
+        headline = "\(severityLabel.uppercased()) · \(company) · \(title)"
+        if alert.state == .retracted {
+            status = french ? "Cette alerte est retirée : l’événement a été annulé ou rétracté." : "This alert is retracted: the event was cancelled or retracted."
+        } else if alert.revision > 1 {
+            status = french ? "Cette alerte a été rectifiée (révision \(alert.revision))." : "This alert was corrected (revision \(alert.revision))."
+        }
+
+        var facts: [Fact] = [Fact(label: french ? "Société" : "Company", value: company)]
+        facts.append(Fact(label: french ? "Gravité" : "Severity", value: severityLabel))
+        let exposure = alert.exposure.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).description }
+        if !exposure.isEmpty { facts.append(Fact(label: french ? "Encours" : "Exposure", value: exposure.joined(separator: " + "))) }
+        let limits = alert.watch.compactMap(\.insuredLimit).map(\.description)
+        if !limits.isEmpty { facts.append(Fact(label: french ? "Limite assurée" : "Insured limit", value: limits.joined(separator: ", "))) }
+        let owners = Array(Set(alert.watch.compactMap(\.owner))).sorted()
+        if !owners.isEmpty { facts.append(Fact(label: french ? "Responsable" : "Owner", value: owners.joined(separator: ", "))) }
+        let lists = Array(Set(alert.watch.map(\.watchlist))).sorted()
+        if !lists.isEmpty { facts.append(Fact(label: french ? "Liste" : "Watchlist", value: lists.joined(separator: ", "))) }
+        switch alert.evidence {
+        case .notice(let notice):
+            if let tribunal = notice.tribunal { facts.append(Fact(label: french ? "Tribunal" : "Court", value: tribunal)) }
+            if let date = notice.judgmentDate { facts.append(Fact(label: french ? "Date du jugement" : "Judgment date", value: date.iso)) }
+            if let published = notice.published { facts.append(Fact(label: french ? "Publié au BODACC" : "Published in BODACC", value: published.iso)) }
+            facts.append(Fact(label: french ? "Annonce" : "Notice", value: notice.noticeID))
+            evidenceURL = notice.url
+            courtText = notice.complement.map { $0.count > 500 ? String($0.prefix(500)) + "…" : $0 }
+        case .observation(let observation):
+            let change = "\(observation.old ?? "—") → \(observation.new ?? "—")"
+            facts.append(Fact(label: french ? "Source" : "Source", value: "\(observation.provider), \(observation.observedOn.iso)"))
+            facts.append(Fact(label: french ? "Évolution" : "Change", value: change))
+        }
+        self.facts = facts
+    }
+
+    /// The message as plain text: the email's text part, and the fallback where markup is not shown.
+    public var plainText: String {
+        var lines = [headline, ""]
+        if let status { lines += [status, ""] }
+        lines += facts.map { "\($0.label): \($0.value)" }
+        if let courtText { lines += ["", courtText] }
+        if let evidenceURL { lines += ["", evidenceURL] }
+        return lines.joined(separator: "\n")
+    }
+
+    static func severityLabel(_ severity: Severity, _ language: Language) -> String {
+        switch (severity, language) {
+        case (.critical, .en): "Critical"
+        case (.high, .en): "High"
+        case (.warning, .en): "Warning"
+        case (.info, .en): "Info"
+        case (.critical, .fr): "Critique"
+        case (.high, .fr): "Élevée"
+        case (.warning, .fr): "Attention"
+        case (.info, .fr): "Info"
+        }
+    }
+}
+
+/// Titles in French, from what the alert holds.
+enum FrenchTitles {
+    static func procedure(_ procedure: Procedure?) -> String {
+        procedure?.french ?? "procédure collective"
+    }
+
+    static func title(for alert: Alert) -> String {
+        let suffix = alert.revision > 1 && alert.state == .active ? " (rectifiée)" : ""
+        switch alert.evidence {
+        case .notice(let notice):
+            return noticeTitle(kind: alert.kind, notice) + suffix
+        case .observation(let observation):
+            let old = observation.old ?? "—", new = observation.new ?? "—", provider = observation.provider.capitalized
+            switch alert.kind {
+            case ScoreEvent.scoreDrop.rawValue: return "Score \(provider) en baisse : \(old) → \(new)"
+            case ScoreEvent.ratingDowngrade.rawValue: return "Note \(provider) dégradée : \(old) → \(new)"
+            case ScoreEvent.creditLimitCut.rawValue: return "Limite de crédit \(provider) réduite : \(old) → \(new)"
+            case ScoreEvent.creditLimitCancelled.rawValue: return "Limite de crédit \(provider) supprimée (était \(old))"
+            case ScoreEvent.companyCeased.rawValue: return "Cessation d’activité (\(provider))"
+            case ScoreEvent.companyStruckOff.rawValue: return "Radiée du registre (\(provider))"
+            default: return alert.title
+            }
+        }
+    }
+
+    static func noticeTitle(kind: String, _ notice: NoticeEvidence) -> String {
+        let name = procedure(notice.procedure)
+        switch NoticeEvent(rawValue: kind) {
+        case .opened: return "Ouverture d’une procédure de \(name)"
+        case .extended: return "Extension d’une procédure de \(name)"
+        case .converted: return "Conversion en \(name)"
+        case .planAdopted:
+            switch notice.detail {
+            case "sale": return "Plan de cession arrêté"
+            case "safeguard_plan": return "Plan de sauvegarde arrêté"
+            default: return "Plan de redressement arrêté"
+            }
+        case .planModified: return "Modification du plan"
+        case .planResolved: return notice.procedure.map { "Résolution du plan et \($0.french)" } ?? "Résolution du plan"
+        case .ended: return "Fin de la procédure de \(name)"
+        case .closed:
+            switch notice.detail {
+            case "insufficient_assets": return "Clôture pour insuffisance d’actif"
+            case "debts_extinguished": return "Clôture pour extinction du passif"
+            default: return "Clôture de la procédure"
+            }
+        case .resumed: return "Reprise de la procédure de \(name)"
+        case .retracted: return "Rétractation du jugement d’ouverture sur tierce opposition"
+        case .personSanction: return notice.detail == "personal_bankruptcy" ? "Faillite personnelle" : "Interdiction de gérer"
+        case .appealRuling: return "Arrêt de la cour d’appel"
+        case .noticeCancelled: return "Annonce BODACC annulée"
+        case .struckOff: return "Radiation du registre"
+        case .accountsFiled: return "Dépôt des comptes"
+        case .claimsFiling, .procedural, .otherJudgment, .registryNotice, .unclassified, nil:
+            return notice.nature ?? "Annonce BODACC"
+        }
+    }
+}

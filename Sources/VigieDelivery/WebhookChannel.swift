@@ -1,0 +1,76 @@
+import Foundation
+import VigieCore
+import VigieTransport
+
+/// Delivers alerts to an HTTP endpoint in one of the webhook formats, and says, from the
+/// answer, whether a failure is worth retrying.
+public struct WebhookChannel: AlertChannel {
+    public struct Configuration: Sendable {
+        public var name: String
+        /// Holds the service's token (Slack, Discord, the `sig=` of Teams): never logged.
+        public var url: String
+        public var language: Language
+
+        public init(name: String, url: String, language: Language = .en) {
+            self.name = name
+            self.url = url
+            self.language = language
+        }
+    }
+
+    let configuration: Configuration
+    let format: any WebhookFormat
+    let transport: CurlTransport
+    let clock: any WallClock
+
+    public init(configuration: Configuration, format: any WebhookFormat, transport: CurlTransport, clock: any WallClock = SystemWallClock()) {
+        self.configuration = configuration
+        self.format = format
+        self.transport = transport
+        self.clock = clock
+    }
+
+    public var name: String { configuration.name }
+
+    public func deliver(_ alert: Alert) async throws {
+        let request = try format.request(for: alert, content: MessageContent(alert: alert, language: configuration.language), url: configuration.url, now: clock.now)
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(request)
+        } catch let error as TransportError {
+            throw DeliveryError(kind: error.kind == .responseTooLarge ? .permanent : .transient, message: error.description)
+        }
+        if let failure = Self.failure(for: response, now: clock.now) { throw failure }
+    }
+
+    /// 2xx is delivered. 408, 429 and 5xx are worth retrying (429 and 503 with their
+    /// `Retry-After`, or Discord's `retry_after`); any other 4xx is permanent.
+    static func failure(for response: HTTPResponse, now: Date) -> DeliveryError? {
+        let status = response.status
+        guard !(200..<300).contains(status) else { return nil }
+        let snippet = String(Escape.singleLine(response.text).prefix(200))
+        let message = snippet.isEmpty ? "HTTP \(status)" : "HTTP \(status): \(snippet)"
+        switch status {
+        case 408, 425, 429, 500...599:
+            let retryAfter = [429, 503].contains(status) ? retryAfter(response, now: now) : nil
+            return DeliveryError(kind: .transient, status: status, retryAfter: retryAfter, message: message)
+        default:
+            return DeliveryError(kind: .permanent, status: status, message: message)
+        }
+    }
+
+    /// `Retry-After: 2`, `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`, or Discord's JSON `retry_after`.
+    static func retryAfter(_ response: HTTPResponse, now: Date) -> Duration? {
+        if let header = response.headers["retry-after"]?.trimmingCharacters(in: .whitespaces) {
+            if let seconds = Double(header), seconds >= 0 { return .milliseconds(Int64(seconds * 1000)) }
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+            if let date = formatter.date(from: header) { return .milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1000)) }
+        }
+        if let json = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any], let seconds = json["retry_after"] as? Double {
+            return .milliseconds(Int64(seconds * 1000))
+        }
+        return nil
+    }
+}

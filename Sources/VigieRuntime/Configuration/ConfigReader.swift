@@ -1,0 +1,117 @@
+import Foundation
+import VigieCore
+import Yams
+
+/// Reads configuration values from YAML nodes and collects every problem with its line, so
+/// one pass reports all of them as `file:line: key: message`.
+final class ConfigReader {
+    let file: String
+    private(set) var issues: [FileIssue] = []
+    let environment: [String: String]
+
+    init(file: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.file = file
+        self.environment = environment
+    }
+
+    func issue(_ node: Node, _ key: String, _ message: String) {
+        issues.append(FileIssue(file: file, line: YAMLReading.line(node), field: key, message: message))
+    }
+
+    func issue(line: Int, _ key: String, _ message: String) {
+        issues.append(FileIssue(file: file, line: line, field: key, message: message))
+    }
+
+    /// The mapping's entries; an issue if the node is something else.
+    func entries(_ node: Node, _ key: String, expected: String) -> [(key: String, line: Int, value: Node)] {
+        guard let entries = YAMLReading.entries(node) else {
+            if YAMLReading.scalar(node) != nil || node.sequence != nil { issue(node, key, "expected \(expected)") }
+            return []
+        }
+        return entries
+    }
+
+    func unknown(_ key: String, line: Int, known: [String]) {
+        issue(line: line, key, "unknown key; \(YAMLReading.suggestion(for: key, among: known))")
+    }
+
+    func string(_ node: Node, _ key: String) -> String? {
+        guard let text = YAMLReading.scalar(node) else {
+            issue(node, key, "expected a text value")
+            return nil
+        }
+        return text
+    }
+
+    func strings(_ node: Node, _ key: String) -> [String] {
+        if let list = node.sequence { return list.compactMap { string($0, key) } }
+        return string(node, key).map { [$0] } ?? []
+    }
+
+    func bool(_ node: Node, _ key: String) -> Bool? {
+        switch YAMLReading.scalar(node)?.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            issue(node, key, "expected true or false")
+            return nil
+        }
+    }
+
+    func integer(_ node: Node, _ key: String, range: ClosedRange<Int>) -> Int? {
+        guard let value = YAMLReading.scalar(node).flatMap(Int.init), range.contains(value) else {
+            issue(node, key, "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    /// `900`, `30s`, `15m`, `1h`, `250ms`.
+    func duration(_ node: Node, _ key: String) -> Duration? {
+        guard let raw = string(node, key) else { return nil }
+        guard let duration = Self.parseDuration(raw) else {
+            issue(node, key, "\"\(raw)\" is not a duration; write it like 900, 30s, 15m or 1h")
+            return nil
+        }
+        return duration
+    }
+
+    static func parseDuration(_ raw: String) -> Duration? {
+        let text = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            if let value = Double(text.dropLast(suffix.count)), value > 0 { return .milliseconds(Int64(value * factor * 1000)) }
+            return nil
+        }
+        guard let seconds = Double(text), seconds > 0 else { return nil }
+        return .milliseconds(Int64(seconds * 1000))
+    }
+
+    /// A secret given as `<name>` (in the file), `<name>_env` (an environment variable) or
+    /// `<name>_file` (a file's first line). The value never appears in a message.
+    func secret(_ name: String, in fields: [(key: String, line: Int, value: Node)], root: URL) -> String? {
+        for (key, _, value) in fields {
+            guard let raw = string(value, key) else { continue }
+            switch key {
+            case name:
+                return raw
+            case "\(name)_env":
+                guard let found = environment[raw], !found.isEmpty else {
+                    issue(value, key, "the environment variable \(raw) is not set; export it before starting Vigie")
+                    return nil
+                }
+                return found
+            case "\(name)_file":
+                let path = raw.hasPrefix("/") ? raw : root.appendingPathComponent(raw).path
+                guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    issue(value, key, "cannot read \(path); check the path and its permissions")
+                    return nil
+                }
+                return contents.trimmingCharacters(in: .whitespacesAndNewlines)
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+}

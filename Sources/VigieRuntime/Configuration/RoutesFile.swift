@@ -1,0 +1,89 @@
+import Foundation
+import VigieCore
+import Yams
+
+/// Reads `alerts/routes.yaml`: which alerts go to which channels.
+///
+/// ```yaml
+/// routes:
+///   - name: failures to the credit team
+///     when: { min_severity: high, kinds: [procedure_opened, procedure_converted], watchlists: [key-accounts], tags: [retail], owners: [marie@example.fr] }
+///     to: [credit-mail, risk-slack]
+///     continue: true        # also try the next routes
+/// default: [risk-slack]     # when no route matches
+/// fallback: credit-mail     # where a delivery goes when its channel gave up on it
+/// ```
+public enum RoutesFile {
+    static let topKeys = ["routes", "default", "fallback"]
+    static let routeKeys = ["name", "when", "to", "continue"]
+    static let conditionKeys = ["min_severity", "kinds", "watchlists", "tags", "owners"]
+
+    /// The router for `always` plus the file's routes. Channel names must be ones the
+    /// configuration defines.
+    public static func parse(_ text: String, file: String, always: [String], channels: Set<String>) -> Result<Router, ConfigurationError> {
+        let reader = ConfigReader(file: file)
+        var router = Router(always: always)
+        let root: Node?
+        switch YAMLReading.compose(text, file: file) {
+        case .failure(let issue): return .failure(ConfigurationError(issues: [issue]))
+        case .success(let node): root = node
+        }
+        guard let root else { return .success(router) }
+
+        func channelList(_ node: Node, _ key: String) -> [String] {
+            let names = reader.strings(node, key)
+            for name in names where !channels.contains(name) {
+                let known = channels.sorted().joined(separator: ", ")
+                reader.issue(node, key, "no channel is named \(name); define it under channels: in vigie.yaml (defined: \(known.isEmpty ? "none" : known))")
+            }
+            return names
+        }
+
+        for (key, line, value) in reader.entries(root, "routes file", expected: "keys routes, default and fallback") {
+            switch key {
+            case "routes":
+                guard let items = value.sequence else {
+                    reader.issue(value, key, "expected a list of routes, each starting with \"- name:\"")
+                    continue
+                }
+                for (index, item) in items.enumerated() {
+                    var route = Router.Route(name: "route \(index + 1)", channels: [])
+                    for (field, fieldLine, fieldValue) in reader.entries(item, "route", expected: "a route with when and to") {
+                        switch field {
+                        case "name": route.name = reader.string(fieldValue, field) ?? route.name
+                        case "to": route.channels = channelList(fieldValue, field)
+                        case "continue": route.continues = reader.bool(fieldValue, field) ?? false
+                        case "when": readConditions(fieldValue, into: &route, reader)
+                        default: reader.unknown(field, line: fieldLine, known: routeKeys)
+                        }
+                    }
+                    if route.channels.isEmpty { reader.issue(item, "to", "route \"\(route.name)\" sends nowhere; list channels under to:") }
+                    router.routes.append(route)
+                }
+            case "default": router.defaultChannels = channelList(value, key)
+            case "fallback": router.fallback = channelList(value, key).first
+            default: reader.unknown(key, line: line, known: topKeys)
+            }
+        }
+        return reader.issues.isEmpty ? .success(router) : .failure(ConfigurationError(issues: reader.issues))
+    }
+
+    static func readConditions(_ node: Node, into route: inout Router.Route, _ reader: ConfigReader) {
+        for (key, line, value) in reader.entries(node, "when", expected: "conditions such as min_severity, kinds, tags") {
+            switch key {
+            case "min_severity":
+                guard let raw = reader.string(value, key) else { continue }
+                guard let severity = Severity(rawValue: raw) else {
+                    reader.issue(value, key, "\"\(raw)\" is not a severity; use info, warning, high or critical")
+                    continue
+                }
+                route.minSeverity = severity
+            case "kinds": route.kinds = Set(reader.strings(value, key))
+            case "watchlists": route.watchlists = Set(reader.strings(value, key))
+            case "tags": route.tags = Set(reader.strings(value, key))
+            case "owners": route.owners = Set(reader.strings(value, key))
+            default: reader.unknown(key, line: line, known: conditionKeys)
+            }
+        }
+    }
+}
