@@ -67,7 +67,7 @@ let package = Package(
         /// Fakes for the seams: providers, feed, channel, clock. Shipped for tests and benchmarks.
         .target(
             name: "VigieTestSupport",
-            dependencies: ["VigieCore", "VigieTransport"]
+            dependencies: ["VigieCore", "VigieTransport", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "vigie",
@@ -81,7 +81,13 @@ let package = Package(
         .testTarget(name: "VigieProvidersTests", dependencies: ["VigieCore", "VigieProviders", "VigieTestSupport"]),
         .testTarget(name: "VigieStoreTests", dependencies: ["VigieCore", "VigieStore", "VigieTestSupport"]),
         .testTarget(name: "VigieTransportTests", dependencies: ["VigieTransport", "VigieTestSupport"]),
-        .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieCore", "VigieDelivery", "VigieTransport", "VigieTestSupport"]),
+        .testTarget(
+            name: "VigieDeliveryTests",
+            dependencies: [
+                "VigieCore", "VigieDelivery", "VigieTransport", "VigieStore", "VigieRuntime", "VigieTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "VigieRuntimeTests",
             dependencies: ["VigieCore", "VigieProviders", "VigieStore", "VigieRuntime", "VigieTestSupport"]

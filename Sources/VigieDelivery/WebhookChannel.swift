@@ -45,7 +45,7 @@ public struct WebhookChannel: AlertChannel {
 
     /// 2xx is delivered. 408, 429 and 5xx are worth retrying (429 and 503 with their
     /// `Retry-After`, or Discord's `retry_after`); any other 4xx is permanent.
-    static func failure(for response: HTTPResponse, now: Date) -> DeliveryError? {
+    public static func failure(for response: HTTPResponse, now: Date) -> DeliveryError? {
         let status = response.status
         guard !(200..<300).contains(status) else { return nil }
         let snippet = String(Escape.singleLine(response.text).prefix(200))

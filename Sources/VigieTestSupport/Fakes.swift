@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 import VigieCore
 
@@ -79,5 +80,32 @@ public final class RecordingChannel: AlertChannel {
             if state.failing { throw ProviderFailureError("channel \(name) is down") }
             state.alerts.append(alert)
         }
+    }
+}
+
+/// A log handler that keeps every line, for tests that check what is (and is not) logged.
+public final class RecordingLogHandler: LogHandler, @unchecked Sendable {
+    private let lines = Mutex<[String]>([])
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .trace
+
+    public init() {}
+
+    public var recorded: [String] { lines.withLock { $0 } }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        let error = event.error.map { " error=\($0)" } ?? ""
+        lines.withLock { $0.append("\(event.level) \(event.message) \(all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))\(error)") }
+    }
+
+    /// A logger that writes here.
+    public func logger(_ label: String = "test") -> Logger {
+        Logger(label: label) { _ in self }
     }
 }
