@@ -73,12 +73,11 @@ public struct AlertRecord: Encodable, Sendable {
     }
 
     public init(_ alert: Alert) {
-        let iso = ISO8601DateFormatter()
         id = alert.id
         revision = alert.revision
         state = alert.state.rawValue
-        createdAt = iso.string(from: alert.createdAt)
-        updatedAt = iso.string(from: alert.updatedAt)
+        createdAt = alert.createdAt.iso8601
+        updatedAt = alert.updatedAt.iso8601
         siren = alert.siren.digits
         company = alert.companyName
         kind = alert.kind

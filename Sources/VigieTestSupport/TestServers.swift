@@ -89,8 +89,9 @@ public final class WebhookReceiver: Sendable {
         return configuration
     }())
 
-    public init() throws {
-        server = try TestServer(script: "receiver.py")
+    /// Listens on `port`, or on one the system picks.
+    public init(port: Int? = nil) throws {
+        server = try TestServer(script: "receiver.py", arguments: port.map { [String($0)] } ?? [])
     }
 
     deinit {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import VigieCore
 import VigieDelivery
 import VigieRuntime
@@ -9,7 +10,7 @@ struct AlertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alerts",
         abstract: "Read the alerts Vigie raised and follow their delivery.",
-        subcommands: [List.self, Show.self, Dead.self, Redeliver.self]
+        subcommands: [List.self, Show.self, Dead.self, Redeliver.self, Deliver.self]
     )
 
     /// The store named by the configuration in force.
@@ -44,7 +45,7 @@ struct AlertsCommand: AsyncParsableCommand {
                     printError("vigie: --since \"\(since)\" is not a date; write it as YYYY-MM-DD")
                     throw ExitCode(2)
                 }
-                sinceDate = ISO8601DateFormatter().date(from: "\(day.iso)T00:00:00Z")
+                sinceDate = try? Date("\(day.iso)T00:00:00Z", strategy: .iso8601)
             }
             let store = try AlertsCommand.store(options)
             var output = OutputBuffer()
@@ -75,15 +76,15 @@ struct AlertsCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             print(TerminalChannel.line(for: alert, colour: false))
-            print("id \(alert.id), revision \(alert.revision), \(alert.state.rawValue), raised \(ISO8601DateFormatter().string(from: alert.createdAt))")
+            print("id \(alert.id), revision \(alert.revision), \(alert.state.rawValue), raised \(alert.createdAt.iso8601)")
             for delivery in try await store.deliveries(alertID: id) {
                 var line = "\n\(delivery.channel) (revision \(delivery.revision)): \(delivery.status)"
-                if let due = delivery.nextAttemptAt, delivery.status == "pending" { line += ", next attempt \(ISO8601DateFormatter().string(from: due))" }
+                if let due = delivery.nextAttemptAt, delivery.status == "pending" { line += ", next attempt \(due.iso8601)" }
                 if let reason = delivery.deadReason { line += " — \(reason)" }
                 print(line)
                 for attempt in delivery.attempts {
                     let status = attempt.httpStatus.map { " HTTP \($0)" } ?? ""
-                    print("  \(ISO8601DateFormatter().string(from: attempt.at))  \(attempt.outcome)\(status)\(attempt.error.map { "  \($0)" } ?? "")")
+                    print("  \(attempt.at.iso8601)  \(attempt.outcome)\(status)\(attempt.error.map { "  \($0)" } ?? "")")
                 }
             }
         }
@@ -104,6 +105,37 @@ struct AlertsCommand: AsyncParsableCommand {
                 print("\(delivery.alertID)  revision \(delivery.revision)  \(delivery.channel)  \(delivery.attempts.count) attempts  \(delivery.deadReason ?? "")")
             }
             printError("\(dead.count) dead deliveries")
+        }
+    }
+
+    struct Deliver: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Deliver what is queued in the outbox, then exit.",
+            discussion: """
+                Attempts every delivery that is due. With --wait, keeps going, honouring each retry's
+                backoff, until nothing is pending (delivered or dead-lettered). For setups that poll
+                and deliver in separate steps, or to flush the outbox before a maintenance.
+                """
+        )
+
+        @Flag(name: .long, help: "Wait for retries until nothing is pending.")
+        var wait = false
+
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            options.bootstrapLogging(default: .warning)
+            let application = try VigieApplication(configuration: try options.load(), logger: Logger(label: "vigie"))
+            defer { application.shutdown() }
+            var total = OutboxDispatcher.Report()
+            repeat {
+                let report = try await application.dispatcher.drain()
+                total = OutboxDispatcher.Report(delivered: total.delivered + report.delivered, failed: total.failed + report.failed, dead: total.dead + report.dead)
+                guard wait, let due = try await application.dispatcher.nextDue() else { break }
+                try await Task.sleep(for: .milliseconds(Int64(max(10, due.timeIntervalSinceNow * 1000))))
+            } while true
+            let pending = try await application.dispatcher.nextDue() == nil ? "nothing pending" : "some deliveries wait for a retry"
+            print("\(total.delivered) delivered, \(total.failed) failed attempts, \(total.dead) dead-lettered; \(pending)")
         }
     }
 

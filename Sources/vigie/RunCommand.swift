@@ -22,6 +22,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Run one cycle, deliver its alerts, and exit.")
     var once = false
 
+    @Flag(name: .long, help: "With --once: queue the alerts in the outbox but leave their delivery to `vigie alerts deliver` or a running daemon.")
+    var noDeliver = false
+
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
@@ -39,7 +42,7 @@ struct RunCommand: AsyncParsableCommand {
         if once {
             let report = try await application.cycle.run()
             for issue in report.watchlistIssues { printError(issue.description) }
-            let delivered = try await application.dispatcher.drain()
+            let delivered = noDeliver ? OutboxDispatcher.Report() : try await application.dispatcher.drain()
             printError(CycleSummary(report: report, delivered: delivered).line)
             return
         }

@@ -70,3 +70,43 @@ struct ConfigurationTests {
         #expect(try await application.store.alerts(since: nil, limit: nil).count == 2)
     }
 }
+
+@Suite("The shipped examples")
+struct ExampleConfigurationTests {
+    @Test("deploy/vigie.example.yaml and alerts/routes.example.yaml are valid and mean what they say")
+    func examples() throws {
+        let root = SharedData.repositoryRoot
+        let secretFile = FileManager.default.temporaryDirectory.appendingPathComponent("teams-url-\(UUID())")
+        try "https://prod.westeurope.logic.azure.com/workflows/x/triggers/manual/paths/invoke?sig=abc".write(to: secretFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: secretFile) }
+        let text = try String(contentsOf: root.appendingPathComponent("deploy/vigie.example.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "/etc/vigie/teams-url", with: secretFile.path)
+        let environment = ["VIGIE_SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T0/B0/x", "VIGIE_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "VIGIE_SMTP_PASSWORD": "p"]
+        let configuration = try VigieConfiguration.parse(text, file: "vigie.example.yaml", root: root, environment: environment).get()
+        #expect(configuration.channels.map(\.name) == ["risk-slack", "risk-teams", "ops-signed", "credit-mail"])
+        #expect(configuration.delivery.retry.maxAttempts == 12)
+
+        let routesText = try String(contentsOf: root.appendingPathComponent("alerts/routes.example.yaml"), encoding: .utf8)
+        let router = try RoutesFile.parse(routesText, file: "routes.example.yaml", always: ["log"], channels: Set(configuration.channels.map(\.name) + ["log"])).get()
+        #expect(router.routes.count == 2 && router.fallback == "credit-mail")
+
+        var liquidation = Alert(id: "vg_1", siren: try SIREN("494523335"), companyName: "X", kind: "procedure_converted", severity: .critical, title: "t",
+                                evidence: .observation(ObservationEvidence(provider: "p", observedOn: CalendarDay(year: 2026, month: 1, day: 1)!, previousOn: nil, field: "f", old: nil, new: nil)),
+                                watch: [WatchContext(watchlist: "key-accounts", owner: nil, tags: [], exposure: nil, insuredLimit: nil)], createdAt: Date())
+        #expect(router.channels(for: liquidation) == ["log", "credit-mail", "risk-slack"])
+        liquidation.kind = "score_drop"
+        liquidation.severity = .warning
+        #expect(router.channels(for: liquidation) == ["log", "risk-teams"])
+        liquidation.watch = []
+        #expect(router.channels(for: liquidation) == ["log", "risk-slack"])
+    }
+
+    @Test("a route naming an undefined channel is reported at its line")
+    func undefinedChannel() {
+        let text = "routes:\n  - name: x\n    to: [slack-typo]\n"
+        switch RoutesFile.parse(text, file: "routes.yaml", always: ["log"], channels: ["log", "risk-slack"]) {
+        case .success: Issue.record("accepted")
+        case .failure(let error): #expect(error.description.hasPrefix("routes.yaml:3: to: no channel is named slack-typo; define it under channels: in vigie.yaml (defined: log, risk-slack)"))
+        }
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A date without a time or a time zone: what a court judgment or a BODACC issue carries.
 ///
 /// Kept apart from `Date` so that "2026-01-20" never shifts by a day through a time zone.
@@ -68,5 +70,13 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
             value = value * 10 + Int(byte - 48)
         }
         return value
+    }
+}
+
+extension Date {
+    /// `2026-02-05T08:00:00Z`: the one timestamp format Vigie writes. `ISO8601FormatStyle` is
+    /// a value type, so no formatter object is created per call.
+    public var iso8601: String {
+        formatted(.iso8601)
     }
 }

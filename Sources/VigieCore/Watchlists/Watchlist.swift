@@ -11,18 +11,27 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
         self.currency = currency
     }
 
+    /// `12 480,50 EUR`: French grouping and decimal comma, cents only when there are any.
+    /// Written by hand: a `NumberFormatter` per call dominated the cost of rendering a message.
     public var description: String {
-        let formatter = NumberFormatter()
-        formatter.numberStyle = .decimal
-        formatter.groupingSeparator = " "
-        formatter.decimalSeparator = ","
         var value = amount, rounded = Decimal()
-        NSDecimalRound(&rounded, &value, 0, .plain)
-        let whole = rounded == amount
-        formatter.maximumFractionDigits = 2
-        formatter.minimumFractionDigits = whole ? 0 : 2
-        let number = formatter.string(from: amount as NSDecimalNumber) ?? "\(amount)"
-        return "\(number) \(currency)"
+        NSDecimalRound(&rounded, &value, 2, .plain)
+        let text = "\(rounded)"
+        let negative = text.hasPrefix("-")
+        let digits = negative ? String(text.dropFirst()) : text
+        let parts = digits.split(separator: ".", maxSplits: 1)
+        let integer = String(parts.first ?? "0")
+        var grouped = ""
+        for (index, character) in integer.enumerated() {
+            if index > 0, (integer.count - index) % 3 == 0 { grouped.append(" ") }
+            grouped.append(character)
+        }
+        var result = (negative ? "-" : "") + grouped
+        if parts.count == 2 {
+            let cents = String(parts[1]).padding(toLength: 2, withPad: "0", startingAt: 0)
+            if cents != "00" { result += "," + cents }
+        }
+        return "\(result) \(currency)"
     }
 }
 

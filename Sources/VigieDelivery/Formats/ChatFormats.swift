@@ -73,7 +73,7 @@ public struct DiscordFormat: WebhookFormat {
             "description": cut(Escape.markdown([content.company, content.status, content.courtText].compactMap { $0 }.joined(separator: "\n\n")), 3000),
             "color": content.severity.colour,
             "fields": content.facts.prefix(25).map { ["name": cut(Escape.markdown($0.label), 256), "value": cut(Escape.markdown($0.value), 1024), "inline": true] },
-            "timestamp": ISO8601DateFormatter().string(from: alert.updatedAt),
+            "timestamp": alert.updatedAt.iso8601,
             "footer": ["text": "Vigie \(alert.id)"],
         ]
         if let link = content.evidenceURL { embed["url"] = link }

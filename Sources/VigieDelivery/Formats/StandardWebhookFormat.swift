@@ -20,9 +20,9 @@ public struct StandardWebhookFormat: WebhookFormat {
 
     public func request(for alert: Alert, content: MessageContent, url: String, now: Date) throws -> HTTPRequest {
         let type = alert.state == .retracted ? "alert.retracted" : alert.revision > 1 ? "alert.revised" : "alert.raised"
-        let record = try JSONSerialization.jsonObject(with: Data(AlertRecord(alert).jsonLine().utf8))
-        let body: [String: Any] = ["type": type, "timestamp": ISO8601DateFormatter().string(from: now), "version": 1, "data": record]
-        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
+        // The alert is already JSON (the alert log's line); the envelope's other values are
+        // plain ASCII, so the body is assembled as text, keys in sorted order.
+        let data = Array("{\"data\":\(AlertRecord(alert).jsonLine()),\"timestamp\":\"\(now.iso8601)\",\"type\":\"\(type)\",\"version\":1}".utf8)
         let id = Self.messageID(for: alert)
         let timestamp = Int(now.timeIntervalSince1970)
         return HTTPRequest(url: url, headers: [

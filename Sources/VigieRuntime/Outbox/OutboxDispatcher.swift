@@ -82,12 +82,12 @@ public struct OutboxDispatcher: Sendable {
 
     func drain(_ channel: any AlertChannel) async throws -> Report {
         var report = Report()
-        var attempted = Set<Int64>()
+        // Only what is due when the pass starts: a failed delivery is rescheduled after that
+        // moment, so the pass ends instead of retrying it at once.
+        let passStart = clock.now
         while true {
-            let batch = try await store.dueDeliveries(channel: channel.name, due: clock.now, limit: configuration.batchSize)
-                .filter { !attempted.contains($0.id) }
+            let batch = try await store.dueDeliveries(channel: channel.name, due: passStart, limit: configuration.batchSize)
             guard !batch.isEmpty else { return report }
-            attempted.formUnion(batch.map(\.id))
             let attempts = try await attempt(batch, on: channel)
             try await store.recordAttempts(attempts)
             var dead: [(alertID: String, revision: Int)] = []
@@ -148,7 +148,7 @@ public struct OutboxDispatcher: Sendable {
             "alert.revision": "\(attempt.delivery.alert.revision)", "delivery.attempts": "\(attempt.delivery.attempts + 1)",
         ]
         if let error = attempt.error { metadata["error"] = "\(error)" }
-        if case .pending(_, let due) = attempt.next { metadata["delivery.next_attempt"] = "\(ISO8601DateFormatter().string(from: due))" }
+        if case .pending(_, let due) = attempt.next { metadata["delivery.next_attempt"] = "\(due.iso8601)" }
         return metadata
     }
 }

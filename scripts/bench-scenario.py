@@ -1,0 +1,38 @@
+#!/usr/bin/env python3
+"""Generates a benchmark watchlist and a two-step scenario.
+Usage: bench-scenario.py FOLDER COMPANIES EVERY  (step 2 lowers the score of one company in EVERY)"""
+import json, os, random, shutil, sys
+root, count, every = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+shutil.rmtree(root, ignore_errors=True)
+def luhn_digit(body):
+    total = 0
+    for i, c in enumerate(reversed(body)):
+        v = int(c) * (2 if i % 2 == 0 else 1)
+        total += v - 9 if v > 9 else v
+    return str((10 - total % 10) % 10)
+random.seed(7)
+sirens = sorted({(lambda b: b + luhn_digit(b))(str(random.randrange(10_000_000, 99_999_999))) for _ in range(count * 2)})[:count]
+os.makedirs(os.path.join(root, "watchlists"))
+with open(os.path.join(root, "watchlists", "portfolio.csv"), "w") as f:
+    f.write("siren;raison sociale;responsable;encours;limite assurée\n")
+    for i, s in enumerate(sirens):
+        f.write(f"{s};CLIENT {i};owner{i % 40}@example.fr;{random.randrange(1000, 500000)},00;{random.randrange(0, 300000)}\n")
+def report(siren, score, limit, date):
+    common = "A" if score > 70 else "B" if score > 50 else "C" if score > 29 else "D"
+    rating = {"commonValue": common, "commonDescription": "x", "creditLimit": {"currency": "EUR", "value": str(limit)},
+              "providerValue": {"minValue": "0", "maxValue": "100", "value": str(score)}}
+    return json.dumps({"companyId": "FR-X-" + siren, "dateOfOrder": date + "T08:00:00Z", "report": {
+        "companySummary": {"businessName": "CLIENT", "companyRegistrationNumber": siren, "companyStatus": {"status": "Active"}, "creditRating": rating},
+        "creditScore": {"currentCreditRating": rating}}}, separators=(",", ":"))
+scores = {s: random.randrange(20, 100) for s in sirens}
+limits = {s: random.randrange(1000, 300000) for s in sirens}
+for step, date in (("01-baseline", "2026-03-02"), ("02-changes", "2026-03-03")):
+    folder = os.path.join(root, "scenario", "steps", step)
+    os.makedirs(folder)
+    with open(os.path.join(folder, "creditsafe.jsonl"), "w") as f:
+        for i, s in enumerate(sirens):
+            if step == "02-changes" and i % every == 0:
+                scores[s] = max(0, scores[s] - (30 if every == 1 else random.randrange(5, 40)))
+            f.write(report(s, scores[s], limits[s], date) + "\n")
+with open(os.path.join(root, "vigie.yaml"), "w") as f:
+    f.write("state_dir: state\nwatchlists: [watchlists]\nproviders:\n  fixture:\n    scenario: scenario\nchannels:\n  terminal:\n    enabled: false\n")
