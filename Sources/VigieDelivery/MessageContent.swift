@@ -155,3 +155,20 @@ enum FrenchTitles {
         }
     }
 }
+
+/// Several alerts as one message: a digest route's window.
+public struct DigestContent: Sendable {
+    public var title: String
+    public var lines: [String]
+    public var severity: Severity
+
+    public init(_ contents: [MessageContent], language: Language) {
+        severity = contents.map(\.severity).max() ?? .info
+        title = language == .fr ? "\(contents.count) alertes Vigie" : "\(contents.count) Vigie alerts"
+        lines = contents.map { content in
+            content.headline + (content.evidenceURL.map { " — \($0)" } ?? "")
+        }
+    }
+
+    public var plainText: String { ([title, ""] + lines.map { "• \($0)" }).joined(separator: "\n") }
+}

@@ -33,7 +33,15 @@ public struct WebhookChannel: AlertChannel {
     public var name: String { configuration.name }
 
     public func deliver(_ alert: Alert) async throws {
-        let request = try format.request(for: alert, content: MessageContent(alert: alert, language: configuration.language), url: configuration.url, now: clock.now)
+        try await send(try format.request(for: alert, content: MessageContent(alert: alert, language: configuration.language), url: configuration.url, now: clock.now))
+    }
+
+    public func deliver(digest alerts: [Alert]) async throws {
+        let contents = alerts.map { MessageContent(alert: $0, language: configuration.language) }
+        try await send(try format.request(forDigest: alerts, contents: contents, url: configuration.url, now: clock.now))
+    }
+
+    private func send(_ request: HTTPRequest) async throws {
         let response: HTTPResponse
         do {
             response = try await transport.send(request)

@@ -158,9 +158,18 @@ public final class SQLiteWatchStore: WatchStore {
                 }
                 try db.execute(sql: "INSERT INTO alert_revision (alert_id, revision, payload, recorded_at) VALUES (?, ?, ?, ?)",
                                arguments: [alert.id, alert.revision, payload, at])
-                for channel in cycle.router.channels(for: alert) {
-                    try db.execute(sql: "INSERT OR IGNORE INTO delivery (alert_id, revision, channel, created_at, queued_at) VALUES (?, ?, ?, ?, ?)",
-                                   arguments: [alert.id, alert.revision, channel, at, at])
+                for destination in cycle.router.destinations(for: alert) {
+                    // A digest waits for the window of its group, which the group's first alert opened.
+                    var due: Date?
+                    if let key = destination.digestKey, let window = destination.digestWindow {
+                        due = try Date.fetchOne(db, sql: """
+                            SELECT next_attempt_at FROM delivery WHERE channel = ? AND digest_key = ? AND status = 'pending' AND attempts = 0 LIMIT 1
+                            """, arguments: [destination.channel, key]) ?? at.addingTimeInterval(window.seconds)
+                    }
+                    try db.execute(sql: """
+                        INSERT OR IGNORE INTO delivery (alert_id, revision, channel, created_at, queued_at, next_attempt_at, digest_key)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [alert.id, alert.revision, destination.channel, at, at, due, destination.digestKey])
                     summary.deliveriesQueued += db.changesCount
                 }
             }
@@ -195,14 +204,14 @@ public final class SQLiteWatchStore: WatchStore {
     public func dueDeliveries(channel: String, due: Date, limit: Int) async throws -> [PendingDelivery] {
         let rows = try await writer.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT d.id, r.payload, d.attempts, d.queued_at FROM delivery d
+                SELECT d.id, r.payload, d.attempts, d.queued_at, d.digest_key FROM delivery d
                 JOIN alert_revision r ON r.alert_id = d.alert_id AND r.revision = d.revision
                 WHERE d.channel = ? AND d.status = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)
                 ORDER BY d.id LIMIT ?
-                """, arguments: [channel, due, limit]).map { row -> (Int64, String, Int, Date) in (row[0], row[1], row[2], row[3]) }
+                """, arguments: [channel, due, limit]).map { row -> (Int64, String, Int, Date, String?) in (row[0], row[1], row[2], row[3], row[4]) }
         }
-        return try rows.map { id, payload, attempts, queuedAt in
-            PendingDelivery(id: id, alert: try decode(Alert.self, payload), channel: channel, attempts: attempts, queuedAt: queuedAt)
+        return try rows.map { id, payload, attempts, queuedAt, digestKey in
+            PendingDelivery(id: id, alert: try decode(Alert.self, payload), channel: channel, attempts: attempts, queuedAt: queuedAt, digestKey: digestKey)
         }
     }
 

@@ -113,6 +113,12 @@ enum StoreMigrations {
                 CREATE INDEX delivery_attempt_delivery ON delivery_attempt (delivery_id);
                 """)
         }
+        migrator.registerMigration("v3: digests") { db in
+            try db.execute(sql: """
+                ALTER TABLE delivery ADD COLUMN digest_key TEXT;
+                CREATE INDEX delivery_digest ON delivery (channel, digest_key, status);
+                """)
+        }
         return migrator
     }
 }

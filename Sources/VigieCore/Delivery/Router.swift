@@ -13,10 +13,13 @@ public struct Router: Sendable, Hashable {
         public var channels: [String]
         /// Go on to the next routes after this one matched.
         public var continues: Bool
+        /// Group this route's alerts per watchlist over this window into one message.
+        /// Critical alerts bypass it.
+        public var digest: Duration?
 
         public init(
             name: String, minSeverity: Severity? = nil, kinds: Set<String>? = nil, watchlists: Set<String>? = nil,
-            tags: Set<String>? = nil, owners: Set<String>? = nil, channels: [String], continues: Bool = false
+            tags: Set<String>? = nil, owners: Set<String>? = nil, channels: [String], continues: Bool = false, digest: Duration? = nil
         ) {
             self.name = name
             self.minSeverity = minSeverity
@@ -26,6 +29,7 @@ public struct Router: Sendable, Hashable {
             self.owners = owners
             self.channels = channels
             self.continues = continues
+            self.digest = digest
         }
 
         public func matches(_ alert: Alert) -> Bool {
@@ -51,17 +55,37 @@ public struct Router: Sendable, Hashable {
         self.fallback = fallback
     }
 
-    public func channels(for alert: Alert) -> [String] {
-        var chosen = always
+    /// Where an alert goes, and for digest routes, the group it waits in.
+    public struct Destination: Sendable, Hashable {
+        public var channel: String
+        /// Alerts with the same key on the same channel are sent as one message.
+        public var digestKey: String?
+        public var digestWindow: Duration?
+
+        public init(channel: String, digestKey: String? = nil, digestWindow: Duration? = nil) {
+            self.channel = channel
+            self.digestKey = digestKey
+            self.digestWindow = digestWindow
+        }
+    }
+
+    public func destinations(for alert: Alert) -> [Destination] {
+        var chosen = always.map { Destination(channel: $0) }
         var matched = false
         for route in routes where route.matches(alert) {
             matched = true
-            chosen += route.channels
+            let digest = alert.severity == .critical ? nil : route.digest
+            let key = digest.map { _ in "\(route.name)|\(alert.watch.first?.watchlist ?? "-")" }
+            chosen += route.channels.map { Destination(channel: $0, digestKey: key, digestWindow: digest) }
             if !route.continues { break }
         }
-        if !matched { chosen += defaultChannels }
+        if !matched { chosen += defaultChannels.map { Destination(channel: $0) } }
         var seen = Set<String>()
-        return chosen.filter { seen.insert($0).inserted }
+        return chosen.filter { seen.insert($0.channel).inserted }
+    }
+
+    public func channels(for alert: Alert) -> [String] {
+        destinations(for: alert).map(\.channel)
     }
 
     /// Every channel a route or the fallback names.

@@ -6,4 +6,13 @@ public protocol AlertChannel: Sendable {
     /// The name deliveries are queued under (`log`, `terminal`, `slack-risk`).
     var name: String { get }
     func deliver(_ alert: Alert) async throws
+    /// Sends several alerts as one message (a digest route's window). Channels without a
+    /// digest form deliver them one by one.
+    func deliver(digest alerts: [Alert]) async throws
+}
+
+extension AlertChannel {
+    public func deliver(digest alerts: [Alert]) async throws {
+        for alert in alerts { try await deliver(alert) }
+    }
 }

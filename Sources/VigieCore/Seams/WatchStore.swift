@@ -90,13 +90,16 @@ public struct PendingDelivery: Sendable, Hashable {
     public var attempts: Int
     /// When it was queued (or requeued): the retry policy's age limit counts from here.
     public var queuedAt: Date
+    /// Deliveries of a channel with the same key are sent together, as one digest.
+    public var digestKey: String?
 
-    public init(id: Int64, alert: Alert, channel: String, attempts: Int, queuedAt: Date) {
+    public init(id: Int64, alert: Alert, channel: String, attempts: Int, queuedAt: Date, digestKey: String? = nil) {
         self.id = id
         self.alert = alert
         self.channel = channel
         self.attempts = attempts
         self.queuedAt = queuedAt
+        self.digestKey = digestKey
     }
 }
 

@@ -44,7 +44,24 @@ public struct EmailChannel: AlertChannel {
     public var name: String { configuration.name }
 
     public func deliver(_ alert: Alert) async throws {
-        let message = Self.message(for: alert, configuration: configuration, now: clock.now)
+        try await send(Self.message(for: alert, configuration: configuration, now: clock.now))
+    }
+
+    /// One email listing the alerts of a digest window.
+    public func deliver(digest alerts: [Alert]) async throws {
+        let contents = alerts.map { MessageContent(alert: $0, language: configuration.language) }
+        let digest = DigestContent(contents, language: configuration.language)
+        let domain = configuration.from.split(separator: "@").last.map(String.init) ?? "vigie.local"
+        let key = AlertIdentity.id(siren: alerts[0].siren, kind: "digest", evidenceKey: alerts.map { "\($0.id).r\($0.revision)" }.joined(separator: ","))
+        let html = "<!doctype html><html><body style=\"font-family: sans-serif\"><h2>\(htmlEscaped(digest.title))</h2><ul>"
+            + digest.lines.map { "<li>\(htmlEscaped($0))</li>" }.joined() + "</ul></body></html>"
+        try await send(MIMEMessage(
+            from: configuration.from, to: configuration.to, subject: "[Vigie] \(digest.title)", text: digest.plainText, html: html,
+            messageID: "\(key)@\(domain)", date: clock.now, boundary: "vigie-\(key)"
+        ))
+    }
+
+    private func send(_ message: MIMEMessage) async throws {
         do {
             try await transport.send(MailSubmission(
                 host: configuration.host, port: configuration.port, security: configuration.security,

@@ -19,6 +19,18 @@ public struct SlackFormat: WebhookFormat {
         if let link = content.evidenceURL { sections.append(["type": "section", "text": ["type": "mrkdwn", "text": "<\(Escape.slack(link))|BODACC>"]]) }
         return try jsonRequest(url: url, body: ["text": Escape.slack(content.headline), "blocks": sections])
     }
+
+    public func request(forDigest alerts: [Alert], contents: [MessageContent], url: String, now: Date) throws -> HTTPRequest {
+        let digest = DigestContent(contents, language: contents.first?.language ?? .en)
+        let list = digest.lines.map { "• " + Escape.slack($0) }.joined(separator: "\n")
+        return try jsonRequest(url: url, body: [
+            "text": Escape.slack(digest.title),
+            "blocks": [
+                ["type": "header", "text": ["type": "plain_text", "text": digest.title, "emoji": false]],
+                ["type": "section", "text": ["type": "mrkdwn", "text": String(list.prefix(2900))]],
+            ],
+        ])
+    }
 }
 
 /// Microsoft Teams Workflows webhooks: an Adaptive Card in a message attachment.
@@ -37,10 +49,18 @@ public struct TeamsFormat: WebhookFormat {
         if let court = content.courtText { body.append(["type": "TextBlock", "text": Escape.markdown(court), "wrap": true, "isSubtle": true]) }
         var card: [String: Any] = ["$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard", "version": "1.2", "body": body]
         if let link = content.evidenceURL { card["actions"] = [["type": "Action.OpenUrl", "title": "BODACC", "url": link]] }
-        return try jsonRequest(url: url, body: [
-            "type": "message",
-            "attachments": [["contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": NSNull(), "content": card]],
-        ])
+        return try jsonRequest(url: url, body: Self.message(card))
+    }
+
+    public func request(forDigest alerts: [Alert], contents: [MessageContent], url: String, now: Date) throws -> HTTPRequest {
+        let digest = DigestContent(contents, language: contents.first?.language ?? .en)
+        let body: [[String: Any]] = [["type": "TextBlock", "text": Escape.markdown(digest.title), "weight": "Bolder", "wrap": true]]
+            + digest.lines.map { ["type": "TextBlock", "text": "- " + Escape.markdown($0), "wrap": true] }
+        return try jsonRequest(url: url, body: Self.message(["$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard", "version": "1.2", "body": body]))
+    }
+
+    static func message(_ card: [String: Any]) -> [String: Any] {
+        ["type": "message", "attachments": [["contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": NSNull(), "content": card]]]
     }
 }
 
@@ -57,6 +77,12 @@ public struct MattermostFormat: WebhookFormat {
         if let court = content.courtText { lines.append("> " + Escape.markdown(court).replacingOccurrences(of: "\n", with: "\n> ")) }
         if let link = content.evidenceURL { lines.append(link) }
         return try jsonRequest(url: url, body: ["text": lines.joined(separator: "\n"), "username": "Vigie"])
+    }
+
+    public func request(forDigest alerts: [Alert], contents: [MessageContent], url: String, now: Date) throws -> HTTPRequest {
+        let digest = DigestContent(contents, language: contents.first?.language ?? .en)
+        let text = (["#### " + Escape.markdown(digest.title)] + digest.lines.map { "- " + Escape.markdown($0) }).joined(separator: "\n")
+        return try jsonRequest(url: url, body: ["text": text, "username": "Vigie"])
     }
 }
 
@@ -77,6 +103,16 @@ public struct DiscordFormat: WebhookFormat {
             "footer": ["text": "Vigie \(alert.id)"],
         ]
         if let link = content.evidenceURL { embed["url"] = link }
+        return try jsonRequest(url: url, body: ["username": "Vigie", "embeds": [embed], "allowed_mentions": ["parse": [String]()]])
+    }
+
+    public func request(forDigest alerts: [Alert], contents: [MessageContent], url: String, now: Date) throws -> HTTPRequest {
+        let digest = DigestContent(contents, language: contents.first?.language ?? .en)
+        var description = ""
+        for line in digest.lines.map({ "• " + Escape.markdown($0) }) where description.count + line.count < 4000 {
+            description += line + "\n"
+        }
+        let embed: [String: Any] = ["title": digest.title, "description": description, "color": digest.severity.colour]
         return try jsonRequest(url: url, body: ["username": "Vigie", "embeds": [embed], "allowed_mentions": ["parse": [String]()]])
     }
 }

@@ -33,6 +33,19 @@ public struct StandardWebhookFormat: WebhookFormat {
         ], body: Array(data))
     }
 
+    /// `alert.digest`, with `data` the list of alerts. Its id is derived from the alerts it
+    /// carries, so a retried digest has the same id.
+    public func request(forDigest alerts: [Alert], contents: [MessageContent], url: String, now: Date) throws -> HTTPRequest {
+        let records = alerts.map { AlertRecord($0).jsonLine() }.joined(separator: ",")
+        let data = Array("{\"data\":[\(records)],\"timestamp\":\"\(now.iso8601)\",\"type\":\"alert.digest\",\"version\":1}".utf8)
+        let id = "vgd_" + String(AlertIdentity.id(siren: alerts[0].siren, kind: "digest", evidenceKey: alerts.map(Self.messageID).joined(separator: ",")).dropFirst(3))
+        let timestamp = Int(now.timeIntervalSince1970)
+        return HTTPRequest(url: url, headers: [
+            ("Content-Type", "application/json"), ("webhook-id", id), ("webhook-timestamp", String(timestamp)),
+            ("webhook-signature", signer.signature(id: id, timestamp: timestamp, body: data)),
+        ], body: data)
+    }
+
     static func messageID(for alert: Alert) -> String {
         alert.revision == 1 ? alert.id : "\(alert.id)-r\(alert.revision)"
     }

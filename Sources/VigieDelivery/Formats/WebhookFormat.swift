@@ -8,6 +8,8 @@ public protocol WebhookFormat: Sendable {
     /// `webhook`, `slack`, `teams`, `mattermost`, `discord`.
     var name: String { get }
     func request(for alert: Alert, content: MessageContent, url: String, now: Date) throws -> HTTPRequest
+    /// Several alerts as one message.
+    func request(forDigest alerts: [Alert], contents: [MessageContent], url: String, now: Date) throws -> HTTPRequest
 }
 
 extension WebhookFormat {

@@ -10,12 +10,13 @@ import Yams
 ///     when: { min_severity: high, kinds: [procedure_opened, procedure_converted], watchlists: [key-accounts], tags: [retail], owners: [marie@example.fr] }
 ///     to: [credit-mail, risk-slack]
 ///     continue: true        # also try the next routes
+///     digest: 10m           # one message per watchlist every 10 minutes (critical alerts go at once)
 /// default: [risk-slack]     # when no route matches
 /// fallback: credit-mail     # where a delivery goes when its channel gave up on it
 /// ```
 public enum RoutesFile {
     static let topKeys = ["routes", "default", "fallback"]
-    static let routeKeys = ["name", "when", "to", "continue"]
+    static let routeKeys = ["name", "when", "to", "continue", "digest"]
     static let conditionKeys = ["min_severity", "kinds", "watchlists", "tags", "owners"]
 
     /// The router for `always` plus the file's routes. Channel names must be ones the
@@ -53,6 +54,7 @@ public enum RoutesFile {
                         case "name": route.name = reader.string(fieldValue, field) ?? route.name
                         case "to": route.channels = channelList(fieldValue, field)
                         case "continue": route.continues = reader.bool(fieldValue, field) ?? false
+                        case "digest": route.digest = reader.duration(fieldValue, field)
                         case "when": readConditions(fieldValue, into: &route, reader)
                         default: reader.unknown(field, line: fieldLine, known: routeKeys)
                         }

@@ -109,34 +109,48 @@ public struct OutboxDispatcher: Sendable {
         }
     }
 
-    /// Delivers a batch with at most `concurrency` transfers in flight.
+    /// Delivers a batch with at most `concurrency` transfers in flight. Deliveries that share
+    /// a digest key go out as one message, and share its outcome.
     func attempt(_ batch: [PendingDelivery], on channel: any AlertChannel) async throws -> [DeliveryAttempt] {
-        try await withThrowingTaskGroup(of: DeliveryAttempt.self) { group in
+        var units: [[PendingDelivery]] = []
+        var digests: [String: Int] = [:]
+        for delivery in batch {
+            if let key = delivery.digestKey, let index = digests[key] {
+                units[index].append(delivery)
+            } else {
+                if let key = delivery.digestKey { digests[key] = units.count }
+                units.append([delivery])
+            }
+        }
+        return try await withThrowingTaskGroup(of: [DeliveryAttempt].self) { group in
             var results: [DeliveryAttempt] = []
-            var next = batch.makeIterator()
-            func start(_ delivery: PendingDelivery) {
+            var next = units.makeIterator()
+            func start(_ unit: [PendingDelivery]) {
                 group.addTask {
                     var failure: DeliveryError?
                     do {
-                        try await channel.deliver(delivery.alert)
+                        if unit.count == 1 { try await channel.deliver(unit[0].alert) } else { try await channel.deliver(digest: unit.map(\.alert)) }
                     } catch let error as DeliveryError {
                         failure = error
                     } catch {
                         failure = DeliveryError(kind: .transient, message: "\(error)")
                     }
                     let now = clock.now
-                    let state = policy.next(afterAttempt: delivery.attempts, queuedAt: delivery.queuedAt, now: now,
-                                            outcome: failure.map { .failed($0) } ?? .delivered, random: random())
-                    return DeliveryAttempt(delivery: delivery, at: now, httpStatus: failure?.status, error: failure?.description, next: state)
+                    let jitter = random()
+                    return unit.map { delivery in
+                        let state = policy.next(afterAttempt: delivery.attempts, queuedAt: delivery.queuedAt, now: now,
+                                                outcome: failure.map { .failed($0) } ?? .delivered, random: jitter)
+                        return DeliveryAttempt(delivery: delivery, at: now, httpStatus: failure?.status, error: failure?.description, next: state)
+                    }
                 }
             }
             for _ in 0..<max(1, configuration.concurrency) {
-                guard let delivery = next.next() else { break }
-                start(delivery)
+                guard let unit = next.next() else { break }
+                start(unit)
             }
             while let result = try await group.next() {
-                results.append(result)
-                if let delivery = next.next() { start(delivery) }
+                results.append(contentsOf: result)
+                if let unit = next.next() { start(unit) }
             }
             return results
         }

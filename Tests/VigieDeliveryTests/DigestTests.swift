@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+import VigieCore
+import VigieDelivery
+import VigieRuntime
+import VigieStore
+import VigieTestSupport
+import VigieTransport
+
+@Suite("Digests")
+struct DigestTests {
+    @Test("a digest route sends its window's alerts as one message; a critical alert goes at once")
+    func digest() async throws {
+        let receiver = try WebhookReceiver()
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let channel = WebhookChannel(configuration: .init(name: "team", url: receiver.url, language: .fr), format: SlackFormat(), transport: transport)
+        let router = Router(always: [], routes: [Router.Route(name: "team", channels: ["team"], digest: .milliseconds(800))])
+        let critical = Fixtures.alert()
+        let drops = (1...3).map { index in
+            var alert = Fixtures.alert(company: "CLIENT \(index)", id: "vg_drop_\(index)")
+            alert.kind = ScoreEvent.scoreDrop.rawValue
+            alert.severity = .warning
+            return alert
+        }
+        _ = try await store.commit(CycleCommit(snapshots: [], observations: [], alertChanges: ([critical] + drops).map { .raised($0) }, notices: [], cursors: [:], router: router, at: Date()))
+        let dispatcher = OutboxDispatcher(store: store, channels: [channel], clock: SystemWallClock(), logger: .init(label: "test"))
+
+        #expect(try await dispatcher.drain() == OutboxDispatcher.Report(delivered: 1))
+        #expect(try await receiver.requests().count == 1, "only the critical alert, at once")
+        try await Task.sleep(for: .milliseconds(900))
+        #expect(try await dispatcher.drain() == OutboxDispatcher.Report(delivered: 3))
+        let requests = try await receiver.requests()
+        #expect(requests.count == 2, "the three drops as one message")
+        let digest = try #require(requests.last?.body)
+        #expect(digest.contains("3 alertes Vigie"))
+        for index in 1...3 { #expect(digest.contains("CLIENT \(index)")) }
+    }
+}
