@@ -20,6 +20,8 @@ public struct MessageContent: Sendable {
     public var language: Language
     /// "PASARGAD (881 843 924)".
     public var company: String
+    /// "PASARGAD", or the SIREN when the name is unknown.
+    public var companyName: String
     /// What happened, in the message's language.
     public var title: String
     public var severity: Severity
@@ -37,6 +39,7 @@ public struct MessageContent: Sendable {
         self.language = language
         let french = language == .fr
         company = "\(alert.companyName ?? "?") (\(alert.siren.formatted))"
+        companyName = alert.companyName ?? alert.siren.formatted
         title = french ? FrenchTitles.title(for: alert) : alert.title
         severity = alert.severity
         severityLabel = Self.severityLabel(alert.severity, language)

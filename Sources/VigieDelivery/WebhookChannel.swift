@@ -21,19 +21,23 @@ public struct WebhookChannel: AlertChannel {
     let configuration: Configuration
     let format: any WebhookFormat
     let transport: CurlTransport
+    let templates: MessageTemplates
     let clock: any WallClock
 
-    public init(configuration: Configuration, format: any WebhookFormat, transport: CurlTransport, clock: any WallClock = SystemWallClock()) {
+    public init(configuration: Configuration, format: any WebhookFormat, transport: CurlTransport, templates: MessageTemplates = .defaults, clock: any WallClock = SystemWallClock()) {
         self.configuration = configuration
         self.format = format
         self.transport = transport
+        self.templates = templates
         self.clock = clock
     }
 
     public var name: String { configuration.name }
 
     public func deliver(_ alert: Alert) async throws {
-        try await send(try format.request(for: alert, content: MessageContent(alert: alert, language: configuration.language), url: configuration.url, now: clock.now))
+        let content = MessageContent(alert: alert, language: configuration.language)
+        let text = templates.render("text", channel: configuration.name, type: format.name, content: content)
+        try await send(try format.request(for: alert, content: content, text: text, url: configuration.url, now: clock.now))
     }
 
     public func deliver(digest alerts: [Alert]) async throws {

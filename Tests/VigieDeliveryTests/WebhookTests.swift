@@ -55,7 +55,9 @@ struct WebhookTests {
 
     static func body(_ format: any WebhookFormat) throws -> String {
         let alert = Fixtures.alert(company: hostile)
-        let request = try format.request(for: alert, content: MessageContent(alert: alert, language: .en), url: "http://127.0.0.1/hook", now: Date())
+        let content = MessageContent(alert: alert, language: .en)
+        let text = MessageTemplates.defaults.render("text", channel: "test", type: format.name, content: content)
+        let request = try format.request(for: alert, content: content, text: text, url: "http://127.0.0.1/hook", now: Date())
         return String(decoding: request.body, as: UTF8.self)
     }
 

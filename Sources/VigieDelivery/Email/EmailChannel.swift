@@ -33,18 +33,20 @@ public struct EmailChannel: AlertChannel {
 
     let configuration: Configuration
     let transport: CurlTransport
+    let templates: MessageTemplates
     let clock: any WallClock
 
-    public init(configuration: Configuration, transport: CurlTransport, clock: any WallClock = SystemWallClock()) {
+    public init(configuration: Configuration, transport: CurlTransport, templates: MessageTemplates = .defaults, clock: any WallClock = SystemWallClock()) {
         self.configuration = configuration
         self.transport = transport
+        self.templates = templates
         self.clock = clock
     }
 
     public var name: String { configuration.name }
 
     public func deliver(_ alert: Alert) async throws {
-        try await send(Self.message(for: alert, configuration: configuration, now: clock.now))
+        try await send(message(for: alert))
     }
 
     /// One email listing the alerts of a digest window.
@@ -74,25 +76,14 @@ public struct EmailChannel: AlertChannel {
         }
     }
 
-    static func message(for alert: Alert, configuration: Configuration, now: Date) -> MIMEMessage {
+    func message(for alert: Alert) -> MIMEMessage {
         let content = MessageContent(alert: alert, language: configuration.language)
         let domain = configuration.from.split(separator: "@").last.map(String.init) ?? "vigie.local"
+        func render(_ part: String) -> String { templates.render(part, channel: configuration.name, type: "email", content: content) }
         return MIMEMessage(
-            from: configuration.from, to: configuration.to,
-            subject: "[Vigie] \(content.severityLabel) · \(alert.companyName ?? alert.siren.formatted) · \(content.title)",
-            text: content.plainText, html: html(content), messageID: "\(alert.id).r\(alert.revision)@\(domain)",
-            date: now, boundary: "vigie-\(alert.id)-\(alert.revision)"
+            from: configuration.from, to: configuration.to, subject: render("subject"),
+            text: render("text"), html: render("html"), messageID: "\(alert.id).r\(alert.revision)@\(domain)",
+            date: clock.now, boundary: "vigie-\(alert.id)-\(alert.revision)"
         )
-    }
-
-    static func html(_ content: MessageContent) -> String {
-        var html = "<!doctype html><html><body style=\"font-family: sans-serif\">"
-        html += "<h2 style=\"color: #\(String(content.severity.colour, radix: 16))\">\(htmlEscaped(content.severityLabel)) · \(htmlEscaped(content.title))</h2>"
-        html += "<p><strong>\(htmlEscaped(content.company))</strong></p>"
-        if let status = content.status { html += "<p><em>\(htmlEscaped(status))</em></p>" }
-        html += "<table>" + content.facts.map { "<tr><th align=\"left\">\(htmlEscaped($0.label))</th><td>\(htmlEscaped($0.value))</td></tr>" }.joined() + "</table>"
-        if let court = content.courtText { html += "<blockquote>\(htmlEscaped(court))</blockquote>" }
-        if let link = content.evidenceURL { html += "<p><a href=\"\(htmlEscaped(link))\">\(htmlEscaped(link))</a></p>" }
-        return html + "</body></html>"
     }
 }

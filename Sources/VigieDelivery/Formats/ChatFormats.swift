@@ -8,15 +8,11 @@ public struct SlackFormat: WebhookFormat {
     public let name = "slack"
     public init() {}
 
-    public func request(for alert: Alert, content: MessageContent, url: String, now: Date) throws -> HTTPRequest {
-        var sections: [[String: Any]] = [
+    public func request(for alert: Alert, content: MessageContent, text: String, url: String, now: Date) throws -> HTTPRequest {
+        let sections: [[String: Any]] = [
             ["type": "header", "text": ["type": "plain_text", "text": String(Escape.singleLine("\(content.severityLabel): \(content.title)").prefix(150)), "emoji": false]],
-            ["type": "section", "text": ["type": "mrkdwn", "text": Escape.slack(content.company)]],
-            ["type": "section", "fields": content.facts.prefix(10).map { ["type": "mrkdwn", "text": "*\(Escape.slack($0.label))*\n\(Escape.slack($0.value))"] }],
+            ["type": "section", "text": ["type": "mrkdwn", "text": String(text.prefix(3000))]],
         ]
-        if let status = content.status { sections.append(["type": "context", "elements": [["type": "mrkdwn", "text": Escape.slack(status)]]]) }
-        if let court = content.courtText { sections.append(["type": "section", "text": ["type": "mrkdwn", "text": "> " + Escape.slack(court).replacingOccurrences(of: "\n", with: "\n> ")]]) }
-        if let link = content.evidenceURL { sections.append(["type": "section", "text": ["type": "mrkdwn", "text": "<\(Escape.slack(link))|BODACC>"]]) }
         return try jsonRequest(url: url, body: ["text": Escape.slack(content.headline), "blocks": sections])
     }
 
@@ -38,15 +34,13 @@ public struct TeamsFormat: WebhookFormat {
     public let name = "teams"
     public init() {}
 
-    public func request(for alert: Alert, content: MessageContent, url: String, now: Date) throws -> HTTPRequest {
-        var body: [[String: Any]] = [
+    public func request(for alert: Alert, content: MessageContent, text: String, url: String, now: Date) throws -> HTTPRequest {
+        let body: [[String: Any]] = [
             ["type": "TextBlock", "text": Escape.markdown("\(content.severityLabel.uppercased()) · \(content.title)"), "weight": "Bolder", "size": "Medium", "wrap": true,
              "color": content.severity >= .high ? "Attention" : "Default"],
-            ["type": "TextBlock", "text": Escape.markdown(content.company), "wrap": true],
+            ["type": "TextBlock", "text": text, "wrap": true],
             ["type": "FactSet", "facts": content.facts.map { ["title": Escape.markdown($0.label), "value": Escape.markdown($0.value)] }],
         ]
-        if let status = content.status { body.append(["type": "TextBlock", "text": Escape.markdown(status), "wrap": true, "isSubtle": true]) }
-        if let court = content.courtText { body.append(["type": "TextBlock", "text": Escape.markdown(court), "wrap": true, "isSubtle": true]) }
         var card: [String: Any] = ["$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard", "version": "1.2", "body": body]
         if let link = content.evidenceURL { card["actions"] = [["type": "Action.OpenUrl", "title": "BODACC", "url": link]] }
         return try jsonRequest(url: url, body: Self.message(card))
@@ -69,14 +63,8 @@ public struct MattermostFormat: WebhookFormat {
     public let name = "mattermost"
     public init() {}
 
-    public func request(for alert: Alert, content: MessageContent, url: String, now: Date) throws -> HTTPRequest {
-        var lines = ["#### \(Escape.markdown(content.headline))"]
-        if let status = content.status { lines.append("_\(Escape.markdown(status))_") }
-        lines.append("| | |\n|:--|:--|")
-        lines += content.facts.map { "| \(Escape.markdown($0.label)) | \(Escape.markdown($0.value)) |" }
-        if let court = content.courtText { lines.append("> " + Escape.markdown(court).replacingOccurrences(of: "\n", with: "\n> ")) }
-        if let link = content.evidenceURL { lines.append(link) }
-        return try jsonRequest(url: url, body: ["text": lines.joined(separator: "\n"), "username": "Vigie"])
+    public func request(for alert: Alert, content: MessageContent, text: String, url: String, now: Date) throws -> HTTPRequest {
+        return try jsonRequest(url: url, body: ["text": text, "username": "Vigie"])
     }
 
     public func request(forDigest alerts: [Alert], contents: [MessageContent], url: String, now: Date) throws -> HTTPRequest {
@@ -92,11 +80,11 @@ public struct DiscordFormat: WebhookFormat {
     public let name = "discord"
     public init() {}
 
-    public func request(for alert: Alert, content: MessageContent, url: String, now: Date) throws -> HTTPRequest {
+    public func request(for alert: Alert, content: MessageContent, text: String, url: String, now: Date) throws -> HTTPRequest {
         func cut(_ text: String, _ limit: Int) -> String { text.count > limit ? String(text.prefix(limit - 1)) + "…" : text }
         var embed: [String: Any] = [
             "title": cut(Escape.singleLine("\(content.severityLabel.uppercased()) · \(content.title)"), 256),
-            "description": cut(Escape.markdown([content.company, content.status, content.courtText].compactMap { $0 }.joined(separator: "\n\n")), 3000),
+            "description": cut(text, 3000),
             "color": content.severity.colour,
             "fields": content.facts.prefix(25).map { ["name": cut(Escape.markdown($0.label), 256), "value": cut(Escape.markdown($0.value), 1024), "inline": true] },
             "timestamp": alert.updatedAt.iso8601,

@@ -7,7 +7,8 @@ import VigieTransport
 public protocol WebhookFormat: Sendable {
     /// `webhook`, `slack`, `teams`, `mattermost`, `discord`.
     var name: String { get }
-    func request(for alert: Alert, content: MessageContent, url: String, now: Date) throws -> HTTPRequest
+    /// `text` is the channel's `text` template rendered for the alert (chat formats show it).
+    func request(for alert: Alert, content: MessageContent, text: String, url: String, now: Date) throws -> HTTPRequest
     /// Several alerts as one message.
     func request(forDigest alerts: [Alert], contents: [MessageContent], url: String, now: Date) throws -> HTTPRequest
 }

@@ -35,8 +35,12 @@ public struct VigieApplication: Sendable {
         if configuration.log.enabled { channels.append(LogChannel(configuration: .init(path: configuration.logPath))) }
         if configuration.terminal.enabled { channels.append(TerminalChannel()) }
         let always = channels.map(\.name)
+        let templates = try MessageTemplates(
+            folder: configuration.resolve(configuration.delivery.templates),
+            channelTypes: Dictionary(configuration.channels.map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })
+        )
         for spec in configuration.channels {
-            channels.append(try Self.channel(spec, transport: transport, clock: clock))
+            channels.append(try Self.channel(spec, transport: transport, templates: templates, clock: clock))
         }
         self.channels = channels
 
@@ -59,7 +63,7 @@ public struct VigieApplication: Sendable {
         dispatcher = OutboxDispatcher(configuration: dispatch, store: store, channels: channels, clock: clock, logger: logger)
     }
 
-    static func channel(_ spec: ChannelSpec, transport: CurlTransport, clock: any WallClock) throws -> any AlertChannel {
+    static func channel(_ spec: ChannelSpec, transport: CurlTransport, templates: MessageTemplates, clock: any WallClock) throws -> any AlertChannel {
         switch spec {
         case .webhook(let name, let kind, let url, let secret, let language):
             let format: any WebhookFormat = switch kind {
@@ -69,9 +73,9 @@ public struct VigieApplication: Sendable {
             case .mattermost: MattermostFormat()
             case .discord: DiscordFormat()
             }
-            return WebhookChannel(configuration: .init(name: name, url: url, language: language), format: format, transport: transport, clock: clock)
+            return WebhookChannel(configuration: .init(name: name, url: url, language: language), format: format, transport: transport, templates: templates, clock: clock)
         case .email(let configuration):
-            return EmailChannel(configuration: configuration, transport: transport, clock: clock)
+            return EmailChannel(configuration: configuration, transport: transport, templates: templates, clock: clock)
         }
     }
 

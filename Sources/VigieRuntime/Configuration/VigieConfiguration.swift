@@ -52,6 +52,8 @@ public struct VigieConfiguration: Sendable {
     public struct Delivery: Sendable {
         /// The routes file; used when it exists.
         public var routes = "alerts/routes.yaml"
+        /// Message templates overriding the built-in ones; used when the folder exists.
+        public var templates = "alerts/templates"
         public var transport = CurlTransport.Configuration()
         public var retry = RetryPolicy.Configuration()
         /// Transfers in flight at once, per channel.
@@ -84,6 +86,14 @@ public enum ChannelSpec: Sendable {
         switch self {
         case .webhook(let name, _, _, _, _): name
         case .email(let configuration): configuration.name
+        }
+    }
+
+    /// `slack`, `email`…: which templates and escaping the channel uses.
+    public var type: String {
+        switch self {
+        case .webhook(_, let kind, _, _, _): kind.rawValue
+        case .email: "email"
         }
     }
 }
@@ -213,13 +223,14 @@ extension VigieConfiguration {
         }
     }
 
-    static let deliveryKeys = ["routes", "workers", "concurrency", "connect_timeout", "timeout", "verify_tls", "ca_bundle", "proxy", "max_response_bytes", "retry"]
+    static let deliveryKeys = ["routes", "templates", "workers", "concurrency", "connect_timeout", "timeout", "verify_tls", "ca_bundle", "proxy", "max_response_bytes", "retry"]
     static let retryKeys = ["base_delay", "max_delay", "max_attempts", "max_age"]
 
     static func readDelivery(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
         for (key, line, value) in reader.entries(node, "delivery", expected: "delivery settings") {
             switch key {
             case "routes": configuration.delivery.routes = reader.string(value, key) ?? configuration.delivery.routes
+            case "templates": configuration.delivery.templates = reader.string(value, key) ?? configuration.delivery.templates
             case "workers": configuration.delivery.transport.workers = reader.integer(value, key, range: 1...256) ?? 16
             case "concurrency": configuration.delivery.concurrency = reader.integer(value, key, range: 1...256) ?? 16
             case "connect_timeout": configuration.delivery.transport.connectTimeout = reader.duration(value, key) ?? .seconds(10)
