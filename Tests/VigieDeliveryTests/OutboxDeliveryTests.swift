@@ -86,6 +86,30 @@ struct OutboxDeliveryTests {
         #expect(try await receiver.requests().count == 2)
     }
 
+    @Test("a delivery its channel gives up on goes to the fallback channel")
+    func fallback() async throws {
+        let dead = try WebhookReceiver()
+        try await dead.plan([], fallback: ["status": 410, "body": "gone"])
+        let backup = try WebhookReceiver()
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let channels: [any AlertChannel] = [
+            WebhookChannel(configuration: .init(name: "primary", url: dead.url), format: SlackFormat(), transport: transport),
+            WebhookChannel(configuration: .init(name: "backup", url: backup.url), format: MattermostFormat(), transport: transport),
+        ]
+        let alert = Fixtures.alert()
+        _ = try await store.commit(CycleCommit(snapshots: [], observations: [], alertChanges: [.raised(alert)], notices: [], cursors: [:],
+                                               router: Router(always: [], defaultChannels: ["primary"], fallback: "backup"), at: Date()))
+        var configuration = OutboxDispatcher.Configuration()
+        configuration.fallback = "backup"
+        let dispatcher = OutboxDispatcher(configuration: configuration, store: store, channels: channels, clock: SystemWallClock(), logger: Logger(label: "test"))
+        _ = try await dispatcher.drain()
+        _ = try await dispatcher.drain()
+        #expect(try await backup.requests().count == 1)
+        #expect(try await store.deliveries(alertID: alert.id).map { "\($0.channel):\($0.status)" } == ["primary:dead", "backup:delivered"])
+    }
+
     @Test("no secret appears in logs, recorded errors or the delivery history")
     func noSecretLeaks() async throws {
         let receiver = try WebhookReceiver()
