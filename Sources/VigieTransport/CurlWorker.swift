@@ -70,12 +70,13 @@ final class CurlWorker {
 
     private func perform(_ mail: MailSubmission) throws {
         curl_easy_reset(handle)
-        let scheme = mail.security == .implicitTLS ? "smtps" : "smtp"
-        let url = "\(scheme)://\(mail.host):\(mail.port)"
+        let relay = mail.relay
+        let scheme = relay.security == .implicitTLS ? "smtps" : "smtp"
+        let url = "\(scheme)://\(relay.host):\(relay.port)"
         applyCommon(url: url)
-        if mail.security == .starttls { ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue)) }
-        if let username = mail.username { ccurl_setopt_string(handle, CURLOPT_USERNAME, username) }
-        if let password = mail.password { ccurl_setopt_string(handle, CURLOPT_PASSWORD, password) }
+        if relay.security == .starttls { ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue)) }
+        if let username = relay.username { ccurl_setopt_string(handle, CURLOPT_USERNAME, username) }
+        if let password = relay.password { ccurl_setopt_string(handle, CURLOPT_PASSWORD, password) }
         ccurl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(mail.from)>")
         var recipients: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(recipients) }

@@ -31,8 +31,8 @@ public struct HTTPResponse: Sendable {
     public var text: String { String(decoding: body, as: UTF8.self) }
 }
 
-/// One email, as the SMTP envelope and the RFC 5322 message.
-public struct MailSubmission: Sendable {
+/// An SMTP relay and how to reach it.
+public struct SMTPRelay: Sendable {
     /// How the connection to the relay is protected.
     public enum Security: String, Sendable {
         /// `smtp://` then STARTTLS, required.
@@ -47,18 +47,28 @@ public struct MailSubmission: Sendable {
     public var port: Int
     public var security: Security
     public var username: String?
+    /// Never logged, never in an error.
     public var password: String?
-    public var from: String
-    public var recipients: [String]
-    /// The whole message, headers and body, with CRLF line ends.
-    public var message: [UInt8]
 
-    public init(host: String, port: Int, security: Security, username: String? = nil, password: String? = nil, from: String, recipients: [String], message: [UInt8]) {
+    public init(host: String, port: Int, security: Security, username: String? = nil, password: String? = nil) {
         self.host = host
         self.port = port
         self.security = security
         self.username = username
         self.password = password
+    }
+}
+
+/// One email, as the SMTP envelope and the RFC 5322 message.
+public struct MailSubmission: Sendable {
+    public var relay: SMTPRelay
+    public var from: String
+    public var recipients: [String]
+    /// The whole message, headers and body, with CRLF line ends.
+    public var message: [UInt8]
+
+    public init(relay: SMTPRelay, from: String, recipients: [String], message: [UInt8]) {
+        self.relay = relay
         self.from = from
         self.recipients = recipients
         self.message = message

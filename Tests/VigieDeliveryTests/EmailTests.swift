@@ -14,7 +14,7 @@ struct EmailTests {
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let channel = EmailChannel(configuration: .init(
-            name: "credit-mail", host: "127.0.0.1", port: server.port, security: .plain,
+            name: "credit-mail", relay: SMTPRelay(host: "127.0.0.1", port: server.port, security: .plain),
             from: "vigie@example.fr", to: ["credit@example.fr"], language: language
         ), transport: transport)
         try await channel.deliver(alert)

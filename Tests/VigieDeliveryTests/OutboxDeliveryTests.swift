@@ -127,7 +127,7 @@ struct OutboxDeliveryTests {
             WebhookChannel(configuration: .init(name: "signed", url: receiver.url), format: try StandardWebhookFormat(secret: secret), transport: transport),
             WebhookChannel(configuration: .init(name: "teams", url: teamsURL), format: TeamsFormat(), transport: transport),
             WebhookChannel(configuration: .init(name: "down", url: "http://user:URL-PASSWORD@127.0.0.1:9/hooks/SECRET-PATH"), format: SlackFormat(), transport: transport),
-            EmailChannel(configuration: .init(name: "mail", host: "127.0.0.1", port: smtp.port, security: .plain, username: "vigie", password: "SMTP-PASSWORD-456", from: "vigie@example.fr", to: ["credit@example.fr"]), transport: transport),
+            EmailChannel(configuration: .init(name: "mail", relay: SMTPRelay(host: "127.0.0.1", port: smtp.port, security: .plain, username: "vigie", password: "SMTP-PASSWORD-456"), from: "vigie@example.fr", to: ["credit@example.fr"]), transport: transport),
         ]
         let alert = Fixtures.alert()
         _ = try await store.commit(CycleCommit(snapshots: [], observations: [], alertChanges: [.raised(alert)], notices: [], cursors: [:], router: Router(always: channels.map(\.name)), at: Date()))

@@ -18,7 +18,7 @@ struct SMTPTransportTests {
         let server = try TestServer(script: "smtp_server.py", arguments: [folder.path])
         let transport = CurlTransport()
         defer { transport.shutdown() }
-        try await transport.send(MailSubmission(host: "127.0.0.1", port: server.port, security: .plain, from: "vigie@example.fr", recipients: ["credit@example.fr", "risk@example.fr"], message: Self.message))
+        try await transport.send(MailSubmission(relay: SMTPRelay(host: "127.0.0.1", port: server.port, security: .plain), from: "vigie@example.fr", recipients: ["credit@example.fr", "risk@example.fr"], message: Self.message))
         let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("1.json"))) as! [String: Any]
         #expect(envelope["from"] as? String == "vigie@example.fr")
         #expect(envelope["recipients"] as? [String] == ["credit@example.fr", "risk@example.fr"])
@@ -35,12 +35,12 @@ struct SMTPTransportTests {
         configuration.verifyTLS = false
         let transport = CurlTransport(configuration: configuration)
         defer { transport.shutdown() }
-        try await transport.send(MailSubmission(host: "127.0.0.1", port: server.port, security: .starttls, username: "vigie", password: "s3cret-pass", from: "vigie@example.fr", recipients: ["credit@example.fr"], message: Self.message))
+        try await transport.send(MailSubmission(relay: SMTPRelay(host: "127.0.0.1", port: server.port, security: .starttls, username: "vigie", password: "s3cret-pass"), from: "vigie@example.fr", recipients: ["credit@example.fr"], message: Self.message))
         let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("1.json"))) as! [String: Any]
         #expect(envelope["tls"] as? Bool == true)
         #expect(envelope["authenticated"] as? Bool == true)
         do {
-            try await transport.send(MailSubmission(host: "127.0.0.1", port: server.port, security: .starttls, username: "vigie", password: "wrong-pass-42", from: "vigie@example.fr", recipients: ["credit@example.fr"], message: Self.message))
+            try await transport.send(MailSubmission(relay: SMTPRelay(host: "127.0.0.1", port: server.port, security: .starttls, username: "vigie", password: "wrong-pass-42"), from: "vigie@example.fr", recipients: ["credit@example.fr"], message: Self.message))
             Issue.record("a wrong password was accepted")
         } catch let error as TransportError {
             #expect(error.kind == .rejected)
@@ -58,7 +58,7 @@ struct SMTPTransportTests {
         let transport = CurlTransport(configuration: configuration)
         defer { transport.shutdown() }
         do {
-            try await transport.send(MailSubmission(host: "127.0.0.1", port: server.port, security: .starttls, from: "vigie@example.fr", recipients: ["credit@example.fr"], message: Self.message))
+            try await transport.send(MailSubmission(relay: SMTPRelay(host: "127.0.0.1", port: server.port, security: .starttls), from: "vigie@example.fr", recipients: ["credit@example.fr"], message: Self.message))
             Issue.record("sent without TLS")
         } catch let error as TransportError {
             #expect(error.kind == .tls)

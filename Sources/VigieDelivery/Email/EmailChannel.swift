@@ -8,23 +8,15 @@ import VigieTransport
 public struct EmailChannel: AlertChannel {
     public struct Configuration: Sendable {
         public var name: String
-        public var host: String
-        public var port: Int
-        public var security: MailSubmission.Security
-        public var username: String?
-        /// From the environment or a file named in the configuration; never logged.
-        public var password: String?
+        /// The relay; its password comes from the environment or a file named in the configuration.
+        public var relay: SMTPRelay
         public var from: String
         public var to: [String]
         public var language: Language
 
-        public init(name: String, host: String, port: Int, security: MailSubmission.Security, username: String? = nil, password: String? = nil, from: String, to: [String], language: Language = .en) {
+        public init(name: String, relay: SMTPRelay, from: String, to: [String], language: Language = .en) {
             self.name = name
-            self.host = host
-            self.port = port
-            self.security = security
-            self.username = username
-            self.password = password
+            self.relay = relay
             self.from = from
             self.to = to
             self.language = language
@@ -65,11 +57,7 @@ public struct EmailChannel: AlertChannel {
 
     private func send(_ message: MIMEMessage) async throws {
         do {
-            try await transport.send(MailSubmission(
-                host: configuration.host, port: configuration.port, security: configuration.security,
-                username: configuration.username, password: configuration.password,
-                from: configuration.from, recipients: configuration.to, message: message.rendered()
-            ))
+            try await transport.send(MailSubmission(relay: configuration.relay, from: configuration.from, recipients: configuration.to, message: message.rendered()))
         } catch let error as TransportError {
             // A refused login or address will be refused again: that is for a person to fix.
             throw DeliveryError(kind: error.kind == .rejected ? .permanent : .transient, message: error.description)

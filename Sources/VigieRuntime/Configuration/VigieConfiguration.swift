@@ -191,16 +191,14 @@ extension VigieConfiguration {
                 }
                 let to = fields.first { $0.key == "to" }.map { reader.strings($0.value, "to") } ?? []
                 if to.isEmpty { reader.issue(line: line, name, "an email channel needs at least one address in to") }
-                let security = value("security").map { MailSubmission.Security(rawValue: $0) } ?? .starttls
+                let security = value("security").map { SMTPRelay.Security(rawValue: $0) } ?? .starttls
                 guard let security else {
                     reader.issue(line: line, name, "security must be starttls, tls or plain")
                     continue
                 }
                 let port = fields.first { $0.key == "port" }.flatMap { reader.integer($0.value, "port", range: 1...65535) } ?? (security == .implicitTLS ? 465 : 587)
-                configuration.channels.append(.email(EmailChannel.Configuration(
-                    name: name, host: host, port: port, security: security, username: value("username"),
-                    password: reader.secret("password", in: fields, root: configuration.root), from: from, to: to, language: language
-                )))
+                let relay = SMTPRelay(host: host, port: port, security: security, username: value("username"), password: reader.secret("password", in: fields, root: configuration.root))
+                configuration.channels.append(.email(EmailChannel.Configuration(name: name, relay: relay, from: from, to: to, language: language)))
             } else if let kind = type.flatMap(ChannelSpec.WebhookKind.init(rawValue:)) {
                 for field in fields where !webhookKeys.contains(field.key) { reader.unknown(field.key, line: field.line, known: webhookKeys) }
                 guard let url = reader.secret("url", in: fields, root: configuration.root) else {
