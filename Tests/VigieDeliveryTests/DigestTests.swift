@@ -16,7 +16,8 @@ struct DigestTests {
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let channel = WebhookChannel(configuration: .init(name: "team", url: receiver.url, language: .fr), format: SlackFormat(), transport: transport)
-        let router = Router(always: [], routes: [Router.Route(name: "team", channels: ["team"], digest: .milliseconds(800))])
+        let router = Router(always: [], routes: [Router.Route(name: "team", channels: ["team"], digest: .seconds(600))])
+        let clock = ManualWallClock(Date())
         let critical = Fixtures.alert()
         let drops = (1...3).map { index in
             var alert = Fixtures.alert(company: "CLIENT \(index)", id: "vg_drop_\(index)")
@@ -24,12 +25,14 @@ struct DigestTests {
             alert.severity = .warning
             return alert
         }
-        _ = try await store.commit(CycleCommit(snapshots: [], observations: [], alertChanges: ([critical] + drops).map { .raised($0) }, notices: [], cursors: [:], router: router, at: Date()))
-        let dispatcher = OutboxDispatcher(store: store, channels: [channel], clock: SystemWallClock(), logger: .init(label: "test"))
+        _ = try await store.commit(CycleCommit(snapshots: [], observations: [], alertChanges: ([critical] + drops).map { .raised($0) }, notices: [], cursors: [:], router: router, at: clock.now))
+        let dispatcher = OutboxDispatcher(store: store, channels: [channel], clock: clock, logger: .init(label: "test"))
 
         #expect(try await dispatcher.drain() == OutboxDispatcher.Report(delivered: 1))
         #expect(try await receiver.requests().count == 1, "only the critical alert, at once")
-        try await Task.sleep(for: .milliseconds(900))
+        clock.advance(by: 599)
+        #expect(try await dispatcher.drain() == OutboxDispatcher.Report(), "the window is still open")
+        clock.advance(by: 1)
         #expect(try await dispatcher.drain() == OutboxDispatcher.Report(delivered: 3))
         let requests = try await receiver.requests()
         #expect(requests.count == 2, "the three drops as one message")

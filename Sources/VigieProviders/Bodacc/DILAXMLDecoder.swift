@@ -1,4 +1,3 @@
-import CLibXML2
 import Foundation
 import VigieCore
 
@@ -10,49 +9,29 @@ import VigieCore
 /// libxml2's 10 MB default limit.)
 public enum DILAXMLDecoder {
     public static func decode(file path: String) throws(NoticeDecodingError) -> [BodaccNotice] {
-        guard let reader = xmlReaderForFile(path, nil, options) else {
-            throw NoticeDecodingError(file: path, message: "cannot be opened as XML; check the path and permissions")
-        }
-        return try read(reader, file: path)
+        try assemble(file: path) { handle in try XMLEventReader.read(file: path, handle) }
     }
 
     public static func decode(_ data: Data, file: String) throws(NoticeDecodingError) -> [BodaccNotice] {
-        let reader = data.withUnsafeBytes { bytes in
-            xmlReaderForMemory(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), file, nil, options)
-        }
-        guard let reader else { throw NoticeDecodingError(file: file, message: "cannot be read as XML") }
-        return try read(reader, file: file)
+        try assemble(file: file) { handle in try XMLEventReader.read(data, name: file, handle) }
     }
 
-    /// No network, no entity expansion from outside, no size limit.
-    static let options = Int32(XML_PARSE_HUGE.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
-
-    static func read(_ reader: xmlTextReaderPtr, file: String) throws(NoticeDecodingError) -> [BodaccNotice] {
-        defer { xmlFreeTextReader(reader) }
+    static func assemble(file: String, _ read: ((XMLEventReader.Event) throws -> Void) throws -> Void) throws(NoticeDecodingError) -> [BodaccNotice] {
         var assembler = PCLAssembler(file: file)
-        while true {
-            let status = xmlTextReaderRead(reader)
-            if status == 0 { break }
-            let line = Int(xmlTextReaderGetParserLineNumber(reader))
-            guard status == 1 else {
-                let detail = xmlGetLastError().flatMap { $0.pointee.message }.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "unknown error"
-                throw NoticeDecodingError(file: file, line: line, message: "not well-formed XML (\(detail)); is the file complete?")
+        do {
+            try read { event in
+                switch event {
+                case .start(let name, _, let line): try assembler.start(name, line: line)
+                case .text(let text): assembler.text(text)
+                case .end(let name): assembler.end(name)
+                }
             }
-            switch xmlTextReaderNodeType(reader) {
-            case Int32(XML_READER_TYPE_ELEMENT.rawValue):
-                let name = String(cString: xmlTextReaderConstLocalName(reader))
-                try assembler.start(name, line: line)
-                if xmlTextReaderIsEmptyElement(reader) == 1 { assembler.end(name) }
-            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
-                if let value = xmlTextReaderConstValue(reader) { assembler.text(String(cString: value)) }
-            case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
-                assembler.end(String(cString: xmlTextReaderConstLocalName(reader)))
-            default:
-                continue
-            }
-        }
-        if let open = assembler.openElement {
-            throw NoticeDecodingError(file: file, line: Int(xmlTextReaderGetParserLineNumber(reader)), message: "not well-formed XML (the file ends inside <\(open)>); is the file complete?")
+        } catch let error as NoticeDecodingError {
+            throw error
+        } catch let error as XMLEventReader.Failure {
+            throw NoticeDecodingError(file: file, line: error.line, message: error.message)
+        } catch {
+            throw NoticeDecodingError(file: file, message: "\(error)")
         }
         return assembler.notices
     }
@@ -93,9 +72,6 @@ struct PCLAssembler {
     init(file: String) {
         self.file = file
     }
-
-    /// The element the document ended in, if it ended early.
-    var openElement: String? { path.last }
 
     mutating func start(_ name: String, line: Int) throws(NoticeDecodingError) {
         if path.isEmpty, name != "PCL_REDIFF" {

@@ -1,0 +1,87 @@
+import Foundation
+import VigieCore
+
+/// Turns an Ellisphère online-order response (`svcOnlineOrderResponse`, XML 2.2) into an
+/// observation: the score on its 0–10 scale, the risk class A–E, the credit opinion ("up to")
+/// as a credit limit, and the company's status.
+///
+/// Verified on one real report (`ACT`, active). The other status codes are read from their
+/// meaning in Ellisphère's labels and are not verified against a real report.
+public enum EllisphereReportDecoder {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func decode(_ data: Data, observedOn fallback: CalendarDay) throws(Failure) -> ScoreObservation {
+        var path: [(name: String, attributes: [String: String])] = []
+        var text = ""
+        var resultCode: String?
+        var delivered: CalendarDay?
+        var siren: SIREN?
+        var name: String?
+        var statusCode: String?
+        var score: ScoreValue?
+        var riskClass: String?
+        var limit: CreditLimit?
+
+        func parent(_ level: Int) -> String { path.count > level ? path[path.count - 1 - level].name : "" }
+
+        do {
+            try XMLEventReader.read(data, name: "ellisphere") { event in
+                switch event {
+                case .start(let element, let attributes, _):
+                    path.append((element, attributes))
+                    text = ""
+                    if element == "result" { resultCode = attributes["code"] }
+                case .text(let string):
+                    text += string
+                case .end:
+                    guard let (element, attributes) = path.popLast() else { return }
+                    let value = text.trimmed
+                    text = ""
+                    switch (parent(0), element) {
+                    case ("report", "date") where attributes["type"] == "delivery":
+                        delivered = CalendarDay(iso: value)
+                    case ("companyIdentity", "id") where attributes["type"] == "register" && attributes["idName"] == "SIREN":
+                        siren = try? SIREN(value)
+                    case ("companyIdentity", "businessName"):
+                        name = value
+                    case ("status", "currentStatus") where parent(1) == "companyIdentity":
+                        statusCode = attributes["code"]
+                    case ("score", "value") where parent(1) == "assessmentData" && path.last?.attributes["origin"] == "csf":
+                        if attributes["type"] == "score", let number = Double(value) {
+                            let scale: String = attributes["scale"] ?? "0 - 10"
+                            let bounds = scale.split(separator: "-").compactMap { Double(String($0).trimmed) }
+                            score = .value(number, minimum: bounds.first ?? 0, maximum: bounds.last ?? 10)
+                        } else if attributes["type"] == "riskclass" {
+                            riskClass = value
+                        }
+                    case ("creditOpinion", "upTo"):
+                        limit = Double(value).map { .amount($0, currency: attributes["currencyCode"]) }
+                    default:
+                        break
+                    }
+                }
+            }
+        } catch let error as XMLEventReader.Failure {
+            throw Failure(description: "not an Ellisphère report: \(error.message)")
+        } catch {
+            throw Failure(description: "not an Ellisphère report: \(error)")
+        }
+        guard resultCode == "OK" else { throw Failure(description: "Ellisphère answered result code \(resultCode ?? "none"), not OK") }
+        guard let siren else { throw Failure(description: "the report names no SIREN in companyIdentity") }
+        return ScoreObservation(
+            siren: siren, provider: "ellisphere", observedOn: delivered ?? fallback, score: score, rating: riskClass,
+            creditLimit: limit, status: statusCode.flatMap(status), companyName: name
+        )
+    }
+
+    static func status(_ code: String) -> CompanyStatus? {
+        switch code.uppercased() {
+        case "ACT": .active
+        case let code where code.hasPrefix("RAD"): .struckOff
+        case let code where code.hasPrefix("CES") || code.hasPrefix("FER"): .ceased
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import CLibXML2
+import Foundation
+
+/// Streams an XML document as events through libxml2's reader, with no size limit and no
+/// network access: what every XML format Vigie reads (DILA bulk files, Ellisphère reports) is
+/// parsed with.
+struct XMLEventReader {
+    enum Event {
+        case start(name: String, attributes: [String: String], line: Int)
+        case text(String)
+        case end(name: String)
+    }
+
+    struct Failure: Error {
+        var line: Int
+        var message: String
+    }
+
+    /// No network, no entity expansion from outside, no size limit, no messages on stderr.
+    static let options = Int32(XML_PARSE_HUGE.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+
+    /// Reads a file, streaming.
+    static func read(file path: String, _ handle: (Event) throws -> Void) throws {
+        guard let reader = xmlReaderForFile(path, nil, options) else { throw Failure(line: 0, message: "cannot be opened as XML; check the path and permissions") }
+        try run(reader, handle)
+    }
+
+    /// Reads a document in memory.
+    static func read(_ data: Data, name: String, _ handle: (Event) throws -> Void) throws {
+        let reader = data.withUnsafeBytes { bytes in
+            xmlReaderForMemory(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), name, nil, options)
+        }
+        guard let reader else { throw Failure(line: 0, message: "cannot be read as XML") }
+        try run(reader, handle)
+    }
+
+    private static func run(_ reader: xmlTextReaderPtr, _ handle: (Event) throws -> Void) throws {
+        defer { xmlFreeTextReader(reader) }
+        var depth = 0
+        while true {
+            let status = xmlTextReaderRead(reader)
+            if status == 0 { break }
+            let line = Int(xmlTextReaderGetParserLineNumber(reader))
+            guard status == 1 else {
+                let detail = xmlGetLastError().flatMap { $0.pointee.message }.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "unknown error"
+                throw Failure(line: line, message: "not well-formed XML (\(detail)); is the file complete?")
+            }
+            switch xmlTextReaderNodeType(reader) {
+            case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+                let name = String(cString: xmlTextReaderConstLocalName(reader))
+                let empty = xmlTextReaderIsEmptyElement(reader) == 1
+                var attributes: [String: String] = [:]
+                while xmlTextReaderMoveToNextAttribute(reader) == 1 {
+                    attributes[String(cString: xmlTextReaderConstLocalName(reader))] = xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
+                }
+                try handle(.start(name: name, attributes: attributes, line: line))
+                if empty { try handle(.end(name: name)) } else { depth += 1 }
+            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
+                if let value = xmlTextReaderConstValue(reader) { try handle(.text(String(cString: value))) }
+            case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+                depth -= 1
+                try handle(.end(name: String(cString: xmlTextReaderConstLocalName(reader))))
+            default:
+                continue
+            }
+        }
+        if depth > 0 {
+            throw Failure(line: Int(xmlTextReaderGetParserLineNumber(reader)), message: "not well-formed XML (the file ends inside an element); is the file complete?")
+        }
+    }
+}
