@@ -48,6 +48,35 @@ struct SMTPTransportTests {
         }
     }
 
+    @Test("implicit TLS (smtps) reaches a server that speaks TLS from the first byte")
+    func implicitTLS() async throws {
+        let folder = Self.maildir()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = try TestServer(script: "smtp_server.py", arguments: [folder.path, "--tls"])
+        var configuration = CurlTransport.Configuration()
+        configuration.verifyTLS = false
+        let transport = CurlTransport(configuration: configuration)
+        defer { transport.shutdown() }
+        try await transport.send(MailSubmission(relay: SMTPRelay(host: "127.0.0.1", port: server.port, security: .implicitTLS), from: "vigie@example.fr", recipients: ["credit@example.fr"], message: Self.message))
+        let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("1.json"))) as! [String: Any]
+        #expect(envelope["tls"] as? Bool == true)
+    }
+
+    @Test("TLS verification is on by default: a self-signed server is refused")
+    func verifiesCertificates() async throws {
+        let folder = Self.maildir()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = try TestServer(script: "smtp_server.py", arguments: [folder.path, "--tls"])
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        do {
+            try await transport.send(MailSubmission(relay: SMTPRelay(host: "127.0.0.1", port: server.port, security: .implicitTLS), from: "vigie@example.fr", recipients: ["credit@example.fr"], message: Self.message))
+            Issue.record("a self-signed certificate was accepted")
+        } catch let error as TransportError {
+            #expect(error.kind == .tls)
+        }
+    }
+
     @Test("plain SMTP to a server that requires STARTTLS fails instead of sending in clear")
     func tlsRequired() async throws {
         let folder = Self.maildir()

@@ -89,6 +89,17 @@ struct TransportTests {
         }
     }
 
+    @Test("a configured proxy carries the request")
+    func proxy() async throws {
+        let proxy = try WebhookReceiver()
+        let transport = Self.transport { $0.proxy = "http://127.0.0.1:\(proxy.server.port)" }
+        defer { transport.shutdown() }
+        let response = try await transport.send(HTTPRequest(url: "http://vigie-destination.invalid/hook", body: Array("x".utf8)))
+        #expect(response.status == 200)
+        let received = try #require(try await proxy.requests().first)
+        #expect(received.path == "http://vigie-destination.invalid/hook", "the proxy got the absolute URL")
+    }
+
     @Test("redaction keeps scheme and host only", arguments: [
         ("https://hooks.slack.com/services/T0/B0/XXXX", "https://hooks.slack.com"),
         ("https://prod-12.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?sig=SECRET", "https://prod-12.westeurope.logic.azure.com:443"),
