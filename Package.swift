@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         /// The domain: identifiers, notices and their classification, observations, the diff,
@@ -37,7 +38,16 @@ let package = Package(
         /// provider reports, and the fixture scenario that replays them.
         .target(
             name: "VigieProviders",
-            dependencies: ["VigieCore", "CLibXML2"]
+            dependencies: ["VigieCore", "CLibXML2", "VigieTransport"]
+        ),
+        /// `vigie mock-provider`: the providers' APIs served from scenario files, with faults on demand.
+        .target(
+            name: "VigieMock",
+            dependencies: [
+                "VigieCore", "VigieProviders",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         /// Snapshots, observations, alerts, the outbox and run state in SQLite, with migrations.
         .target(
@@ -74,13 +84,13 @@ let package = Package(
         .executableTarget(
             name: "vigie",
             dependencies: [
-                "VigieCore", "VigieProviders", "VigieStore", "VigieRuntime", "VigieDelivery",
+                "VigieCore", "VigieProviders", "VigieStore", "VigieRuntime", "VigieDelivery", "VigieMock",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore", "VigieTestSupport"]),
-        .testTarget(name: "VigieProvidersTests", dependencies: ["VigieCore", "VigieProviders", "VigieTestSupport"]),
+        .testTarget(name: "VigieProvidersTests", dependencies: ["VigieCore", "VigieProviders", "VigieTestSupport", "VigieMock", "VigieTransport"]),
         .testTarget(name: "VigieStoreTests", dependencies: ["VigieCore", "VigieStore", "VigieTestSupport"]),
         .testTarget(name: "VigieTransportTests", dependencies: ["VigieTransport", "VigieTestSupport"]),
         .testTarget(

@@ -48,20 +48,26 @@ public struct FixtureScenario: Sendable {
     static let undated = CalendarDay(year: 2000, month: 1, day: 1)!
 
     func reports(in step: Step) throws(Failure) -> [ScoreObservation] {
-        var observations: [ScoreObservation] = []
+        try rawReports(in: step).map(\.observation)
+    }
+
+    /// Each report of a step as served (its bytes) and as read.
+    public func rawReports(in step: Step) throws(Failure) -> [(data: Data, observation: ScoreObservation)] {
+        var observations: [(data: Data, observation: ScoreObservation)] = []
         let reportsFolder = step.folder.appendingPathComponent("creditsafe")
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: reportsFolder.path)) ?? [])
             .filter { $0.hasSuffix(".json") }.sorted()
         for name in files {
             let path = reportsFolder.appendingPathComponent(name).path
-            observations.append(try decodeReport(try read(path), origin: path))
+            let data = try read(path)
+            observations.append((data, try decodeReport(data, origin: path)))
         }
         let lines = step.folder.appendingPathComponent("creditsafe.jsonl").path
         if FileManager.default.fileExists(atPath: lines) {
             var number = 0
             for line in try read(lines).split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
                 number += 1
-                observations.append(try decodeReport(Data(line), origin: "\(lines):\(number)"))
+                observations.append((Data(line), try decodeReport(Data(line), origin: "\(lines):\(number)")))
             }
         }
         return observations

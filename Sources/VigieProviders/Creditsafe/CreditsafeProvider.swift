@@ -1,0 +1,116 @@
+import Foundation
+import Synchronization
+import VigieCore
+import VigieTransport
+
+/// Creditsafe Connect as a score provider: authenticate (the token is kept until it expires,
+/// and renewed on a 401), find each company's `connectId` by its SIREN (kept), fetch its
+/// report, and read the observation out of it.
+///
+/// One company's failure never stops the others: it is reported in the poll's failures and
+/// its state stays as it was.
+public final class CreditsafeProvider: ScoreProvider {
+    public struct Configuration: Sendable {
+        /// `https://connect.creditsafe.com/v1`, or the sandbox, or `vigie mock-provider`'s.
+        public var baseURL: String
+        public var username: String
+        /// From the environment or a file; never logged.
+        public var password: String
+        /// Companies fetched at once.
+        public var concurrency = 8
+        public var client = ProviderClient.Configuration()
+
+        public init(baseURL: String, username: String, password: String) {
+            self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+            self.username = username
+            self.password = password
+        }
+    }
+
+    public let name = "creditsafe"
+    let configuration: Configuration
+    let client: ProviderClient
+    private let state = Mutex<(token: String?, connectIDs: [SIREN: String])>((nil, [:]))
+
+    public init(configuration: Configuration, transport: CurlTransport) {
+        self.configuration = configuration
+        self.client = ProviderClient(name: "Creditsafe", configuration: configuration.client, transport: transport)
+    }
+
+    public func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll {
+        _ = try await token(renew: false)
+        var observations: [ScoreObservation] = []
+        var failures: [ProviderFailure] = []
+        try await withThrowingTaskGroup(of: (SIREN, ScoreObservation?, String?).self) { group in
+            var pending = companies.makeIterator()
+            func start(_ siren: SIREN) {
+                group.addTask {
+                    do {
+                        return (siren, try await self.observe(siren), nil)
+                    } catch {
+                        return (siren, nil, "\(error)")
+                    }
+                }
+            }
+            for _ in 0..<max(1, configuration.concurrency) {
+                guard let siren = pending.next() else { break }
+                start(siren)
+            }
+            while let (siren, observation, failure) = try await group.next() {
+                if let observation { observations.append(observation) }
+                if let failure { failures.append(ProviderFailure(siren: siren, message: failure)) }
+                if let siren = pending.next() { start(siren) }
+            }
+        }
+        return ScorePoll(observations: observations, failures: failures, cursor: nil)
+    }
+
+    /// The company's observation, or nil when Creditsafe does not know it.
+    func observe(_ siren: SIREN) async throws -> ScoreObservation? {
+        guard let connectID = try await connectID(for: siren) else { return nil }
+        let response = try await authorized(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/companies/\(connectID)?language=en"))
+        let today = CalendarDay(iso: Date().iso8601)!
+        return try CreditsafeReportDecoder.decode(Data(response.body), observedOn: today)
+    }
+
+    func connectID(for siren: SIREN) async throws -> String? {
+        if let known = state.withLock({ $0.connectIDs[siren] }) { return known }
+        let response = try await authorized(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/companies?countries=FR&regNo=\(siren.digits)&pageSize=1"))
+        struct Search: Decodable {
+            struct Company: Decodable { var id: String }
+            var companies: [Company]?
+        }
+        guard let id = try JSONDecoder().decode(Search.self, from: Data(response.body)).companies?.first?.id else { return nil }
+        state.withLock { $0.connectIDs[siren] = id }
+        return id
+    }
+
+    /// Sends with the current token; on 401, authenticates again once and resends.
+    func authorized(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var signed = request
+        signed.headers.append(("Authorization", "Bearer \(try await token(renew: false))"))
+        var response = try await client.send(signed)
+        if response.status == 401 {
+            signed = request
+            signed.headers.append(("Authorization", "Bearer \(try await token(renew: true))"))
+            response = try await client.send(signed)
+            if response.status == 401 { throw ProviderClient.Failure(status: 401, message: "Creditsafe refused a fresh token (HTTP 401)") }
+        }
+        return response
+    }
+
+    func token(renew: Bool) async throws -> String {
+        if !renew, let token = state.withLock({ $0.token }) { return token }
+        let body = try JSONSerialization.data(withJSONObject: ["username": configuration.username, "password": configuration.password])
+        let response = try await client.send(HTTPRequest(url: "\(configuration.baseURL)/authenticate", headers: [("Content-Type", "application/json")], body: Array(body)))
+        guard response.status != 401 else {
+            throw ProviderClient.Failure(status: 401, message: "Creditsafe refused the username and password (HTTP 401); check the credentials the configuration names")
+        }
+        struct Token: Decodable { var token: String }
+        guard let token = try? JSONDecoder().decode(Token.self, from: Data(response.body)).token else {
+            throw ProviderClient.Failure(status: response.status, message: "Creditsafe's authentication answer holds no token")
+        }
+        state.withLock { $0.token = token }
+        return token
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Synchronization
+import VigieCore
+import VigieTransport
+
+/// How Vigie calls a provider's API: within its rate limit, retrying what is worth retrying
+/// (timeouts, connection errors, 5xx) with backoff, waiting as long as a 429 or 503 asks, and
+/// failing at once on other 4xx. Bad data is not an event: a failure is reported, never turned
+/// into a value.
+public final class ProviderClient: Sendable {
+    public struct Configuration: Sendable {
+        /// Requests per second on average, and the burst allowed.
+        public var rate: Double = 10
+        public var burst: Double = 10
+        /// Attempts per request, the first included.
+        public var attempts = 3
+        public var backoff: Duration = .milliseconds(200)
+        /// The longest `Retry-After` honoured before giving up on the request.
+        public var maxRetryAfter: Duration = .seconds(30)
+
+        public init() {}
+    }
+
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public var status: Int?
+        public var message: String
+        public var description: String { message }
+    }
+
+    let name: String
+    let configuration: Configuration
+    let transport: CurlTransport
+    private let bucket: Mutex<TokenBucket>
+
+    public init(name: String, configuration: Configuration, transport: CurlTransport) {
+        self.name = name
+        self.configuration = configuration
+        self.transport = transport
+        self.bucket = Mutex(TokenBucket(rate: configuration.rate, capacity: configuration.burst))
+    }
+
+    /// Sends a request and returns the 2xx answer; 401 is returned too, for the caller to
+    /// authenticate again.
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var lastFailure = Failure(status: nil, message: "\(name): no attempt made")
+        for attempt in 1...max(1, configuration.attempts) {
+            let wait = bucket.withLock { $0.reserve(now: Date()) }
+            if wait > .zero { try await Task.sleep(for: wait) }
+            do {
+                let response = try await transport.send(request)
+                switch response.status {
+                case 200..<300, 401:
+                    return response
+                case 429, 503:
+                    let retryAfter = response.headers["retry-after"].flatMap(Double.init).map { Duration.milliseconds(Int64($0 * 1000)) } ?? configuration.backoff
+                    lastFailure = Failure(status: response.status, message: "\(name) answered HTTP \(response.status) (rate limited)")
+                    guard retryAfter <= configuration.maxRetryAfter, attempt < configuration.attempts else { throw lastFailure }
+                    try await Task.sleep(for: retryAfter)
+                case 500...599:
+                    lastFailure = Failure(status: response.status, message: "\(name) answered HTTP \(response.status)")
+                    if attempt < configuration.attempts { try await Task.sleep(for: configuration.backoff * attempt) }
+                default:
+                    throw Failure(status: response.status, message: "\(name) answered HTTP \(response.status): \(String(response.text.prefix(120)))")
+                }
+            } catch let error as TransportError {
+                lastFailure = Failure(status: nil, message: "\(name): \(error.description)")
+                if attempt < configuration.attempts { try await Task.sleep(for: configuration.backoff * attempt) }
+            }
+        }
+        throw lastFailure
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import VigieMock
+
+struct MockProviderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock-provider",
+        abstract: "Serve Creditsafe Connect's API from a scenario, to try Vigie without an account.",
+        discussion: """
+            Serves /creditsafe/authenticate, /creditsafe/companies?regNo= and /creditsafe/companies/{id}
+            from the scenario's reports (user demo, password demo). POST /_mock/advance moves to the
+            next step; GET /_mock/stats counts what was served. Faults on demand: an expiring token,
+            5xx, 429 bursts, cut JSON, latency. Point a creditsafe provider's base_url at it.
+            """
+    )
+
+    @Option(name: .long, help: "Port to listen on, on 127.0.0.1 (0: any free port).")
+    var port = 8089
+
+    @Option(name: .long, help: ArgumentHelp("The scenario folder to serve.", valueName: "folder"))
+    var scenario = "scenarios/demo"
+
+    @Option(name: .long, help: "Tokens stop working after this many requests (0: never).")
+    var tokenRequests = 0
+
+    @Option(name: .long, help: "Every Nth API request answers 500 with an HTML page (0: never).")
+    var failEvery = 0
+
+    @Option(name: .long, help: "Every Nth API request answers 429 with Retry-After: 1 (0: never).")
+    var throttleEvery = 0
+
+    @Option(name: .long, help: "Every Nth report is cut in the middle of its JSON (0: never).")
+    var malformedEvery = 0
+
+    @Option(name: .long, help: "Milliseconds added before every answer.")
+    var latencyMs = 0
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .warning
+            return handler
+        }
+        var configuration = MockProviderServer.Configuration(scenario: URL(fileURLWithPath: scenario))
+        configuration.port = port
+        configuration.tokenRequests = tokenRequests
+        configuration.failEvery = failEvery
+        configuration.throttleEvery = throttleEvery
+        configuration.malformedEvery = malformedEvery
+        configuration.latency = .milliseconds(latencyMs)
+        let server: MockProviderServer
+        do {
+            server = try MockProviderServer(configuration: configuration) { port in
+                print("vigie mock-provider: Creditsafe on http://127.0.0.1:\(port)/creditsafe (user demo, password demo)")
+            }
+        } catch {
+            printError("vigie mock-provider: \(error)")
+            throw ExitCode(2)
+        }
+        try await ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "vigie.mock")).run()
+    }
+}

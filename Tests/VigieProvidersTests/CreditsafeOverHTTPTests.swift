@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+import VigieCore
+import VigieMock
+import VigieProviders
+import VigieTestSupport
+import VigieTransport
+
+/// Runs `vigie mock-provider`'s server in-process on a free loopback port for the duration of `body`.
+func withMockProvider<T: Sendable>(_ configure: (inout MockProviderServer.Configuration) -> Void = { _ in }, _ body: @Sendable (_ baseURL: String, _ control: CurlTransport) async throws -> T) async throws -> T {
+    var configuration = MockProviderServer.Configuration(scenario: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))
+    configure(&configuration)
+    let ready = AsyncStream<Int>.makeStream()
+    let server = try MockProviderServer(configuration: configuration) { port in ready.continuation.yield(port) }
+    let group = ServiceGroup(services: [server], logger: Logger(label: "mock"))
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        var ports = ready.stream.makeAsyncIterator()
+        guard let port = await ports.next() else { throw TestServerError(message: "the mock did not start") }
+        let control = CurlTransport()
+        defer { control.shutdown() }
+        let result = try await body("http://127.0.0.1:\(port)", control)
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+        return result
+    }
+}
+
+@Suite("Creditsafe over HTTP against vigie mock-provider")
+struct CreditsafeOverHTTPTests {
+    static let sirens = ["337891287", "300254471", "494814452", "880878145", "843703869", "881843924", "494523335"].map { try! SIREN($0) }
+
+    static func provider(_ baseURL: String, password: String = "demo", configure: (inout CreditsafeProvider.Configuration) -> Void = { _ in }) -> (CreditsafeProvider, CurlTransport) {
+        var configuration = CreditsafeProvider.Configuration(baseURL: baseURL + "/creditsafe", username: "demo", password: password)
+        configuration.client.backoff = .milliseconds(20)
+        configure(&configuration)
+        let transport = CurlTransport()
+        return (CreditsafeProvider(configuration: configuration, transport: transport), transport)
+    }
+
+    static func advance(_ baseURL: String, _ control: CurlTransport) async throws {
+        _ = try await control.send(HTTPRequest(url: baseURL + "/_mock/advance"))
+    }
+
+    @Test("the score series served by the mock becomes the expected alerts")
+    func scoreSeries() async throws {
+        let kinds = try await withMockProvider { baseURL, control in
+            let (provider, transport) = Self.provider(baseURL)
+            defer { transport.shutdown() }
+            let watch = WatchSet([Watchlist(name: "all", file: "-", entries: Self.sirens.map { WatchEntry(identifier: $0.digits, siren: $0) })])
+            var snapshots: [SnapshotKey: Snapshot] = [:]
+            var perStep: [[String]] = []
+            for step in 0..<5 {
+                if step > 0 { try await Self.advance(baseURL, control) }
+                let poll = try await provider.poll(Self.sirens, cursor: nil)
+                #expect(poll.failures.isEmpty, "\(poll.failures)")
+                #expect(poll.observations.count == 7)
+                let outcome = WatchEngine.evaluate(.init(watch: watch, observations: poll.observations, notices: [], snapshots: snapshots, priorAlerts: [:], now: Date()))
+                for snapshot in outcome.snapshots { snapshots[snapshot.key] = snapshot }
+                perStep.append(outcome.alertChanges.map { "\($0.alert.siren.digits) \($0.alert.kind)" }.sorted())
+            }
+            return perStep
+        }
+        #expect(kinds == [
+            ["494814452 company_struck_off"],
+            ["337891287 credit_limit_cut", "337891287 score_drop"],
+            [],
+            ["881843924 credit_limit_cut", "881843924 score_drop"],
+            ["300254471 credit_limit_cancelled"],
+        ])
+    }
+
+    @Test("a token expiring mid-cycle is renewed and the cycle completes")
+    func tokenExpiry() async throws {
+        let (observations, tokens) = try await withMockProvider({ $0.tokenRequests = 3 }) { baseURL, control in
+            let (provider, transport) = Self.provider(baseURL) { $0.concurrency = 1 }
+            defer { transport.shutdown() }
+            let poll = try await provider.poll(Self.sirens, cursor: nil)
+            #expect(poll.failures.isEmpty, "\(poll.failures)")
+            let stats = try JSONSerialization.jsonObject(with: Data(try await control.send(HTTPRequest(method: "GET", url: baseURL + "/_mock/stats")).body)) as! [String: Any]
+            return (poll.observations.count, stats["tokens"] as? Int ?? 0)
+        }
+        #expect(observations == 7)
+        #expect(tokens >= 4, "14 requests with tokens good for 3 each need at least 4 tokens, got \(tokens)")
+    }
+
+    @Test("faults: 500s and 429s are retried, a cut JSON is a counted failure, never a value")
+    func faults() async throws {
+        let poll = try await withMockProvider({ $0.failEvery = 4; $0.throttleEvery = 7; $0.malformedEvery = 3 }) { baseURL, _ in
+            let (provider, transport) = Self.provider(baseURL) { configuration in
+                configuration.concurrency = 1
+                configuration.client.attempts = 4
+            }
+            defer { transport.shutdown() }
+            return try await provider.poll(Self.sirens, cursor: nil)
+        }
+        #expect(poll.observations.count + poll.failures.count == 7)
+        #expect(poll.failures.count == 2, "every third report is cut: \(poll.failures.map(\.message))")
+        #expect(poll.failures.allSatisfy { $0.message.contains("not a Creditsafe company report") })
+        #expect(poll.observations.allSatisfy { $0.provider == "creditsafe" })
+    }
+
+    @Test("wrong credentials stop the poll with a clear error, without the password")
+    func credentials() async throws {
+        let message = try await withMockProvider { baseURL, _ in
+            let (provider, transport) = Self.provider(baseURL, password: "not-the-password-77")
+            defer { transport.shutdown() }
+            do {
+                _ = try await provider.poll(Self.sirens, cursor: nil)
+                return "accepted"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(message.contains("Creditsafe refused the username and password (HTTP 401)"))
+        #expect(!message.contains("not-the-password-77"))
+    }
+}
