@@ -53,7 +53,8 @@ struct MockProviderCommand: AsyncParsableCommand {
         let server: MockProviderServer
         do {
             server = try MockProviderServer(configuration: configuration) { port in
-                print("vigie mock-provider: Creditsafe on http://127.0.0.1:\(port)/creditsafe (user demo, password demo)")
+                // Unbuffered, so a script reading the port from a pipe or a file sees it at once.
+                FileHandle.standardOutput.write(Data("vigie mock-provider: Creditsafe on http://127.0.0.1:\(port)/creditsafe (user demo, password demo)\n".utf8))
             }
         } catch {
             printError("vigie mock-provider: \(error)")

@@ -22,15 +22,18 @@ public struct VigieApplication: Sendable {
         self.configuration = configuration
         store = try SQLiteWatchStore(configuration: .init(path: configuration.storePath))
 
+        transport = CurlTransport(configuration: configuration.delivery.transport)
         var providers: [any ScoreProvider] = []
         var feeds: [any ProcedureFeed] = []
+        if let creditsafe = configuration.creditsafe {
+            providers.append(CreditsafeProvider(configuration: creditsafe, transport: transport))
+        }
         if let fixture = configuration.fixture {
             let scenario = try FixtureScenario(folder: configuration.resolve(fixture.scenario))
-            providers.append(FixtureScoreProvider(scenario: scenario))
+            if configuration.creditsafe == nil { providers.append(FixtureScoreProvider(scenario: scenario)) }
             feeds.append(FixtureProcedureFeed(scenario: scenario))
         }
 
-        transport = CurlTransport(configuration: configuration.delivery.transport)
         var channels: [any AlertChannel] = []
         if configuration.log.enabled { channels.append(LogChannel(configuration: .init(path: configuration.logPath))) }
         if configuration.terminal.enabled { channels.append(TerminalChannel()) }

@@ -1,6 +1,7 @@
 import Foundation
 import VigieCore
 import VigieDelivery
+import VigieProviders
 import VigieTransport
 import Yams
 
@@ -19,6 +20,9 @@ public struct VigieConfiguration: Sendable {
     public var language: Language = .en
     public var poller = Poller()
     public var fixture: Fixture? = Fixture()
+    /// Creditsafe Connect, when configured: it replaces the fixture's scores (the fixture's
+    /// BODACC notices stay).
+    public var creditsafe: CreditsafeProvider.Configuration?
     public var log = Log()
     public var terminal = Terminal()
     /// Webhook and email channels, by name.
@@ -143,15 +147,41 @@ extension VigieConfiguration {
         return language
     }
 
+    static let creditsafeKeys = ["base_url", "username", "username_env", "password", "password_env", "password_file", "concurrency", "rate", "burst", "attempts"]
+
     static func readProviders(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
         configuration.fixture = nil
         for (provider, line, settings) in reader.entries(node, "providers", expected: "providers by name") {
-            guard provider == "fixture" else { reader.unknown(provider, line: line, known: ["fixture"]); continue }
-            var fixture = Fixture()
-            for (setting, settingLine, value) in reader.entries(settings, provider, expected: "the fixture's settings") {
-                if setting == "scenario" { fixture.scenario = reader.string(value, setting) ?? fixture.scenario } else { reader.unknown(setting, line: settingLine, known: ["scenario"]) }
+            let fields = reader.entries(settings, provider, expected: "the provider's settings")
+            switch provider {
+            case "fixture":
+                var fixture = Fixture()
+                for (setting, settingLine, value) in fields {
+                    if setting == "scenario" { fixture.scenario = reader.string(value, setting) ?? fixture.scenario } else { reader.unknown(setting, line: settingLine, known: ["scenario"]) }
+                }
+                configuration.fixture = fixture
+            case "creditsafe":
+                for field in fields where !creditsafeKeys.contains(field.key) { reader.unknown(field.key, line: field.line, known: creditsafeKeys) }
+                let url = fields.first { $0.key == "base_url" }.flatMap { reader.string($0.value, "base_url") } ?? "https://connect.creditsafe.com/v1"
+                guard let username = reader.secret("username", in: fields, root: configuration.root),
+                      let password = reader.secret("password", in: fields, root: configuration.root) else {
+                    reader.issue(line: line, provider, "Creditsafe needs username (or username_env) and password_env or password_file")
+                    continue
+                }
+                var creditsafe = CreditsafeProvider.Configuration(baseURL: url, username: username, password: password)
+                for (key, _, value) in fields {
+                    switch key {
+                    case "concurrency": creditsafe.concurrency = reader.integer(value, key, range: 1...64) ?? creditsafe.concurrency
+                    case "rate": creditsafe.client.rate = Double(reader.integer(value, key, range: 1...1000) ?? 10)
+                    case "burst": creditsafe.client.burst = Double(reader.integer(value, key, range: 1...1000) ?? 10)
+                    case "attempts": creditsafe.client.attempts = reader.integer(value, key, range: 1...10) ?? creditsafe.client.attempts
+                    default: break
+                    }
+                }
+                configuration.creditsafe = creditsafe
+            default:
+                reader.unknown(provider, line: line, known: ["fixture", "creditsafe"])
             }
-            configuration.fixture = fixture
         }
     }
 
