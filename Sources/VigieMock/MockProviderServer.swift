@@ -10,9 +10,12 @@ import VigieProviders
 /// provider's format), with faults on demand, so adapters are exercised over real HTTP and a
 /// user can try Vigie end to end without an account.
 ///
-/// Routes (under `/creditsafe`): `POST /authenticate`, `GET /companies?regNo=`, `GET
-/// /companies/{connectId}`. Control: `POST /_mock/advance` moves to the scenario's next step,
-/// `GET /_mock/stats` counts what was served.
+/// Routes: under `/creditsafe`, `POST /authenticate`, `GET /companies?regNo=`, `GET
+/// /companies/{connectId}`; under `/bodacc/api/explore/v2.1/catalog/datasets/annonces-commerciales`,
+/// `GET /records` (with `where` on `dateparution`, `limit` ≤ 100, `offset`, and the 10 000 ceiling
+/// on `offset + limit`) and `GET /exports/json`. The BODACC notices are those of the scenario's
+/// steps up to the current one, plus any generated with `bulkNotices`. Control: `POST
+/// /_mock/advance` moves to the scenario's next step, `GET /_mock/stats` counts what was served.
 public struct MockProviderServer: Service {
     public struct Configuration: Sendable {
         public var host = "127.0.0.1"
@@ -31,6 +34,8 @@ public struct MockProviderServer: Service {
         public var malformedEvery = 0
         /// Added before every answer.
         public var latency: Duration = .zero
+        /// Generated collective-procedure notices published on one day, for paging past 10 000.
+        public var bulkNotices: (day: CalendarDay, count: Int)?
 
         public init(scenario: URL) {
             self.scenario = scenario
@@ -45,7 +50,7 @@ public struct MockProviderServer: Service {
     /// - Parameter onReady: called with the port once the server listens.
     public init(configuration: Configuration, logger: Logger = Logger(label: "vigie.mock"), onReady: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
         self.configuration = configuration
-        self.state = MockState(steps: try MockState.load(configuration.scenario))
+        self.state = MockState(steps: try MockState.load(configuration.scenario), notices: try MockState.loadNotices(configuration.scenario, bulk: configuration.bulkNotices))
         self.logger = logger
         self.onReady = onReady
     }
@@ -79,6 +84,24 @@ public struct MockProviderServer: Service {
                 return Self.json(String(decoding: report.prefix(report.count / 2), as: UTF8.self))
             }
             return Self.json(String(decoding: report, as: UTF8.self))
+        }
+        let bodacc = "/bodacc/api/explore/v2.1/catalog/datasets/annonces-commerciales"
+        router.get("\(bodacc)/records") { request, _ -> Response in
+            if configuration.latency > .zero { try? await Task.sleep(for: configuration.latency) }
+            let parameters = request.uri.queryParameters
+            let limit = parameters.get("limit").flatMap(Int.init) ?? 10
+            let offset = parameters.get("offset").flatMap(Int.init) ?? 0
+            guard limit <= 100 else { return Self.json(#"{"error_code": "InvalidRESTParameterError", "message": "Invalid value for limit: must be <= 100"}"#, status: .badRequest) }
+            guard offset + limit <= 10_000 else {
+                return Self.json(#"{"error_code": "InvalidRESTParameterError", "message": "Invalid value for offset + limit: must be <= 10000"}"#, status: .badRequest)
+            }
+            let matching = await state.notices(where: parameters.get("where") ?? "")
+            let page = matching.dropFirst(offset).prefix(limit)
+            return Self.json(#"{"total_count": \#(matching.count), "results": ["# + page.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ",") + "]}")
+        }
+        router.get("\(bodacc)/exports/json") { request, _ -> Response in
+            let matching = await state.notices(where: request.uri.queryParameters.get("where") ?? "")
+            return Self.json("[" + matching.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ",") + "]")
         }
         router.post("/_mock/advance") { _, _ -> Response in
             Self.json(#"{"step": \#(await state.advance())}"#)
@@ -121,12 +144,56 @@ public struct MockProviderServer: Service {
 actor MockState {
     /// Per step, each company's report by its `connectId`.
     let steps: [[String: Data]]
+    /// BODACC records: the step that publishes them (0 for generated ones), their day, their JSON.
+    let bodacc: [(step: Int, day: String, record: Data)]
     private var step = 0
     private var tokens: [String: Int] = [:]
     private var counters: [String: Int] = [:]
 
-    init(steps: [[String: Data]]) {
+    init(steps: [[String: Data]], notices: [(step: Int, day: String, record: Data)]) {
         self.steps = steps
+        self.bodacc = notices
+    }
+
+    /// The records of the scenario's `bodacc.json` files, and `bulk` generated ones.
+    static func loadNotices(_ folder: URL, bulk: (day: CalendarDay, count: Int)?) throws -> [(step: Int, day: String, record: Data)] {
+        let scenario = try FixtureScenario(folder: folder)
+        var notices: [(step: Int, day: String, record: Data)] = []
+        for (index, step) in scenario.steps.enumerated() {
+            let file = step.folder.appendingPathComponent("bodacc.json")
+            guard let data = try? Data(contentsOf: file), let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let records = object["results"] as? [[String: Any]] else { continue }
+            for record in records {
+                notices.append((index, record["dateparution"] as? String ?? "", try JSONSerialization.data(withJSONObject: record)))
+            }
+        }
+        if let bulk {
+            for number in 1...max(1, bulk.count) {
+                let record: [String: Any] = [
+                    "id": "A\(bulk.day.compact)\(number)", "publicationavis": "A", "dateparution": bulk.day.iso, "numeroannonce": number,
+                    "typeavis": "annonce", "familleavis": "collective", "registre": NSNull(), "commercant": "GENERATED \(number)",
+                    "jugement": #"{"type": "initial", "famille": "Jugement d'ouverture", "nature": "Jugement d'ouverture de liquidation judiciaire"}"#,
+                ]
+                notices.append((0, bulk.day.iso, try JSONSerialization.data(withJSONObject: record)))
+            }
+        }
+        return notices
+    }
+
+    /// Records published so far whose day falls in the `where` clause's `dateparution` bounds.
+    func notices(where clause: String) -> [Data] {
+        let lower = Self.bound(in: clause, after: "dateparution>=date'")
+        let upper = Self.bound(in: clause, after: "dateparution<=date'")
+        counters["bodacc", default: 0] += 1
+        let current = step
+        return bodacc.filter { notice in
+            notice.step <= current && (lower.map { notice.day >= $0 } ?? true) && (upper.map { notice.day <= $0 } ?? true)
+        }.map(\.record)
+    }
+
+    static func bound(in clause: String, after marker: String) -> String? {
+        guard let range = clause.range(of: marker) else { return nil }
+        return String(clause[range.upperBound...].prefix(10))
     }
 
     static func load(_ folder: URL) throws -> [[String: Data]] {

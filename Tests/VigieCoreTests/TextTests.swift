@@ -31,3 +31,16 @@ struct TextTests {
         #expect(TextRepair.fold("  Jugement   de CLÔTURE ") == "jugement de cloture")
     }
 }
+
+@Suite("Calendar arithmetic")
+struct CalendarArithmeticTests {
+    @Test("days are added across months, leap years and centuries", arguments: [
+        ("2026-02-27", 2, "2026-03-01"), ("2024-02-28", 1, "2024-02-29"), ("2000-02-28", 1, "2000-02-29"),
+        ("1900-02-28", 1, "1900-03-01"), ("2026-01-01", -1, "2025-12-31"), ("1970-01-01", 0, "1970-01-01"),
+    ])
+    func adding(start: String, days: Int, expected: String) {
+        let day = CalendarDay(iso: start)!
+        #expect(day.adding(days: days).iso == expected)
+        #expect(day.days(until: day.adding(days: days)) == days)
+    }
+}

@@ -17,21 +17,29 @@ public struct VigieApplication: Sendable {
     public let channels: [any AlertChannel]
     public let router: Router
     let transport: CurlTransport
+    /// Providers' answers (a day of BODACC notices) are far larger than a webhook's.
+    let providerTransport: CurlTransport
 
     public init(configuration: VigieConfiguration, clock: any WallClock = SystemWallClock(), logger: Logger) throws {
         self.configuration = configuration
         store = try SQLiteWatchStore(configuration: .init(path: configuration.storePath))
 
         transport = CurlTransport(configuration: configuration.delivery.transport)
+        var providerTransportConfiguration = configuration.delivery.transport
+        providerTransportConfiguration.maxResponseBytes = BodaccFeed.maxResponseBytes
+        providerTransport = CurlTransport(configuration: providerTransportConfiguration)
         var providers: [any ScoreProvider] = []
         var feeds: [any ProcedureFeed] = []
         if let creditsafe = configuration.creditsafe {
-            providers.append(CreditsafeProvider(configuration: creditsafe, transport: transport))
+            providers.append(CreditsafeProvider(configuration: creditsafe, transport: providerTransport))
+        }
+        if let bodacc = configuration.bodacc {
+            feeds.append(BodaccFeed(configuration: bodacc, transport: providerTransport, clock: clock))
         }
         if let fixture = configuration.fixture {
             let scenario = try FixtureScenario(folder: configuration.resolve(fixture.scenario))
             if configuration.creditsafe == nil { providers.append(FixtureScoreProvider(scenario: scenario)) }
-            feeds.append(FixtureProcedureFeed(scenario: scenario))
+            if configuration.bodacc == nil { feeds.append(FixtureProcedureFeed(scenario: scenario)) }
         }
 
         var channels: [any AlertChannel] = []
@@ -93,5 +101,6 @@ public struct VigieApplication: Sendable {
     /// Lets in-flight transfers finish; call before the process exits.
     public func shutdown() {
         transport.shutdown()
+        providerTransport.shutdown()
     }
 }

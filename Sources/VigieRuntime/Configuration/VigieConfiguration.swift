@@ -23,6 +23,8 @@ public struct VigieConfiguration: Sendable {
     /// Creditsafe Connect, when configured: it replaces the fixture's scores (the fixture's
     /// BODACC notices stay).
     public var creditsafe: CreditsafeProvider.Configuration?
+    /// The BODACC open-data feed, when configured: it replaces the fixture's notices.
+    public var bodacc: BodaccFeed.Configuration?
     public var log = Log()
     public var terminal = Terminal()
     /// Webhook and email channels, by name.
@@ -179,8 +181,19 @@ extension VigieConfiguration {
                     }
                 }
                 configuration.creditsafe = creditsafe
+            case "bodacc":
+                let keys = ["base_url", "lookback_days", "overlap_days"]
+                for field in fields where !keys.contains(field.key) { reader.unknown(field.key, line: field.line, known: keys) }
+                let url = fields.first { $0.key == "base_url" }.flatMap { reader.string($0.value, "base_url") }
+                    ?? "https://bodacc-datadila.opendatasoft.com/api/explore/v2.1/catalog/datasets/annonces-commerciales"
+                var bodacc = BodaccFeed.Configuration(baseURL: url)
+                for (key, _, value) in fields {
+                    if key == "lookback_days" { bodacc.lookbackDays = reader.integer(value, key, range: 0...3650) ?? bodacc.lookbackDays }
+                    if key == "overlap_days" { bodacc.overlapDays = reader.integer(value, key, range: 0...60) ?? bodacc.overlapDays }
+                }
+                configuration.bodacc = bodacc
             default:
-                reader.unknown(provider, line: line, known: ["fixture", "creditsafe"])
+                reader.unknown(provider, line: line, known: ["fixture", "creditsafe", "bodacc"])
             }
         }
     }

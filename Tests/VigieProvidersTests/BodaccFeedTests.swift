@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+import VigieCore
+import VigieMock
+import VigieProviders
+import VigieTestSupport
+import VigieTransport
+
+@Suite("The BODACC feed over HTTP against vigie mock-provider")
+struct BodaccFeedTests {
+    static func feed(_ baseURL: String, today: CalendarDay) -> (BodaccFeed, CurlTransport) {
+        var transportConfiguration = CurlTransport.Configuration()
+        transportConfiguration.maxResponseBytes = BodaccFeed.maxResponseBytes
+        let transport = CurlTransport(configuration: transportConfiguration)
+        let clock = ManualWallClock(try! Date("\(today.iso)T12:00:00Z", strategy: .iso8601))
+        var configuration = BodaccFeed.Configuration(baseURL: baseURL + "/bodacc/api/explore/v2.1/catalog/datasets/annonces-commerciales")
+        configuration.client.rate = 1000
+        configuration.client.burst = 1000
+        return (BodaccFeed(configuration: configuration, transport: transport, clock: clock), transport)
+    }
+
+    @Test("more than 10 000 notices in one day are read in full: the window is narrowed, then the day exported")
+    func pagingPastTheCeiling() async throws {
+        let bigDay = CalendarDay(year: 2026, month: 3, day: 10)!
+        let notices = try await withMockProvider({ $0.bulkNotices = (bigDay, 10_500) }) { baseURL, _ in
+            let (feed, transport) = Self.feed(baseURL, today: CalendarDay(year: 2026, month: 3, day: 12)!)
+            defer { transport.shutdown() }
+            let poll = try await feed.poll(watching: [], cursor: "2026-03-11")
+            #expect(poll.cursor == "2026-03-12")
+            return poll.notices
+        }
+        #expect(notices.count == 10_500)
+        #expect(Set(notices.map(\.id)).count == 10_500)
+        #expect(notices.allSatisfy { NoticeClassifier.classify($0).event == .opened })
+    }
+
+    @Test("an incremental poll reads the days since the cursor, with an overlap, as the scenario publishes them")
+    func incremental() async throws {
+        let (first, second) = try await withMockProvider { baseURL, control in
+            let (feed, transport) = Self.feed(baseURL, today: CalendarDay(year: 2026, month: 2, day: 14)!)
+            defer { transport.shutdown() }
+            let first = try await feed.poll(watching: [], cursor: nil)
+            for _ in 0..<4 { _ = try await control.send(HTTPRequest(url: baseURL + "/_mock/advance")) }
+            let second = try await feed.poll(watching: [], cursor: "2026-02-07")
+            return (first.notices, second.notices)
+        }
+        #expect(first.count == 3, "the first step's notices")
+        #expect(first.contains { $0.companyName == "FRIZY" && NoticeClassifier.classify($0).event == .opened })
+        // From 2026-02-04 (three days before the cursor) to the 14th: the notices published then.
+        #expect(second.allSatisfy { ($0.published?.iso ?? "") >= "2026-02-04" })
+        #expect(second.contains { $0.companyName == "SCI DES QUATRE SAISONS" })
+        #expect(!second.contains { $0.companyName == "FRIZY" }, "published on the 2nd, before the overlap")
+    }
+}
