@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Logging
+import VigieRuntime
 import VigieCore
 import VigieProviders
 
@@ -7,7 +9,7 @@ struct BodaccCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bodacc",
         abstract: "Read BODACC collective-procedure notices.",
-        subcommands: [Classify.self]
+        subcommands: [Classify.self, Import.self]
     )
 
     struct Classify: AsyncParsableCommand {
@@ -59,6 +61,49 @@ struct BodaccCommand: AsyncParsableCommand {
             }
             output.flush()
             if failed { throw ExitCode(1) }
+        }
+    }
+}
+
+extension BodaccCommand {
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Backfill BODACC notices from files and alert on those about watched companies.",
+            discussion: """
+                Reads DILA bulk XML and Opendatasoft JSON or JSON-lines exports. Notices about companies
+                on your watchlists are tracked as the live feed would (procedure status, alerts, and
+                deliveries through your channels); notices already seen are skipped. An interrupted
+                import resumes after its last committed batch; a file imported in full is skipped.
+                """
+        )
+
+        @Argument(help: ArgumentHelp("BODACC files to import, in order.", valueName: "file"))
+        var files: [String]
+
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            options.bootstrapLogging(default: .warning)
+            let application = try VigieApplication(configuration: try options.load(), logger: Logger(label: "vigie"))
+            defer { application.shutdown() }
+            let terminal = isatty(STDERR_FILENO) == 1
+            let report: NoticeImporter.Report
+            do {
+                report = try await application.importer().run(files: files) { progress in
+                    guard terminal else { return }
+                    let elapsed = max(Date().timeIntervalSince(progress.started), 0.001)
+                    let rate = Double(progress.done) / elapsed
+                    let eta = rate > 0 ? Int(Double(progress.total - progress.done) / rate) : 0
+                    let line = "\r\u{1B}[2K[\(progress.fileIndex)/\(progress.files)] \(progress.done)/\(progress.total) notices · \(Int(rate))/s · ETA \(eta) s · \(progress.alertsRaised) alerts"
+                    FileHandle.standardError.write(Data(line.utf8))
+                }
+            } catch {
+                printError("vigie: \(error)")
+                throw ExitCode(1)
+            }
+            if terminal { printError("") }
+            _ = try await application.dispatcher.drain()
+            print("\(report.notices) notices read, \(report.matched) about watched companies, \(report.alertsRaised) alerts raised\(report.skippedFiles > 0 ? ", \(report.skippedFiles) files already imported" : "")")
         }
     }
 }

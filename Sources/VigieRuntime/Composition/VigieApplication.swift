@@ -16,12 +16,14 @@ public struct VigieApplication: Sendable {
     public let registry: WatchlistRegistry
     public let channels: [any AlertChannel]
     public let router: Router
+    let clock: any WallClock
     let transport: CurlTransport
     /// Providers' answers (a day of BODACC notices) are far larger than a webhook's.
     let providerTransport: CurlTransport
 
     public init(configuration: VigieConfiguration, clock: any WallClock = SystemWallClock(), logger: Logger) throws {
         self.configuration = configuration
+        self.clock = clock
         store = try SQLiteWatchStore(configuration: .init(path: configuration.storePath))
 
         transport = CurlTransport(configuration: configuration.delivery.transport)
@@ -92,6 +94,10 @@ public struct VigieApplication: Sendable {
 
     public func pollerService() -> PollerService {
         PollerService(configuration: .init(interval: configuration.poller.interval), cycle: cycle, logger: Logger(label: "vigie.poller"))
+    }
+
+    public func importer() -> NoticeImporter {
+        NoticeImporter(registry: registry, store: store, router: router, clock: clock)
     }
 
     public func dispatcherService() -> DispatcherService {

@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import VigieCore
+import VigieProviders
+
+/// Backfills BODACC notices from files (DILA XML, JSON, JSON lines): each notice about a watched
+/// company goes through the same tracker as the live feed, so its alerts, snapshots and
+/// deliveries are what the feed would have produced, and a notice already seen is skipped.
+///
+/// Resumable: every batch commits with a cursor naming the file (by path, size and date) and
+/// how many of its notices are done; an interrupted import starts again after the last batch.
+public struct NoticeImporter: Sendable {
+    public struct Configuration: Sendable {
+        public var batchSize = 5_000
+        public init() {}
+    }
+
+    public struct Progress: Sendable {
+        public var file: String
+        public var fileIndex: Int
+        public var files: Int
+        public var done: Int
+        public var total: Int
+        public var alertsRaised: Int
+        public var started: Date
+    }
+
+    public struct Report: Sendable {
+        public var notices = 0
+        public var matched = 0
+        public var alertsRaised = 0
+        public var skippedFiles = 0
+    }
+
+    let configuration: Configuration
+    let registry: WatchlistRegistry
+    let store: any WatchStore
+    let router: Router
+    let clock: any WallClock
+
+    public init(configuration: Configuration = Configuration(), registry: WatchlistRegistry, store: any WatchStore, router: Router, clock: any WallClock) {
+        self.configuration = configuration
+        self.registry = registry
+        self.store = store
+        self.router = router
+        self.clock = clock
+    }
+
+    public func run(files: [String], progress: @Sendable (Progress) -> Void = { _ in }) async throws -> Report {
+        let watch = WatchSet(try await registry.load().watchlists)
+        var report = Report()
+        let started = clock.now
+        for (index, file) in files.enumerated() {
+            let key = "import:\(try Self.identity(of: file))"
+            let notices = try NoticeFileReader.read(path: file)
+            var done = Int(try await store.cursor(for: key) ?? "0") ?? 0
+            if done >= notices.count {
+                report.skippedFiles += 1
+                continue
+            }
+            while done < notices.count {
+                try Task.checkCancellation()
+                let batch = Array(notices[done..<min(done + configuration.batchSize, notices.count)])
+                let unseen = Set(try await store.seenNotices(batch.map(\.id)))
+                let fresh = batch.filter { !unseen.contains($0.id) }
+                let named = Set(fresh.flatMap(\.sirens)).filter { watch[$0] != nil }
+                let outcome = WatchEngine.evaluate(WatchEngine.Input(
+                    watch: watch, observations: [], notices: fresh, snapshots: try await store.snapshots(for: named),
+                    priorAlerts: try await store.noticeAlerts(for: named), now: clock.now
+                ))
+                let matched = Set(outcome.matchedNotices.map(\.notice.id))
+                done += batch.count
+                let summary = try await store.commit(CycleCommit(
+                    snapshots: outcome.snapshots, observations: [], alertChanges: outcome.alertChanges, notices: outcome.matchedNotices,
+                    ignoredNoticeIDs: fresh.map(\.id).filter { !matched.contains($0) }, cursors: [key: String(done)], router: router, at: clock.now
+                ))
+                report.notices += batch.count
+                report.matched += matched.count
+                report.alertsRaised += summary.alertsRaised
+                progress(Progress(file: file, fileIndex: index + 1, files: files.count, done: done, total: notices.count, alertsRaised: report.alertsRaised, started: started))
+            }
+        }
+        return report
+    }
+
+    /// A file's identity for resuming: its path, size and modification date, so a replaced
+    /// file is imported again.
+    static func identity(of path: String) throws -> String {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+            throw NoticeDecodingError(file: path, message: "cannot be read; check the path and permissions")
+        }
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(URL(fileURLWithPath: path).standardizedFileURL.path):\(size):\(Int(modified))"
+    }
+}

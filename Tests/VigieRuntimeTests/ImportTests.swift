@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import Testing
+import VigieCore
+import VigieRuntime
+import VigieStore
+import VigieTestSupport
+
+@Suite("Importing BODACC files")
+struct ImportTests {
+    @Test("the DILA file's notices about watched companies become alerts; a second import skips the file; an interrupted one resumes")
+    func importDILA() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-import-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // EUROTEKNIK (closure, insufficient assets) and A S CONSTRUCTION & RENOVATION (a rectificatif) are in the file.
+        try "siren;name\n384898094;EUROTEKNIK\n453752099;A S CONSTRUCTION\n".write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
+        let file = SharedData.url("bodacc/dila-PCL_BXA20080010.xml").path
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let clock = ManualWallClock()
+        let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: Logger(label: "test"))
+        var configuration = NoticeImporter.Configuration()
+        configuration.batchSize = 300
+        let importer = NoticeImporter(configuration: configuration, registry: registry, store: store, router: Router(always: ["log"]), clock: clock)
+
+        let first = try await importer.run(files: [file])
+        #expect(first.notices == 943)
+        #expect(first.matched == 2)
+        #expect(first.alertsRaised == 2)
+        let kinds = try await store.alerts(since: nil, limit: nil).map { "\($0.companyName ?? "") \($0.kind)" }.sorted()
+        #expect(kinds == ["A S CONSTRUCTION procedure_converted", "EUROTEKNIK procedure_closed"])
+
+        let again = try await importer.run(files: [file])
+        #expect(again.skippedFiles == 1 && again.notices == 0)
+        #expect(try await store.alerts(since: nil, limit: nil).count == 2)
+    }
+
+    @Test("an import stopped after some batches starts again after the last one")
+    func resume() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-import-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "siren;name\n384898094;EUROTEKNIK\n".write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
+        let file = SharedData.url("bodacc/dila-PCL_BXA20080010.xml").path
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let clock = ManualWallClock()
+        let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: Logger(label: "test"))
+        var configuration = NoticeImporter.Configuration()
+        configuration.batchSize = 100
+        let importer = NoticeImporter(configuration: configuration, registry: registry, store: store, router: Router(always: ["log"]), clock: clock)
+        // Stop after the fourth batch, as an interrupted process would.
+        let stopped = try await withThrowingTaskGroup(of: NoticeImporter.Report?.self) { group in
+            let seen = BatchCounter()
+            group.addTask {
+                try? await importer.run(files: [file]) { _ in
+                    if seen.increment() == 4 { withUnsafeCurrentTask { $0?.cancel() } }
+                }
+            }
+            return try await group.next() ?? nil
+        }
+        _ = stopped
+        let resumed = try await importer.run(files: [file])
+        #expect(resumed.notices == 543, "resumed after the four batches already committed, read \(resumed.notices)")
+        #expect(try await store.alerts(since: nil, limit: nil).count == 1)
+    }
+}
+
+final class BatchCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() -> Int { lock.lock(); defer { lock.unlock() }; count += 1; return count }
+}
