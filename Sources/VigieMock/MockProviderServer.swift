@@ -196,15 +196,29 @@ actor MockState {
         return String(clause[range.upperBound...].prefix(10))
     }
 
+    /// Each step's reports by connectId. The id is read from the report's `companyId` without
+    /// decoding the rest, so a 100 000-company scenario loads in seconds.
     static func load(_ folder: URL) throws -> [[String: Data]] {
         let scenario = try FixtureScenario(folder: folder)
         return try scenario.steps.map { step in
             var reports: [String: Data] = [:]
-            for (data, observation) in try scenario.rawReports(in: step) {
-                reports["FR-X-\(observation.siren.digits)"] = data
+            for body in try scenario.reportBodies(in: step) {
+                guard let id = companyID(in: body) else { continue }
+                reports[id] = body
             }
             return reports
         }
+    }
+
+    /// `FR-X-<SIREN>` from the first `"companyId"` of a report (the top-level one comes first).
+    static func companyID(in body: Data) -> String? {
+        let marker = Array(#""companyId""#.utf8)
+        guard let start = body.firstRange(of: marker)?.upperBound else { return nil }
+        guard let open = body[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        guard let close = body[(open + 1)...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        let value = String(decoding: body[(open + 1)..<close], as: UTF8.self)
+        guard let registration = value.split(separator: "-").last, let siren = try? CompanyIdentifier(String(registration)).siren else { return nil }
+        return "FR-X-\(siren.digits)"
     }
 
     func issueToken() -> String {

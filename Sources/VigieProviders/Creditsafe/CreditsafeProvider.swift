@@ -37,18 +37,26 @@ public final class CreditsafeProvider: ScoreProvider {
         self.client = ProviderClient(name: "Creditsafe", configuration: configuration.client, transport: transport)
     }
 
+    /// One company's outcome in a poll.
+    struct CompanyResult: Sendable {
+        var siren: SIREN
+        var observation: ScoreObservation?
+        var failure: String?
+    }
+
     public func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll {
         _ = try await token(renew: false)
+        let today = CalendarDay(iso: Date().iso8601)!
         var observations: [ScoreObservation] = []
         var failures: [ProviderFailure] = []
-        try await withThrowingTaskGroup(of: (SIREN, ScoreObservation?, String?).self) { group in
+        try await withThrowingTaskGroup(of: CompanyResult.self) { group in
             var pending = companies.makeIterator()
             func start(_ siren: SIREN) {
                 group.addTask {
                     do {
-                        return (siren, try await self.observe(siren), nil)
+                        return CompanyResult(siren: siren, observation: try await self.observe(siren, on: today), failure: nil)
                     } catch {
-                        return (siren, nil, "\(error)")
+                        return CompanyResult(siren: siren, observation: nil, failure: "\(error)")
                     }
                 }
             }
@@ -56,9 +64,9 @@ public final class CreditsafeProvider: ScoreProvider {
                 guard let siren = pending.next() else { break }
                 start(siren)
             }
-            while let (siren, observation, failure) = try await group.next() {
-                if let observation { observations.append(observation) }
-                if let failure { failures.append(ProviderFailure(siren: siren, message: failure)) }
+            while let result = try await group.next() {
+                if let observation = result.observation { observations.append(observation) }
+                if let failure = result.failure { failures.append(ProviderFailure(siren: result.siren, message: failure)) }
                 if let siren = pending.next() { start(siren) }
             }
         }
@@ -66,10 +74,9 @@ public final class CreditsafeProvider: ScoreProvider {
     }
 
     /// The company's observation, or nil when Creditsafe does not know it.
-    func observe(_ siren: SIREN) async throws -> ScoreObservation? {
+    func observe(_ siren: SIREN, on today: CalendarDay) async throws -> ScoreObservation? {
         guard let connectID = try await connectID(for: siren) else { return nil }
         let response = try await authorized(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/companies/\(connectID)?language=en"))
-        let today = CalendarDay(iso: Date().iso8601)!
         return try CreditsafeReportDecoder.decode(Data(response.body), observedOn: today)
     }
 

@@ -51,6 +51,20 @@ public struct FixtureScenario: Sendable {
         try rawReports(in: step).map(\.observation)
     }
 
+    /// Each report of a step as it is stored, undecoded: what a mock server sends back.
+    public func reportBodies(in step: Step) throws(Failure) -> [Data] {
+        var bodies: [Data] = []
+        let reportsFolder = step.folder.appendingPathComponent("creditsafe")
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: reportsFolder.path)) ?? []).filter({ $0.hasSuffix(".json") }).sorted() {
+            bodies.append(try read(reportsFolder.appendingPathComponent(name).path))
+        }
+        let lines = step.folder.appendingPathComponent("creditsafe.jsonl").path
+        if FileManager.default.fileExists(atPath: lines) {
+            bodies += try read(lines).split(separator: UInt8(ascii: "\n")).filter { !$0.isEmpty }.map { Data($0) }
+        }
+        return bodies
+    }
+
     /// Each report of a step as served (its bytes) and as read.
     public func rawReports(in step: Step) throws(Failure) -> [(data: Data, observation: ScoreObservation)] {
         var observations: [(data: Data, observation: ScoreObservation)] = []

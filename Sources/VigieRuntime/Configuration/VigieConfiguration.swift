@@ -174,7 +174,7 @@ extension VigieConfiguration {
                 for (key, _, value) in fields {
                     switch key {
                     case "concurrency": creditsafe.concurrency = reader.integer(value, key, range: 1...64) ?? creditsafe.concurrency
-                    case "rate": creditsafe.client.rate = Double(reader.integer(value, key, range: 1...1000) ?? 10)
+                    case "rate": creditsafe.client.rate = Double(reader.integer(value, key, range: 1...1_000_000) ?? 10)
                     case "burst": creditsafe.client.burst = Double(reader.integer(value, key, range: 1...1000) ?? 10)
                     case "attempts": creditsafe.client.attempts = reader.integer(value, key, range: 1...10) ?? creditsafe.client.attempts
                     default: break
