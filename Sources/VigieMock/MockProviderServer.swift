@@ -32,6 +32,10 @@ public struct MockProviderServer: Service {
         public var throttleEvery = 0
         /// Every Nth report is cut in the middle of its JSON (0: never).
         public var malformedEvery = 0
+        /// Every Nth report is an empty 200 (0: never).
+        public var emptyEvery = 0
+        /// Every Nth report is 10 MB of padding around the report (0: never).
+        public var hugeEvery = 0
         /// Added before every answer.
         public var latency: Duration = .zero
         /// Generated collective-procedure notices published on one day, for paging past 10 000.
@@ -80,8 +84,15 @@ public struct MockProviderServer: Service {
             guard let report = await state.report(context.parameters.get("id") ?? "") else {
                 return Self.json(#"{"message": "Company not found"}"#, status: .notFound)
             }
-            if configuration.malformedEvery > 0, await state.count("reports") % configuration.malformedEvery == 0 {
+            let served = await state.count("reports")
+            if configuration.malformedEvery > 0, served % configuration.malformedEvery == 0 {
                 return Self.json(String(decoding: report.prefix(report.count / 2), as: UTF8.self))
+            }
+            if configuration.emptyEvery > 0, served % configuration.emptyEvery == 0 {
+                return Self.json("")
+            }
+            if configuration.hugeEvery > 0, served % configuration.hugeEvery == 0 {
+                return Self.json(String(repeating: " ", count: 10 << 20) + String(decoding: report, as: UTF8.self))
             }
             return Self.json(String(decoding: report, as: UTF8.self))
         }

@@ -12,7 +12,7 @@ struct MockProviderCommand: AsyncParsableCommand {
             Serves /creditsafe/authenticate, /creditsafe/companies?regNo= and /creditsafe/companies/{id}
             from the scenario's reports (user demo, password demo). POST /_mock/advance moves to the
             next step; GET /_mock/stats counts what was served. Faults on demand: an expiring token,
-            5xx, 429 bursts, cut JSON, latency. Point a creditsafe provider's base_url at it.
+            5xx, 429 bursts, cut JSON, empty answers, 10 MB answers, latency. Point a creditsafe provider's base_url at it.
             """
     )
 
@@ -34,6 +34,12 @@ struct MockProviderCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Every Nth report is cut in the middle of its JSON (0: never).")
     var malformedEvery = 0
 
+    @Option(name: .long, help: "Every Nth report is an empty 200 (0: never).")
+    var emptyEvery = 0
+
+    @Option(name: .long, help: "Every Nth report carries 10 MB of padding (0: never).")
+    var hugeEvery = 0
+
     @Option(name: .long, help: "Milliseconds added before every answer.")
     var latencyMs = 0
 
@@ -49,6 +55,8 @@ struct MockProviderCommand: AsyncParsableCommand {
         configuration.failEvery = failEvery
         configuration.throttleEvery = throttleEvery
         configuration.malformedEvery = malformedEvery
+        configuration.emptyEvery = emptyEvery
+        configuration.hugeEvery = hugeEvery
         configuration.latency = .milliseconds(latencyMs)
         let server: MockProviderServer
         do {

@@ -103,6 +103,19 @@ struct CreditsafeOverHTTPTests {
         #expect(poll.observations.allSatisfy { $0.provider == "creditsafe" })
     }
 
+    @Test("an empty 200 and a 10 MB body are counted failures, never values")
+    func emptyAndHuge() async throws {
+        let poll = try await withMockProvider({ $0.emptyEvery = 3; $0.hugeEvery = 5 }) { baseURL, _ in
+            let (provider, transport) = Self.provider(baseURL) { $0.concurrency = 1 }
+            defer { transport.shutdown() }
+            return try await provider.poll(Self.sirens, cursor: nil)
+        }
+        // Reports 3 and 6 are empty, report 5 is 10 MB: the transport's 1 MiB default cap refuses it.
+        #expect(poll.failures.count == 3, "\(poll.failures.map(\.message))")
+        #expect(poll.failures.contains { $0.message.contains("response_too_large") })
+        #expect(poll.observations.count == 4)
+    }
+
     @Test("wrong credentials stop the poll with a clear error, without the password")
     func credentials() async throws {
         let message = try await withMockProvider { baseURL, _ in

@@ -64,6 +64,8 @@ public final class ProviderClient: Sendable {
                 }
             } catch let error as TransportError {
                 lastFailure = Failure(status: nil, message: "\(name): \(error.description)")
+                // An answer too large to read will be too large again.
+                if error.kind == .responseTooLarge { throw lastFailure }
                 if attempt < configuration.attempts { try await Task.sleep(for: configuration.backoff * attempt) }
             }
         }
