@@ -129,8 +129,7 @@ struct AlertsCommand: AsyncParsableCommand {
             defer { application.shutdown() }
             var total = OutboxDispatcher.Report()
             repeat {
-                let report = try await application.dispatcher.drain()
-                total = OutboxDispatcher.Report(delivered: total.delivered + report.delivered, failed: total.failed + report.failed, dead: total.dead + report.dead)
+                total = total + (try await application.dispatcher.drain())
                 guard wait, let due = try await application.dispatcher.nextDue() else { break }
                 try await Task.sleep(for: .milliseconds(Int64(max(10, due.timeIntervalSinceNow * 1000))))
             } while true

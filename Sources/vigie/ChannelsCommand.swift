@@ -35,7 +35,7 @@ struct ChannelsCommand: AsyncParsableCommand {
             let alert = Alert(
                 id: "vg_test_\(Int(Date().timeIntervalSince1970))", siren: siren, companyName: "VIGIE TEST — not a real alert",
                 kind: "channel_test", severity: .info, title: "Test alert from vigie channels test",
-                evidence: .observation(ObservationEvidence(provider: "vigie", observedOn: CalendarDay(iso: Date().iso8601)!, previousOn: nil, field: "test", old: nil, new: nil)),
+                evidence: .observation(ObservationEvidence(provider: "vigie", observedOn: CalendarDay(Date()), previousOn: nil, field: "test", old: nil, new: nil)),
                 watch: [], createdAt: Date()
             )
             do {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VigieCore
 
@@ -42,5 +43,15 @@ struct CalendarArithmeticTests {
         let day = CalendarDay(iso: start)!
         #expect(day.adding(days: days).iso == expected)
         #expect(day.days(until: day.adding(days: days)) == days)
+    }
+}
+
+@Suite("Days of moments")
+struct DayOfMomentTests {
+    @Test("a moment's day is its UTC day")
+    func utcDay() {
+        #expect(CalendarDay(Date(timeIntervalSince1970: 0)).iso == "1970-01-01")
+        #expect(CalendarDay(Date(timeIntervalSince1970: 1_770_000_000)).iso == "2026-02-02")
+        #expect(CalendarDay(Date(timeIntervalSince1970: -1)).iso == "1969-12-31")
     }
 }

@@ -26,6 +26,11 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
         self.init(year: year, month: month, day: day)
     }
 
+    /// The day a moment falls on, in UTC.
+    public init(_ date: Date) {
+        self.init(ordinal: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+
     /// `YYYY-MM-DD`.
     public var iso: String {
         let y = String(year), m = month < 10 ? "0\(month)" : String(month), d = day < 10 ? "0\(day)" : String(day)

@@ -40,7 +40,7 @@ struct MIMEMessage {
 
     /// A header value with every control character (CR and LF included) turned into a space.
     static func clean(_ value: String) -> String {
-        String(String.UnicodeScalarView(value.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+        Escape.controlCharacters(value)
     }
 
     /// Printable ASCII as is; anything else as `=?UTF-8?B?…?=` words of at most 75 characters,

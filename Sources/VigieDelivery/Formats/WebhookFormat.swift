@@ -51,6 +51,12 @@ enum Escape {
     static func singleLine(_ text: String) -> String {
         String(text.map { $0.isNewline ? " " : $0 })
     }
+
+    /// Every control character (CR and LF included) as a space: for email headers, which must
+    /// not gain a line, and terminals, which must not run escape sequences from outside text.
+    static func controlCharacters(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+    }
 }
 
 extension Severity {

@@ -19,8 +19,8 @@ public struct TerminalChannel: AlertChannel {
     public static func line(for alert: Alert, colour: Bool) -> String {
         let severity = alert.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
         let painted = colour ? "\u{1B}[\(code(alert.severity))m\(severity)\u{1B}[0m" : severity
-        let company = "\(sanitize(alert.companyName ?? "?")) (\(alert.siren.formatted))"
-        var parts = ["\(painted)  \(company)  \(sanitize(alert.title))"]
+        let company = "\(Escape.controlCharacters(alert.companyName ?? "?")) (\(alert.siren.formatted))"
+        var parts = ["\(painted)  \(company)  \(Escape.controlCharacters(alert.title))"]
         if alert.state == .retracted { parts[0] += " [retracted]" } else if alert.revision > 1 { parts[0] += " [revised]" }
         let exposure = alert.exposure.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).description }
         if !exposure.isEmpty { parts.append("exposure \(exposure.joined(separator: " + "))") }
@@ -42,8 +42,4 @@ public struct TerminalChannel: AlertChannel {
         }
     }
 
-    /// Court texts and company names may hold control characters; a terminal must not run them.
-    static func sanitize(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
-    }
 }

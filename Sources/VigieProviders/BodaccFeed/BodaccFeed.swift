@@ -43,7 +43,7 @@ public struct BodaccFeed: ProcedureFeed {
     }
 
     public func poll(watching: Set<SIREN>, cursor: String?) async throws -> FeedPoll {
-        let today = CalendarDay(iso: clock.now.iso8601)!
+        let today = CalendarDay(clock.now)
         let start = cursor.flatMap { CalendarDay(iso: $0) }.map { $0.adding(days: -configuration.overlapDays) } ?? today.adding(days: -configuration.lookbackDays)
         let notices = try await read(from: start, to: today)
         return FeedPoll(notices: notices, cursor: today.iso)

@@ -46,7 +46,7 @@ public final class CreditsafeProvider: ScoreProvider {
 
     public func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll {
         _ = try await token(renew: false)
-        let today = CalendarDay(iso: Date().iso8601)!
+        let today = CalendarDay(Date())
         var observations: [ScoreObservation] = []
         var failures: [ProviderFailure] = []
         try await withThrowingTaskGroup(of: CompanyResult.self) { group in

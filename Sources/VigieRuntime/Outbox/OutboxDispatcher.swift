@@ -35,7 +35,7 @@ public struct OutboxDispatcher: Sendable {
             self.dead = dead
         }
 
-        static func + (lhs: Report, rhs: Report) -> Report {
+        public static func + (lhs: Report, rhs: Report) -> Report {
             Report(delivered: lhs.delivered + rhs.delivered, failed: lhs.failed + rhs.failed, dead: lhs.dead + rhs.dead)
         }
     }
