@@ -10,9 +10,9 @@ import VigieCore
 /// | `revision` | 1, then +1 for each correction or retraction |
 /// | `state` | `active` or `retracted` |
 /// | `created_at`, `updated_at` | ISO 8601 |
-/// | `siren`, `company` | the company |
+/// | `siren`, `company` | the company; null for a source-health alert |
 /// | `kind`, `severity`, `title` | what happened, how urgent, in one line |
-/// | `evidence` | `source` (`bodacc` or the provider), then the notice or the observation |
+/// | `evidence` | `source` (`bodacc`, the provider, or `score:…`/`feed:…` for source health), then the notice, the observation or the source's state |
 /// | `watch` | the watchlist entries: `watchlist`, `owner`, `tags`, `exposure`, `insured_limit` |
 /// | `related_alert_id` | for a follow-up, the alert it is about |
 public struct AlertRecord: Encodable, Sendable {
@@ -21,7 +21,7 @@ public struct AlertRecord: Encodable, Sendable {
     public var state: String
     public var createdAt: String
     public var updatedAt: String
-    public var siren: String
+    public var siren: String?
     public var company: String?
     public var kind: String
     public var severity: String
@@ -51,6 +51,12 @@ public struct AlertRecord: Encodable, Sendable {
         public var old: String?
         public var new: String?
         public var reasons: [String]?
+        /// Source health: `failing` or `recovered`, since when, for how many cycles, the last error.
+        public var health: String?
+        public var failingSince: String?
+        public var failingCycles: Int?
+        public var recoveredAt: String?
+        public var lastError: String?
     }
 
     public struct WatchRecord: Encodable, Sendable {
@@ -78,7 +84,7 @@ public struct AlertRecord: Encodable, Sendable {
         state = alert.state.rawValue
         createdAt = alert.createdAt.iso8601
         updatedAt = alert.updatedAt.iso8601
-        siren = alert.siren.digits
+        siren = alert.siren?.digits
         company = alert.companyName
         kind = alert.kind
         severity = alert.severity.rawValue
@@ -100,6 +106,11 @@ public struct AlertRecord: Encodable, Sendable {
             evidence = EvidenceRecord(
                 source: observation.provider, observedOn: observation.observedOn.iso, previousOn: observation.previousOn?.iso,
                 field: observation.field, old: observation.old, new: observation.new, reasons: observation.reasons
+            )
+        case .source(let source):
+            evidence = EvidenceRecord(
+                source: source.source, health: source.state.rawValue, failingSince: source.failingSince.iso8601,
+                failingCycles: source.failingCycles, recoveredAt: source.recoveredAt?.iso8601, lastError: source.lastError
             )
         }
     }

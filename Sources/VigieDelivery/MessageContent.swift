@@ -38,8 +38,13 @@ public struct MessageContent: Sendable {
     public init(alert: Alert, language: Language) {
         self.language = language
         let french = language == .fr
-        company = "\(alert.companyName ?? "?") (\(alert.siren.formatted))"
-        companyName = alert.companyName ?? alert.siren.formatted
+        if let siren = alert.siren {
+            company = "\(alert.companyName ?? "?") (\(siren.formatted))"
+            companyName = alert.companyName ?? siren.formatted
+        } else {
+            companyName = Self.sourceLabel(alert, language)
+            company = companyName
+        }
         title = french ? FrenchTitles.title(for: alert) : alert.title
         severity = alert.severity
         severityLabel = Self.severityLabel(alert.severity, language)
@@ -50,7 +55,7 @@ public struct MessageContent: Sendable {
             status = french ? "Cette alerte a été rectifiée (révision \(alert.revision))." : "This alert was corrected (revision \(alert.revision))."
         }
 
-        var facts: [Fact] = [Fact(label: french ? "Société" : "Company", value: company)]
+        var facts: [Fact] = [Fact(label: alert.siren == nil ? "Source" : french ? "Société" : "Company", value: company)]
         facts.append(Fact(label: french ? "Gravité" : "Severity", value: severityLabel))
         let exposure = alert.exposure.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).description }
         if !exposure.isEmpty { facts.append(Fact(label: french ? "Encours" : "Exposure", value: exposure.joined(separator: " + "))) }
@@ -72,8 +77,19 @@ public struct MessageContent: Sendable {
             let change = "\(observation.old ?? "—") → \(observation.new ?? "—")"
             facts.append(Fact(label: french ? "Source" : "Source", value: "\(observation.provider), \(observation.observedOn.iso)"))
             facts.append(Fact(label: french ? "Évolution" : "Change", value: change))
+        case .source(let source):
+            facts.append(Fact(label: french ? "En échec depuis" : "Failing since", value: source.failingSince.iso8601))
+            facts.append(Fact(label: french ? "Cycles en échec" : "Failing cycles", value: "\(source.failingCycles)"))
+            if let recovered = source.recoveredAt { facts.append(Fact(label: french ? "Rétablie le" : "Recovered at", value: recovered.iso8601)) }
+            if let error = source.lastError { facts.append(Fact(label: french ? "Dernière erreur" : "Last error", value: error.count > 300 ? String(error.prefix(300)) + "…" : error)) }
         }
         self.facts = facts
+    }
+
+    /// "Creditsafe (data source)": what a source-health alert is about.
+    static func sourceLabel(_ alert: Alert, _ language: Language) -> String {
+        guard case .source(let source) = alert.evidence else { return "?" }
+        return "\(source.sourceName.capitalized) (\(language == .fr ? "source de données" : "data source"))"
     }
 
     /// The message as plain text: the email's text part, and the fallback where markup is not shown.
@@ -122,6 +138,11 @@ enum FrenchTitles {
             case ScoreEvent.companyStruckOff.rawValue: return "Radiée du registre (\(provider))"
             default: return alert.title
             }
+        case .source(let source):
+            let name = source.sourceName.capitalized
+            return source.state == .failing
+                ? "\(name) en échec depuis \(source.failingCycles) cycles"
+                : "\(name) rétablie après \(source.failingCycles) cycles en échec"
         }
     }
 

@@ -81,7 +81,8 @@ public final class SQLiteWatchStore: WatchStore {
                 try String.fetchAll(db, sql: "SELECT payload FROM alert WHERE notice_id IS NOT NULL AND siren IN (\(Self.placeholders(chunk.count)))", arguments: StatementArguments(chunk))
             }
         }
-        return try Dictionary(grouping: payloads.map { try decode(Alert.self, $0) }, by: \.siren)
+        return Dictionary(grouping: try payloads.map { try decode(Alert.self, $0) }.compactMap { alert in alert.siren.map { ($0, alert) } }, by: \.0)
+            .mapValues { $0.map(\.1) }
     }
 
     public func seenNotices(_ ids: [String]) async throws -> Set<String> {
@@ -91,6 +92,25 @@ public final class SQLiteWatchStore: WatchStore {
             }
         }
         return Set(seen)
+    }
+
+    public func sourceHealth() async throws -> [String: SourceHealth] {
+        try await writer.read { db in
+            var health: [String: SourceHealth] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT source, consecutive_failures, failing_since, alert_id, last_error FROM source_health") {
+                health[row[0]] = SourceHealth(source: row[0], consecutiveFailures: row[1], failingSince: row[2], alertID: row[3], lastError: row[4])
+            }
+            return health
+        }
+    }
+
+    public func historyLookedUp(feed: String) async throws -> Set<SIREN> {
+        try await writer.read { db in
+            var sirens: Set<SIREN> = []
+            let rows = try String.fetchCursor(db, sql: "SELECT siren FROM history_lookup WHERE feed = ?", arguments: [feed])
+            while let digits = try rows.next() { sirens.insert(SIREN(stored: digits)) }
+            return sirens
+        }
     }
 
     public func cursor(for source: String) async throws -> String? {
@@ -143,7 +163,7 @@ public final class SQLiteWatchStore: WatchStore {
                     try db.execute(sql: """
                         INSERT OR IGNORE INTO alert (id, siren, kind, severity, state, revision, notice_id, created_at, updated_at, payload)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [alert.id, alert.siren.digits, alert.kind, alert.severity.rawValue, alert.state.rawValue,
+                        """, arguments: [alert.id, alert.siren?.digits, alert.kind, alert.severity.rawValue, alert.state.rawValue,
                                          alert.revision, alert.noticeID, alert.createdAt, alert.updatedAt, payload])
                     guard db.changesCount > 0 else { continue }
                     summary.alertsRaised += 1
@@ -172,6 +192,17 @@ public final class SQLiteWatchStore: WatchStore {
                         """, arguments: [alert.id, alert.revision, destination.channel, at, at, due, destination.digestKey])
                     summary.deliveriesQueued += db.changesCount
                 }
+            }
+            for health in cycle.sourceHealth {
+                try db.execute(sql: """
+                    INSERT INTO source_health (source, consecutive_failures, failing_since, alert_id, last_error, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (source) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, failing_since = excluded.failing_since,
+                        alert_id = excluded.alert_id, last_error = excluded.last_error, updated_at = excluded.updated_at
+                    """, arguments: [health.source, health.consecutiveFailures, health.failingSince, health.alertID, health.lastError, at])
+            }
+            for (feed, sirens) in cycle.historyLookups {
+                let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO history_lookup (feed, siren, looked_up_at) VALUES (?, ?, ?)")
+                for siren in sirens { try insert.execute(arguments: [feed, siren.digits, at]) }
             }
             for (source, value) in cycle.cursors {
                 try db.execute(sql: """

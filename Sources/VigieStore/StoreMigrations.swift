@@ -119,6 +119,44 @@ enum StoreMigrations {
                 CREATE INDEX delivery_digest ON delivery (channel, digest_key, status);
                 """)
         }
+        migrator.registerMigration("v4: company-less alerts, source health, BODACC history look-ups") { db in
+            // SQLite cannot drop a NOT NULL: the alert table is rebuilt, as SQLite documents it.
+            try db.execute(sql: """
+                CREATE TABLE alert_v4 (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    siren TEXT,
+                    kind TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    revision INTEGER NOT NULL,
+                    notice_id TEXT,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    payload TEXT NOT NULL
+                );
+                INSERT INTO alert_v4 SELECT id, siren, kind, severity, state, revision, notice_id, created_at, updated_at, payload FROM alert;
+                DROP TABLE alert;
+                ALTER TABLE alert_v4 RENAME TO alert;
+                CREATE INDEX alert_company ON alert (siren);
+                CREATE INDEX alert_created ON alert (created_at);
+
+                CREATE TABLE source_health (
+                    source TEXT PRIMARY KEY NOT NULL,
+                    consecutive_failures INTEGER NOT NULL,
+                    failing_since DATETIME,
+                    alert_id TEXT,
+                    last_error TEXT,
+                    updated_at DATETIME NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE history_lookup (
+                    feed TEXT NOT NULL,
+                    siren TEXT NOT NULL,
+                    looked_up_at DATETIME NOT NULL,
+                    PRIMARY KEY (feed, siren)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -60,7 +60,7 @@ struct CreditsafeOverHTTPTests {
                 #expect(poll.observations.count == 7)
                 let outcome = WatchEngine.evaluate(.init(watch: watch, observations: poll.observations, notices: [], snapshots: snapshots, priorAlerts: [:], now: Date()))
                 for snapshot in outcome.snapshots { snapshots[snapshot.key] = snapshot }
-                perStep.append(outcome.alertChanges.map { "\($0.alert.siren.digits) \($0.alert.kind)" }.sorted())
+                perStep.append(outcome.alertChanges.map { "\($0.alert.subjectKey) \($0.alert.kind)" }.sorted())
             }
             return perStep
         }

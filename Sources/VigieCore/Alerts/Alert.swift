@@ -13,7 +13,8 @@ public struct Alert: Hashable, Sendable, Codable, Identifiable {
     /// 1 when raised; each correction (a rectificatif) adds one. Channels deliver every revision.
     public var revision: Int
     public var state: State
-    public var siren: SIREN
+    /// The company; nil for an alert about Vigie's own sources (a provider failing, then recovering).
+    public var siren: SIREN?
     public var companyName: String?
     /// The event kind: a `NoticeEvent` raw value, a score event (`score_drop`…) or `alert_retracted`.
     public var kind: String
@@ -29,7 +30,7 @@ public struct Alert: Hashable, Sendable, Codable, Identifiable {
     public var updatedAt: Date
 
     public init(
-        id: String, revision: Int = 1, state: State = .active, siren: SIREN, companyName: String?, kind: String,
+        id: String, revision: Int = 1, state: State = .active, siren: SIREN?, companyName: String?, kind: String,
         severity: Severity, title: String, evidence: Evidence, watch: [WatchContext], relatedAlertID: String? = nil,
         createdAt: Date, updatedAt: Date? = nil
     ) {
@@ -46,6 +47,13 @@ public struct Alert: Hashable, Sendable, Codable, Identifiable {
         self.relatedAlertID = relatedAlertID
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
+    }
+
+    /// What the alert is about, as its identity names it: the SIREN, or `source:<name>`.
+    public var subjectKey: String {
+        if let siren { return siren.digits }
+        if case .source(let source) = evidence { return "source:\(source.source)" }
+        return "-"
     }
 
     /// The notice id this alert rests on, if any.

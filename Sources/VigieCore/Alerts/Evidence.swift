@@ -1,13 +1,18 @@
+import Foundation
+
 /// Why an alert was raised: what a person needs to check it, without Vigie.
 public enum Evidence: Hashable, Sendable, Codable {
     case notice(NoticeEvidence)
     case observation(ObservationEvidence)
+    /// A data source failing cycle after cycle, or back after failing.
+    case source(SourceEvidence)
 
     /// The part of the alert's identity that says which real event this is.
     public var identityKey: String {
         switch self {
         case .notice(let notice): "notice:\(notice.noticeID)"
         case .observation(let observation): observation.identityKey
+        case .source(let source): "source:\(source.source):\(source.state.rawValue):\(source.failingSince.timeIntervalSince1970)"
         }
     }
 }
@@ -74,5 +79,38 @@ public struct ObservationEvidence: Hashable, Sendable, Codable {
 
     var identityKey: String {
         "observation:\(provider):\(observedOn.iso):\(field):\(old ?? "-")->\(new ?? "-")"
+    }
+}
+
+/// A source's health, as evidence: which source, since when it fails, for how many cycles, and
+/// the last error it gave (errors name scheme and host only, never credentials).
+public struct SourceEvidence: Hashable, Sendable, Codable {
+    public enum State: String, Hashable, Sendable, Codable {
+        case failing
+        case recovered
+    }
+
+    /// `score:creditsafe`, `feed:bodacc`.
+    public var source: String
+    public var state: State
+    /// The first failing cycle of this outage: it tells one outage from the next.
+    public var failingSince: Date
+    /// Failing cycles in a row (for a recovery, how many there were).
+    public var failingCycles: Int
+    public var lastError: String?
+    public var recoveredAt: Date?
+
+    public init(source: String, state: State, failingSince: Date, failingCycles: Int, lastError: String?, recoveredAt: Date? = nil) {
+        self.source = source
+        self.state = state
+        self.failingSince = failingSince
+        self.failingCycles = failingCycles
+        self.lastError = lastError
+        self.recoveredAt = recoveredAt
+    }
+
+    /// `creditsafe` from `score:creditsafe`.
+    public var sourceName: String {
+        source.split(separator: ":", maxSplits: 1).last.map(String.init) ?? source
     }
 }

@@ -10,15 +10,22 @@ public enum WatchEngine {
         public var snapshots: [SnapshotKey: Snapshot]
         /// Earlier notice-based alerts of the companies the notices name.
         public var priorAlerts: [SIREN: [Alert]]
+        /// Notices read from the history of companies that just joined a watchlist.
+        public var history: [BodaccNotice]
+        /// The companies whose history this is.
+        public var joining: Set<SIREN>
         public var now: Date
 
         public init(
             watch: WatchSet, observations: [ScoreObservation], notices: [BodaccNotice],
-            snapshots: [SnapshotKey: Snapshot], priorAlerts: [SIREN: [Alert]], now: Date
+            snapshots: [SnapshotKey: Snapshot], priorAlerts: [SIREN: [Alert]],
+            history: [BodaccNotice] = [], joining: Set<SIREN> = [], now: Date
         ) {
             self.watch = watch
             self.observations = observations
             self.notices = notices
+            self.history = history
+            self.joining = joining
             self.snapshots = snapshots
             self.priorAlerts = priorAlerts
             self.now = now
@@ -65,30 +72,48 @@ public enum WatchEngine {
         }
 
         var alertsBySiren = input.priorAlerts
-        let notices = input.notices.sorted { ($0.published?.iso ?? "", $0.id) < ($1.published?.iso ?? "", $1.id) }
-        for notice in notices {
-            let watched = Array(Set(notice.sirens)).sorted().filter { input.watch[$0] != nil }
-            guard !watched.isEmpty else { continue }
-            outcome.matchedNotices.append((notice, watched))
-            for siren in watched {
-                let key = SnapshotKey(siren: siren, source: "bodacc")
-                let (snapshot, changes) = ProcedureTracker.apply(
-                    notice, for: input.watch[siren]!, snapshot: snapshots[key],
-                    priorAlerts: alertsBySiren[siren] ?? [], now: input.now
-                )
-                if snapshot != snapshots[key] {
-                    snapshots[key] = snapshot
-                    changed.insert(key)
+        /// Applies notices in publication order to the watched companies they name (among
+        /// `only`, when given); returns the alert changes in that order, with their company.
+        func apply(_ notices: [BodaccNotice], only: Set<SIREN>?) -> [(siren: SIREN, change: AlertChange)] {
+            var applied: [(siren: SIREN, change: AlertChange)] = []
+            let ordered = notices.sorted { ($0.published?.iso ?? "", $0.id) < ($1.published?.iso ?? "", $1.id) }
+            for notice in ordered {
+                let watched = Array(Set(notice.sirens)).sorted().filter { input.watch[$0] != nil && (only?.contains($0) ?? true) }
+                guard !watched.isEmpty else { continue }
+                outcome.matchedNotices.append((notice, watched))
+                for siren in watched {
+                    let key = SnapshotKey(siren: siren, source: "bodacc")
+                    let (snapshot, changes) = ProcedureTracker.apply(
+                        notice, for: input.watch[siren]!, snapshot: snapshots[key],
+                        priorAlerts: alertsBySiren[siren] ?? [], now: input.now
+                    )
+                    if snapshot != snapshots[key] {
+                        snapshots[key] = snapshot
+                        changed.insert(key)
+                    }
+                    for change in changes {
+                        var list = alertsBySiren[siren] ?? []
+                        list.removeAll { $0.id == change.alert.id }
+                        list.append(change.alert)
+                        alertsBySiren[siren] = list
+                    }
+                    applied += changes.map { (siren, $0) }
                 }
-                for change in changes {
-                    var list = alertsBySiren[siren] ?? []
-                    list.removeAll { $0.id == change.alert.id }
-                    list.append(change.alert)
-                    alertsBySiren[siren] = list
-                }
-                outcome.alertChanges.append(contentsOf: changes)
             }
+            return applied
         }
+
+        // A joining company's past is the baseline, not news: only a procedure still under way
+        // is alerted, once, by the judgment that put the company where it stands.
+        let newIDs = Set(input.notices.map(\.id))
+        let past = apply(input.history.filter { !newIDs.contains($0.id) }, only: input.joining)
+        for siren in Set(past.map(\.siren)).sorted() {
+            guard let current = snapshots[SnapshotKey(siren: siren, source: "bodacc")]?.procedureSteps.last, current.status.isOpen,
+                  let standing = past.last(where: { $0.siren == siren && $0.change.alert.noticeID == current.noticeID && $0.change.alert.state == .active })
+            else { continue }
+            outcome.alertChanges.append(.raised(standing.change.alert))
+        }
+        outcome.alertChanges += apply(input.notices, only: nil).map(\.change)
         outcome.snapshots = changed.compactMap { snapshots[$0] }
         return outcome
     }

@@ -39,6 +39,14 @@ public protocol ProcedureFeed: Sendable {
     var name: String { get }
     /// New notices since the cursor. `watching` lets a feed ask only for the companies that matter.
     func poll(watching: Set<SIREN>, cursor: String?) async throws -> FeedPoll
+    /// Every notice ever published about these companies, read when they join a watchlist so
+    /// that a procedure already under way is known at once. Nil when the feed cannot search by
+    /// company (a fixture, a bulk file): its companies are then known from what it publishes.
+    func history(of companies: [SIREN]) async throws -> [BodaccNotice]?
+}
+
+extension ProcedureFeed {
+    public func history(of companies: [SIREN]) async throws -> [BodaccNotice]? { nil }
 }
 
 public struct FeedPoll: Sendable {

@@ -12,6 +12,10 @@ public protocol WatchStore: Sendable {
     /// Which of these notice ids were already processed.
     func seenNotices(_ ids: [String]) async throws -> Set<String>
     func cursor(for source: String) async throws -> String?
+    /// Each source's health, by its key (`score:creditsafe`, `feed:bodacc`).
+    func sourceHealth() async throws -> [String: SourceHealth]
+    /// The companies whose history a feed has already been asked for.
+    func historyLookedUp(feed: String) async throws -> Set<SIREN>
     func commit(_ cycle: CycleCommit) async throws -> CommitSummary
 
     func alerts(since: Date?, limit: Int?) async throws -> [Alert]
@@ -46,6 +50,10 @@ public struct CycleCommit: Sendable {
     /// Notices polled that named no watched company: recorded as seen, so they are not re-read.
     public var ignoredNoticeIDs: [String]
     public var cursors: [String: String]
+    /// The health of each source polled this cycle.
+    public var sourceHealth: [SourceHealth]
+    /// Per feed, the companies whose history was read this cycle.
+    public var historyLookups: [String: [SIREN]]
     /// Which channels each alert revision is queued for.
     public var router: Router
     public var at: Date
@@ -53,7 +61,7 @@ public struct CycleCommit: Sendable {
     public init(
         snapshots: [Snapshot], observations: [ScoreObservation], alertChanges: [AlertChange],
         notices: [(notice: BodaccNotice, sirens: [SIREN])], ignoredNoticeIDs: [String] = [],
-        cursors: [String: String], router: Router, at: Date
+        cursors: [String: String], sourceHealth: [SourceHealth] = [], historyLookups: [String: [SIREN]] = [:], router: Router, at: Date
     ) {
         self.snapshots = snapshots
         self.observations = observations
@@ -61,6 +69,8 @@ public struct CycleCommit: Sendable {
         self.notices = notices
         self.ignoredNoticeIDs = ignoredNoticeIDs
         self.cursors = cursors
+        self.sourceHealth = sourceHealth
+        self.historyLookups = historyLookups
         self.router = router
         self.at = at
     }

@@ -46,7 +46,7 @@ public struct EmailChannel: AlertChannel {
         let contents = alerts.map { MessageContent(alert: $0, language: configuration.language) }
         let digest = DigestContent(contents, language: configuration.language)
         let domain = configuration.from.split(separator: "@").last.map(String.init) ?? "vigie.local"
-        let key = AlertIdentity.id(siren: alerts[0].siren, kind: "digest", evidenceKey: alerts.map { "\($0.id).r\($0.revision)" }.joined(separator: ","))
+        let key = AlertIdentity.id(subject: alerts[0].subjectKey, kind: "digest", evidenceKey: alerts.map { "\($0.id).r\($0.revision)" }.joined(separator: ","))
         let html = "<!doctype html><html><body style=\"font-family: sans-serif\"><h2>\(htmlEscaped(digest.title))</h2><ul>"
             + digest.lines.map { "<li>\(htmlEscaped($0))</li>" }.joined() + "</ul></body></html>"
         try await send(MIMEMessage(

@@ -38,7 +38,7 @@ public struct StandardWebhookFormat: WebhookFormat {
     public func request(forDigest alerts: [Alert], contents: [MessageContent], url: String, now: Date) throws -> HTTPRequest {
         let records = alerts.map { AlertRecord($0).jsonLine() }.joined(separator: ",")
         let data = Array("{\"data\":[\(records)],\"timestamp\":\"\(now.iso8601)\",\"type\":\"alert.digest\",\"version\":1}".utf8)
-        let id = "vgd_" + String(AlertIdentity.id(siren: alerts[0].siren, kind: "digest", evidenceKey: alerts.map(Self.messageID).joined(separator: ",")).dropFirst(3))
+        let id = "vgd_" + String(AlertIdentity.id(subject: alerts[0].subjectKey, kind: "digest", evidenceKey: alerts.map(Self.messageID).joined(separator: ",")).dropFirst(3))
         let timestamp = Int(now.timeIntervalSince1970)
         return HTTPRequest(url: url, headers: [
             ("Content-Type", "application/json"), ("webhook-id", id), ("webhook-timestamp", String(timestamp)),

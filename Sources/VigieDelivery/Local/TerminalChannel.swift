@@ -19,7 +19,7 @@ public struct TerminalChannel: AlertChannel {
     public static func line(for alert: Alert, colour: Bool) -> String {
         let severity = alert.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
         let painted = colour ? "\u{1B}[\(code(alert.severity))m\(severity)\u{1B}[0m" : severity
-        let company = "\(Escape.controlCharacters(alert.companyName ?? "?")) (\(alert.siren.formatted))"
+        let company = alert.siren.map { "\(Escape.controlCharacters(alert.companyName ?? "?")) (\($0.formatted))" } ?? MessageContent.sourceLabel(alert, .en)
         var parts = ["\(painted)  \(company)  \(Escape.controlCharacters(alert.title))"]
         if alert.state == .retracted { parts[0] += " [retracted]" } else if alert.revision > 1 { parts[0] += " [revised]" }
         let exposure = alert.exposure.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).description }
@@ -29,6 +29,7 @@ public struct TerminalChannel: AlertChannel {
         switch alert.evidence {
         case .notice(let notice): parts.append(notice.url ?? "BODACC \(notice.noticeID)")
         case .observation(let observation): parts.append("\(observation.provider) \(observation.observedOn.iso)")
+        case .source(let source): parts.append(Escape.controlCharacters(source.lastError ?? source.source))
         }
         return parts.joined(separator: " · ")
     }

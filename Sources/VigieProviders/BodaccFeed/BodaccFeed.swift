@@ -9,6 +9,9 @@ import VigieTransport
 /// it (notices are sometimes indexed late; the store drops those already seen), pages through
 /// `records` 100 at a time, and, because `offset + limit` may not pass 10 000, splits a window
 /// that holds more into halves — down to one day, which is then read whole from `exports`.
+///
+/// A company that joins a watchlist has its whole history read at once (`history(of:)`), so
+/// a procedure opened before it was watched is known, and alerted, on its first cycle.
 public struct BodaccFeed: ProcedureFeed {
     public struct Configuration: Sendable {
         /// `https://bodacc-datadila.opendatasoft.com/api/explore/v2.1/catalog/datasets/annonces-commerciales`.
@@ -21,6 +24,8 @@ public struct BodaccFeed: ProcedureFeed {
         /// The API's ceiling on `offset + limit`.
         public var pagingCeiling = 10_000
         public var families = ["collective", "radiation"]
+        /// Companies per history look-up: one `records` query names this many SIRENs.
+        public var historyBatch = 20
         public var client = ProviderClient.Configuration()
 
         public init(baseURL: String) {
@@ -49,32 +54,54 @@ public struct BodaccFeed: ProcedureFeed {
         return FeedPoll(notices: notices, cursor: today.iso)
     }
 
-    /// Every notice of the families published in [from, to].
+    /// Every notice of the families these companies were ever named in, asked for
+    /// `historyBatch` companies at a time (`registre="…"` matches any element of the array).
+    public func history(of companies: [SIREN]) async throws -> [BodaccNotice]? {
+        var notices: [BodaccNotice] = []
+        for start in stride(from: 0, to: companies.count, by: max(1, configuration.historyBatch)) {
+            let batch = companies[start..<min(companies.count, start + max(1, configuration.historyBatch))]
+            let registered = batch.map { "registre=\"\($0.digits)\"" }.joined(separator: " OR ")
+            notices += try await read(where: "(\(families)) AND (\(registered))", label: "history of \(batch.count) companies", split: nil)
+        }
+        return notices
+    }
+
+    /// Every notice of the families published in [from, to]: a window too large to page
+    /// through is split in halves, and a single day read whole from `exports`.
     func read(from: CalendarDay, to: CalendarDay) async throws -> [BodaccNotice] {
-        let first = try await page(from: from, to: to, offset: 0)
+        let clause = "(\(families)) AND dateparution>=date'\(from.iso)' AND dateparution<=date'\(to.iso)'"
+        return try await read(where: clause, label: from == to ? from.iso : "\(from.iso)…\(to.iso)") {
+            if from == to { return nil }
+            let middle = from.adding(days: from.days(until: to) / 2)
+            return try await read(from: from, to: middle) + read(from: middle.adding(days: 1), to: to)
+        }
+    }
+
+    /// Pages through `records`; past the ceiling, `split` reads it in parts, or, when it
+    /// cannot split (nil), the whole set comes from `exports`.
+    func read(where clause: String, label: String, split: (() async throws -> [BodaccNotice]?)?) async throws -> [BodaccNotice] {
+        let first = try await page(where: clause, offset: 0)
         guard first.total > configuration.pagingCeiling else {
             var notices = first.notices
             var offset = notices.count
             while offset < first.total, offset + configuration.pageSize <= configuration.pagingCeiling {
-                let next = try await page(from: from, to: to, offset: offset)
+                let next = try await page(where: clause, offset: offset)
                 guard !next.notices.isEmpty else { break }
                 notices += next.notices
                 offset += next.notices.count
             }
             return notices
         }
-        if from == to { return try await export(day: from) }
-        let middle = from.adding(days: from.days(until: to) / 2)
-        return try await read(from: from, to: middle) + read(from: middle.adding(days: 1), to: to)
+        if let parts = try await split?() { return parts }
+        return try await export(where: clause, label: label)
     }
 
-    func whereClause(from: CalendarDay, to: CalendarDay) -> String {
-        let families = configuration.families.map { "familleavis=\"\($0)\"" }.joined(separator: " OR ")
-        return "(\(families)) AND dateparution>=date'\(from.iso)' AND dateparution<=date'\(to.iso)'"
+    var families: String {
+        configuration.families.map { "familleavis=\"\($0)\"" }.joined(separator: " OR ")
     }
 
-    func page(from: CalendarDay, to: CalendarDay, offset: Int) async throws -> (total: Int, notices: [BodaccNotice]) {
-        let query = [("where", whereClause(from: from, to: to)), ("order_by", "dateparution,id"), ("limit", String(configuration.pageSize)), ("offset", String(offset))]
+    func page(where clause: String, offset: Int) async throws -> (total: Int, notices: [BodaccNotice]) {
+        let query = [("where", clause), ("order_by", "dateparution,id"), ("limit", String(configuration.pageSize)), ("offset", String(offset))]
         let response = try await client.send(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/records?\(Self.encode(query))"))
         guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any], let total = object["total_count"] as? Int else {
             throw ProviderClient.Failure(status: response.status, message: "BODACC answered something that is not a records page")
@@ -86,11 +113,11 @@ public struct BodaccFeed: ProcedureFeed {
         }
     }
 
-    func export(day: CalendarDay) async throws -> [BodaccNotice] {
-        let query = [("where", whereClause(from: day, to: day)), ("order_by", "id")]
+    func export(where clause: String, label: String) async throws -> [BodaccNotice] {
+        let query = [("where", clause), ("order_by", "id")]
         let response = try await client.send(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/exports/json?\(Self.encode(query))"))
         do {
-            return try BodaccJSONDecoder.decode(Data(response.body), file: "BODACC export of \(day.iso)")
+            return try BodaccJSONDecoder.decode(Data(response.body), file: "BODACC export of \(label)")
         } catch {
             throw ProviderClient.Failure(status: response.status, message: "\(error)")
         }

@@ -5,8 +5,8 @@ import VigieTransport
 
 /// How Vigie calls a provider's API: within its rate limit, retrying what is worth retrying
 /// (timeouts, connection errors, 5xx) with backoff, waiting as long as a 429 or 503 asks, and
-/// failing at once on other 4xx. Bad data is not an event: a failure is reported, never turned
-/// into a value.
+/// failing at once on other 4xx, and not calling at all while its circuit breaker is open. Bad
+/// data is not an event: a failure is reported, never turned into a value.
 public final class ProviderClient: Sendable {
     public struct Configuration: Sendable {
         /// Requests per second on average, and the burst allowed.
@@ -17,6 +17,7 @@ public final class ProviderClient: Sendable {
         public var backoff: Duration = .milliseconds(200)
         /// The longest `Retry-After` honoured before giving up on the request.
         public var maxRetryAfter: Duration = .seconds(30)
+        public var breaker = CircuitBreaker.Configuration()
 
         public init() {}
     }
@@ -31,12 +32,14 @@ public final class ProviderClient: Sendable {
     let configuration: Configuration
     let transport: CurlTransport
     private let bucket: Mutex<TokenBucket>
+    private let breaker: Mutex<CircuitBreaker>
 
     public init(name: String, configuration: Configuration, transport: CurlTransport) {
         self.name = name
         self.configuration = configuration
         self.transport = transport
         self.bucket = Mutex(TokenBucket(rate: configuration.rate, capacity: configuration.burst))
+        self.breaker = Mutex(CircuitBreaker(configuration: configuration.breaker))
     }
 
     /// Sends a request and returns the 2xx answer; 401 is returned too, for the caller to
@@ -44,10 +47,16 @@ public final class ProviderClient: Sendable {
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         var lastFailure = Failure(status: nil, message: "\(name): no attempt made")
         for attempt in 1...max(1, configuration.attempts) {
+            try admit()
             let wait = bucket.withLock { $0.reserve(now: Date()) }
             if wait > .zero { try await Task.sleep(for: wait) }
             do {
                 let response = try await transport.send(request)
+                if (500...599).contains(response.status) {
+                    breaker.withLock { $0.recordFailure(now: Date()) }
+                } else {
+                    breaker.withLock { $0.recordSuccess() }
+                }
                 switch response.status {
                 case 200..<300, 401:
                     return response
@@ -63,6 +72,7 @@ public final class ProviderClient: Sendable {
                     throw Failure(status: response.status, message: "\(name) answered HTTP \(response.status): \(String(response.text.prefix(120)))")
                 }
             } catch let error as TransportError {
+                if error.kind != .responseTooLarge { breaker.withLock { $0.recordFailure(now: Date()) } }
                 lastFailure = Failure(status: nil, message: "\(name): \(error.description)")
                 // An answer too large to read will be too large again.
                 if error.kind == .responseTooLarge { throw lastFailure }
@@ -70,5 +80,14 @@ public final class ProviderClient: Sendable {
             }
         }
         throw lastFailure
+    }
+
+    /// Throws while the circuit is open, naming when it lets a probe through.
+    private func admit() throws {
+        let now = Date()
+        let refusal: Date?? = breaker.withLock { $0.admit(now: now) ? nil : .some($0.reopensAt) }
+        guard let reopens = refusal else { return }
+        let after = reopens.map { " for \(Int($0.timeIntervalSince(now).rounded(.up))) s more" } ?? " until the probe in flight answers"
+        throw Failure(status: nil, message: "\(name): not called: \(configuration.breaker.threshold) requests in a row failed, so calls are paused\(after)")
     }
 }

@@ -6,7 +6,11 @@ import VigieCore
 /// the snapshots, and commit snapshots, alerts and their deliveries in one transaction.
 ///
 /// A provider that fails leaves its companies as they were: its cursor does not move, the
-/// failure is counted and logged, and the rest of the cycle goes on.
+/// failure is counted and logged, and the rest of the cycle goes on. A source failing several
+/// cycles in a row raises a source-health alert, and its recovery another.
+///
+/// Companies new to the watchlists have their BODACC history read from the feed in the same
+/// cycle, so that a procedure already under way is alerted at once.
 public struct WatchCycle: Sendable {
     public struct Report: Sendable {
         public var companies = 0
@@ -15,6 +19,10 @@ public struct WatchCycle: Sendable {
         public var matchedNotices = 0
         public var summary = CommitSummary()
         public var providerFailures = 0
+        /// Companies whose BODACC history was read this cycle.
+        public var historyLookups = 0
+        /// Sources that failed this cycle.
+        public var failingSources: [String] = []
         public var watchlistIssues: [FileIssue] = []
     }
 
@@ -24,12 +32,15 @@ public struct WatchCycle: Sendable {
     let store: any WatchStore
     let router: Router
     let clock: any WallClock
+    let health: SourceHealthTracker.Configuration
     let logger: Logger
 
     public init(
         registry: WatchlistRegistry, providers: [any ScoreProvider], feeds: [any ProcedureFeed],
-        store: any WatchStore, router: Router, clock: any WallClock, logger: Logger
+        store: any WatchStore, router: Router, clock: any WallClock,
+        health: SourceHealthTracker.Configuration = SourceHealthTracker.Configuration(), logger: Logger
     ) {
+        self.health = health
         self.registry = registry
         self.providers = providers
         self.feeds = feeds
@@ -48,6 +59,20 @@ public struct WatchCycle: Sendable {
         let sirens = watch.sirens
         var cursors: [String: String] = [:]
 
+        let healthBefore = try await store.sourceHealth()
+        var healthAfter: [SourceHealth] = []
+        var healthAlerts: [AlertChange] = []
+        func track(_ source: String, _ outcome: SourceHealthTracker.Outcome) {
+            let before = healthBefore[source] ?? SourceHealth(source: source)
+            let (after, alert) = SourceHealthTracker.apply(outcome, to: before, configuration: health, now: clock.now)
+            if after != before { healthAfter.append(after) }
+            if case .failed = outcome { report.failingSources.append(source) }
+            if let alert {
+                healthAlerts.append(.raised(alert))
+                logger.warning("source.health_changed", metadata: ["source": "\(source)", "alert.kind": "\(alert.kind)", "source.failing_cycles": "\(before.consecutiveFailures + 1)"])
+            }
+        }
+
         var observations: [ScoreObservation] = []
         for provider in providers {
             let key = "score:\(provider.name)"
@@ -59,50 +84,69 @@ public struct WatchCycle: Sendable {
                 for failure in poll.failures {
                     logger.warning("provider.company_failed", metadata: ["provider": "\(provider.name)", "company.siren": "\(failure.siren?.digits ?? "-")", "error": "\(failure.message)"])
                 }
+                track(key, SourceHealthTracker.outcome(asked: sirens.count, failures: poll.failures, configuration: health))
             } catch {
                 report.providerFailures += 1
                 logger.error("provider.poll_failed", metadata: ["provider": "\(provider.name)", "error": "\(error)"])
+                track(key, .failed("\(error)"))
             }
         }
 
         var notices: [BodaccNotice] = []
+        var history: [BodaccNotice] = []
+        var joining: Set<SIREN> = []
+        var historyLookups: [String: [SIREN]] = [:]
         for feed in feeds {
             let key = "feed:\(feed.name)"
             do {
+                let known = try await store.historyLookedUp(feed: feed.name)
+                let newcomers = sirens.filter { !known.contains($0) }
+                if !newcomers.isEmpty, let past = try await feed.history(of: newcomers) {
+                    history += past
+                    joining.formUnion(newcomers)
+                    historyLookups[feed.name] = newcomers
+                    report.historyLookups += newcomers.count
+                }
                 let poll = try await feed.poll(watching: Set(sirens), cursor: try await store.cursor(for: key))
                 notices.append(contentsOf: poll.notices)
                 if let cursor = poll.cursor { cursors[key] = cursor }
+                track(key, .succeeded)
             } catch {
                 report.providerFailures += 1
                 logger.error("feed.poll_failed", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
+                track(key, .failed("\(error)"))
             }
         }
-        let seen = try await store.seenNotices(notices.map(\.id))
+        let seen = try await store.seenNotices((notices + history).map(\.id))
         var unique: [String: BodaccNotice] = [:]
         for notice in notices where !seen.contains(notice.id) { unique[notice.id] = notice }
         notices = Array(unique.values)
-        report.notices = notices.count
+        var uniquePast: [String: BodaccNotice] = [:]
+        for notice in history where !seen.contains(notice.id) && unique[notice.id] == nil { uniquePast[notice.id] = notice }
+        history = Array(uniquePast.values)
+        report.notices = notices.count + history.count
 
-        let named = Set(notices.flatMap(\.sirens)).filter { watch[$0] != nil }
+        let named = Set((notices + history).flatMap(\.sirens)).filter { watch[$0] != nil }
         let outcome = WatchEngine.evaluate(WatchEngine.Input(
             watch: watch, observations: observations, notices: notices,
             snapshots: try await store.snapshots(for: Set(sirens)),
-            priorAlerts: try await store.noticeAlerts(for: named), now: clock.now
+            priorAlerts: try await store.noticeAlerts(for: named), history: history, joining: joining, now: clock.now
         ))
         report.observations = outcome.observations.count
         report.matchedNotices = outcome.matchedNotices.count
         let matchedIDs = Set(outcome.matchedNotices.map(\.notice.id))
 
         report.summary = try await store.commit(CycleCommit(
-            snapshots: outcome.snapshots, observations: outcome.observations, alertChanges: outcome.alertChanges,
-            notices: outcome.matchedNotices, ignoredNoticeIDs: notices.map(\.id).filter { !matchedIDs.contains($0) },
-            cursors: cursors, router: router, at: clock.now
+            snapshots: outcome.snapshots, observations: outcome.observations, alertChanges: healthAlerts + outcome.alertChanges,
+            notices: outcome.matchedNotices, ignoredNoticeIDs: (notices + history).map(\.id).filter { !matchedIDs.contains($0) },
+            cursors: cursors, sourceHealth: healthAfter, historyLookups: historyLookups, router: router, at: clock.now
         ))
         logger.info("cycle.committed", metadata: [
             "cycle.companies": "\(report.companies)", "cycle.observations": "\(report.observations)",
             "cycle.notices": "\(report.notices)", "cycle.notices_matched": "\(report.matchedNotices)",
             "cycle.alerts_raised": "\(report.summary.alertsRaised)", "cycle.alerts_revised": "\(report.summary.alertsRevised)",
             "cycle.alerts_retracted": "\(report.summary.alertsRetracted)", "cycle.provider_failures": "\(report.providerFailures)",
+            "cycle.history_lookups": "\(report.historyLookups)", "cycle.failing_sources": "\(report.failingSources.joined(separator: ","))",
         ])
         return report
     }

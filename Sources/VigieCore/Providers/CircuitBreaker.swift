@@ -1,0 +1,69 @@
+import Foundation
+
+/// Stops calling a provider that keeps failing, for a while, instead of sending it every
+/// company of the cycle with its retries: a dead provider costs one cooldown, not 100 000
+/// timeouts, and it is not hammered while it comes back.
+///
+/// Closed, it lets everything through and counts failures in a row; `threshold` of them open
+/// it. Open, it refuses until `cooldown` has passed, then lets one probe through (half-open):
+/// the probe's success closes it, its failure opens it again. A plain value: the caller passes
+/// the time.
+public struct CircuitBreaker: Sendable, Hashable {
+    public struct Configuration: Sendable, Hashable {
+        /// Failed requests in a row (5xx, timeouts, connection errors) that open the circuit.
+        public var threshold = 5
+        public var cooldown: Duration = .seconds(30)
+
+        public init(threshold: Int = 5, cooldown: Duration = .seconds(30)) {
+            self.threshold = threshold
+            self.cooldown = cooldown
+        }
+    }
+
+    public enum State: Sendable, Hashable {
+        case closed(failures: Int)
+        case open(until: Date)
+        /// One probe is in flight; everything else is refused until it answers.
+        case halfOpen
+    }
+
+    public let configuration: Configuration
+    public private(set) var state: State = .closed(failures: 0)
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Whether a request may go now. Past the cooldown, the first caller becomes the probe.
+    public mutating func admit(now: Date) -> Bool {
+        switch state {
+        case .closed:
+            return true
+        case .open(let until) where now >= until:
+            state = .halfOpen
+            return true
+        case .open, .halfOpen:
+            return false
+        }
+    }
+
+    /// When an open circuit lets a probe through; nil when it is not open.
+    public var reopensAt: Date? {
+        if case .open(let until) = state { return until }
+        return nil
+    }
+
+    public mutating func recordSuccess() {
+        state = .closed(failures: 0)
+    }
+
+    public mutating func recordFailure(now: Date) {
+        switch state {
+        case .closed(let failures) where failures + 1 < max(1, configuration.threshold):
+            state = .closed(failures: failures + 1)
+        case .closed, .halfOpen, .open:
+            let cooldown = configuration.cooldown.components
+            state = .open(until: now.addingTimeInterval(Double(cooldown.seconds) + Double(cooldown.attoseconds) / 1e18))
+        }
+    }
+}
