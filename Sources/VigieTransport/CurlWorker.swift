@@ -29,6 +29,7 @@ final class CurlWorker {
     private func perform(_ request: HTTPRequest) throws -> HTTPResponse {
         curl_easy_reset(handle)
         applyCommon(url: request.url)
+        if let timeout = request.timeout { ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(timeout.milliseconds)) }
         let collector = ResponseCollector(limit: configuration.maxResponseBytes)
         var headers: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headers) }

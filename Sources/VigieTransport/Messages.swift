@@ -5,12 +5,15 @@ public struct HTTPRequest: Sendable {
     public var url: String
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Overrides the transport's total timeout for this request (a provider's slow export).
+    public var timeout: Duration?
 
-    public init(method: String = "POST", url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    public init(method: String = "POST", url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [], timeout: Duration? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.timeout = timeout
     }
 }
 

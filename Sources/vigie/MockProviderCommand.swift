@@ -7,12 +7,15 @@ import VigieMock
 struct MockProviderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mock-provider",
-        abstract: "Serve Creditsafe Connect's API from a scenario, to try Vigie without an account.",
+        abstract: "Serve the providers' APIs from a scenario, to try Vigie without an account.",
         discussion: """
-            Serves /creditsafe/authenticate, /creditsafe/companies?regNo= and /creditsafe/companies/{id}
-            from the scenario's reports (user demo, password demo). POST /_mock/advance moves to the
-            next step; GET /_mock/stats counts what was served. Faults on demand: an expiring token,
-            5xx, 429 bursts, cut JSON, empty answers, 10 MB answers, latency. Point a creditsafe provider's base_url at it.
+            Serves Creditsafe Connect (/creditsafe: authenticate, companies?regNo=, companies/{id}; user
+            demo, password demo), Ellisphère (/ellisphere/svcOnlineOrder; password demo), Pappers
+            (/pappers/v2/entreprise; api_token demo) and BODACC (/bodacc/api/explore/v2.1/catalog/datasets/
+            annonces-commerciales: records, exports/json) from the scenario's files. POST /_mock/advance
+            moves to the next step; GET /_mock/stats counts what was served. Faults on demand: an expiring
+            token, 5xx, 429 bursts, cut bodies, empty answers, 10 MB answers, HTML pages, stalls past a
+            timeout, latency, a provider down. Point the providers' base_url at it.
             """
     )
 
@@ -40,8 +43,20 @@ struct MockProviderCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Every Nth report carries 10 MB of padding (0: never).")
     var hugeEvery = 0
 
+    @Option(name: .long, help: "Every Nth report is a 200 with an HTML maintenance page (0: never).")
+    var htmlEvery = 0
+
+    @Option(name: .long, help: "Every Nth report waits --stall-ms before answering (0: never).")
+    var stallEvery = 0
+
+    @Option(name: .long, help: "How long a stalled report waits, in milliseconds.")
+    var stallMs = 5000
+
     @Option(name: .long, help: "Milliseconds added before every answer.")
     var latencyMs = 0
+
+    @Flag(name: .long, help: "Every API request answers 503: the providers are down.")
+    var down = false
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -52,17 +67,26 @@ struct MockProviderCommand: AsyncParsableCommand {
         var configuration = MockProviderServer.Configuration(scenario: URL(fileURLWithPath: scenario))
         configuration.port = port
         configuration.tokenRequests = tokenRequests
-        configuration.failEvery = failEvery
-        configuration.throttleEvery = throttleEvery
-        configuration.malformedEvery = malformedEvery
-        configuration.emptyEvery = emptyEvery
-        configuration.hugeEvery = hugeEvery
-        configuration.latency = .milliseconds(latencyMs)
+        configuration.faults.failEvery = failEvery
+        configuration.faults.throttleEvery = throttleEvery
+        configuration.faults.malformedEvery = malformedEvery
+        configuration.faults.emptyEvery = emptyEvery
+        configuration.faults.hugeEvery = hugeEvery
+        configuration.faults.htmlEvery = htmlEvery
+        configuration.faults.stallEvery = stallEvery
+        configuration.faults.stall = .milliseconds(stallMs)
+        configuration.faults.latency = .milliseconds(latencyMs)
+        configuration.faults.down = down
         let server: MockProviderServer
         do {
             server = try MockProviderServer(configuration: configuration) { port in
                 // Unbuffered, so a script reading the port from a pipe or a file sees it at once.
-                FileHandle.standardOutput.write(Data("vigie mock-provider: Creditsafe on http://127.0.0.1:\(port)/creditsafe (user demo, password demo)\n".utf8))
+                FileHandle.standardOutput.write(Data("""
+                    vigie mock-provider: Creditsafe on http://127.0.0.1:\(port)/creditsafe (user demo, password demo)
+                    vigie mock-provider: Ellisphère on http://127.0.0.1:\(port)/ellisphere, Pappers on http://127.0.0.1:\(port)/pappers/v2 (secret demo)
+                    vigie mock-provider: BODACC on http://127.0.0.1:\(port)/bodacc/api/explore/v2.1/catalog/datasets/annonces-commerciales
+
+                    """.utf8))
             }
         } catch {
             printError("vigie mock-provider: \(error)")

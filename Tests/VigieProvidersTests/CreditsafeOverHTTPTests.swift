@@ -89,7 +89,7 @@ struct CreditsafeOverHTTPTests {
 
     @Test("faults: 500s and 429s are retried, a cut JSON is a counted failure, never a value")
     func faults() async throws {
-        let poll = try await withMockProvider({ $0.failEvery = 4; $0.throttleEvery = 7; $0.malformedEvery = 3 }) { baseURL, _ in
+        let poll = try await withMockProvider({ $0.faults.failEvery = 4; $0.faults.throttleEvery = 7; $0.faults.malformedEvery = 3 }) { baseURL, _ in
             let (provider, transport) = Self.provider(baseURL) { configuration in
                 configuration.concurrency = 1
                 configuration.client.attempts = 4
@@ -105,7 +105,7 @@ struct CreditsafeOverHTTPTests {
 
     @Test("an empty 200 and a 10 MB body are counted failures, never values")
     func emptyAndHuge() async throws {
-        let poll = try await withMockProvider({ $0.emptyEvery = 3; $0.hugeEvery = 5 }) { baseURL, _ in
+        let poll = try await withMockProvider({ $0.faults.emptyEvery = 3; $0.faults.hugeEvery = 5 }) { baseURL, _ in
             let (provider, transport) = Self.provider(baseURL) { $0.concurrency = 1 }
             defer { transport.shutdown() }
             return try await provider.poll(Self.sirens, cursor: nil)

@@ -24,6 +24,8 @@ public struct BodaccFeed: ProcedureFeed {
         /// The API's ceiling on `offset + limit`.
         public var pagingCeiling = 10_000
         public var families = ["collective", "radiation"]
+        /// A whole day's export is tens of megabytes: it gets longer than a page.
+        public var exportTimeout: Duration = .seconds(600)
         /// Companies per history look-up: one `records` query names this many SIRENs.
         public var historyBatch = 20
         public var client = ProviderClient.Configuration()
@@ -102,7 +104,7 @@ public struct BodaccFeed: ProcedureFeed {
 
     func page(where clause: String, offset: Int) async throws -> (total: Int, notices: [BodaccNotice]) {
         let query = [("where", clause), ("order_by", "dateparution,id"), ("limit", String(configuration.pageSize)), ("offset", String(offset))]
-        let response = try await client.send(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/records?\(Self.encode(query))"))
+        let response = try await client.send(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/records?\(ProviderClient.query(query))"))
         guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any], let total = object["total_count"] as? Int else {
             throw ProviderClient.Failure(status: response.status, message: "BODACC answered something that is not a records page")
         }
@@ -115,17 +117,11 @@ public struct BodaccFeed: ProcedureFeed {
 
     func export(where clause: String, label: String) async throws -> [BodaccNotice] {
         let query = [("where", clause), ("order_by", "id")]
-        let response = try await client.send(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/exports/json?\(Self.encode(query))"))
+        let response = try await client.send(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/exports/json?\(ProviderClient.query(query))", timeout: configuration.exportTimeout))
         do {
             return try BodaccJSONDecoder.decode(Data(response.body), file: "BODACC export of \(label)")
         } catch {
             throw ProviderClient.Failure(status: response.status, message: "\(error)")
         }
-    }
-
-    static func encode(_ query: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-_.~")
-        return query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.1)" }.joined(separator: "&")
     }
 }

@@ -37,40 +37,12 @@ public final class CreditsafeProvider: ScoreProvider {
         self.client = ProviderClient(name: "Creditsafe", configuration: configuration.client, transport: transport)
     }
 
-    /// One company's outcome in a poll.
-    struct CompanyResult: Sendable {
-        var siren: SIREN
-        var observation: ScoreObservation?
-        var failure: String?
-    }
-
     public func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll {
         _ = try await token(renew: false)
         let today = CalendarDay(Date())
-        var observations: [ScoreObservation] = []
-        var failures: [ProviderFailure] = []
-        try await withThrowingTaskGroup(of: CompanyResult.self) { group in
-            var pending = companies.makeIterator()
-            func start(_ siren: SIREN) {
-                group.addTask {
-                    do {
-                        return CompanyResult(siren: siren, observation: try await self.observe(siren, on: today), failure: nil)
-                    } catch {
-                        return CompanyResult(siren: siren, observation: nil, failure: "\(error)")
-                    }
-                }
-            }
-            for _ in 0..<max(1, configuration.concurrency) {
-                guard let siren = pending.next() else { break }
-                start(siren)
-            }
-            while let result = try await group.next() {
-                if let observation = result.observation { observations.append(observation) }
-                if let failure = result.failure { failures.append(ProviderFailure(siren: result.siren, message: failure)) }
-                if let siren = pending.next() { start(siren) }
-            }
+        return try await CompanyPoll.run(companies, concurrency: configuration.concurrency) { siren in
+            try await self.observe(siren, on: today)
         }
-        return ScorePoll(observations: observations, failures: failures, cursor: nil)
     }
 
     /// The company's observation, or nil when Creditsafe does not know it.

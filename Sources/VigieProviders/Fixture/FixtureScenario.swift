@@ -8,6 +8,7 @@ import VigieCore
 /// holds any of:
 /// - `creditsafe/*.json`: Creditsafe Connect company reports, one per file;
 /// - `creditsafe.jsonl`: the same, one report per line (for large generated scenarios);
+/// - `ellisphere/*.xml`, `pappers/*.json`: those providers' answers, served by `vigie mock-provider`;
 /// - `bodacc.json`, `bodacc.jsonl`, `*.xml`: BODACC notices in any format Vigie reads.
 public struct FixtureScenario: Sendable {
     public struct Step: Sendable, Hashable {
@@ -51,14 +52,16 @@ public struct FixtureScenario: Sendable {
         try rawReports(in: step).map(\.observation)
     }
 
-    /// Each report of a step as it is stored, undecoded: what a mock server sends back.
-    public func reportBodies(in step: Step) throws(Failure) -> [Data] {
+    /// Each report of a provider in a step as it is stored, undecoded: what a mock server sends
+    /// back. Reports are `<provider>/*.<suffix>` files, and for JSON, `<provider>.jsonl` lines.
+    public func reportBodies(in step: Step, provider: String = "creditsafe", suffix: String = "json") throws(Failure) -> [Data] {
         var bodies: [Data] = []
-        let reportsFolder = step.folder.appendingPathComponent("creditsafe")
-        for name in ((try? FileManager.default.contentsOfDirectory(atPath: reportsFolder.path)) ?? []).filter({ $0.hasSuffix(".json") }).sorted() {
+        let reportsFolder = step.folder.appendingPathComponent(provider)
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: reportsFolder.path)) ?? []).filter({ $0.hasSuffix(".\(suffix)") }).sorted() {
             bodies.append(try read(reportsFolder.appendingPathComponent(name).path))
         }
-        let lines = step.folder.appendingPathComponent("creditsafe.jsonl").path
+        guard suffix == "json" else { return bodies }
+        let lines = step.folder.appendingPathComponent("\(provider).jsonl").path
         if FileManager.default.fileExists(atPath: lines) {
             bodies += try read(lines).split(separator: UInt8(ascii: "\n")).filter { !$0.isEmpty }.map { Data($0) }
         }

@@ -17,6 +17,8 @@ public final class ProviderClient: Sendable {
         public var backoff: Duration = .milliseconds(200)
         /// The longest `Retry-After` honoured before giving up on the request.
         public var maxRetryAfter: Duration = .seconds(30)
+        /// The longest one request may take, answer included.
+        public var timeout: Duration = .seconds(30)
         public var breaker = CircuitBreaker.Configuration()
 
         public init() {}
@@ -45,6 +47,8 @@ public final class ProviderClient: Sendable {
     /// Sends a request and returns the 2xx answer; 401 is returned too, for the caller to
     /// authenticate again.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var request = request
+        request.timeout = request.timeout ?? configuration.timeout
         var lastFailure = Failure(status: nil, message: "\(name): no attempt made")
         for attempt in 1...max(1, configuration.attempts) {
             try admit()
@@ -89,5 +93,12 @@ public final class ProviderClient: Sendable {
         guard let reopens = refusal else { return }
         let after = reopens.map { " for \(Int($0.timeIntervalSince(now).rounded(.up))) s more" } ?? " until the probe in flight answers"
         throw Failure(status: nil, message: "\(name): not called: \(configuration.breaker.threshold) requests in a row failed, so calls are paused\(after)")
+    }
+
+    /// A URL query string, every value percent-encoded.
+    static func query(_ items: [(String, String)]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-_.~")
+        return items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.1)" }.joined(separator: "&")
     }
 }
