@@ -102,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigieRuntimeTests",
-            dependencies: ["VigieCore", "VigieProviders", "VigieStore", "VigieRuntime", "VigieTestSupport"]
+            dependencies: ["VigieCore", "VigieProviders", "VigieStore", "VigieRuntime", "VigieTestSupport", "VigieMock", "VigieTransport"]
         ),
     ],
     swiftLanguageModes: [.v6]

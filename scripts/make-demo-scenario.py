@@ -5,6 +5,10 @@ Creditsafe reports keep the shape of the real report (providers/creditsafe-compa
 LE JULES VERNE's is the real one, trimmed to what Vigie reads; the other companies' score series
 are written in that shape. BODACC notices are the real notices of bodacc/collective-notices-sample.json,
 put back into the Opendatasoft v2.1 record shape (the sample lost their ids, see FORMATS.md).
+For vigie mock-provider, the first step also holds the real Ellisphère report (ENTREPRISE EDOUIN ERIC)
+and the real Pappers answer (GAMM VERT); the last step holds that Ellisphère report with its score
+lowered from 5 to 2 and its class from B to D (a derived file: the only change is those two values
+and the delivery date).
 
 Usage: scripts/make-demo-scenario.py [SHARED_DATA_DIR]   (default ../shared/data)
 """
@@ -120,4 +124,15 @@ for index, (label, date) in enumerate(STEPS):
     records = [v21(sample[i]) for i in NOTICES[label]]
     with open(os.path.join(out, label, "bodacc.json"), "w") as f:
         json.dump({"total_count": len(records), "results": records}, f, ensure_ascii=False, indent=1)
+ellisphere = open(os.path.join(data, "providers", "ellisphere-online-order-response.xml"), encoding="utf-8").read()
+REAL_SCORE = '<value type="score" format="text" scale="0 - 10">5</value>\n                    <value type="riskclass" scale="A - E" format="text">B</value>'
+assert REAL_SCORE in ellisphere
+lowered = ellisphere.replace(REAL_SCORE, REAL_SCORE.replace(">5<", ">2<").replace(">B<", ">D<"), 1)
+lowered = lowered.replace('<date type="delivery">2022-08-03T13:00:18</date>', '<date type="delivery">%sT08:00:00</date>' % STEPS[-1][1], 1)
+for label, text in [(STEPS[0][0], ellisphere), (STEPS[-1][0], lowered)]:
+    os.makedirs(os.path.join(out, label, "ellisphere"))
+    with open(os.path.join(out, label, "ellisphere", "300254471.xml"), "w", encoding="utf-8") as f:
+        f.write(text)
+os.makedirs(os.path.join(out, STEPS[0][0], "pappers"))
+shutil.copy(os.path.join(data, "providers", "pappers-entreprise.json"), os.path.join(out, STEPS[0][0], "pappers", "337891287.json"))
 print("wrote", out)

@@ -21,7 +21,8 @@ import VigieProviders
 ///   current step, plus any generated with `bulkNotices`.
 ///
 /// A company a provider has no report for is a 404. Control: `POST /_mock/advance` moves to the
-/// scenario's next step, `GET /_mock/stats` counts what was served.
+/// scenario's next step, `POST /_mock/down` and `/_mock/up` take the providers down and back,
+/// `GET /_mock/stats` counts what was served.
 public struct MockProviderServer: Service {
     public struct Configuration: Sendable {
         public var host = "127.0.0.1"
@@ -63,7 +64,8 @@ public struct MockProviderServer: Service {
         public var stall: Duration = .seconds(5)
         /// Added before every answer.
         public var latency: Duration = .zero
-        /// Every API request fails with a 503: the provider is down.
+        /// Every API request fails with a 503: the providers are down. `POST /_mock/down` and
+        /// `POST /_mock/up` switch it while the mock runs.
         public var down = false
 
         public init() {}
@@ -77,7 +79,7 @@ public struct MockProviderServer: Service {
     /// - Parameter onReady: called with the port once the server listens.
     public init(configuration: Configuration, logger: Logger = Logger(label: "vigie.mock"), onReady: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
         self.configuration = configuration
-        self.state = try MockState(folder: configuration.scenario, bulk: configuration.bulkNotices)
+        self.state = try MockState(folder: configuration.scenario, bulk: configuration.bulkNotices, down: configuration.faults.down)
         self.logger = logger
         self.onReady = onReady
     }
@@ -146,6 +148,14 @@ public struct MockProviderServer: Service {
         router.post("/_mock/advance") { _, _ -> Response in
             Self.json(#"{"step": \#(await state.advance())}"#)
         }
+        router.post("/_mock/down") { _, _ -> Response in
+            await state.setDown(true)
+            return Self.json(#"{"down": true}"#)
+        }
+        router.post("/_mock/up") { _, _ -> Response in
+            await state.setDown(false)
+            return Self.json(#"{"down": false}"#)
+        }
         router.get("/_mock/stats") { _, _ -> Response in
             Self.json(await state.statsJSON())
         }
@@ -170,7 +180,7 @@ public struct MockProviderServer: Service {
             }
         }
         let served = await state.count("api")
-        if faults.down {
+        if await state.down {
             return Response(status: .serviceUnavailable, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: "<html><body>503 Service Unavailable</body></html>")))
         }
         if faults.throttleEvery > 0, served % faults.throttleEvery == 0 {
@@ -218,5 +228,31 @@ public struct MockProviderServer: Service {
 
     static func xml(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/xml"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+extension MockProviderServer {
+    /// Runs a mock on a free loopback port for the duration of `body`, which gets its base URL
+    /// (`http://127.0.0.1:<port>`); the mock shuts down gracefully when `body` returns or throws.
+    public static func serving<T: Sendable>(_ configuration: Configuration, _ body: @Sendable (_ baseURL: String) async throws -> T) async throws -> T {
+        var configuration = configuration
+        configuration.port = 0
+        let ready = AsyncStream<Int>.makeStream()
+        let server = try MockProviderServer(configuration: configuration) { port in ready.continuation.yield(port) }
+        let group = ServiceGroup(services: [server], logger: Logger(label: "vigie.mock"))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var ports = ready.stream.makeAsyncIterator()
+            guard let port = await ports.next() else { throw CancellationError() }
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await body("http://127.0.0.1:\(port)"))
+            } catch {
+                result = .failure(error)
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return try result.get()
+        }
     }
 }

@@ -17,10 +17,12 @@ actor MockState {
     /// SIRENs, their JSON.
     let bodacc: [(step: Int, day: String, sirens: [String], record: Data)]
     private var step = 0
+    private(set) var down: Bool
     private var tokens: [String: Int] = [:]
     private var counters: [String: Int] = [:]
 
-    init(folder: URL, bulk: (day: CalendarDay, count: Int)?) throws {
+    init(folder: URL, bulk: (day: CalendarDay, count: Int)?, down: Bool) throws {
+        self.down = down
         self.steps = try Self.load(folder)
         self.bodacc = try Self.loadNotices(folder, bulk: bulk)
     }
@@ -71,13 +73,16 @@ actor MockState {
         return String(clause[range.upperBound...].prefix(10))
     }
 
-    /// Each step's reports, per provider, by SIREN. Creditsafe's SIREN is read from the
-    /// report's `companyId` without decoding the rest, so a 100 000-company scenario loads in
-    /// seconds; the other providers' reports are decoded.
+    /// Each step's reports, per provider, by SIREN. A company keeps its last report until a
+    /// step replaces it. Creditsafe's SIREN is read from the report's `companyId` without
+    /// decoding the rest, so a 100 000-company scenario loads in seconds; the other providers'
+    /// reports are decoded.
     static func load(_ folder: URL) throws -> [[MockSource: [String: Data]]] {
         let scenario = try FixtureScenario(folder: folder)
+        var previous: [MockSource: [String: Data]] = [:]
         return try scenario.steps.map { step in
-            var reports: [MockSource: [String: Data]] = [:]
+            var reports = previous
+            defer { previous = reports }
             for body in try scenario.reportBodies(in: step) {
                 guard let id = companyID(in: body) else { continue }
                 reports[.creditsafe, default: [:]][String(id.dropFirst("FR-X-".count))] = body
@@ -133,6 +138,10 @@ actor MockState {
     func report(_ source: MockSource, siren: String) -> (body: Data, contentType: String)? {
         guard steps.indices.contains(step), let body = steps[step][source]?[siren] else { return nil }
         return (body, source.contentType)
+    }
+
+    func setDown(_ down: Bool) {
+        self.down = down
     }
 
     func advance() -> Int {

@@ -149,7 +149,12 @@ public final class SQLiteWatchStore: WatchStore {
                 try insertObservation.execute(arguments: [observation.siren.digits, observation.provider, observation.observedOn.iso] + columns.arguments + [observation.companyName, at])
             }
             for (notice, sirens, payload) in notices {
-                try db.execute(sql: "INSERT OR IGNORE INTO notice (id, published, sirens, payload, seen_at) VALUES (?, ?, ?, ?, ?)",
+                // A notice first skipped (it named no watched company) is recorded again when a
+                // joining company's history matches it.
+                try db.execute(sql: """
+                    INSERT INTO notice (id, published, sirens, payload, seen_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET sirens = excluded.sirens, payload = excluded.payload WHERE notice.sirens = ''
+                    """,
                                arguments: [notice.id, notice.published?.iso, sirens.map(\.digits).joined(separator: ","), payload, at])
             }
             for id in cycle.ignoredNoticeIDs {

@@ -9,23 +9,15 @@ import VigieProviders
 import VigieTestSupport
 import VigieTransport
 
-/// Runs `vigie mock-provider`'s server in-process on a free loopback port for the duration of `body`.
+/// Runs `vigie mock-provider`'s server in-process on a free loopback port, serving the demo
+/// scenario, for the duration of `body`, with a transport to steer it.
 func withMockProvider<T: Sendable>(_ configure: (inout MockProviderServer.Configuration) -> Void = { _ in }, _ body: @Sendable (_ baseURL: String, _ control: CurlTransport) async throws -> T) async throws -> T {
     var configuration = MockProviderServer.Configuration(scenario: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))
     configure(&configuration)
-    let ready = AsyncStream<Int>.makeStream()
-    let server = try MockProviderServer(configuration: configuration) { port in ready.continuation.yield(port) }
-    let group = ServiceGroup(services: [server], logger: Logger(label: "mock"))
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        var ports = ready.stream.makeAsyncIterator()
-        guard let port = await ports.next() else { throw TestServerError(message: "the mock did not start") }
+    return try await MockProviderServer.serving(configuration) { baseURL in
         let control = CurlTransport()
         defer { control.shutdown() }
-        let result = try await body("http://127.0.0.1:\(port)", control)
-        await group.triggerGracefulShutdown()
-        try await tasks.waitForAll()
-        return result
+        return try await body(baseURL, control)
     }
 }
 

@@ -47,13 +47,14 @@ public final class EllisphereProvider: ScoreProvider {
         }
     }
 
+    /// The company's observation, or nil when Ellisphère does not know it (404).
     func observe(_ siren: SIREN, on today: CalendarDay) async throws -> ScoreObservation? {
         let request = HTTPRequest(
             url: "\(configuration.baseURL)/svcOnlineOrder",
             headers: [("Content-Type", "application/xml; charset=utf-8"), ("Accept", "application/xml")],
             body: Array(orderXML(for: siren).utf8)
         )
-        let response = try await client.send(request)
+        guard let response = try await client.sendUnlessNotFound(request) else { return nil }
         guard response.status != 401 else {
             throw ProviderClient.Failure(status: 401, message: "Ellisphère refused the contract's credentials (HTTP 401); check contract_id, user_prefix, user_id and the password the configuration names")
         }

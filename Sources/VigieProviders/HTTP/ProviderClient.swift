@@ -86,6 +86,16 @@ public final class ProviderClient: Sendable {
         throw lastFailure
     }
 
+    /// Like `send`, with nil for a 404: the provider does not know the company, which is
+    /// neither a value nor a failure.
+    public func sendUnlessNotFound(_ request: HTTPRequest) async throws -> HTTPResponse? {
+        do {
+            return try await send(request)
+        } catch let failure as Failure where failure.status == 404 {
+            return nil
+        }
+    }
+
     /// Throws while the circuit is open, naming when it lets a probe through.
     private func admit() throws {
         let now = Date()

@@ -42,18 +42,14 @@ public final class PappersProvider: ScoreProvider {
     /// The company's observation, or nil when Pappers does not know the SIREN (404).
     func observe(_ siren: SIREN, on today: CalendarDay) async throws -> ScoreObservation? {
         let query = ProviderClient.query([("api_token", configuration.apiToken), ("siren", siren.digits)])
-        do {
-            let response = try await client.send(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/entreprise?\(query)"))
-            guard response.status != 401 else {
-                throw ProviderClient.Failure(status: 401, message: "Pappers refused the API token (HTTP 401); check the api_token the configuration names")
-            }
-            let company = try PappersCompanyDecoder.decode(Data(response.body), observedOn: today)
-            guard company.observation.siren == siren else {
-                throw ProviderClient.Failure(status: response.status, message: "Pappers answered for SIREN \(company.observation.siren.digits) when asked about \(siren.digits)")
-            }
-            return company.observation
-        } catch let failure as ProviderClient.Failure where failure.status == 404 {
-            return nil
+        guard let response = try await client.sendUnlessNotFound(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/entreprise?\(query)")) else { return nil }
+        guard response.status != 401 else {
+            throw ProviderClient.Failure(status: 401, message: "Pappers refused the API token (HTTP 401); check the api_token the configuration names")
         }
+        let company = try PappersCompanyDecoder.decode(Data(response.body), observedOn: today)
+        guard company.observation.siren == siren else {
+            throw ProviderClient.Failure(status: response.status, message: "Pappers answered for SIREN \(company.observation.siren.digits) when asked about \(siren.digits)")
+        }
+        return company.observation
     }
 }

@@ -35,6 +35,12 @@ public struct VigieApplication: Sendable {
         if let creditsafe = configuration.creditsafe {
             providers.append(CreditsafeProvider(configuration: creditsafe, transport: providerTransport))
         }
+        if let ellisphere = configuration.ellisphere {
+            providers.append(EllisphereProvider(configuration: ellisphere, transport: providerTransport))
+        }
+        if let pappers = configuration.pappers {
+            providers.append(PappersProvider(configuration: pappers, transport: providerTransport))
+        }
         if let bodacc = configuration.bodacc {
             feeds.append(BodaccFeed(configuration: bodacc, transport: providerTransport, clock: clock))
         }
@@ -68,7 +74,10 @@ public struct VigieApplication: Sendable {
             configuration: .init(paths: configuration.watchlists.map(configuration.resolve)),
             store: store, clock: clock, logger: logger
         )
-        cycle = WatchCycle(registry: registry, providers: providers, feeds: feeds, store: store, router: router, clock: clock, logger: logger)
+        cycle = WatchCycle(
+            registry: registry, providers: providers, feeds: feeds, store: store, router: router, clock: clock,
+            health: configuration.health, logger: logger
+        )
         var dispatch = OutboxDispatcher.Configuration()
         dispatch.retry = configuration.delivery.retry
         dispatch.concurrency = configuration.delivery.concurrency

@@ -23,8 +23,13 @@ public struct VigieConfiguration: Sendable {
     /// Creditsafe Connect, when configured: it replaces the fixture's scores (the fixture's
     /// BODACC notices stay).
     public var creditsafe: CreditsafeProvider.Configuration?
+    /// Ellisphère and Pappers, when configured: sources beside the others.
+    public var ellisphere: EllisphereProvider.Configuration?
+    public var pappers: PappersProvider.Configuration?
     /// The BODACC open-data feed, when configured: it replaces the fixture's notices.
     public var bodacc: BodaccFeed.Configuration?
+    /// When a failing source raises an alert.
+    public var health = SourceHealthTracker.Configuration()
     public var log = Log()
     public var terminal = Terminal()
     /// Webhook and email channels, by name.
@@ -105,7 +110,7 @@ public enum ChannelSpec: Sendable {
 }
 
 extension VigieConfiguration {
-    static let topKeys = ["state_dir", "watchlists", "interval", "language", "providers", "channels", "delivery"]
+    static let topKeys = ["state_dir", "watchlists", "interval", "language", "providers", "health", "channels", "delivery"]
 
     /// Reads `vigie.yaml`. Every problem is reported with its line; a file with problems is
     /// not used, so a typo never silently turns a channel off.
@@ -132,6 +137,7 @@ extension VigieConfiguration {
             case "interval": configuration.poller.interval = reader.duration(value, key) ?? configuration.poller.interval
             case "language": configuration.language = language(value, key, reader) ?? configuration.language
             case "providers": readProviders(value, into: &configuration, reader)
+            case "health": readHealth(value, into: &configuration, reader)
             case "channels": readChannels(value, into: &configuration, reader)
             case "delivery": readDelivery(value, into: &configuration, reader)
             default: reader.unknown(key, line: line, known: topKeys)
@@ -149,12 +155,38 @@ extension VigieConfiguration {
         return language
     }
 
-    static let creditsafeKeys = ["base_url", "username", "username_env", "password", "password_env", "password_file", "concurrency", "rate", "burst", "attempts"]
+    /// Settings every HTTP provider takes: how fast, how many at once, how patient.
+    static let clientKeys = ["concurrency", "rate", "burst", "attempts", "timeout", "breaker_failures", "breaker_cooldown"]
+    static let providerKeys = [
+        "creditsafe": ["base_url", "username", "username_env", "username_file", "password", "password_env", "password_file"],
+        "ellisphere": ["base_url", "contract_id", "user_prefix", "user_id", "password", "password_env", "password_file", "product"],
+        "pappers": ["base_url", "api_token", "api_token_env", "api_token_file"],
+    ]
+
+    /// Reads the client settings among a provider's fields, with its concurrency.
+    static func readClient(_ fields: [(key: String, line: Int, value: Node)], into client: inout ProviderClient.Configuration, concurrency: inout Int, _ reader: ConfigReader) {
+        for (key, _, value) in fields {
+            switch key {
+            case "concurrency": concurrency = reader.integer(value, key, range: 1...64) ?? concurrency
+            case "rate": client.rate = Double(reader.integer(value, key, range: 1...1_000_000) ?? Int(client.rate))
+            case "burst": client.burst = Double(reader.integer(value, key, range: 1...1000) ?? Int(client.burst))
+            case "attempts": client.attempts = reader.integer(value, key, range: 1...10) ?? client.attempts
+            case "timeout": client.timeout = reader.duration(value, key) ?? client.timeout
+            case "breaker_failures": client.breaker.threshold = reader.integer(value, key, range: 1...10_000) ?? client.breaker.threshold
+            case "breaker_cooldown": client.breaker.cooldown = reader.duration(value, key) ?? client.breaker.cooldown
+            default: break
+            }
+        }
+    }
 
     static func readProviders(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
         configuration.fixture = nil
         for (provider, line, settings) in reader.entries(node, "providers", expected: "providers by name") {
             let fields = reader.entries(settings, provider, expected: "the provider's settings")
+            if let keys = providerKeys[provider] {
+                for field in fields where !(keys + clientKeys).contains(field.key) { reader.unknown(field.key, line: field.line, known: keys + clientKeys) }
+            }
+            let value = { (key: String) in fields.first { $0.key == key }.flatMap { reader.string($0.value, key) } }
             switch provider {
             case "fixture":
                 var fixture = Fixture()
@@ -163,37 +195,64 @@ extension VigieConfiguration {
                 }
                 configuration.fixture = fixture
             case "creditsafe":
-                for field in fields where !creditsafeKeys.contains(field.key) { reader.unknown(field.key, line: field.line, known: creditsafeKeys) }
-                let url = fields.first { $0.key == "base_url" }.flatMap { reader.string($0.value, "base_url") } ?? "https://connect.creditsafe.com/v1"
                 guard let username = reader.secret("username", in: fields, root: configuration.root),
                       let password = reader.secret("password", in: fields, root: configuration.root) else {
                     reader.issue(line: line, provider, "Creditsafe needs username (or username_env) and password_env or password_file")
                     continue
                 }
-                var creditsafe = CreditsafeProvider.Configuration(baseURL: url, username: username, password: password)
-                for (key, _, value) in fields {
-                    switch key {
-                    case "concurrency": creditsafe.concurrency = reader.integer(value, key, range: 1...64) ?? creditsafe.concurrency
-                    case "rate": creditsafe.client.rate = Double(reader.integer(value, key, range: 1...1_000_000) ?? 10)
-                    case "burst": creditsafe.client.burst = Double(reader.integer(value, key, range: 1...1000) ?? 10)
-                    case "attempts": creditsafe.client.attempts = reader.integer(value, key, range: 1...10) ?? creditsafe.client.attempts
-                    default: break
-                    }
-                }
+                var creditsafe = CreditsafeProvider.Configuration(baseURL: value("base_url") ?? "https://connect.creditsafe.com/v1", username: username, password: password)
+                readClient(fields, into: &creditsafe.client, concurrency: &creditsafe.concurrency, reader)
                 configuration.creditsafe = creditsafe
+            case "ellisphere":
+                guard let contract = value("contract_id"), let prefix = value("user_prefix"), let user = value("user_id"),
+                      let password = reader.secret("password", in: fields, root: configuration.root) else {
+                    reader.issue(line: line, provider, "Ellisphère needs contract_id, user_prefix, user_id and password_env or password_file")
+                    continue
+                }
+                var ellisphere = EllisphereProvider.Configuration(
+                    baseURL: value("base_url") ?? "https://services.data-access-gateway.com/1/rest", contractID: contract,
+                    userPrefix: prefix, userID: user, password: password
+                )
+                ellisphere.product = value("product") ?? ellisphere.product
+                readClient(fields, into: &ellisphere.client, concurrency: &ellisphere.concurrency, reader)
+                configuration.ellisphere = ellisphere
+            case "pappers":
+                guard let token = reader.secret("api_token", in: fields, root: configuration.root) else {
+                    reader.issue(line: line, provider, "Pappers needs api_token_env or api_token_file")
+                    continue
+                }
+                var pappers = PappersProvider.Configuration(baseURL: value("base_url") ?? "https://api.pappers.fr/v2", apiToken: token)
+                readClient(fields, into: &pappers.client, concurrency: &pappers.concurrency, reader)
+                configuration.pappers = pappers
             case "bodacc":
-                let keys = ["base_url", "lookback_days", "overlap_days"]
+                let keys = ["base_url", "lookback_days", "overlap_days", "history_batch"] + clientKeys.filter { $0 != "concurrency" }
                 for field in fields where !keys.contains(field.key) { reader.unknown(field.key, line: field.line, known: keys) }
-                let url = fields.first { $0.key == "base_url" }.flatMap { reader.string($0.value, "base_url") }
-                    ?? "https://bodacc-datadila.opendatasoft.com/api/explore/v2.1/catalog/datasets/annonces-commerciales"
-                var bodacc = BodaccFeed.Configuration(baseURL: url)
+                var bodacc = BodaccFeed.Configuration(baseURL: value("base_url") ?? "https://bodacc-datadila.opendatasoft.com/api/explore/v2.1/catalog/datasets/annonces-commerciales")
                 for (key, _, value) in fields {
                     if key == "lookback_days" { bodacc.lookbackDays = reader.integer(value, key, range: 0...3650) ?? bodacc.lookbackDays }
                     if key == "overlap_days" { bodacc.overlapDays = reader.integer(value, key, range: 0...60) ?? bodacc.overlapDays }
+                    if key == "history_batch" { bodacc.historyBatch = reader.integer(value, key, range: 1...100) ?? bodacc.historyBatch }
                 }
+                var unused = 1
+                readClient(fields, into: &bodacc.client, concurrency: &unused, reader)
                 configuration.bodacc = bodacc
             default:
-                reader.unknown(provider, line: line, known: ["fixture", "creditsafe", "bodacc"])
+                reader.unknown(provider, line: line, known: ["fixture", "creditsafe", "ellisphere", "pappers", "bodacc"])
+            }
+        }
+    }
+
+    static func readHealth(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
+        for (key, line, value) in reader.entries(node, "health", expected: "source-health settings") {
+            switch key {
+            case "failing_cycles": configuration.health.failingCycles = reader.integer(value, key, range: 1...1000) ?? configuration.health.failingCycles
+            case "failure_ratio":
+                guard let ratio = reader.string(value, key).flatMap(Double.init), ratio > 0, ratio <= 1 else {
+                    reader.issue(value, key, "failure_ratio must be a number above 0 and at most 1 (0.5: half the companies failed)")
+                    continue
+                }
+                configuration.health.failureRatio = ratio
+            default: reader.unknown(key, line: line, known: ["failing_cycles", "failure_ratio"])
             }
         }
     }

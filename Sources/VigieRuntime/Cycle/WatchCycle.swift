@@ -117,12 +117,14 @@ public struct WatchCycle: Sendable {
                 track(key, .failed("\(error)"))
             }
         }
-        let seen = try await store.seenNotices((notices + history).map(\.id))
+        let seen = try await store.seenNotices(notices.map(\.id))
         var unique: [String: BodaccNotice] = [:]
         for notice in notices where !seen.contains(notice.id) { unique[notice.id] = notice }
         notices = Array(unique.values)
+        // A joining company's history is read whole, seen or not: a notice skipped when it named
+        // no watched company is about this one now. Alert ids keep it from alerting twice.
         var uniquePast: [String: BodaccNotice] = [:]
-        for notice in history where !seen.contains(notice.id) && unique[notice.id] == nil { uniquePast[notice.id] = notice }
+        for notice in history where unique[notice.id] == nil { uniquePast[notice.id] = notice }
         history = Array(uniquePast.values)
         report.notices = notices.count + history.count
 
