@@ -59,7 +59,7 @@ public struct MockProviderServer: Service {
         public var hugeEvery = 0
         /// Every Nth report is a 200 carrying an HTML maintenance page, as a proxy might send.
         public var htmlEvery = 0
-        /// Every Nth report waits `stall` before answering, to run past a client's timeout.
+        /// Every Nth API request waits `stall` before answering, to run past a client's timeout.
         public var stallEvery = 0
         public var stall: Duration = .seconds(5)
         /// Added before every answer.
@@ -168,8 +168,8 @@ public struct MockProviderServer: Service {
         try await app.run()
     }
 
-    /// Latency, an expired Creditsafe token, a provider down, throttling and failures, in that
-    /// order, before an API answer.
+    /// Latency, an expired Creditsafe token, a stall, a provider down, throttling and failures,
+    /// in that order, before an API answer.
     static func gate(_ request: Request, _ state: MockState, _ configuration: Configuration, bearer: Bool) async -> Response? {
         let faults = configuration.faults
         if faults.latency > .zero { try? await Task.sleep(for: faults.latency) }
@@ -180,6 +180,7 @@ public struct MockProviderServer: Service {
             }
         }
         let served = await state.count("api")
+        if faults.stallEvery > 0, served % faults.stallEvery == 0 { try? await Task.sleep(for: faults.stall) }
         if await state.down {
             return Response(status: .serviceUnavailable, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: "<html><body>503 Service Unavailable</body></html>")))
         }
@@ -197,7 +198,6 @@ public struct MockProviderServer: Service {
         guard let report else { return json(#"{"message": "Company not found"}"#, status: .notFound) }
         let served = await state.count("reports")
         func every(_ n: Int) -> Bool { n > 0 && served % n == 0 }
-        if every(faults.stallEvery) { try? await Task.sleep(for: faults.stall) }
         let body: String
         var contentType = report.contentType
         if every(faults.malformedEvery) {

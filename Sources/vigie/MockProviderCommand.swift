@@ -46,7 +46,7 @@ struct MockProviderCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Every Nth report is a 200 with an HTML maintenance page (0: never).")
     var htmlEvery = 0
 
-    @Option(name: .long, help: "Every Nth report waits --stall-ms before answering (0: never).")
+    @Option(name: .long, help: "Every Nth API request waits --stall-ms before answering (0: never).")
     var stallEvery = 0
 
     @Option(name: .long, help: "How long a stalled report waits, in milliseconds.")

@@ -51,7 +51,7 @@ public final class ProviderClient: Sendable {
         request.timeout = request.timeout ?? configuration.timeout
         var lastFailure = Failure(status: nil, message: "\(name): no attempt made")
         for attempt in 1...max(1, configuration.attempts) {
-            try admit()
+            try await admit()
             let wait = bucket.withLock { $0.reserve(now: Date()) }
             if wait > .zero { try await Task.sleep(for: wait) }
             do {
@@ -96,13 +96,25 @@ public final class ProviderClient: Sendable {
         }
     }
 
-    /// Throws while the circuit is open, naming when it lets a probe through.
-    private func admit() throws {
-        let now = Date()
-        let refusal: Date?? = breaker.withLock { $0.admit(now: now) ? nil : .some($0.reopensAt) }
-        guard let reopens = refusal else { return }
-        let after = reopens.map { " for \(Int($0.timeIntervalSince(now).rounded(.up))) s more" } ?? " until the probe in flight answers"
-        throw Failure(status: nil, message: "\(name): not called: \(configuration.breaker.threshold) requests in a row failed, so calls are paused\(after)")
+    /// Throws while the circuit is open, naming when it lets a probe through. While a probe is
+    /// in flight, waits for its answer (up to a request's timeout) instead of failing: a
+    /// provider that came back must not fail the companies asked about while it was probed.
+    private func admit() async throws {
+        let deadline = ContinuousClock.now + configuration.timeout
+        while true {
+            let now = Date()
+            let refusal: CircuitBreaker.State? = breaker.withLock { $0.admit(now: now) ? nil : $0.state }
+            switch refusal {
+            case nil:
+                return
+            case .halfOpen? where ContinuousClock.now < deadline:
+                try await Task.sleep(for: .milliseconds(20))
+            case .open(let until)?:
+                throw Failure(status: nil, message: "\(name): not called: \(configuration.breaker.threshold) requests in a row failed, so calls are paused for \(Int(until.timeIntervalSince(now).rounded(.up))) s more")
+            default:
+                throw Failure(status: nil, message: "\(name): not called: the probe sent after a pause has not answered")
+            }
+        }
     }
 
     /// A URL query string, every value percent-encoded.

@@ -1,0 +1,154 @@
+import Foundation
+import Logging
+import Testing
+import VigieCore
+import VigieMock
+import VigieProviders
+import VigieRuntime
+import VigieStore
+import VigieTestSupport
+import VigieTransport
+
+/// Whole cycles against `vigie mock-provider` with every fault at once, then with the provider
+/// down and back: bad data is never an event, failures are counted, and the outage is alerted
+/// once, then its end.
+@Suite("The fault matrix through whole cycles")
+struct FaultMatrixTests {
+    /// What the clean score series alerts (see the demo scenario): any other alert is false.
+    static let possibleAlerts: Set<String> = [
+        "494814452 company_struck_off", "337891287 credit_limit_cut", "337891287 score_drop",
+        "881843924 credit_limit_cut", "881843924 score_drop", "881843924 rating_downgrade", "300254471 credit_limit_cancelled",
+    ]
+
+    static func provider(_ baseURL: String) -> (CreditsafeProvider, CurlTransport) {
+        var configuration = CreditsafeProvider.Configuration(baseURL: baseURL + "/creditsafe", username: "demo", password: "demo")
+        configuration.concurrency = 2
+        configuration.client.attempts = 2
+        configuration.client.backoff = .milliseconds(20)
+        configuration.client.timeout = .milliseconds(700)
+        configuration.client.breaker = CircuitBreaker.Configuration(threshold: 5, cooldown: .milliseconds(300))
+        let transport = CurlTransport()
+        return (CreditsafeProvider(configuration: configuration, transport: transport), transport)
+    }
+
+    /// A cycle over the demo watchlist with Creditsafe at `baseURL`, logging into `logs`.
+    static func cycle(_ baseURL: String, folder: URL, store: SQLiteWatchStore, clock: ManualWallClock, logs: RecordingLogHandler) throws -> (WatchCycle, CurlTransport) {
+        try CycleTests.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
+        let (provider, transport) = Self.provider(baseURL)
+        let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: logs.logger())
+        let cycle = WatchCycle(
+            registry: registry, providers: [provider], feeds: [], store: store, router: Router(always: ["log"]), clock: clock,
+            health: SourceHealthTracker.Configuration(failingCycles: 3), logger: logs.logger()
+        )
+        return (cycle, transport)
+    }
+
+    @Test("a provider down three cycles in a row raises one source alert; its return raises the recovery; no company alert from the outage")
+    func outage() async throws {
+        let folder = try CycleTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteWatchStore(configuration: .init(path: folder.appendingPathComponent("vigie.sqlite").path))
+        let logs = RecordingLogHandler()
+        let clock = ManualWallClock()
+        try await MockProviderServer.serving(MockProviderServer.Configuration(scenario: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))) { baseURL in
+            let (cycle, transport) = try Self.cycle(baseURL, folder: folder, store: store, clock: clock, logs: logs)
+            let control = CurlTransport()
+            defer { transport.shutdown(); control.shutdown() }
+            // The provider is down from the start: three failing cycles raise one alert, a fourth nothing more.
+            _ = try await control.send(HTTPRequest(url: baseURL + "/_mock/down"))
+            var sourceAlerts: [Int] = []
+            for _ in 0..<4 {
+                let report = try await cycle.run()
+                #expect(report.failingSources == ["score:creditsafe"])
+                sourceAlerts.append(report.summary.alertsRaised)
+                clock.advance(by: 900)
+            }
+            #expect(sourceAlerts == [0, 0, 1, 0])
+            // Back up (after the breaker's cooldown): the recovery is alerted, linked to the outage.
+            _ = try await control.send(HTTPRequest(url: baseURL + "/_mock/up"))
+            try await Task.sleep(for: .milliseconds(400))
+            let recovery = try await cycle.run()
+            #expect(recovery.failingSources.isEmpty, "\(logs.recorded.suffix(8))")
+            clock.advance(by: 900)
+
+            let outage = try await store.alerts(since: nil, limit: nil)
+            // No company alert from the outage; the first good cycle is the baseline, which alerts
+            // only what is true at first sight (LE JULES VERNE's real report: struck off).
+            #expect(outage.map(\.kind) == ["source_failing", "source_recovered", "company_struck_off"])
+            let failing = outage[0], recovered = outage[1]
+            #expect(failing.siren == nil)
+            #expect(failing.title == "Creditsafe failing for 3 cycles in a row")
+            #expect(recovered.relatedAlertID == failing.id)
+            #expect(recovered.title == "Creditsafe recovered after 4 failing cycles")
+            guard case .source(let evidence) = failing.evidence else { Issue.record("no source evidence"); return }
+            #expect(evidence.lastError?.contains("7 of 7 companies failed") == true, "\(evidence.lastError ?? "")")
+            #expect(try await store.dueDeliveries(channel: "log", due: clock.now, limit: 1000).map(\.alert.kind).sorted() == ["company_struck_off", "source_failing", "source_recovered"])
+
+        }
+    }
+
+    @Test("a provider that hangs: every company a counted timeout, the breaker cuts the cycle short, no alert")
+    func hanging() async throws {
+        let folder = try CycleTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteWatchStore(configuration: .init(path: folder.appendingPathComponent("vigie.sqlite").path))
+        let logs = RecordingLogHandler()
+        var mock = MockProviderServer.Configuration(scenario: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))
+        mock.faults.stallEvery = 1
+        mock.faults.stall = .seconds(3)
+        try await MockProviderServer.serving(mock) { baseURL in
+            let (cycle, transport) = try Self.cycle(baseURL, folder: folder, store: store, clock: ManualWallClock(), logs: logs)
+            defer { transport.shutdown() }
+            let started = ContinuousClock.now
+            let report = try await cycle.run()
+            let elapsed = ContinuousClock.now - started
+            #expect(report.providerFailures == 7)
+            #expect(report.failingSources == ["score:creditsafe"])
+            #expect(report.summary.alertsRaised == 0)
+            let messages = logs.recorded.filter { $0.contains(" provider.company_failed ") }
+            #expect(messages.filter { $0.contains("timeout") }.count >= 2, "\(messages)")
+            #expect(messages.contains { $0.contains("not called: 5 requests in a row failed") }, "the breaker opened: \(messages)")
+            // 7 companies × 2 attempts × 0.7 s would be 4.9 s two at a time; the breaker stops it after 5 failures.
+            #expect(elapsed < .seconds(4), "\(elapsed)")
+        }
+    }
+
+    @Test("timeouts, 500s, 429 with Retry-After, cut JSON, HTML pages, Not Rated, empty 200s, 10 MB bodies: no false alert, no crash, counted failures")
+    func matrix() async throws {
+        let folder = try CycleTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteWatchStore(configuration: .init(path: folder.appendingPathComponent("vigie.sqlite").path))
+        let logs = RecordingLogHandler()
+        let clock = ManualWallClock()
+        var mock = MockProviderServer.Configuration(scenario: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))
+        mock.faults.failEvery = 7
+        mock.faults.throttleEvery = 9
+        mock.faults.malformedEvery = 5
+        mock.faults.htmlEvery = 13
+        mock.faults.emptyEvery = 8
+        mock.faults.hugeEvery = 11
+        mock.faults.stallEvery = 12
+        mock.faults.stall = .seconds(2)
+        try await MockProviderServer.serving(mock) { baseURL in
+            let (cycle, transport) = try Self.cycle(baseURL, folder: folder, store: store, clock: clock, logs: logs)
+            let control = CurlTransport()
+            defer { transport.shutdown(); control.shutdown() }
+            var failures = 0
+            for step in 0..<5 {
+                if step > 0 { _ = try await control.send(HTTPRequest(url: baseURL + "/_mock/advance")) }
+                failures += try await cycle.run().providerFailures
+                clock.advance(by: 900)
+            }
+            let alerts = try await store.alerts(since: nil, limit: nil).filter { $0.siren != nil }
+            let raised = Set(alerts.map { "\($0.subjectKey) \($0.kind)" })
+            #expect(raised.isSubset(of: Self.possibleAlerts), "false alerts: \(raised.subtracting(Self.possibleAlerts))")
+            #expect(!raised.isEmpty, "the series still comes through the faults")
+            #expect(failures > 0)
+            let messages = logs.recorded.filter { $0.contains(" provider.company_failed ") }
+            #expect(messages.count == failures, "every failure is counted and logged")
+            #expect(messages.contains { $0.contains("not a Creditsafe company report") }, "cut, empty and HTML bodies are refused: \(messages)")
+            #expect(messages.contains { $0.contains("response_too_large") }, "\(messages)")
+            #expect(!raised.contains { $0.hasPrefix("880878145") }, "Ganymède's Not Rated is no drop")
+        }
+    }
+}
