@@ -12,7 +12,10 @@ import VigieProviders
 ///
 /// Routes:
 /// - Creditsafe Connect under `/creditsafe`: `POST /authenticate`, `GET /companies?regNo=`,
-///   `GET /companies/{connectId}`, from the steps' `creditsafe/` reports;
+///   `GET /companies/{connectId}`, from the steps' `creditsafe/` reports; and monitoring:
+///   `GET|POST /monitoring/portfolios`, `GET|POST /monitoring/portfolios/{id}/companies`,
+///   `DELETE /monitoring/portfolios/{id}/companies/{connectId}`, `GET /monitoring/notificationEvents`
+///   (an event for each portfolio company whose report changes when the scenario advances);
 /// - Ellisphère under `/ellisphere`: `POST /svcOnlineOrder`, from the steps' `ellisphere/*.xml`;
 /// - Pappers under `/pappers/v2`: `GET /entreprise?api_token=&siren=`, from the steps' `pappers/*.json`;
 /// - BODACC under `/bodacc/api/explore/v2.1/catalog/datasets/annonces-commerciales`: `GET /records`
@@ -108,6 +111,54 @@ public struct MockProviderServer: Service {
             if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }
             let siren = (context.parameters.get("id") ?? "").split(separator: "-").last.map(String.init) ?? ""
             return await Self.report(await state.report(.creditsafe, siren: siren), state, configuration.faults)
+        }
+        router.get("/creditsafe/monitoring/portfolios") { request, _ -> Response in
+            if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }
+            return Self.json(await state.portfoliosJSON())
+        }
+        router.post("/creditsafe/monitoring/portfolios") { request, _ -> Response in
+            if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }
+            let body = try await request.body.collect(upTo: 1 << 16)
+            struct Create: Decodable { var name: String }
+            guard let create = try? JSONDecoder().decode(Create.self, from: Data(buffer: body)) else {
+                return Self.json(#"{"message": "name is required"}"#, status: .badRequest)
+            }
+            let id = await state.createPortfolio(name: create.name)
+            return Self.json(#"{"portfolioId": \#(id), "name": \#(MockState.quoted(create.name)), "isDefault": false}"#, status: .created)
+        }
+        router.get("/creditsafe/monitoring/portfolios/:portfolio/companies") { request, context -> Response in
+            if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }
+            let parameters = request.uri.queryParameters
+            guard let page = await state.portfolioCompaniesJSON(
+                context.parameters.get("portfolio").flatMap(Int.init) ?? -1,
+                page: parameters.get("page").flatMap(Int.init) ?? 0, size: parameters.get("pageSize").flatMap(Int.init) ?? 50
+            ) else { return Self.json(#"{"message": "Portfolio not found"}"#, status: .notFound) }
+            return Self.json(page)
+        }
+        router.post("/creditsafe/monitoring/portfolios/:portfolio/companies") { request, context -> Response in
+            if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }
+            let body = try await request.body.collect(upTo: 1 << 16)
+            struct Add: Decodable { var id: String }
+            guard let add = try? JSONDecoder().decode(Add.self, from: Data(buffer: body)) else { return Self.json(#"{"message": "id is required"}"#, status: .badRequest) }
+            guard await state.addToPortfolio(context.parameters.get("portfolio").flatMap(Int.init) ?? -1, connectID: add.id) else {
+                return Self.json(#"{"message": "Portfolio not found"}"#, status: .notFound)
+            }
+            return Self.json(#"{"message": "Company added to portfolio"}"#, status: .created)
+        }
+        router.delete("/creditsafe/monitoring/portfolios/:portfolio/companies/:company") { request, context -> Response in
+            if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }
+            guard await state.removeFromPortfolio(context.parameters.get("portfolio").flatMap(Int.init) ?? -1, connectID: context.parameters.get("company") ?? "") else {
+                return Self.json(#"{"message": "Company not found in portfolio"}"#, status: .notFound)
+            }
+            return Self.json(#"{"message": "Company removed from portfolio"}"#)
+        }
+        router.get("/creditsafe/monitoring/notificationEvents") { request, _ -> Response in
+            if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }
+            let parameters = request.uri.queryParameters
+            let since = parameters.get("startDate").flatMap { ISO8601DateFormatter().date(from: $0) } ?? .distantPast
+            return Self.json(await state.eventsJSON(
+                since: since, page: parameters.get("page").flatMap(Int.init) ?? 0, size: parameters.get("pageSize").flatMap(Int.init) ?? 50
+            ))
         }
         router.post("/ellisphere/svcOnlineOrder") { request, _ -> Response in
             if let refusal = await Self.gate(request, state, configuration, bearer: false) { return refusal }

@@ -18,6 +18,9 @@ actor MockState {
     let bodacc: [(step: Int, day: String, sirens: [String], record: Data)]
     private var step = 0
     private(set) var down: Bool
+    /// Creditsafe monitoring: portfolios by id (name, connectIds) and the events raised so far.
+    private var portfolios: [Int: (name: String, members: [String])] = [:]
+    private var events: [(id: Int, date: Date, connectID: String, old: String, new: String)] = []
     private var tokens: [String: Int] = [:]
     private var counters: [String: Int] = [:]
 
@@ -140,12 +143,95 @@ actor MockState {
         return (body, source.contentType)
     }
 
+    // MARK: Creditsafe monitoring
+
+    func portfoliosJSON() -> String {
+        let list = portfolios.sorted { $0.key < $1.key }.map { #"{"portfolioId": \#($0.key), "name": \#(Self.quoted($0.value.name)), "isDefault": false}"# }
+        return #"{"totalCount": \#(list.count), "portfolios": [\#(list.joined(separator: ","))]}"#
+    }
+
+    func createPortfolio(name: String) -> Int {
+        let id = (portfolios.keys.max() ?? 1000) + 1
+        portfolios[id] = (name, [])
+        return id
+    }
+
+    /// False when the portfolio does not exist.
+    func addToPortfolio(_ portfolio: Int, connectID: String) -> Bool {
+        guard portfolios[portfolio] != nil else { return false }
+        if !portfolios[portfolio]!.members.contains(connectID) { portfolios[portfolio]!.members.append(connectID) }
+        counters["portfolio_added", default: 0] += 1
+        return true
+    }
+
+    func removeFromPortfolio(_ portfolio: Int, connectID: String) -> Bool {
+        guard let members = portfolios[portfolio]?.members, members.contains(connectID) else { return false }
+        portfolios[portfolio]!.members.removeAll { $0 == connectID }
+        counters["portfolio_removed", default: 0] += 1
+        return true
+    }
+
+    /// One page of a list, in the monitoring API's envelope.
+    static func page(_ items: [String], page: Int, size: Int) -> String {
+        let size = max(1, size)
+        let last = max(0, (items.count - 1) / size)
+        let slice = items.dropFirst(page * size).prefix(size)
+        let next = page < last ? String(page + 1) : "null"
+        let prev = page > 0 ? String(page - 1) : "null"
+        return #"{"totalCount": \#(items.count), "data": [\#(slice.joined(separator: ","))], "paging": {"size": \#(size), "prev": \#(prev), "next": \#(next), "last": \#(last)}}"#
+    }
+
+    func portfolioCompaniesJSON(_ portfolio: Int, page: Int, size: Int) -> String? {
+        guard let entry = portfolios[portfolio] else { return nil }
+        return Self.page(entry.members.map { #"{"id": "\#($0)", "countryCode": "FR", "portfolioId": \#(portfolio)}"# }, page: page, size: size)
+    }
+
+    /// Events on companies of any portfolio, dated from `since`.
+    func eventsJSON(since: Date, page: Int, size: Int) -> String {
+        counters["events_pages", default: 0] += 1
+        let memberships = portfolios.flatMap { id, entry in entry.members.map { ($0, id, entry.name) } }
+        let items = events.filter { $0.date >= since }.flatMap { event in
+            memberships.filter { $0.0 == event.connectID }.map { _, portfolio, name in
+                #"{"company": {"id": "\#(event.connectID)", "countryCode": "FR", "portfolioId": \#(portfolio), "portfolioName": \#(Self.quoted(name))}, "#
+                    + #""eventId": \#(event.id), "notificationEventId": \#(event.id), "eventDate": "\#(ISO8601DateFormatter().string(from: event.date))", "#
+                    + #""oldValue": \#(Self.quoted(event.old)), "newValue": \#(Self.quoted(event.new)), "ruleCode": 105, "ruleName": "Rating change", "isProcessed": false}"#
+            }
+        }
+        return Self.page(items, page: page, size: size)
+    }
+
+    /// Records an event for every company whose Creditsafe report says something else at the
+    /// new step than at the previous one (score, rating, limit, status).
+    private func raiseEvents(from previous: Int, to current: Int) {
+        guard !portfolios.isEmpty, previous != current else { return }
+        let undated = CalendarDay(year: 2000, month: 1, day: 1)!
+        func observed(_ body: Data?) -> ScoreObservation? {
+            guard let body, var observation = try? CreditsafeReportDecoder.decode(body, observedOn: undated) else { return nil }
+            observation.observedOn = undated
+            observation.companyName = nil
+            return observation
+        }
+        let now = Date()
+        for (siren, body) in (steps[current][.creditsafe] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let before = observed(steps[previous][.creditsafe]?[siren]), after = observed(body)
+            guard before != after else { continue }
+            let text = { (observation: ScoreObservation?) in observation?.score.map { "\($0)" } ?? "-" }
+            events.append((events.count + 1, now, "FR-X-\(siren)", text(before), text(after)))
+        }
+    }
+
+    static func quoted(_ text: String) -> String {
+        String(decoding: (try? JSONSerialization.data(withJSONObject: [text])) ?? Data("[\"\"]".utf8), as: UTF8.self).dropFirst().dropLast().description
+    }
+
     func setDown(_ down: Bool) {
         self.down = down
     }
 
     func advance() -> Int {
+        let previous = step
         step = min(step + 1, steps.count - 1)
+        raiseEvents(from: previous, to: step)
         return step
     }
 

@@ -65,6 +65,61 @@ struct CreditsafeOverHTTPTests {
         ])
     }
 
+    static func stats(_ baseURL: String, _ control: CurlTransport) async throws -> [String: Int] {
+        let body = try await control.send(HTTPRequest(method: "GET", url: baseURL + "/_mock/stats")).body
+        return (try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] ?? [:]).compactMapValues { $0 as? Int }
+    }
+
+    @Test("monitoring: the portfolio follows the watchlist, and only companies with events are fetched; the same alerts come out")
+    func monitoring() async throws {
+        let (kinds, reports, stats) = try await withMockProvider { baseURL, control in
+            let (provider, transport) = Self.provider(baseURL) { configuration in
+                var monitoring = CreditsafeProvider.Configuration.Monitoring()
+                monitoring.overlap = .zero
+                monitoring.pageSize = 2
+                configuration.monitoring = monitoring
+            }
+            defer { transport.shutdown() }
+            let watch = WatchSet([Watchlist(name: "all", file: "-", entries: Self.sirens.map { WatchEntry(identifier: $0.digits, siren: $0) })])
+            var snapshots: [SnapshotKey: Snapshot] = [:]
+            var perStep: [[String]] = []
+            var reports: [Int] = []
+            var cursor: String?
+            for step in 0..<5 {
+                if step > 0 {
+                    try await Self.advance(baseURL, control)
+                    // Event dates and startDate are whole seconds: an event in the same second as the
+                    // poll after it would be read again by the next one (harmless, not what this counts).
+                    try await Task.sleep(for: .milliseconds(1050))
+                }
+                let before = try await Self.stats(baseURL, control)["reports"] ?? 0
+                let poll = try await provider.poll(Self.sirens, cursor: cursor)
+                #expect(poll.failures.isEmpty, "\(poll.failures)")
+                cursor = poll.cursor
+                reports.append((try await Self.stats(baseURL, control)["reports"] ?? 0) - before)
+                let outcome = WatchEngine.evaluate(.init(watch: watch, observations: poll.observations, notices: [], snapshots: snapshots, priorAlerts: [:], now: Date()))
+                for snapshot in outcome.snapshots { snapshots[snapshot.key] = snapshot }
+                perStep.append(outcome.alertChanges.map { "\($0.alert.subjectKey) \($0.alert.kind)" }.sorted())
+            }
+            // A company leaves the watchlist: it leaves the portfolio.
+            _ = try await provider.poll(Array(Self.sirens.dropLast()), cursor: cursor)
+            return (perStep, reports, try await Self.stats(baseURL, control))
+        }
+        #expect(kinds == [
+            ["494814452 company_struck_off"],
+            ["337891287 credit_limit_cut", "337891287 score_drop"],
+            [],
+            ["881843924 credit_limit_cut", "881843924 score_drop"],
+            ["300254471 credit_limit_cancelled"],
+        ])
+        // Baseline: all 7; then only the companies whose report changed (GAMM VERT; GAMM VERT and
+        // PASARGAD; EDOUIN and Ganymède), against 7 per step without monitoring.
+        #expect(reports == [7, 1, 0, 2, 2])
+        #expect(stats["portfolio_added"] == 7)
+        #expect(stats["portfolio_removed"] == 1)
+        #expect((stats["events_pages"] ?? 0) >= 4, "events are read page by page")
+    }
+
     @Test("a token expiring mid-cycle is renewed and the cycle completes")
     func tokenExpiry() async throws {
         let (observations, tokens) = try await withMockProvider({ $0.tokenRequests = 3 }) { baseURL, control in

@@ -41,12 +41,62 @@ struct ConfigurationTests {
         ("channels:\n  signed:\n    type: webhook\n    url: http://127.0.0.1/hook\n    secret: not-base64!\n", "vigie.yaml:2: signed: the webhook secret is not a Standard Webhooks secret"),
         ("delivery:\n  retry:\n    max_atempts: 3\n", "vigie.yaml:3: max_atempts: unknown key; did you mean \"max_attempts\"?"),
         ("watchlists: [a, b\n", "vigie.yaml:2: YAML syntax"),
+        ("providers:\n  ellisphere:\n    contract_id: \"1\"\n    password_env: VIGIE_TEST_PASSWORD\n", "vigie.yaml:2: ellisphere: Ellisphère needs contract_id, user_prefix, user_id and password_env or password_file"),
+        ("providers:\n  pappers:\n    api_tokn_env: X\n", "vigie.yaml:3: api_tokn_env: unknown key; did you mean \"api_token_env\"?"),
+        ("health:\n  failure_ratio: 2\n", "vigie.yaml:2: failure_ratio: failure_ratio must be a number above 0 and at most 1"),
+        ("providers:\n  creditsafe:\n    username: u\n    password_env: VIGIE_TEST_PASSWORD\n    monitoring:\n      portfolo: x\n", "vigie.yaml:6: portfolo: unknown key; did you mean \"portfolio\"?"),
     ])
     func problems(text: String, expected: String) {
-        switch VigieConfiguration.parse(text, file: "vigie.yaml", root: URL(fileURLWithPath: "/")) {
+        switch VigieConfiguration.parse(text, file: "vigie.yaml", root: URL(fileURLWithPath: "/"), environment: ["VIGIE_TEST_PASSWORD": "s3cret"]) {
         case .success: Issue.record("accepted: \(text)")
         case .failure(let error): #expect(error.description.hasPrefix(expected), "\(error.description)")
         }
+    }
+
+    @Test("every provider, its client settings, monitoring and source health are read; secrets come from the environment")
+    func providers() throws {
+        let text = """
+            providers:
+              creditsafe:
+                base_url: http://127.0.0.1:8089/creditsafe
+                username: demo
+                password_env: VIGIE_TEST_PASSWORD
+                rate: 5
+                timeout: 20s
+                breaker_failures: 8
+                breaker_cooldown: 1m
+                monitoring:
+                  portfolio: Risk
+                  page_size: 500
+              ellisphere:
+                contract_id: "12345"
+                user_prefix: VIG
+                user_id: vigie
+                password_env: VIGIE_TEST_PASSWORD
+                concurrency: 2
+              pappers:
+                api_token_env: VIGIE_TEST_PASSWORD
+              bodacc:
+                history_batch: 10
+                attempts: 5
+            health:
+              failing_cycles: 4
+              failure_ratio: 0.25
+            """
+        let configuration = try VigieConfiguration.parse(text, file: "vigie.yaml", root: URL(fileURLWithPath: "/etc/vigie"), environment: ["VIGIE_TEST_PASSWORD": "s3cret"]).get()
+        let creditsafe = try #require(configuration.creditsafe)
+        #expect(creditsafe.password == "s3cret")
+        #expect(creditsafe.client.rate == 5 && creditsafe.client.timeout == .seconds(20))
+        #expect(creditsafe.client.breaker == CircuitBreaker.Configuration(threshold: 8, cooldown: .seconds(60)))
+        #expect(creditsafe.monitoring?.portfolio == "Risk" && creditsafe.monitoring?.pageSize == 500)
+        let ellisphere = try #require(configuration.ellisphere)
+        #expect(ellisphere.contractID == "12345" && ellisphere.userID == "vigie" && ellisphere.password == "s3cret" && ellisphere.concurrency == 2)
+        #expect(ellisphere.baseURL == "https://services.data-access-gateway.com/1/rest")
+        #expect(configuration.pappers?.apiToken == "s3cret")
+        #expect(configuration.pappers?.baseURL == "https://api.pappers.fr/v2")
+        #expect(configuration.bodacc?.historyBatch == 10 && configuration.bodacc?.client.attempts == 5)
+        #expect(configuration.health == SourceHealthTracker.Configuration(failingCycles: 4, failureRatio: 0.25))
+        #expect(configuration.fixture == nil, "naming providers replaces the fixture")
     }
 
     @Test("on graceful shutdown the poller finishes its cycle and returns")

@@ -9,6 +9,10 @@ import VigieTransport
 ///
 /// One company's failure never stops the others: it is reported in the poll's failures and
 /// its state stays as it was.
+///
+/// With `monitoring` on, the scalable path: the watchlists are kept in a Creditsafe portfolio,
+/// and each poll reads the portfolio's notification events since the last one, fetching
+/// reports only for companies with events (and for companies just added, as their baseline).
 public final class CreditsafeProvider: ScoreProvider {
     public struct Configuration: Sendable {
         /// `https://connect.creditsafe.com/v1`, or the sandbox, or `vigie mock-provider`'s.
@@ -19,6 +23,20 @@ public final class CreditsafeProvider: ScoreProvider {
         /// Companies fetched at once.
         public var concurrency = 8
         public var client = ProviderClient.Configuration()
+        /// The monitoring API instead of a report per company per poll; nil polls every company.
+        public var monitoring: Monitoring?
+
+        public struct Monitoring: Sendable {
+            /// The portfolio Vigie keeps in step with the watchlists (found by name, or created).
+            public var portfolio = "Vigie"
+            /// Events and portfolio companies per page.
+            public var pageSize = 1000
+            /// Events are read again from this long before the last poll: late-indexed ones
+            /// are not missed, and re-reading one only fetches a report again.
+            public var overlap: Duration = .seconds(3600)
+
+            public init() {}
+        }
 
         public init(baseURL: String, username: String, password: String) {
             self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -39,6 +57,14 @@ public final class CreditsafeProvider: ScoreProvider {
 
     public func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll {
         _ = try await token(renew: false)
+        if let monitoring = configuration.monitoring {
+            return try await pollMonitored(companies, cursor: cursor, monitoring: monitoring)
+        }
+        return try await observe(companies)
+    }
+
+    /// Fetches each company's report, `concurrency` at once.
+    func observe(_ companies: [SIREN]) async throws -> ScorePoll {
         let today = CalendarDay(Date())
         return try await CompanyPoll.run(companies, concurrency: configuration.concurrency) { siren in
             try await self.observe(siren, on: today)
@@ -50,6 +76,11 @@ public final class CreditsafeProvider: ScoreProvider {
         guard let connectID = try await connectID(for: siren) else { return nil }
         let response = try await authorized(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/companies/\(connectID)?language=en"))
         return try CreditsafeReportDecoder.decode(Data(response.body), observedOn: today)
+    }
+
+    /// The SIREN in a `connectId` (`FR-X-<SIREN or SIRET>`).
+    static func siren(inConnectID id: String) -> SIREN? {
+        id.split(separator: "-").last.flatMap { try? CompanyIdentifier(String($0)).siren }
     }
 
     func connectID(for siren: SIREN) async throws -> String? {

@@ -1,29 +1,30 @@
 import VigieCore
 
-/// How the HTTP score providers poll: one company at a time per task, `concurrency` tasks at
-/// once. A company's failure is reported with its SIREN and never stops the others; a company
-/// the provider does not know (nil) is neither an observation nor a failure.
+/// How the HTTP providers work through companies: one company at a time per task,
+/// `concurrency` tasks at once. A company's failure is reported with its SIREN and never stops
+/// the others; a company the provider does not know (nil) is neither a value nor a failure.
 enum CompanyPoll {
     /// One company's outcome. A struct, not a tuple: a tuple result once crashed the task group in a 100 000-company poll.
-    struct Result: Sendable {
+    struct Outcome<Value: Sendable>: Sendable {
         var siren: SIREN
-        var observation: ScoreObservation?
+        var value: Value?
         var failure: String?
     }
 
-    static func run(
-        _ companies: [SIREN], concurrency: Int, observe: @escaping @Sendable (SIREN) async throws -> ScoreObservation?
-    ) async throws -> ScorePoll {
-        var observations: [ScoreObservation] = []
+    /// Runs `work` for each company; returns the values, in completion order, and the failures.
+    static func each<Value: Sendable>(
+        _ companies: [SIREN], concurrency: Int, _ work: @escaping @Sendable (SIREN) async throws -> Value?
+    ) async throws -> (values: [Value], failures: [ProviderFailure]) {
+        var values: [Value] = []
         var failures: [ProviderFailure] = []
-        try await withThrowingTaskGroup(of: Result.self) { group in
+        try await withThrowingTaskGroup(of: Outcome<Value>.self) { group in
             var pending = companies.makeIterator()
             func start(_ siren: SIREN) {
                 group.addTask {
                     do {
-                        return Result(siren: siren, observation: try await observe(siren), failure: nil)
+                        return Outcome(siren: siren, value: try await work(siren), failure: nil)
                     } catch {
-                        return Result(siren: siren, observation: nil, failure: "\(error)")
+                        return Outcome(siren: siren, value: nil, failure: "\(error)")
                     }
                 }
             }
@@ -31,12 +32,20 @@ enum CompanyPoll {
                 guard let siren = pending.next() else { break }
                 start(siren)
             }
-            while let result = try await group.next() {
-                if let observation = result.observation { observations.append(observation) }
-                if let failure = result.failure { failures.append(ProviderFailure(siren: result.siren, message: failure)) }
+            while let outcome = try await group.next() {
+                if let value = outcome.value { values.append(value) }
+                if let failure = outcome.failure { failures.append(ProviderFailure(siren: outcome.siren, message: failure)) }
                 if let siren = pending.next() { start(siren) }
             }
         }
+        return (values, failures)
+    }
+
+    /// A score poll: each company's observation.
+    static func run(
+        _ companies: [SIREN], concurrency: Int, observe: @escaping @Sendable (SIREN) async throws -> ScoreObservation?
+    ) async throws -> ScorePoll {
+        let (observations, failures) = try await each(companies, concurrency: concurrency, observe)
         return ScorePoll(observations: observations, failures: failures, cursor: nil)
     }
 }

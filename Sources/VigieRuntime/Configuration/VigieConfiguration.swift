@@ -158,7 +158,7 @@ extension VigieConfiguration {
     /// Settings every HTTP provider takes: how fast, how many at once, how patient.
     static let clientKeys = ["concurrency", "rate", "burst", "attempts", "timeout", "breaker_failures", "breaker_cooldown"]
     static let providerKeys = [
-        "creditsafe": ["base_url", "username", "username_env", "username_file", "password", "password_env", "password_file"],
+        "creditsafe": ["base_url", "username", "username_env", "username_file", "password", "password_env", "password_file", "monitoring"],
         "ellisphere": ["base_url", "contract_id", "user_prefix", "user_id", "password", "password_env", "password_file", "product"],
         "pappers": ["base_url", "api_token", "api_token_env", "api_token_file"],
     ]
@@ -202,6 +202,7 @@ extension VigieConfiguration {
                 }
                 var creditsafe = CreditsafeProvider.Configuration(baseURL: value("base_url") ?? "https://connect.creditsafe.com/v1", username: username, password: password)
                 readClient(fields, into: &creditsafe.client, concurrency: &creditsafe.concurrency, reader)
+                if let node = fields.first(where: { $0.key == "monitoring" })?.value { creditsafe.monitoring = readMonitoring(node, reader) }
                 configuration.creditsafe = creditsafe
             case "ellisphere":
                 guard let contract = value("contract_id"), let prefix = value("user_prefix"), let user = value("user_id"),
@@ -240,6 +241,21 @@ extension VigieConfiguration {
                 reader.unknown(provider, line: line, known: ["fixture", "creditsafe", "ellisphere", "pappers", "bodacc"])
             }
         }
+    }
+
+    /// `monitoring: true`, or its settings: `portfolio`, `page_size`, `overlap`.
+    static func readMonitoring(_ node: Node, _ reader: ConfigReader) -> CreditsafeProvider.Configuration.Monitoring? {
+        var monitoring = CreditsafeProvider.Configuration.Monitoring()
+        if node.mapping == nil { return reader.bool(node, "monitoring") == true ? monitoring : nil }
+        for (key, line, value) in reader.entries(node, "monitoring", expected: "monitoring settings") {
+            switch key {
+            case "portfolio": monitoring.portfolio = reader.string(value, key) ?? monitoring.portfolio
+            case "page_size": monitoring.pageSize = reader.integer(value, key, range: 1...1000) ?? monitoring.pageSize
+            case "overlap": monitoring.overlap = reader.duration(value, key) ?? monitoring.overlap
+            default: reader.unknown(key, line: line, known: ["portfolio", "page_size", "overlap"])
+            }
+        }
+        return monitoring
     }
 
     static func readHealth(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
