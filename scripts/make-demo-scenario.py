@@ -8,7 +8,8 @@ put back into the Opendatasoft v2.1 record shape (the sample lost their ids, see
 For vigie mock-provider, the first step also holds the real Ellisphère report (ENTREPRISE EDOUIN ERIC)
 and the real Pappers answer (GAMM VERT); the last step holds that Ellisphère report with its score
 lowered from 5 to 2 and its class from B to D (a derived file: the only change is those two values
-and the delivery date).
+and the delivery date). Altares publishes no format: its files (FRIZY's score, 11/20 then 6/20 once
+its safeguard is known) are in Vigie's own, unverified shape (Sources/VigieProviders/Altares), invented values.
 
 Usage: scripts/make-demo-scenario.py [SHARED_DATA_DIR]   (default ../shared/data)
 """
@@ -135,4 +136,9 @@ for label, text in [(STEPS[0][0], ellisphere), (STEPS[-1][0], lowered)]:
         f.write(text)
 os.makedirs(os.path.join(out, STEPS[0][0], "pappers"))
 shutil.copy(os.path.join(data, "providers", "pappers-entreprise.json"), os.path.join(out, STEPS[0][0], "pappers", "337891287.json"))
+for label, date, value in [(STEPS[0][0], STEPS[0][1], 11), (STEPS[3][0], STEPS[3][1], 6)]:
+    os.makedirs(os.path.join(out, label, "altares"))
+    with open(os.path.join(out, label, "altares", "843703869.json"), "w", encoding="utf-8") as f:
+        json.dump({"siren": "843703869", "raisonSociale": "FRIZY", "dateScore": date, "score": {"valeur": value, "min": 0, "max": 20},
+                   "encoursConseille": {"montant": 15000 if value > 8 else 5000, "devise": "EUR"}, "etat": "actif"}, f, ensure_ascii=False, indent=1)
 print("wrote", out)

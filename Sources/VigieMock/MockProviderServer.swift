@@ -18,6 +18,8 @@ import VigieProviders
 ///   (an event for each portfolio company whose report changes when the scenario advances);
 /// - Ellisphère under `/ellisphere`: `POST /svcOnlineOrder`, from the steps' `ellisphere/*.xml`;
 /// - Pappers under `/pappers/v2`: `GET /entreprise?api_token=&siren=`, from the steps' `pappers/*.json`;
+/// - Altares under `/altares`: `GET /entreprises/{siren}/score` (bearer key), from the steps'
+///   `altares/*.json`, in Vigie's unverified shape (see `AltaresScoreDecoder`);
 /// - BODACC under `/bodacc/api/explore/v2.1/catalog/datasets/annonces-commerciales`: `GET /records`
 ///   (`where` on `dateparution` bounds and `registre="…"`, `limit` ≤ 100, `offset`, the 10 000
 ///   ceiling on `offset + limit`) and `GET /exports/json`, from the steps' BODACC files up to the
@@ -33,7 +35,7 @@ public struct MockProviderServer: Service {
         public var port = 0
         public var scenario: URL
         /// Creditsafe's username; the password is every provider's secret (Creditsafe's
-        /// password, Ellisphère's, Pappers' API token).
+        /// password, Ellisphère's, Pappers' API token, Altares' API key).
         public var username = "demo"
         public var password = "demo"
         /// A Creditsafe token stops working after this many API requests (0: never), to exercise renewal.
@@ -176,6 +178,13 @@ public struct MockProviderServer: Service {
             }
             let siren = request.uri.queryParameters.get("siren") ?? ""
             return await Self.report(await state.report(.pappers, siren: siren), state, configuration.faults)
+        }
+        router.get("/altares/entreprises/:siren/score") { request, context -> Response in
+            if let refusal = await Self.gate(request, state, configuration, bearer: false) { return refusal }
+            guard request.headers[.authorization] == "Bearer \(configuration.password)" else {
+                return Self.json(#"{"message": "Invalid API key"}"#, status: .unauthorized)
+            }
+            return await Self.report(await state.report(.altares, siren: context.parameters.get("siren") ?? ""), state, configuration.faults)
         }
         let bodacc = "/bodacc/api/explore/v2.1/catalog/datasets/annonces-commerciales"
         router.get("\(bodacc)/records") { request, _ -> Response in

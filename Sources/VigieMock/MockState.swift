@@ -4,7 +4,7 @@ import VigieProviders
 
 /// The providers the mock answers for, and where their reports sit in a scenario step.
 enum MockSource: String, Sendable, CaseIterable {
-    case creditsafe, ellisphere, pappers
+    case creditsafe, ellisphere, pappers, altares
 
     var contentType: String { self == .ellisphere ? "application/xml" : "application/json" }
 }
@@ -96,6 +96,9 @@ actor MockState {
             }
             for body in try scenario.reportBodies(in: step, provider: MockSource.pappers.rawValue, suffix: "json") {
                 reports[.pappers, default: [:]][try PappersCompanyDecoder.decode(body, observedOn: undated).observation.siren.digits] = body
+            }
+            for body in try scenario.reportBodies(in: step, provider: MockSource.altares.rawValue, suffix: "json") {
+                reports[.altares, default: [:]][try AltaresScoreDecoder.decode(body, observedOn: undated).siren.digits] = body
             }
             return reports
         }

@@ -10,8 +10,9 @@ struct MockProviderCommand: AsyncParsableCommand {
         abstract: "Serve the providers' APIs from a scenario, to try Vigie without an account.",
         discussion: """
             Serves Creditsafe Connect (/creditsafe: authenticate, companies?regNo=, companies/{id}; user
-            demo, password demo), Ellisphère (/ellisphere/svcOnlineOrder; password demo), Pappers
-            (/pappers/v2/entreprise; api_token demo) and BODACC (/bodacc/api/explore/v2.1/catalog/datasets/
+            demo, password demo; and /creditsafe/monitoring/…), Ellisphère (/ellisphere/svcOnlineOrder;
+            password demo), Pappers (/pappers/v2/entreprise; api_token demo), Altares (/altares/entreprises/
+            {siren}/score; key demo; Vigie's unverified shape) and BODACC (/bodacc/api/explore/v2.1/catalog/datasets/
             annonces-commerciales: records, exports/json) from the scenario's files. POST /_mock/advance
             moves to the next step; GET /_mock/stats counts what was served. Faults on demand: an expiring
             token, 5xx, 429 bursts, cut bodies, empty answers, 10 MB answers, HTML pages, stalls past a
@@ -83,7 +84,7 @@ struct MockProviderCommand: AsyncParsableCommand {
                 // Unbuffered, so a script reading the port from a pipe or a file sees it at once.
                 FileHandle.standardOutput.write(Data("""
                     vigie mock-provider: Creditsafe on http://127.0.0.1:\(port)/creditsafe (user demo, password demo)
-                    vigie mock-provider: Ellisphère on http://127.0.0.1:\(port)/ellisphere, Pappers on http://127.0.0.1:\(port)/pappers/v2 (secret demo)
+                    vigie mock-provider: Ellisphère on http://127.0.0.1:\(port)/ellisphere, Pappers on http://127.0.0.1:\(port)/pappers/v2, Altares on http://127.0.0.1:\(port)/altares (secret demo)
                     vigie mock-provider: BODACC on http://127.0.0.1:\(port)/bodacc/api/explore/v2.1/catalog/datasets/annonces-commerciales
 
                     """.utf8))

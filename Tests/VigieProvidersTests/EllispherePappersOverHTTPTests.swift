@@ -6,7 +6,7 @@ import VigieProviders
 import VigieTestSupport
 import VigieTransport
 
-@Suite("Ellisphère and Pappers over HTTP against vigie mock-provider")
+@Suite("Ellisphère, Pappers and Altares over HTTP against vigie mock-provider")
 struct EllispherePappersOverHTTPTests {
     static let sirens = CreditsafeOverHTTPTests.sirens
     static let edouin = try! SIREN("300254471")
@@ -71,7 +71,7 @@ struct EllispherePappersOverHTTPTests {
         }
         #expect(poll.observations.isEmpty)
         let message = try #require(poll.failures.first?.message)
-        #expect(message.contains("Ellisphère refused the contract's credentials (HTTP 401)"))
+        #expect(message.contains("Ellisphère refused the credentials (HTTP 401); check contract_id, user_prefix, user_id and the password"))
         #expect(!message.contains("wrong-secret-31"))
     }
 
@@ -100,7 +100,41 @@ struct EllispherePappersOverHTTPTests {
             return try await provider.poll([Self.gammVert], cursor: nil)
         }
         let message = try #require(poll.failures.first?.message)
-        #expect(message.contains("Pappers refused the API token (HTTP 401)"))
+        #expect(message.contains("Pappers refused the credentials (HTTP 401); check the api_token"))
         #expect(!message.contains("tok-secret-42"))
+    }
+
+    @Test("Altares (unverified shape): FRIZY's score 11/20 then 6/20 becomes a score drop and a limit cut; a wrong key is a clear failure")
+    func altares() async throws {
+        let frizy = try SIREN("843703869")
+        let (first, later, refused) = try await withMockProvider { baseURL, control in
+            var configuration = AltaresProvider.Configuration(baseURL: baseURL + "/altares", apiKey: "demo")
+            configuration.client.backoff = .milliseconds(20)
+            let transport = CurlTransport()
+            defer { transport.shutdown() }
+            let provider = AltaresProvider(configuration: configuration, transport: transport)
+            let first = try await provider.poll(Self.sirens, cursor: nil)
+            for _ in 0..<3 { _ = try await control.send(HTTPRequest(url: baseURL + "/_mock/advance")) }
+            let later = try await provider.poll(Self.sirens, cursor: nil)
+            configuration.apiKey = "wrong-key-99"
+            let refused = try await AltaresProvider(configuration: configuration, transport: transport).poll([frizy], cursor: nil)
+            return (first, later, refused)
+        }
+        #expect(first.failures.isEmpty && first.observations.count == 1)
+        let observation = try #require(first.observations.first)
+        #expect(observation.siren == frizy && observation.provider == "altares")
+        #expect(observation.score == .value(11, minimum: 0, maximum: 20))
+        #expect(observation.creditLimit == .amount(15_000, currency: "EUR"))
+        #expect(observation.observedOn == CalendarDay(year: 2026, month: 2, day: 2))
+        let watch = WatchSet([Watchlist(name: "all", file: "-", entries: [WatchEntry(identifier: frizy.digits, siren: frizy)])])
+        let baseline = WatchEngine.evaluate(.init(watch: watch, observations: first.observations, notices: [], snapshots: [:], priorAlerts: [:], now: Date()))
+        let outcome = WatchEngine.evaluate(.init(
+            watch: watch, observations: later.observations, notices: [], snapshots: Dictionary(uniqueKeysWithValues: baseline.snapshots.map { ($0.key, $0) }),
+            priorAlerts: [:], now: Date()
+        ))
+        #expect(outcome.alertChanges.map(\.alert.kind).sorted() == ["credit_limit_cut", "score_drop"])
+        let message = try #require(refused.failures.first?.message)
+        #expect(message.contains("Altares refused the credentials (HTTP 401); check the api_key"))
+        #expect(!message.contains("wrong-key-99"))
     }
 }

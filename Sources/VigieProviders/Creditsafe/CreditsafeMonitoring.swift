@@ -56,7 +56,7 @@ extension CreditsafeProvider {
         }
         let baselines = Set(additions.values)
         let fetch = companies.filter { changed.contains($0) || baselines.contains($0) }
-        var poll = try await observe(fetch)
+        var poll = try await observeEach(fetch)
         poll.failures += failures
         let next = MonitoringCursor(portfolio: portfolio, since: started)
         poll.cursor = String(decoding: try Self.cursorEncoder.encode(next), as: UTF8.self)

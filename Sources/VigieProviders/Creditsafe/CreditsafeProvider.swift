@@ -13,7 +13,7 @@ import VigieTransport
 /// With `monitoring` on, the scalable path: the watchlists are kept in a Creditsafe portfolio,
 /// and each poll reads the portfolio's notification events since the last one, fetching
 /// reports only for companies with events (and for companies just added, as their baseline).
-public final class CreditsafeProvider: ScoreProvider {
+public final class CreditsafeProvider: CompanyByCompanyProvider {
     public struct Configuration: Sendable {
         /// `https://connect.creditsafe.com/v1`, or the sandbox, or `vigie mock-provider`'s.
         public var baseURL: String
@@ -60,16 +60,10 @@ public final class CreditsafeProvider: ScoreProvider {
         if let monitoring = configuration.monitoring {
             return try await pollMonitored(companies, cursor: cursor, monitoring: monitoring)
         }
-        return try await observe(companies)
+        return try await observeEach(companies)
     }
 
-    /// Fetches each company's report, `concurrency` at once.
-    func observe(_ companies: [SIREN]) async throws -> ScorePoll {
-        let today = CalendarDay(Date())
-        return try await CompanyPoll.run(companies, concurrency: configuration.concurrency) { siren in
-            try await self.observe(siren, on: today)
-        }
-    }
+    var concurrency: Int { configuration.concurrency }
 
     /// The company's observation, or nil when Creditsafe does not know it.
     func observe(_ siren: SIREN, on today: CalendarDay) async throws -> ScoreObservation? {

@@ -8,7 +8,7 @@ import VigieTransport
 ///
 /// Ellisphère authenticates every order with the contract's credentials in the request body;
 /// they are sent over TLS and never logged.
-public final class EllisphereProvider: ScoreProvider {
+public final class EllisphereProvider: CompanyByCompanyProvider {
     public struct Configuration: Sendable {
         /// `https://services.data-access-gateway.com/1/rest`, or `vigie mock-provider`'s `/ellisphere`.
         public var baseURL: String
@@ -40,12 +40,7 @@ public final class EllisphereProvider: ScoreProvider {
         self.client = ProviderClient(name: "Ellisphère", configuration: configuration.client, transport: transport)
     }
 
-    public func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll {
-        let today = CalendarDay(Date())
-        return try await CompanyPoll.run(companies, concurrency: configuration.concurrency) { siren in
-            try await self.observe(siren, on: today)
-        }
-    }
+    var concurrency: Int { configuration.concurrency }
 
     /// The company's observation, or nil when Ellisphère does not know it (404).
     func observe(_ siren: SIREN, on today: CalendarDay) async throws -> ScoreObservation? {
@@ -54,15 +49,8 @@ public final class EllisphereProvider: ScoreProvider {
             headers: [("Content-Type", "application/xml; charset=utf-8"), ("Accept", "application/xml")],
             body: Array(orderXML(for: siren).utf8)
         )
-        guard let response = try await client.sendUnlessNotFound(request) else { return nil }
-        guard response.status != 401 else {
-            throw ProviderClient.Failure(status: 401, message: "Ellisphère refused the contract's credentials (HTTP 401); check contract_id, user_prefix, user_id and the password the configuration names")
-        }
-        let observation = try EllisphereReportDecoder.decode(Data(response.body), observedOn: today)
-        guard observation.siren == siren else {
-            throw ProviderClient.Failure(status: response.status, message: "Ellisphère answered for SIREN \(observation.siren.digits) when asked about \(siren.digits)")
-        }
-        return observation
+        guard let response = try await client.company(request, credentials: "contract_id, user_prefix, user_id and the password the configuration names") else { return nil }
+        return try client.checked(try EllisphereReportDecoder.decode(Data(response.body), observedOn: today), asked: siren)
     }
 
     /// The order, as Ellisphère's XML 2.2 interface takes it.

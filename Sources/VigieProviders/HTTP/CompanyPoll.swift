@@ -1,3 +1,4 @@
+import Foundation
 import VigieCore
 
 /// How the HTTP providers work through companies: one company at a time per task,
@@ -47,5 +48,26 @@ enum CompanyPoll {
     ) async throws -> ScorePoll {
         let (observations, failures) = try await each(companies, concurrency: concurrency, observe)
         return ScorePoll(observations: observations, failures: failures, cursor: nil)
+    }
+}
+
+/// A score provider asked about one company at a time (Creditsafe's report, Ellisphère's
+/// order, Pappers' company): its poll asks about each, `concurrency` at once.
+protocol CompanyByCompanyProvider: ScoreProvider {
+    var concurrency: Int { get }
+    /// The company's observation, or nil when the provider does not know it.
+    func observe(_ siren: SIREN, on today: CalendarDay) async throws -> ScoreObservation?
+}
+
+extension CompanyByCompanyProvider {
+    func observeEach(_ companies: [SIREN]) async throws -> ScorePoll {
+        let today = CalendarDay(Date())
+        return try await CompanyPoll.run(companies, concurrency: concurrency) { siren in
+            try await self.observe(siren, on: today)
+        }
+    }
+
+    public func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll {
+        try await observeEach(companies)
     }
 }

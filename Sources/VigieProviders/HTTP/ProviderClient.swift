@@ -86,14 +86,27 @@ public final class ProviderClient: Sendable {
         throw lastFailure
     }
 
-    /// Like `send`, with nil for a 404: the provider does not know the company, which is
-    /// neither a value nor a failure.
-    public func sendUnlessNotFound(_ request: HTTPRequest) async throws -> HTTPResponse? {
+    /// Asks for one company: nil for a 404 (the provider does not know the company, which is
+    /// neither a value nor a failure); a 401 is a failure that says which credentials to check.
+    public func company(_ request: HTTPRequest, credentials: String) async throws -> HTTPResponse? {
+        let response: HTTPResponse
         do {
-            return try await send(request)
+            response = try await send(request)
         } catch let failure as Failure where failure.status == 404 {
             return nil
         }
+        guard response.status != 401 else {
+            throw Failure(status: 401, message: "\(name) refused the credentials (HTTP 401); check \(credentials)")
+        }
+        return response
+    }
+
+    /// An observation read from an answer about `siren`, refused if it is about another company.
+    public func checked(_ observation: ScoreObservation, asked siren: SIREN) throws -> ScoreObservation {
+        guard observation.siren == siren else {
+            throw Failure(status: nil, message: "\(name) answered for SIREN \(observation.siren.digits) when asked about \(siren.digits)")
+        }
+        return observation
     }
 
     /// Throws while the circuit is open, naming when it lets a probe through. While a probe is

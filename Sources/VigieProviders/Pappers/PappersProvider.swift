@@ -8,7 +8,7 @@ import VigieTransport
 ///
 /// The API token goes in the query string, as Pappers documents it; transport errors name the
 /// host only, so it never reaches a log.
-public final class PappersProvider: ScoreProvider {
+public final class PappersProvider: CompanyByCompanyProvider {
     public struct Configuration: Sendable {
         /// `https://api.pappers.fr/v2`, or `vigie mock-provider`'s `/pappers/v2`.
         public var baseURL: String
@@ -32,24 +32,13 @@ public final class PappersProvider: ScoreProvider {
         self.client = ProviderClient(name: "Pappers", configuration: configuration.client, transport: transport)
     }
 
-    public func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll {
-        let today = CalendarDay(Date())
-        return try await CompanyPoll.run(companies, concurrency: configuration.concurrency) { siren in
-            try await self.observe(siren, on: today)
-        }
-    }
+    var concurrency: Int { configuration.concurrency }
 
     /// The company's observation, or nil when Pappers does not know the SIREN (404).
     func observe(_ siren: SIREN, on today: CalendarDay) async throws -> ScoreObservation? {
         let query = ProviderClient.query([("api_token", configuration.apiToken), ("siren", siren.digits)])
-        guard let response = try await client.sendUnlessNotFound(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/entreprise?\(query)")) else { return nil }
-        guard response.status != 401 else {
-            throw ProviderClient.Failure(status: 401, message: "Pappers refused the API token (HTTP 401); check the api_token the configuration names")
-        }
-        let company = try PappersCompanyDecoder.decode(Data(response.body), observedOn: today)
-        guard company.observation.siren == siren else {
-            throw ProviderClient.Failure(status: response.status, message: "Pappers answered for SIREN \(company.observation.siren.digits) when asked about \(siren.digits)")
-        }
-        return company.observation
+        let request = HTTPRequest(method: "GET", url: "\(configuration.baseURL)/entreprise?\(query)")
+        guard let response = try await client.company(request, credentials: "the api_token the configuration names") else { return nil }
+        return try client.checked(try PappersCompanyDecoder.decode(Data(response.body), observedOn: today).observation, asked: siren)
     }
 }

@@ -41,6 +41,9 @@ public struct VigieApplication: Sendable {
         if let pappers = configuration.pappers {
             providers.append(PappersProvider(configuration: pappers, transport: providerTransport))
         }
+        if let altares = configuration.altares {
+            providers.append(AltaresProvider(configuration: altares, transport: providerTransport))
+        }
         if let bodacc = configuration.bodacc {
             feeds.append(BodaccFeed(configuration: bodacc, transport: providerTransport, clock: clock))
         }

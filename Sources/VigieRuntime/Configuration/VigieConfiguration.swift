@@ -26,6 +26,8 @@ public struct VigieConfiguration: Sendable {
     /// Ellisphère and Pappers, when configured: sources beside the others.
     public var ellisphere: EllisphereProvider.Configuration?
     public var pappers: PappersProvider.Configuration?
+    /// Altares, when configured; its adapter is unverified against the live service.
+    public var altares: AltaresProvider.Configuration?
     /// The BODACC open-data feed, when configured: it replaces the fixture's notices.
     public var bodacc: BodaccFeed.Configuration?
     /// When a failing source raises an alert.
@@ -161,6 +163,7 @@ extension VigieConfiguration {
         "creditsafe": ["base_url", "username", "username_env", "username_file", "password", "password_env", "password_file", "monitoring"],
         "ellisphere": ["base_url", "contract_id", "user_prefix", "user_id", "password", "password_env", "password_file", "product"],
         "pappers": ["base_url", "api_token", "api_token_env", "api_token_file"],
+        "altares": ["base_url", "api_key", "api_key_env", "api_key_file"],
     ]
 
     /// Reads the client settings among a provider's fields, with its concurrency.
@@ -225,6 +228,14 @@ extension VigieConfiguration {
                 var pappers = PappersProvider.Configuration(baseURL: value("base_url") ?? "https://api.pappers.fr/v2", apiToken: token)
                 readClient(fields, into: &pappers.client, concurrency: &pappers.concurrency, reader)
                 configuration.pappers = pappers
+            case "altares":
+                guard let url = value("base_url"), let key = reader.secret("api_key", in: fields, root: configuration.root) else {
+                    reader.issue(line: line, provider, "Altares needs base_url (from your contract) and api_key_env or api_key_file")
+                    continue
+                }
+                var altares = AltaresProvider.Configuration(baseURL: url, apiKey: key)
+                readClient(fields, into: &altares.client, concurrency: &altares.concurrency, reader)
+                configuration.altares = altares
             case "bodacc":
                 let keys = ["base_url", "lookback_days", "overlap_days", "history_batch"] + clientKeys.filter { $0 != "concurrency" }
                 for field in fields where !keys.contains(field.key) { reader.unknown(field.key, line: field.line, known: keys) }
@@ -238,7 +249,7 @@ extension VigieConfiguration {
                 readClient(fields, into: &bodacc.client, concurrency: &unused, reader)
                 configuration.bodacc = bodacc
             default:
-                reader.unknown(provider, line: line, known: ["fixture", "creditsafe", "ellisphere", "pappers", "bodacc"])
+                reader.unknown(provider, line: line, known: ["fixture", "creditsafe", "ellisphere", "pappers", "altares", "bodacc"])
             }
         }
     }
