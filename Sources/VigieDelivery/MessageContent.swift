@@ -89,7 +89,7 @@ public struct MessageContent: Sendable {
     /// "Creditsafe (data source)": what a source-health alert is about.
     static func sourceLabel(_ alert: Alert, _ language: Language) -> String {
         guard case .source(let source) = alert.evidence else { return "?" }
-        return "\(source.sourceName.capitalized) (\(language == .fr ? "source de données" : "data source"))"
+        return "\(source.displayName) (\(language == .fr ? "source de données" : "data source"))"
     }
 
     /// The message as plain text: the email's text part, and the fallback where markup is not shown.
@@ -128,7 +128,7 @@ enum FrenchTitles {
         case .notice(let notice):
             return noticeTitle(kind: alert.kind, notice) + suffix
         case .observation(let observation):
-            let old = observation.old ?? "—", new = observation.new ?? "—", provider = observation.provider.capitalized
+            let old = observation.old ?? "—", new = observation.new ?? "—", provider = ProviderName.display(observation.provider)
             switch alert.kind {
             case ScoreEvent.scoreDrop.rawValue: return "Score \(provider) en baisse : \(old) → \(new)"
             case ScoreEvent.ratingDowngrade.rawValue: return "Note \(provider) dégradée : \(old) → \(new)"
@@ -139,7 +139,7 @@ enum FrenchTitles {
             default: return alert.title
             }
         case .source(let source):
-            let name = source.sourceName.capitalized
+            let name = source.displayName
             return source.state == .failing
                 ? "\(name) en échec depuis \(source.failingCycles) cycles"
                 : "\(name) rétablie après \(source.failingCycles) cycles en échec"

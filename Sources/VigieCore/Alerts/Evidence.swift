@@ -113,4 +113,7 @@ public struct SourceEvidence: Hashable, Sendable, Codable {
     public var sourceName: String {
         source.split(separator: ":", maxSplits: 1).last.map(String.init) ?? source
     }
+
+    /// The source as people write it: `BODACC`, `Ellisphère`, `Creditsafe`.
+    public var displayName: String { ProviderName.display(sourceName) }
 }

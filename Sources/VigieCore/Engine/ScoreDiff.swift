@@ -27,7 +27,7 @@ public enum ScoreDiff {
                 scoreDropped = true
                 events.append(DetectedEvent(
                     siren: observation.siren, kind: ScoreEvent.scoreDrop.rawValue, severity: event.severity,
-                    title: "\(observation.provider.capitalized) score dropped from \(format(oldScore)) to \(format(newScore))",
+                    title: "\(ProviderName.display(observation.provider)) score dropped from \(format(oldScore)) to \(format(newScore))",
                     evidence: evidence("score", format(oldScore), format(newScore), event.reasons)
                 ))
             }
@@ -39,7 +39,7 @@ public enum ScoreDiff {
                 events.append(DetectedEvent(
                     siren: observation.siren, kind: ScoreEvent.ratingDowngrade.rawValue,
                     severity: newRating >= "D" ? .high : .warning,
-                    title: "\(observation.provider.capitalized) rating downgraded from \(oldRating) to \(newRating)",
+                    title: "\(ProviderName.display(observation.provider)) rating downgraded from \(oldRating) to \(newRating)",
                     evidence: evidence("rating", oldRating, newRating)
                 ))
             }
@@ -52,13 +52,13 @@ public enum ScoreDiff {
                 if newAmount == 0 {
                     events.append(DetectedEvent(
                         siren: observation.siren, kind: ScoreEvent.creditLimitCancelled.rawValue, severity: .high,
-                        title: "\(observation.provider.capitalized) credit limit cancelled (was \(old))",
+                        title: "\(ProviderName.display(observation.provider)) credit limit cancelled (was \(old))",
                         evidence: evidence("credit_limit", old, new)
                     ))
                 } else if (oldAmount - newAmount) / oldAmount * 100 >= (thresholds.creditLimitCutPercent ?? 25) {
                     events.append(DetectedEvent(
                         siren: observation.siren, kind: ScoreEvent.creditLimitCut.rawValue, severity: .warning,
-                        title: "\(observation.provider.capitalized) credit limit cut from \(old) to \(new)",
+                        title: "\(ProviderName.display(observation.provider)) credit limit cut from \(old) to \(new)",
                         evidence: evidence("credit_limit", old, new, ["percent"])
                     ))
                 }

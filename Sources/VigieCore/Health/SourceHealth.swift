@@ -68,7 +68,7 @@ public enum SourceHealthTracker {
             health.failingSince = since
             guard health.alertID == nil, health.consecutiveFailures >= max(1, configuration.failingCycles) else { return (health, nil) }
             let evidence = SourceEvidence(source: health.source, state: .failing, failingSince: since, failingCycles: health.consecutiveFailures, lastError: message)
-            let alert = alert(evidence, kind: failingKind, title: "\(evidence.sourceName.capitalized) failing for \(health.consecutiveFailures) cycles in a row", related: nil, now: now)
+            let alert = alert(evidence, kind: failingKind, title: "\(evidence.displayName) failing for \(health.consecutiveFailures) cycles in a row", related: nil, now: now)
             health.alertID = alert.id
             return (health, alert)
         case .succeeded:
@@ -77,7 +77,7 @@ public enum SourceHealthTracker {
                 source: health.source, state: .recovered, failingSince: since, failingCycles: health.consecutiveFailures,
                 lastError: health.lastError, recoveredAt: now
             )
-            let title = "\(evidence.sourceName.capitalized) recovered after \(health.consecutiveFailures) failing cycles"
+            let title = "\(evidence.displayName) recovered after \(health.consecutiveFailures) failing cycles"
             return (SourceHealth(source: health.source), alert(evidence, kind: recoveredKind, title: title, related: failingAlert, now: now))
         }
     }

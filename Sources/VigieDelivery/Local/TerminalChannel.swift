@@ -29,7 +29,8 @@ public struct TerminalChannel: AlertChannel {
         switch alert.evidence {
         case .notice(let notice): parts.append(notice.url ?? "BODACC \(notice.noticeID)")
         case .observation(let observation): parts.append("\(observation.provider) \(observation.observedOn.iso)")
-        case .source(let source): parts.append(Escape.controlCharacters(source.lastError ?? source.source))
+        case .source(let source):
+            parts.append(source.state == .failing ? Escape.controlCharacters(source.lastError ?? source.source) : "failing since \(source.failingSince.iso8601)")
         }
         return parts.joined(separator: " · ")
     }

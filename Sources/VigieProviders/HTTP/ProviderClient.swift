@@ -66,7 +66,7 @@ public final class ProviderClient: Sendable {
                     return response
                 case 429, 503:
                     let retryAfter = response.headers["retry-after"].flatMap(Double.init).map { Duration.milliseconds(Int64($0 * 1000)) } ?? configuration.backoff
-                    lastFailure = Failure(status: response.status, message: "\(name) answered HTTP \(response.status) (rate limited)")
+                    lastFailure = Failure(status: response.status, message: "\(name) answered HTTP \(response.status) (\(response.status == 429 ? "rate limited" : "unavailable"))")
                     guard retryAfter <= configuration.maxRetryAfter, attempt < configuration.attempts else { throw lastFailure }
                     try await Task.sleep(for: retryAfter)
                 case 500...599:
