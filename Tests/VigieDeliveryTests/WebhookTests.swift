@@ -84,6 +84,32 @@ struct WebhookTests {
         #expect(!teams.contains("@everyone") && teams.contains("AdaptiveCard"))
     }
 
+    @Test("a source-health alert: no company, the source named, its hostile error text escaped in every format")
+    func sourceAlert() throws {
+        let evidence = SourceEvidence(
+            source: "score:ellisphere", state: .failing, failingSince: Date(timeIntervalSince1970: 1_770_000_000), failingCycles: 3,
+            lastError: "Ellisphère answered HTTP 403: <!channel> @everyone <b>denied</b>"
+        )
+        let (_, alert) = SourceHealthTracker.apply(.failed(evidence.lastError!), to: SourceHealth(source: evidence.source, consecutiveFailures: 2, failingSince: evidence.failingSince), configuration: .init(), now: Date())
+        let source = try #require(alert)
+        let content = MessageContent(alert: source, language: .en)
+        #expect(content.company == "Ellisphère (data source)")
+        #expect(content.title == "Ellisphère failing for 3 cycles in a row")
+        #expect(content.facts.contains { $0.label == "Failing cycles" && $0.value == "3" })
+        #expect(MessageContent(alert: source, language: .fr).title == "Ellisphère en échec depuis 3 cycles")
+        let text = MessageTemplates.defaults.render("text", channel: "test", type: "slack", content: content)
+        #expect(text.contains("*Severity*: High\n*Failing since*: 2026-02-02T02:40:00Z\n"), "one fact per line: \(text)")
+        let slack = String(decoding: try SlackFormat().request(for: source, content: content, text: text, url: "http://127.0.0.1/hook", now: Date()).body, as: UTF8.self)
+        #expect(!slack.contains("<!channel>") && slack.contains("&lt;!channel&gt;"))
+        let markdown = MessageTemplates.defaults.render("text", channel: "test", type: "mattermost", content: content)
+        let mattermost = String(decoding: try MattermostFormat().request(for: source, content: content, text: markdown, url: "http://127.0.0.1/hook", now: Date()).body, as: UTF8.self)
+        #expect(!mattermost.contains("@everyone"), "\(mattermost)")
+        let record = try JSONSerialization.jsonObject(with: Data(AlertRecord(source).jsonLine().utf8)) as! [String: Any]
+        #expect(record["siren"] == nil || record["siren"] is NSNull)
+        #expect((record["evidence"] as? [String: Any])?["health"] as? String == "failing")
+        #expect((record["evidence"] as? [String: Any])?["failing_cycles"] as? Int == 3)
+    }
+
     @Test("messages read in French when asked")
     func french() {
         let content = MessageContent(alert: Fixtures.alert(), language: .fr)

@@ -100,12 +100,19 @@ public struct MessageTemplates: Sendable {
             </body></html>
             """,
         "slack.text": """
-            *{{company}}*{{#status}}
-            _{{status}}_{{/status}}
+            *{{company}}*
+            {{#status}}
+            _{{status}}_
+            {{/status}}
             {{#facts}}
-            *{{label}}*: {{value}}{{/facts}}{{#court_text}}
-            > {{court_text}}{{/court_text}}{{#evidence_url}}
-            <{{evidence_url}}|BODACC>{{/evidence_url}}
+            *{{label}}*: {{value}}
+            {{/facts}}
+            {{#court_text}}
+            > {{court_text}}
+            {{/court_text}}
+            {{#evidence_url}}
+            <{{evidence_url}}|BODACC>
+            {{/evidence_url}}
             """,
         "mattermost.text": """
             #### {{headline}}
