@@ -19,7 +19,14 @@ actor MockState {
     private var step = 0
     private(set) var down: Bool
     /// Creditsafe monitoring: portfolios by id (name, connectIds) and the events raised so far.
-    private var portfolios: [Int: (name: String, members: [String])] = [:]
+    private var portfolios: [Int: Portfolio] = [:]
+
+    struct Portfolio {
+        var name: String
+        /// In the order they were added, for paging; `index` answers membership.
+        var members: [String] = []
+        var index: Set<String> = []
+    }
     private var events: [(id: Int, date: Date, connectID: String, old: String, new: String)] = []
     private var tokens: [String: Int] = [:]
     private var counters: [String: Int] = [:]
@@ -155,52 +162,56 @@ actor MockState {
 
     func createPortfolio(name: String) -> Int {
         let id = (portfolios.keys.max() ?? 1000) + 1
-        portfolios[id] = (name, [])
+        portfolios[id] = Portfolio(name: name)
         return id
     }
 
     /// False when the portfolio does not exist.
     func addToPortfolio(_ portfolio: Int, connectID: String) -> Bool {
         guard portfolios[portfolio] != nil else { return false }
-        if !portfolios[portfolio]!.members.contains(connectID) { portfolios[portfolio]!.members.append(connectID) }
+        if portfolios[portfolio]!.index.insert(connectID).inserted { portfolios[portfolio]!.members.append(connectID) }
         counters["portfolio_added", default: 0] += 1
         return true
     }
 
     func removeFromPortfolio(_ portfolio: Int, connectID: String) -> Bool {
-        guard let members = portfolios[portfolio]?.members, members.contains(connectID) else { return false }
+        guard portfolios[portfolio]?.index.remove(connectID) != nil else { return false }
         portfolios[portfolio]!.members.removeAll { $0 == connectID }
         counters["portfolio_removed", default: 0] += 1
         return true
     }
 
-    /// One page of a list, in the monitoring API's envelope.
-    static func page(_ items: [String], page: Int, size: Int) -> String {
+    /// One page of a list of `total` items, in the monitoring API's envelope; `items` makes
+    /// the JSON of the items in a range, so only the page's are built.
+    static func page(total: Int, page: Int, size: Int, items: (Range<Int>) -> [String]) -> String {
         let size = max(1, size)
-        let last = max(0, (items.count - 1) / size)
-        let slice = items.dropFirst(page * size).prefix(size)
+        let last = max(0, (total - 1) / size)
+        let range = min(total, page * size)..<min(total, page * size + size)
         let next = page < last ? String(page + 1) : "null"
         let prev = page > 0 ? String(page - 1) : "null"
-        return #"{"totalCount": \#(items.count), "data": [\#(slice.joined(separator: ","))], "paging": {"size": \#(size), "prev": \#(prev), "next": \#(next), "last": \#(last)}}"#
+        return #"{"totalCount": \#(total), "data": [\#(items(range).joined(separator: ","))], "paging": {"size": \#(size), "prev": \#(prev), "next": \#(next), "last": \#(last)}}"#
     }
 
     func portfolioCompaniesJSON(_ portfolio: Int, page: Int, size: Int) -> String? {
         guard let entry = portfolios[portfolio] else { return nil }
-        return Self.page(entry.members.map { #"{"id": "\#($0)", "countryCode": "FR", "portfolioId": \#(portfolio)}"# }, page: page, size: size)
+        return Self.page(total: entry.members.count, page: page, size: size) { range in
+            entry.members[range].map { #"{"id": "\#($0)", "countryCode": "FR", "portfolioId": \#(portfolio)}"# }
+        }
     }
 
     /// Events on companies of any portfolio, dated from `since`.
     func eventsJSON(since: Date, page: Int, size: Int) -> String {
         counters["events_pages", default: 0] += 1
-        let memberships = portfolios.flatMap { id, entry in entry.members.map { ($0, id, entry.name) } }
+        let formatter = ISO8601DateFormatter()
         let items = events.filter { $0.date >= since }.flatMap { event in
-            memberships.filter { $0.0 == event.connectID }.map { _, portfolio, name in
-                #"{"company": {"id": "\#(event.connectID)", "countryCode": "FR", "portfolioId": \#(portfolio), "portfolioName": \#(Self.quoted(name))}, "#
-                    + #""eventId": \#(event.id), "notificationEventId": \#(event.id), "eventDate": "\#(ISO8601DateFormatter().string(from: event.date))", "#
+            portfolios.filter { $0.value.index.contains(event.connectID) }.sorted { $0.key < $1.key }.map { portfolio, entry -> String in
+                let name = entry.name
+                return #"{"company": {"id": "\#(event.connectID)", "countryCode": "FR", "portfolioId": \#(portfolio), "portfolioName": \#(Self.quoted(name))}, "#
+                    + #""eventId": \#(event.id), "notificationEventId": \#(event.id), "eventDate": "\#(formatter.string(from: event.date))", "#
                     + #""oldValue": \#(Self.quoted(event.old)), "newValue": \#(Self.quoted(event.new)), "ruleCode": 105, "ruleName": "Rating change", "isProcessed": false}"#
             }
         }
-        return Self.page(items, page: page, size: size)
+        return Self.page(total: items.count, page: page, size: size) { Array(items[$0]) }
     }
 
     /// Records an event for every company whose Creditsafe report says something else at the

@@ -34,7 +34,8 @@ struct ConfigurationTests {
 
     @Test("configuration problems name file and line", arguments: [
         ("intervall: 5m\n", "vigie.yaml:1: intervall: unknown key; did you mean \"interval\"?"),
-        ("state_dir: x\ninterval: soon\n", "vigie.yaml:2: interval: \"soon\" is not a duration; write it like 900, 30s, 15m or 1h"),
+        ("state_dir: x\ninterval: soon\n", "vigie.yaml:2: interval: \"soon\" is not a duration above zero; write it like 900, 30s, 15m or 1h"),
+        ("delivery:\n  timeout: 0s\n", "vigie.yaml:2: timeout: \"0s\" is not a duration above zero"),
         ("channels:\n  log:\n    enabled: maybe\n", "vigie.yaml:3: enabled: expected true or false"),
         ("channels:\n  alerts:\n    url: x\n", "vigie.yaml:2: alerts: type must be one of webhook, slack, teams, mattermost, discord, email"),
         ("channels:\n  risk:\n    type: slack\n    url_env: VIGIE_TEST_UNSET_VARIABLE\n", "vigie.yaml:4: url_env: the environment variable VIGIE_TEST_UNSET_VARIABLE is not set"),

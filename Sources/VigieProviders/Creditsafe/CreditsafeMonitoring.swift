@@ -29,6 +29,7 @@ extension CreditsafeProvider {
         }
         let watched = Set(companies)
         let members = try await portfolioCompanies(portfolio, pageSize: monitoring.pageSize)
+        remember(connectIDs: members)
 
         // Keep the portfolio in step: add the newly watched, remove the no longer watched.
         let adding = companies.filter { members[$0] == nil }

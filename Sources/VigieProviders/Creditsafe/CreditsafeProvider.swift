@@ -77,6 +77,11 @@ public final class CreditsafeProvider: CompanyByCompanyProvider {
         id.split(separator: "-").last.flatMap { try? CompanyIdentifier(String($0)).siren }
     }
 
+    /// Keeps connectIds learnt elsewhere (the monitoring portfolio lists them), saving searches.
+    func remember(connectIDs: [SIREN: String]) {
+        state.withLock { $0.connectIDs.merge(connectIDs) { known, _ in known } }
+    }
+
     func connectID(for siren: SIREN) async throws -> String? {
         if let known = state.withLock({ $0.connectIDs[siren] }) { return known }
         let response = try await authorized(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/companies?countries=FR&regNo=\(siren.digits)&pageSize=1"))

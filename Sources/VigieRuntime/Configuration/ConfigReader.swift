@@ -66,11 +66,12 @@ final class ConfigReader {
         return value
     }
 
-    /// `900`, `30s`, `15m`, `1h`, `250ms`.
-    func duration(_ node: Node, _ key: String) -> Duration? {
+    /// `900`, `30s`, `15m`, `1h`, `250ms`. Zero only where it means something (an overlap):
+    /// a zero timeout or interval is a mistake, not a wish.
+    func duration(_ node: Node, _ key: String, allowZero: Bool = false) -> Duration? {
         guard let raw = string(node, key) else { return nil }
-        guard let duration = Self.parseDuration(raw) else {
-            issue(node, key, "\"\(raw)\" is not a duration; write it like 900, 30s, 15m or 1h")
+        guard let duration = Self.parseDuration(raw), duration > .zero || allowZero else {
+            issue(node, key, "\"\(raw)\" is not a duration\(allowZero ? "" : " above zero"); write it like 900, 30s, 15m or 1h")
             return nil
         }
         return duration
@@ -80,10 +81,10 @@ final class ConfigReader {
         let text = raw.trimmingCharacters(in: .whitespaces).lowercased()
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)), value > 0 { return .milliseconds(Int64(value * factor * 1000)) }
+            if let value = Double(text.dropLast(suffix.count)), value >= 0 { return .milliseconds(Int64(value * factor * 1000)) }
             return nil
         }
-        guard let seconds = Double(text), seconds > 0 else { return nil }
+        guard let seconds = Double(text), seconds >= 0 else { return nil }
         return .milliseconds(Int64(seconds * 1000))
     }
 

@@ -262,7 +262,7 @@ extension VigieConfiguration {
             switch key {
             case "portfolio": monitoring.portfolio = reader.string(value, key) ?? monitoring.portfolio
             case "page_size": monitoring.pageSize = reader.integer(value, key, range: 1...1000) ?? monitoring.pageSize
-            case "overlap": monitoring.overlap = reader.duration(value, key) ?? monitoring.overlap
+            case "overlap": monitoring.overlap = reader.duration(value, key, allowZero: true) ?? monitoring.overlap
             default: reader.unknown(key, line: line, known: ["portfolio", "page_size", "overlap"])
             }
         }
