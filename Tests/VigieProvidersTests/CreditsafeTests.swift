@@ -41,6 +41,17 @@ struct CreditsafeTests {
         }
     }
 
+    @Test("the real report cut anywhere is refused, never read as a value")
+    func cut() throws {
+        let data = try SharedData.data("providers/creditsafe-company-report.json")
+        // Cut at 200 places through the document (the mock's malformed fault cuts it in half).
+        for cut in stride(from: 1, to: data.count, by: data.count / 200) {
+            #expect(throws: CreditsafeReportDecoder.Failure.self, "cut at \(cut)") {
+                try CreditsafeReportDecoder.decode(data.prefix(cut), observedOn: CalendarDay(year: 2000, month: 1, day: 1)!)
+            }
+        }
+    }
+
     @Test("the demo scenario: five steps, each readable, the first naming FRIZY's safeguard")
     func demoScenario() async throws {
         let scenario = try FixtureScenario(folder: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))

@@ -15,10 +15,10 @@ public enum BodaccJSONDecoder {
     static func decodeLines(_ data: Data, file: String) throws(NoticeDecodingError) -> [BodaccNotice] {
         var notices: [BodaccNotice] = []
         var lineNumber = 0
-        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        for line in JSONLines.split(data) {
             lineNumber += 1
             guard line.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\r") }) else { continue }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) else {
+            guard let object = try? JSONSerialization.jsonObject(with: line) else {
                 throw NoticeDecodingError(file: file, line: lineNumber, message: "not valid JSON; expected one BODACC record per line (JSONL) or a whole JSON document")
             }
             notices.append(contentsOf: try Self.notices(in: object, file: file, line: lineNumber))

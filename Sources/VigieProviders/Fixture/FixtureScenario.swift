@@ -63,7 +63,7 @@ public struct FixtureScenario: Sendable {
         guard suffix == "json" else { return bodies }
         let lines = step.folder.appendingPathComponent("\(provider).jsonl").path
         if FileManager.default.fileExists(atPath: lines) {
-            bodies += try read(lines).split(separator: UInt8(ascii: "\n")).filter { !$0.isEmpty }.map { Data($0) }
+            bodies += JSONLines.split(try read(lines)).filter { !$0.isEmpty }
         }
         return bodies
     }
@@ -82,9 +82,10 @@ public struct FixtureScenario: Sendable {
         let lines = step.folder.appendingPathComponent("creditsafe.jsonl").path
         if FileManager.default.fileExists(atPath: lines) {
             var number = 0
-            for line in try read(lines).split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
+            for line in JSONLines.split(try read(lines)) {
                 number += 1
-                observations.append((Data(line), try decodeReport(Data(line), origin: "\(lines):\(number)")))
+                guard !line.isEmpty else { continue }
+                observations.append((line, try decodeReport(line, origin: "\(lines):\(number)")))
             }
         }
         return observations
