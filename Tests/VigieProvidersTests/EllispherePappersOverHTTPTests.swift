@@ -13,14 +13,14 @@ struct EllispherePappersOverHTTPTests {
     static let gammVert = try! SIREN("337891287")
 
     static func ellisphere(_ baseURL: String, password: String = "demo") -> (EllisphereProvider, CurlTransport) {
-        var configuration = EllisphereProvider.Configuration(baseURL: baseURL + "/ellisphere", contractID: "12345", userPrefix: "VIG", userID: "vigie", password: password)
+        var configuration = EllisphereProvider.Configuration(api: EllisphereAPI(baseURL: baseURL + "/ellisphere", contractID: "12345", userPrefix: "VIG", userID: "vigie", password: password))
         configuration.client.backoff = .milliseconds(20)
         let transport = CurlTransport()
         return (EllisphereProvider(configuration: configuration, transport: transport), transport)
     }
 
     static func pappers(_ baseURL: String, token: String = "demo") -> (PappersProvider, CurlTransport) {
-        var configuration = PappersProvider.Configuration(baseURL: baseURL + "/pappers/v2", apiToken: token)
+        var configuration = PappersProvider.Configuration(api: PappersAPI(baseURL: baseURL + "/pappers/v2", apiToken: token))
         configuration.client.backoff = .milliseconds(20)
         let transport = CurlTransport()
         return (PappersProvider(configuration: configuration, transport: transport), transport)
@@ -108,7 +108,7 @@ struct EllispherePappersOverHTTPTests {
     func altares() async throws {
         let frizy = try SIREN("843703869")
         let (first, later, refused) = try await withMockProvider { baseURL, control in
-            var configuration = AltaresProvider.Configuration(baseURL: baseURL + "/altares", apiKey: "demo")
+            var configuration = AltaresProvider.Configuration(api: AltaresAPI(baseURL: baseURL + "/altares", apiKey: "demo"))
             configuration.client.backoff = .milliseconds(20)
             let transport = CurlTransport()
             defer { transport.shutdown() }
@@ -116,7 +116,7 @@ struct EllispherePappersOverHTTPTests {
             let first = try await provider.poll(Self.sirens, cursor: nil)
             for _ in 0..<3 { _ = try await control.send(HTTPRequest(url: baseURL + "/_mock/advance")) }
             let later = try await provider.poll(Self.sirens, cursor: nil)
-            configuration.apiKey = "wrong-key-99"
+            configuration.api.apiKey = "wrong-key-99"
             let refused = try await AltaresProvider(configuration: configuration, transport: transport).poll([frizy], cursor: nil)
             return (first, later, refused)
         }

@@ -31,31 +31,52 @@ struct FaultMatrixTests {
         return (CreditsafeProvider(configuration: configuration, transport: transport), transport)
     }
 
-    /// A cycle over the demo watchlist with Creditsafe at `baseURL`, logging into `logs`.
-    static func cycle(_ baseURL: String, folder: URL, store: SQLiteWatchStore, clock: ManualWallClock, logs: RecordingLogHandler) throws -> (WatchCycle, CurlTransport) {
+    /// A Creditsafe cycle over the demo watchlist against a running mock, with what a test looks at.
+    struct Harness: Sendable {
+        let baseURL: String
+        let cycle: WatchCycle
+        let store: SQLiteWatchStore
+        let logs: RecordingLogHandler
+        let clock: ManualWallClock
+        let control: CurlTransport
+
+        /// Sends a control request to the mock (`advance`, `down`, `up`).
+        func mock(_ command: String) async throws {
+            _ = try await control.send(HTTPRequest(url: baseURL + "/_mock/" + command))
+        }
+
+        var companyFailures: [String] { logs.recorded.filter { $0.contains(" provider.company_failed ") } }
+    }
+
+    /// Runs `body` against a mock with the demo scenario and `faults`, with a file-backed store.
+    static func withHarness(_ faults: MockProviderServer.Faults = .init(), _ body: @Sendable (Harness) async throws -> Void) async throws {
+        let folder = try CycleTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try CycleTests.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
-        let (provider, transport) = Self.provider(baseURL)
-        let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: logs.logger())
-        let cycle = WatchCycle(
-            registry: registry, providers: [provider], feeds: [], store: store, router: Router(always: ["log"]), clock: clock,
-            health: SourceHealthTracker.Configuration(failingCycles: 3), logger: logs.logger()
-        )
-        return (cycle, transport)
+        let store = try SQLiteWatchStore(configuration: .init(path: folder.appendingPathComponent("vigie.sqlite").path))
+        var mock = MockProviderServer.Configuration(scenario: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))
+        mock.faults = faults
+        try await MockProviderServer.serving(mock) { baseURL in
+            let logs = RecordingLogHandler()
+            let clock = ManualWallClock()
+            let (provider, transport) = Self.provider(baseURL)
+            let control = CurlTransport()
+            defer { transport.shutdown(); control.shutdown() }
+            let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: logs.logger())
+            let cycle = WatchCycle(
+                registry: registry, providers: [provider], feeds: [], store: store, router: Router(always: ["log"]), clock: clock,
+                health: SourceHealthTracker.Configuration(failingCycles: 3), logger: logs.logger()
+            )
+            try await body(Harness(baseURL: baseURL, cycle: cycle, store: store, logs: logs, clock: clock, control: control))
+        }
     }
 
     @Test("a provider down three cycles in a row raises one source alert; its return raises the recovery; no company alert from the outage")
     func outage() async throws {
-        let folder = try CycleTests.folder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try SQLiteWatchStore(configuration: .init(path: folder.appendingPathComponent("vigie.sqlite").path))
-        let logs = RecordingLogHandler()
-        let clock = ManualWallClock()
-        try await MockProviderServer.serving(MockProviderServer.Configuration(scenario: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))) { baseURL in
-            let (cycle, transport) = try Self.cycle(baseURL, folder: folder, store: store, clock: clock, logs: logs)
-            let control = CurlTransport()
-            defer { transport.shutdown(); control.shutdown() }
+        try await Self.withHarness { harness in
+            let (cycle, store, logs, clock) = (harness.cycle, harness.store, harness.logs, harness.clock)
             // The provider is down from the start: three failing cycles raise one alert, a fourth nothing more.
-            _ = try await control.send(HTTPRequest(url: baseURL + "/_mock/down"))
+            try await harness.mock("down")
             var sourceAlerts: [Int] = []
             for _ in 0..<4 {
                 let report = try await cycle.run()
@@ -65,7 +86,7 @@ struct FaultMatrixTests {
             }
             #expect(sourceAlerts == [0, 0, 1, 0])
             // Back up (after the breaker's cooldown): the recovery is alerted, linked to the outage.
-            _ = try await control.send(HTTPRequest(url: baseURL + "/_mock/up"))
+            try await harness.mock("up")
             try await Task.sleep(for: .milliseconds(400))
             let recovery = try await cycle.run()
             #expect(recovery.failingSources.isEmpty, "\(logs.recorded.suffix(8))")
@@ -89,23 +110,17 @@ struct FaultMatrixTests {
 
     @Test("a provider that hangs: every company a counted timeout, the breaker cuts the cycle short, no alert")
     func hanging() async throws {
-        let folder = try CycleTests.folder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try SQLiteWatchStore(configuration: .init(path: folder.appendingPathComponent("vigie.sqlite").path))
-        let logs = RecordingLogHandler()
-        var mock = MockProviderServer.Configuration(scenario: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))
-        mock.faults.stallEvery = 1
-        mock.faults.stall = .seconds(3)
-        try await MockProviderServer.serving(mock) { baseURL in
-            let (cycle, transport) = try Self.cycle(baseURL, folder: folder, store: store, clock: ManualWallClock(), logs: logs)
-            defer { transport.shutdown() }
+        var faults = MockProviderServer.Faults()
+        faults.stallEvery = 1
+        faults.stall = .seconds(3)
+        try await Self.withHarness(faults) { harness in
             let started = ContinuousClock.now
-            let report = try await cycle.run()
+            let report = try await harness.cycle.run()
             let elapsed = ContinuousClock.now - started
             #expect(report.providerFailures == 7)
             #expect(report.failingSources == ["score:creditsafe"])
             #expect(report.summary.alertsRaised == 0)
-            let messages = logs.recorded.filter { $0.contains(" provider.company_failed ") }
+            let messages = harness.companyFailures
             #expect(messages.filter { $0.contains("timeout") }.count >= 2, "\(messages)")
             #expect(messages.contains { $0.contains("not called: 5 requests in a row failed") }, "the breaker opened: \(messages)")
             // 7 companies × 2 attempts × 0.7 s would be 4.9 s two at a time; the breaker stops it after 5 failures.
@@ -115,36 +130,28 @@ struct FaultMatrixTests {
 
     @Test("timeouts, 500s, 429 with Retry-After, cut JSON, HTML pages, Not Rated, empty 200s, 10 MB bodies: no false alert, no crash, counted failures")
     func matrix() async throws {
-        let folder = try CycleTests.folder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try SQLiteWatchStore(configuration: .init(path: folder.appendingPathComponent("vigie.sqlite").path))
-        let logs = RecordingLogHandler()
-        let clock = ManualWallClock()
-        var mock = MockProviderServer.Configuration(scenario: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))
-        mock.faults.failEvery = 7
-        mock.faults.throttleEvery = 9
-        mock.faults.malformedEvery = 5
-        mock.faults.htmlEvery = 13
-        mock.faults.emptyEvery = 8
-        mock.faults.hugeEvery = 11
-        mock.faults.stallEvery = 12
-        mock.faults.stall = .seconds(2)
-        try await MockProviderServer.serving(mock) { baseURL in
-            let (cycle, transport) = try Self.cycle(baseURL, folder: folder, store: store, clock: clock, logs: logs)
-            let control = CurlTransport()
-            defer { transport.shutdown(); control.shutdown() }
+        var faults = MockProviderServer.Faults()
+        faults.failEvery = 7
+        faults.throttleEvery = 9
+        faults.malformedEvery = 5
+        faults.htmlEvery = 13
+        faults.emptyEvery = 8
+        faults.hugeEvery = 11
+        faults.stallEvery = 12
+        faults.stall = .seconds(2)
+        try await Self.withHarness(faults) { harness in
             var failures = 0
             for step in 0..<5 {
-                if step > 0 { _ = try await control.send(HTTPRequest(url: baseURL + "/_mock/advance")) }
-                failures += try await cycle.run().providerFailures
-                clock.advance(by: 900)
+                if step > 0 { try await harness.mock("advance") }
+                failures += try await harness.cycle.run().providerFailures
+                harness.clock.advance(by: 900)
             }
-            let alerts = try await store.alerts(since: nil, limit: nil).filter { $0.siren != nil }
+            let alerts = try await harness.store.alerts(since: nil, limit: nil).filter { $0.siren != nil }
             let raised = Set(alerts.map { "\($0.subjectKey) \($0.kind)" })
             #expect(raised.isSubset(of: Self.possibleAlerts), "false alerts: \(raised.subtracting(Self.possibleAlerts))")
             #expect(!raised.isEmpty, "the series still comes through the faults")
             #expect(failures > 0)
-            let messages = logs.recorded.filter { $0.contains(" provider.company_failed ") }
+            let messages = harness.companyFailures
             #expect(messages.count == failures, "every failure is counted and logged")
             #expect(messages.contains { $0.contains("not a Creditsafe company report") }, "cut, empty and HTML bodies are refused: \(messages)")
             #expect(messages.contains { $0.contains("response_too_large") }, "\(messages)")

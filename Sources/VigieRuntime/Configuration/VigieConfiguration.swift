@@ -213,11 +213,12 @@ extension VigieConfiguration {
                     reader.issue(line: line, provider, "Ellisphère needs contract_id, user_prefix, user_id and password_env or password_file")
                     continue
                 }
-                var ellisphere = EllisphereProvider.Configuration(
+                var api = EllisphereAPI(
                     baseURL: value("base_url") ?? "https://services.data-access-gateway.com/1/rest", contractID: contract,
                     userPrefix: prefix, userID: user, password: password
                 )
-                ellisphere.product = value("product") ?? ellisphere.product
+                api.product = value("product") ?? api.product
+                var ellisphere = EllisphereProvider.Configuration(api: api)
                 readClient(fields, into: &ellisphere.client, concurrency: &ellisphere.concurrency, reader)
                 configuration.ellisphere = ellisphere
             case "pappers":
@@ -225,7 +226,7 @@ extension VigieConfiguration {
                     reader.issue(line: line, provider, "Pappers needs api_token_env or api_token_file")
                     continue
                 }
-                var pappers = PappersProvider.Configuration(baseURL: value("base_url") ?? "https://api.pappers.fr/v2", apiToken: token)
+                var pappers = PappersProvider.Configuration(api: PappersAPI(baseURL: value("base_url") ?? "https://api.pappers.fr/v2", apiToken: token))
                 readClient(fields, into: &pappers.client, concurrency: &pappers.concurrency, reader)
                 configuration.pappers = pappers
             case "altares":
@@ -233,7 +234,7 @@ extension VigieConfiguration {
                     reader.issue(line: line, provider, "Altares needs base_url (from your contract) and api_key_env or api_key_file")
                     continue
                 }
-                var altares = AltaresProvider.Configuration(baseURL: url, apiKey: key)
+                var altares = AltaresProvider.Configuration(api: AltaresAPI(baseURL: url, apiKey: key))
                 readClient(fields, into: &altares.client, concurrency: &altares.concurrency, reader)
                 configuration.altares = altares
             case "bodacc":

@@ -1,0 +1,54 @@
+import Foundation
+import VigieCore
+import VigieTransport
+
+/// What tells one company-by-company provider from another: how to ask about a company, and
+/// how to read the answer. The rest — rate limit, retries, the breaker, concurrency, a 404 as
+/// "unknown", a 401 as a credentials problem, an answer about another company refused — is
+/// `CompanyProvider`'s, the same for all.
+public protocol CompanyAPI: Sendable {
+    /// The provider's name in snapshots, evidence and logs (`pappers`).
+    static var provider: String { get }
+    /// The settings to check when the provider refuses the credentials.
+    static var credentials: String { get }
+    func request(for siren: SIREN) -> HTTPRequest
+    func observation(from body: Data, observedOn today: CalendarDay) throws -> ScoreObservation
+}
+
+/// A score provider asked about one company at a time over HTTP: Ellisphère, Pappers, Altares.
+public final class CompanyProvider<API: CompanyAPI>: CompanyByCompanyProvider {
+    public struct Configuration: Sendable {
+        public var api: API
+        /// Companies asked about at once.
+        public var concurrency = 4
+        public var client = ProviderClient.Configuration()
+
+        public init(api: API) {
+            self.api = api
+        }
+    }
+
+    public var name: String { API.provider }
+    let configuration: Configuration
+    let client: ProviderClient
+
+    public init(configuration: Configuration, transport: CurlTransport) {
+        self.configuration = configuration
+        self.client = ProviderClient(name: ProviderName.display(API.provider), configuration: configuration.client, transport: transport)
+    }
+
+    var concurrency: Int { configuration.concurrency }
+
+    /// The company's observation, or nil when the provider does not know it (404).
+    func observe(_ siren: SIREN, on today: CalendarDay) async throws -> ScoreObservation? {
+        guard let response = try await client.company(configuration.api.request(for: siren), credentials: API.credentials) else { return nil }
+        return try client.checked(try configuration.api.observation(from: Data(response.body), observedOn: today), asked: siren)
+    }
+}
+
+extension CompanyAPI {
+    /// A base URL without its trailing slash.
+    static func trimmed(_ url: String) -> String {
+        url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+}
