@@ -77,6 +77,9 @@ public struct MessageContent: Sendable {
             let change = "\(observation.old ?? "—") → \(observation.new ?? "—")"
             facts.append(Fact(label: french ? "Source" : "Source", value: "\(observation.provider), \(observation.observedOn.iso)"))
             facts.append(Fact(label: french ? "Évolution" : "Change", value: change))
+            if let judgement = observation.latestJudgement {
+                facts.append(Fact(label: french ? "Dernier jugement connu du fournisseur" : "Provider's latest judgement", value: judgement))
+            }
         case .source(let source):
             facts.append(Fact(label: french ? "En échec depuis" : "Failing since", value: source.failingSince.iso8601))
             facts.append(Fact(label: french ? "Cycles en échec" : "Failing cycles", value: "\(source.failingCycles)"))

@@ -219,18 +219,17 @@ actor MockState {
     private func raiseEvents(from previous: Int, to current: Int) {
         guard !portfolios.isEmpty, previous != current else { return }
         let undated = CalendarDay(year: 2000, month: 1, day: 1)!
-        func observed(_ body: Data?) -> ScoreObservation? {
-            guard let body, var observation = try? CreditsafeReportDecoder.decode(body, observedOn: undated) else { return nil }
-            observation.observedOn = undated
-            observation.companyName = nil
-            return observation
+        /// What Creditsafe's rules watch: score, rating, limit, status.
+        func observed(_ body: Data?) -> [String]? {
+            guard let body, let observation = try? CreditsafeReportDecoder.decode(body, observedOn: undated) else { return nil }
+            let score = observation.score.map { $0.number.map { String(Int($0)) } ?? "Not Rated" } ?? "-"
+            return [score, observation.rating ?? "-", observation.creditLimit?.amount.map { String(Int($0)) } ?? "-", observation.status?.rawValue ?? "-"]
         }
         let now = Date()
         for (siren, body) in (steps[current][.creditsafe] ?? [:]).sorted(by: { $0.key < $1.key }) {
             let before = observed(steps[previous][.creditsafe]?[siren]), after = observed(body)
             guard before != after else { continue }
-            let text = { (observation: ScoreObservation?) in observation?.score.map { "\($0)" } ?? "-" }
-            events.append((events.count + 1, now, "FR-X-\(siren)", text(before), text(after)))
+            events.append((events.count + 1, now, "FR-X-\(siren)", before?.first ?? "-", after?.first ?? "-"))
         }
     }
 

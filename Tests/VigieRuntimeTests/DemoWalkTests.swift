@@ -60,6 +60,10 @@ struct DemoWalkTests {
         guard case .observation(let observation) = drop.evidence else { Issue.record("no observation evidence"); return }
         #expect((observation.provider, observation.old, observation.new) == ("creditsafe", "78/100", "52/100"))
         #expect(observation.observedOn == CalendarDay(year: 2026, month: 2, day: 4))
+        // LE JULES VERNE's real report: the struck-off alert carries Creditsafe's latest judgement.
+        let struckOff = try #require(alerts.first { $0.kind == "company_struck_off" })
+        guard case .observation(let status) = struckOff.evidence else { Issue.record("no observation evidence"); return }
+        #expect(status.latestJudgement == "Closure for Insufficient Assets (CI), 2014-09-26")
 
         // The log holds one line per alert, each with its id, in the documented shape.
         let lines = try String(contentsOfFile: configuration.logPath, encoding: .utf8).split(separator: "\n")

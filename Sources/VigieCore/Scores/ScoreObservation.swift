@@ -52,6 +52,13 @@ public struct ScoreObservation: Hashable, Sendable, Codable {
     public var creditLimit: CreditLimit?
     public var status: CompanyStatus?
     public var companyName: String?
+    /// The rating before the last change, and when it changed, as the provider states them.
+    public var previousRating: String?
+    public var ratingChangedOn: CalendarDay?
+    /// Court judgements the provider lists (Creditsafe's `negativeInformation.judgements`),
+    /// newest first: context for a person reading an alert, not events of their own — the
+    /// BODACC feed is where procedures are alerted, once.
+    public var judgements: [ProviderJudgement] = []
 
     public init(
         siren: SIREN, provider: String, observedOn: CalendarDay, score: ScoreValue? = nil, rating: String? = nil,
@@ -65,5 +72,26 @@ public struct ScoreObservation: Hashable, Sendable, Codable {
         self.creditLimit = creditLimit
         self.status = status
         self.companyName = companyName
+    }
+}
+
+/// A court judgement as a provider lists it.
+public struct ProviderJudgement: Hashable, Sendable, Codable {
+    public var on: CalendarDay?
+    /// The provider's code (Creditsafe: `RJ`, `LJ`, `CI`, `CRE`…).
+    public var code: String?
+    public var label: String
+    public var court: String?
+
+    public init(on: CalendarDay?, code: String?, label: String, court: String?) {
+        self.on = on
+        self.code = code
+        self.label = label
+        self.court = court
+    }
+
+    /// "Closure for Insufficient Assets (CI), 2014-09-26, Orléans".
+    public var summary: String {
+        ([label + (code.map { " (\($0))" } ?? "")] + [on?.iso, court].compactMap { $0 }).joined(separator: ", ")
     }
 }

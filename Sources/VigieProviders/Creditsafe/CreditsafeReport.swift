@@ -14,6 +14,23 @@ public struct CreditsafeReportResponse: Decodable, Sendable {
         public var companyIdentification: CompanyIdentification?
         public var creditScore: CreditScore?
         public var additionalInformation: AdditionalInformation?
+        public var negativeInformation: NegativeInformation?
+    }
+
+    public struct NegativeInformation: Decodable, Sendable {
+        public var judgements: [Judgement]?
+    }
+
+    /// French reports: `{effectiveDate, typeOfJudgement {code, value}, court, details}`.
+    public struct Judgement: Decodable, Sendable {
+        public struct Kind: Decodable, Sendable {
+            public var code: String?
+            public var value: String?
+        }
+
+        public var effectiveDate: String?
+        public var typeOfJudgement: Kind?
+        public var court: String?
     }
 
     public struct CompanySummary: Decodable, Sendable {
@@ -125,7 +142,7 @@ public enum CreditsafeReportDecoder {
 
         let rating = report.creditScore?.currentCreditRating
         let status = report.companySummary?.companyStatus ?? basic?.companyStatus
-        return ScoreObservation(
+        var observation = ScoreObservation(
             siren: identifier.siren,
             provider: "creditsafe",
             observedOn: response.dateOfOrder.flatMap { CalendarDay(iso: $0) } ?? fallback,
@@ -135,6 +152,16 @@ public enum CreditsafeReportDecoder {
             status: companyStatus(status, deregistered: report.additionalInformation?.misc?.deregistrationDate != nil),
             companyName: report.companySummary?.businessName ?? basic?.businessName
         )
+        observation.previousRating = report.creditScore?.previousCreditRating.flatMap(commonRating)
+        observation.ratingChangedOn = report.creditScore?.latestRatingChangeDate.flatMap { CalendarDay(iso: String($0.prefix(10))) }
+        observation.judgements = (report.negativeInformation?.judgements ?? []).compactMap { judgement in
+            guard let label = judgement.typeOfJudgement?.value ?? judgement.typeOfJudgement?.code else { return nil }
+            return ProviderJudgement(
+                on: judgement.effectiveDate.flatMap { CalendarDay(iso: String($0.prefix(10))) }, code: judgement.typeOfJudgement?.code,
+                label: label, court: judgement.court
+            )
+        }.sorted { ($0.on?.iso ?? "") > ($1.on?.iso ?? "") }
+        return observation
     }
 
     static func score(_ rating: CreditsafeReportResponse.CreditRating) -> ScoreValue? {
