@@ -22,7 +22,7 @@ import VigieProviders
 ///   `altares/*.json`, in Vigie's unverified shape (see `AltaresScoreDecoder`);
 /// - BODACC under `/bodacc/api/explore/v2.1/catalog/datasets/annonces-commerciales`: `GET /records`
 ///   (`where` on `dateparution` bounds and `registre="…"`, `limit` ≤ 100, `offset`, the 10 000
-///   ceiling on `offset + limit`) and `GET /exports/json`, from the steps' BODACC files up to the
+///   ceiling on `offset + limit`), `GET /exports/json` and `GET /exports/jsonl`, from the steps' BODACC files up to the
 ///   current step, plus any generated with `bulkNotices`.
 ///
 /// A company a provider has no report for is a 404. Control: `POST /_mock/advance` moves to the
@@ -204,6 +204,11 @@ public struct MockProviderServer: Service {
             if let refusal = await Self.gate(request, state, configuration, bearer: false) { return refusal }
             let matching = await state.notices(where: request.uri.queryParameters.get("where") ?? "")
             return Self.json("[" + matching.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ",") + "]")
+        }
+        router.get("\(bodacc)/exports/jsonl") { request, _ -> Response in
+            if let refusal = await Self.gate(request, state, configuration, bearer: false) { return refusal }
+            let matching = await state.notices(where: request.uri.queryParameters.get("where") ?? "")
+            return Response(status: .ok, headers: [.contentType: "application/jsonl"], body: .init(byteBuffer: ByteBuffer(string: matching.map { String(decoding: $0, as: UTF8.self) + "\n" }.joined())))
         }
         router.post("/_mock/advance") { _, _ -> Response in
             Self.json(#"{"step": \#(await state.advance())}"#)

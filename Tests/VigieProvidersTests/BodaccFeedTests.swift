@@ -51,4 +51,21 @@ struct BodaccFeedTests {
         #expect(second.contains { $0.companyName == "SCI DES QUATRE SAISONS" })
         #expect(!second.contains { $0.companyName == "FRIZY" }, "published on the 2nd, before the overlap")
     }
+
+    @Test("history by SIREN: registre=\"…\" finds a company's notices among all published; exports as JSON and JSONL agree")
+    func historyAndExports() async throws {
+        let (history, json, jsonl) = try await withMockProvider { baseURL, control in
+            let (feed, transport) = Self.feed(baseURL, today: CalendarDay(year: 2026, month: 2, day: 14)!)
+            defer { transport.shutdown() }
+            for _ in 0..<4 { _ = try await control.send(HTTPRequest(url: baseURL + "/_mock/advance")) }
+            let history = try await feed.history(of: [try SIREN("881843924"), try SIREN("337891287")]) ?? []
+            let exports = baseURL + "/bodacc/api/explore/v2.1/catalog/datasets/annonces-commerciales/exports/"
+            let json = try BodaccJSONDecoder.decode(Data(try await control.send(HTTPRequest(method: "GET", url: exports + "json")).body), file: "json")
+            let jsonl = try BodaccJSONDecoder.decode(Data(try await control.send(HTTPRequest(method: "GET", url: exports + "jsonl")).body), file: "jsonl")
+            return (history, json, jsonl)
+        }
+        #expect(history.map(\.companyName) == ["PASARGAD"], "GAMM VERT has no notice; PASARGAD its receivership")
+        #expect(json.count == 11 && jsonl.count == 11)
+        #expect(json.map(\.id) == jsonl.map(\.id))
+    }
 }
