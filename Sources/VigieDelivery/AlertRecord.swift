@@ -51,7 +51,7 @@ public struct AlertRecord: Encodable, Sendable {
         public var old: String?
         public var new: String?
         public var reasons: [String]?
-        public var latestJudgement: String?
+        public var latestLegalEvent: String?
         /// Source health: `failing` or `recovered`, since when, for how many cycles, the last error.
         public var health: String?
         public var failingSince: String?
@@ -107,7 +107,7 @@ public struct AlertRecord: Encodable, Sendable {
             evidence = EvidenceRecord(
                 source: observation.provider, observedOn: observation.observedOn.iso, previousOn: observation.previousOn?.iso,
                 field: observation.field, old: observation.old, new: observation.new, reasons: observation.reasons,
-                latestJudgement: observation.latestJudgement
+                latestLegalEvent: observation.latestLegalEvent
             )
         case .source(let source):
             evidence = EvidenceRecord(

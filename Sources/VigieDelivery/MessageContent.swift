@@ -77,8 +77,8 @@ public struct MessageContent: Sendable {
             let change = "\(observation.old ?? "—") → \(observation.new ?? "—")"
             facts.append(Fact(label: french ? "Source" : "Source", value: "\(observation.provider), \(observation.observedOn.iso)"))
             facts.append(Fact(label: french ? "Évolution" : "Change", value: change))
-            if let judgement = observation.latestJudgement {
-                facts.append(Fact(label: french ? "Dernier jugement connu du fournisseur" : "Provider's latest judgement", value: judgement))
+            if let judgement = observation.latestLegalEvent {
+                facts.append(Fact(label: french ? "Dernier événement légal (fournisseur)" : "Provider's latest legal event", value: judgement))
             }
         case .source(let source):
             facts.append(Fact(label: french ? "En échec depuis" : "Failing since", value: source.failingSince.iso8601))

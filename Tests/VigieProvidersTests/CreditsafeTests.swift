@@ -19,9 +19,9 @@ struct CreditsafeTests {
         #expect(observation.companyName == "LE JULES VERNE")
         #expect(observation.previousRating == nil, "the previous rating was also E, Not Scored")
         #expect(observation.ratingChangedOn == CalendarDay(year: 2021, month: 5, day: 7))
-        #expect(observation.judgements.count == 9)
-        #expect(observation.judgements.first?.summary == "Closure for Insufficient Assets (CI), 2014-09-26")
-        #expect(observation.judgements.contains { $0.code == "LJ" && $0.on == CalendarDay(year: 2013, month: 3, day: 27) && $0.court == "Orléans" })
+        #expect(observation.legalEvents.count == 9)
+        #expect(observation.legalEvents.first?.summary == "Closure for Insufficient Assets (CI), 2014-09-26")
+        #expect(observation.legalEvents.contains { $0.code == "LJ" && $0.on == CalendarDay(year: 2013, month: 3, day: 27) && $0.authority == "Orléans" })
     }
 
     @Test("a rated report gives the score on its scale, the letter and the limit")

@@ -19,6 +19,10 @@ struct ProviderReportTests {
         #expect(observation.rating == "B")
         #expect(observation.creditLimit == .amount(15_000, currency: "EUR"))
         #expect(observation.status == .active)
+        // Its 15 legal events, newest first, with the register that published them.
+        #expect(observation.legalEvents.count == 15)
+        #expect(observation.legalEvents.first?.summary == "Modification sur les représentants (153), 2022-01-16, BODACC")
+        #expect(observation.legalEvents.contains { $0.code == "194" && $0.label == "Reconstitution de l'Actif Net" && $0.authority == "RNCS" })
     }
 
     @Test("an Ellisphère error answer is refused with its code")

@@ -63,7 +63,7 @@ struct DemoWalkTests {
         // LE JULES VERNE's real report: the struck-off alert carries Creditsafe's latest judgement.
         let struckOff = try #require(alerts.first { $0.kind == "company_struck_off" })
         guard case .observation(let status) = struckOff.evidence else { Issue.record("no observation evidence"); return }
-        #expect(status.latestJudgement == "Closure for Insufficient Assets (CI), 2014-09-26")
+        #expect(status.latestLegalEvent == "Closure for Insufficient Assets (CI), 2014-09-26")
 
         // The log holds one line per alert, each with its id, in the documented shape.
         let lines = try String(contentsOfFile: configuration.logPath, encoding: .utf8).split(separator: "\n")

@@ -66,12 +66,13 @@ public struct ObservationEvidence: Hashable, Sendable, Codable {
     public var new: String?
     /// Which thresholds were crossed: `points`, `percent`, `band`.
     public var reasons: [String]
-    /// The provider's latest court judgement on the company, for context (not part of the identity).
-    public var latestJudgement: String?
+    /// The provider's latest legal event on the company (a judgement, a registry change), for
+    /// context; not part of the identity.
+    public var latestLegalEvent: String?
 
     public init(
         provider: String, observedOn: CalendarDay, previousOn: CalendarDay?, field: String, old: String?, new: String?,
-        reasons: [String] = [], latestJudgement: String? = nil
+        reasons: [String] = [], latestLegalEvent: String? = nil
     ) {
         self.provider = provider
         self.observedOn = observedOn
@@ -80,7 +81,7 @@ public struct ObservationEvidence: Hashable, Sendable, Codable {
         self.old = old
         self.new = new
         self.reasons = reasons
-        self.latestJudgement = latestJudgement
+        self.latestLegalEvent = latestLegalEvent
     }
 
     var identityKey: String {

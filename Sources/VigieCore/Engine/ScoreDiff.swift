@@ -17,7 +17,7 @@ public enum ScoreDiff {
         func evidence(_ field: String, _ old: String?, _ new: String?, _ reasons: [String] = []) -> Evidence {
             .observation(ObservationEvidence(
                 provider: observation.provider, observedOn: observation.observedOn, previousOn: previousOn,
-                field: field, old: old, new: new, reasons: reasons, latestJudgement: observation.judgements.first?.summary
+                field: field, old: old, new: new, reasons: reasons, latestLegalEvent: observation.legalEvents.first?.summary
             ))
         }
 

@@ -55,10 +55,11 @@ public struct ScoreObservation: Hashable, Sendable, Codable {
     /// The rating before the last change, and when it changed, as the provider states them.
     public var previousRating: String?
     public var ratingChangedOn: CalendarDay?
-    /// Court judgements the provider lists (Creditsafe's `negativeInformation.judgements`),
-    /// newest first: context for a person reading an alert, not events of their own — the
-    /// BODACC feed is where procedures are alerted, once.
-    public var judgements: [ProviderJudgement] = []
+    /// Court judgements and registry events the provider lists (Creditsafe's
+    /// `negativeInformation.judgements`, Ellisphère's `event`s), newest first: context for a
+    /// person reading an alert, not events of their own — the BODACC feed is where procedures
+    /// are alerted, once.
+    public var legalEvents: [LegalEvent] = []
 
     public init(
         siren: SIREN, provider: String, observedOn: CalendarDay, score: ScoreValue? = nil, rating: String? = nil,
@@ -75,23 +76,24 @@ public struct ScoreObservation: Hashable, Sendable, Codable {
     }
 }
 
-/// A court judgement as a provider lists it.
-public struct ProviderJudgement: Hashable, Sendable, Codable {
+/// A court judgement or registry event as a provider lists it.
+public struct LegalEvent: Hashable, Sendable, Codable {
     public var on: CalendarDay?
-    /// The provider's code (Creditsafe: `RJ`, `LJ`, `CI`, `CRE`…).
+    /// The provider's code (Creditsafe: `RJ`, `LJ`, `CI`, `CRE`…; Ellisphère: `153`, `194`…).
     public var code: String?
     public var label: String
-    public var court: String?
+    /// Who published it: a court (`Orléans`), or a register (`BODACC`, `RNCS`).
+    public var authority: String?
 
-    public init(on: CalendarDay?, code: String?, label: String, court: String?) {
+    public init(on: CalendarDay?, code: String?, label: String, authority: String?) {
         self.on = on
         self.code = code
         self.label = label
-        self.court = court
+        self.authority = authority
     }
 
     /// "Closure for Insufficient Assets (CI), 2014-09-26, Orléans".
     public var summary: String {
-        ([label + (code.map { " (\($0))" } ?? "")] + [on?.iso, court].compactMap { $0 }).joined(separator: ", ")
+        ([label + (code.map { " (\($0))" } ?? "")] + [on?.iso, authority].compactMap { $0 }).joined(separator: ", ")
     }
 }

@@ -154,11 +154,11 @@ public enum CreditsafeReportDecoder {
         )
         observation.previousRating = report.creditScore?.previousCreditRating.flatMap(commonRating)
         observation.ratingChangedOn = report.creditScore?.latestRatingChangeDate.flatMap { CalendarDay(iso: String($0.prefix(10))) }
-        observation.judgements = (report.negativeInformation?.judgements ?? []).compactMap { judgement in
+        observation.legalEvents = (report.negativeInformation?.judgements ?? []).compactMap { judgement in
             guard let label = judgement.typeOfJudgement?.value ?? judgement.typeOfJudgement?.code else { return nil }
-            return ProviderJudgement(
+            return LegalEvent(
                 on: judgement.effectiveDate.flatMap { CalendarDay(iso: String($0.prefix(10))) }, code: judgement.typeOfJudgement?.code,
-                label: label, court: judgement.court
+                label: label, authority: judgement.court
             )
         }.sorted { ($0.on?.iso ?? "") > ($1.on?.iso ?? "") }
         return observation

@@ -3,7 +3,8 @@ import VigieCore
 
 /// Turns an Ellisphère online-order response (`svcOnlineOrderResponse`, XML 2.2) into an
 /// observation: the score on its 0–10 scale, the risk class A–E, the credit opinion ("up to")
-/// as a credit limit, and the company's status.
+/// as a credit limit, the company's status, and its legal events (`event`: registry changes
+/// and judgements, with the register that published them).
 ///
 /// Verified on one real report (`ACT`, active). The other status codes are read from their
 /// meaning in Ellisphère's labels and are not verified against a real report.
@@ -23,6 +24,8 @@ public enum EllisphereReportDecoder {
         var score: ScoreValue?
         var riskClass: String?
         var limit: CreditLimit?
+        var events: [LegalEvent] = []
+        var legalEvent: (code: String?, label: String?, on: CalendarDay?, authority: String?)?
 
         func parent(_ level: Int) -> String { path.count > level ? path[path.count - 1 - level].name : "" }
 
@@ -33,6 +36,7 @@ public enum EllisphereReportDecoder {
                     path.append((element, attributes))
                     text = ""
                     if element == "result" { resultCode = attributes["code"] }
+                    if element == "event" { legalEvent = (nil, nil, nil, nil) }
                 case .text(let string):
                     text += string
                 case .end:
@@ -58,6 +62,18 @@ public enum EllisphereReportDecoder {
                         }
                     case ("creditOpinion", "upTo"):
                         limit = Double(value).map { .amount($0, currency: attributes["currencyCode"]) }
+                    case ("event", "description"):
+                        legalEvent?.code = attributes["code"]
+                        legalEvent?.label = value
+                    case ("registration", "date") where parent(1) == "event" && attributes["type"] == "effective":
+                        legalEvent?.on = CalendarDay(iso: value)
+                    case ("authority", "name") where parent(2) == "event":
+                        legalEvent?.authority = value
+                    case (_, "event"):
+                        if let found = legalEvent, let label = found.label {
+                            events.append(LegalEvent(on: found.on, code: found.code, label: label, authority: found.authority))
+                        }
+                        legalEvent = nil
                     default:
                         break
                     }
@@ -70,10 +86,12 @@ public enum EllisphereReportDecoder {
         }
         guard resultCode == "OK" else { throw Failure(description: "Ellisphère answered result code \(resultCode ?? "none"), not OK") }
         guard let siren else { throw Failure(description: "the report names no SIREN in companyIdentity") }
-        return ScoreObservation(
+        var observation = ScoreObservation(
             siren: siren, provider: "ellisphere", observedOn: delivered ?? fallback, score: score, rating: riskClass,
             creditLimit: limit, status: statusCode.flatMap(status), companyName: name
         )
+        observation.legalEvents = events.sorted { ($0.on?.iso ?? "") > ($1.on?.iso ?? "") }
+        return observation
     }
 
     static func status(_ code: String) -> CompanyStatus? {
