@@ -54,5 +54,8 @@ struct ProviderReportTests {
         #expect(company.observation.status == .struckOff)
         #expect(company.procedures.map(\.procedure) == [.liquidation, .receivership])
         #expect(company.procedures.first?.ended == CalendarDay(year: 2014, month: 9, day: 17))
+        #expect(company.observation.legalEvents.map(\.summary) == [
+            "Liquidation judiciaire : fin, 2014-09-17", "Liquidation judiciaire, 2013-03-27", "Redressement judiciaire, 2011-11-16",
+        ])
     }
 }

@@ -60,12 +60,15 @@ public enum PappersCompanyDecoder {
             let procedure: Procedure? = folded.includes("liquidation") ? .liquidation : folded.includes("redressement") ? .receivership : folded.includes("sauvegarde") ? .safeguard : nil
             return ProcedureRecord(procedure: procedure, type: record.type ?? "", started: record.date_debut.flatMap { CalendarDay(iso: $0) }, ended: record.date_fin.flatMap { CalendarDay(iso: $0) })
         }
-        return Company(
-            observation: ScoreObservation(
-                siren: siren, provider: "pappers", observedOn: response.derniere_mise_a_jour_rcs.flatMap { CalendarDay(iso: $0) } ?? fallback,
-                status: status, companyName: response.nom_entreprise
-            ),
-            procedures: procedures, procedureOngoing: response.procedure_collective_en_cours ?? false
+        var observation = ScoreObservation(
+            siren: siren, provider: "pappers", observedOn: response.derniere_mise_a_jour_rcs.flatMap { CalendarDay(iso: $0) } ?? fallback,
+            status: status, companyName: response.nom_entreprise
         )
+        // Each procedure's opening and, when it ended, its end, as legal events.
+        observation.legalEvents = procedures.flatMap { record -> [LegalEvent] in
+            [LegalEvent(on: record.started, code: nil, label: record.type, authority: nil)]
+                + (record.ended.map { [LegalEvent(on: $0, code: nil, label: "\(record.type) : fin", authority: nil)] } ?? [])
+        }.sorted { ($0.on?.iso ?? "") > ($1.on?.iso ?? "") }
+        return Company(observation: observation, procedures: procedures, procedureOngoing: response.procedure_collective_en_cours ?? false)
     }
 }
