@@ -104,6 +104,14 @@ public final class SQLiteWatchStore: WatchStore {
         }
     }
 
+    public func lastPolls() async throws -> [String: Date] {
+        try await writer.read { db in
+            var polls: [String: Date] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT source, polled_at FROM source_poll") { polls[row[0]] = row[1] }
+            return polls
+        }
+    }
+
     public func historyLookedUp(feed: String) async throws -> Set<SIREN> {
         try await writer.read { db in
             var sirens: Set<SIREN> = []
@@ -204,6 +212,11 @@ public final class SQLiteWatchStore: WatchStore {
                     ON CONFLICT (source) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, failing_since = excluded.failing_since,
                         alert_id = excluded.alert_id, last_error = excluded.last_error, updated_at = excluded.updated_at
                     """, arguments: [health.source, health.consecutiveFailures, health.failingSince, health.alertID, health.lastError, at])
+            }
+            for source in cycle.polled {
+                try db.execute(sql: """
+                    INSERT INTO source_poll (source, polled_at) VALUES (?, ?) ON CONFLICT (source) DO UPDATE SET polled_at = excluded.polled_at
+                    """, arguments: [source, at])
             }
             for (feed, sirens) in cycle.historyLookups {
                 let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO history_lookup (feed, siren, looked_up_at) VALUES (?, ?, ?)")

@@ -157,6 +157,14 @@ enum StoreMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v5: when each source was last polled") { db in
+            try db.execute(sql: """
+                CREATE TABLE source_poll (
+                    source TEXT PRIMARY KEY NOT NULL,
+                    polled_at DATETIME NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -77,6 +77,11 @@ struct ConfigurationTests {
                 concurrency: 2
               pappers:
                 api_token_env: VIGIE_TEST_PASSWORD
+                interval: 24h
+              altares:
+                enabled: false
+                base_url: https://example.invalid
+                api_key_env: VIGIE_TEST_PASSWORD
               bodacc:
                 history_batch: 10
                 attempts: 5
@@ -98,6 +103,8 @@ struct ConfigurationTests {
         #expect(configuration.bodacc?.historyBatch == 10 && configuration.bodacc?.client.attempts == 5)
         #expect(configuration.health == SourceHealthTracker.Configuration(failingCycles: 4, failureRatio: 0.25))
         #expect(configuration.fixture == nil, "naming providers replaces the fixture")
+        #expect(configuration.altares == nil, "enabled: false turns a provider off")
+        #expect(configuration.sourceIntervals == ["score:pappers": .seconds(86_400)])
     }
 
     @Test("on graceful shutdown the poller finishes its cycle and returns")

@@ -129,4 +129,29 @@ struct CycleTests {
         #expect(try await dispatcher.drain() == OutboxDispatcher.Report(delivered: 3))
         #expect(dead.alerts.map(\.title).sorted() == ["drop 1", "drop 2", "drop 3"], "once each")
     }
+
+    @Test("a source with its own interval waits for it, while the others are polled every cycle")
+    func sourceInterval() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let daily = ScriptedScoreProvider(name: "pappers", script: [])
+        let every = ScriptedScoreProvider(name: "creditsafe", script: [])
+        let clock = ManualWallClock()
+        let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: Logger(label: "test"))
+        let cycle = WatchCycle(
+            registry: registry, providers: [daily, every], feeds: [], store: store, router: Router(always: ["recording"]), clock: clock,
+            intervals: ["score:pappers": .seconds(86_400)], logger: Logger(label: "test")
+        )
+        var waiting: [[String]] = []
+        // Cycles every 15 minutes for a day and a bit; the daily source starts 10 s late each time.
+        for _ in 0..<100 {
+            waiting.append(try await cycle.run().waitingSources)
+            clock.advance(by: 900 + 10)
+        }
+        #expect(every.asked.count == 100)
+        #expect(daily.asked.count == 2, "polled at the first cycle, then once the day has passed")
+        #expect(waiting.first == [] && waiting[1] == ["score:pappers"])
+    }
 }

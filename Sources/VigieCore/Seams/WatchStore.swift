@@ -14,6 +14,8 @@ public protocol WatchStore: Sendable {
     func cursor(for source: String) async throws -> String?
     /// Each source's health, by its key (`score:creditsafe`, `feed:bodacc`).
     func sourceHealth() async throws -> [String: SourceHealth]
+    /// When each source was last polled, by its key: sources with their own interval wait for it.
+    func lastPolls() async throws -> [String: Date]
     /// The companies whose history a feed has already been asked for.
     func historyLookedUp(feed: String) async throws -> Set<SIREN>
     func commit(_ cycle: CycleCommit) async throws -> CommitSummary
@@ -54,6 +56,8 @@ public struct CycleCommit: Sendable {
     public var sourceHealth: [SourceHealth]
     /// Per feed, the companies whose history was read this cycle.
     public var historyLookups: [String: [SIREN]]
+    /// The sources polled this cycle (their keys), whatever the outcome.
+    public var polled: [String]
     /// Which channels each alert revision is queued for.
     public var router: Router
     public var at: Date
@@ -61,7 +65,8 @@ public struct CycleCommit: Sendable {
     public init(
         snapshots: [Snapshot], observations: [ScoreObservation], alertChanges: [AlertChange],
         notices: [(notice: BodaccNotice, sirens: [SIREN])], ignoredNoticeIDs: [String] = [],
-        cursors: [String: String], sourceHealth: [SourceHealth] = [], historyLookups: [String: [SIREN]] = [:], router: Router, at: Date
+        cursors: [String: String], sourceHealth: [SourceHealth] = [], historyLookups: [String: [SIREN]] = [:], polled: [String] = [],
+        router: Router, at: Date
     ) {
         self.snapshots = snapshots
         self.observations = observations
@@ -71,6 +76,7 @@ public struct CycleCommit: Sendable {
         self.cursors = cursors
         self.sourceHealth = sourceHealth
         self.historyLookups = historyLookups
+        self.polled = polled
         self.router = router
         self.at = at
     }

@@ -32,6 +32,8 @@ public struct VigieConfiguration: Sendable {
     public var bodacc: BodaccFeed.Configuration?
     /// When a failing source raises an alert.
     public var health = SourceHealthTracker.Configuration()
+    /// Sources polled less often than every cycle, by key (`score:creditsafe`, `feed:bodacc`).
+    public var sourceIntervals: [String: Duration] = [:]
     public var log = Log()
     public var terminal = Terminal()
     /// Webhook and email channels, by name.
@@ -158,7 +160,7 @@ extension VigieConfiguration {
     }
 
     /// Settings every HTTP provider takes: how fast, how many at once, how patient.
-    static let clientKeys = ["concurrency", "rate", "burst", "attempts", "timeout", "breaker_failures", "breaker_cooldown"]
+    static let clientKeys = ["enabled", "interval", "concurrency", "rate", "burst", "attempts", "timeout", "breaker_failures", "breaker_cooldown"]
     static let providerKeys = [
         "creditsafe": ["base_url", "username", "username_env", "username_file", "password", "password_env", "password_file", "monitoring"],
         "ellisphere": ["base_url", "contract_id", "user_prefix", "user_id", "password", "password_env", "password_file", "product"],
@@ -190,11 +192,16 @@ extension VigieConfiguration {
                 for field in fields where !(keys + clientKeys).contains(field.key) { reader.unknown(field.key, line: field.line, known: keys + clientKeys) }
             }
             let value = { (key: String) in fields.first { $0.key == key }.flatMap { reader.string($0.value, key) } }
+            // `enabled: false` keeps a provider's settings while it is off.
+            if let node = fields.first(where: { $0.key == "enabled" })?.value, reader.bool(node, "enabled") == false { continue }
+            if provider != "fixture", let node = fields.first(where: { $0.key == "interval" })?.value, let interval = reader.duration(node, "interval") {
+                configuration.sourceIntervals[provider == "bodacc" ? "feed:bodacc" : "score:\(provider)"] = interval
+            }
             switch provider {
             case "fixture":
                 var fixture = Fixture()
-                for (setting, settingLine, value) in fields {
-                    if setting == "scenario" { fixture.scenario = reader.string(value, setting) ?? fixture.scenario } else { reader.unknown(setting, line: settingLine, known: ["scenario"]) }
+                for (setting, settingLine, value) in fields where setting != "enabled" {
+                    if setting == "scenario" { fixture.scenario = reader.string(value, setting) ?? fixture.scenario } else { reader.unknown(setting, line: settingLine, known: ["scenario", "enabled"]) }
                 }
                 configuration.fixture = fixture
             case "creditsafe":

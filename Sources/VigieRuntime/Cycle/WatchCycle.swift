@@ -23,6 +23,8 @@ public struct WatchCycle: Sendable {
         public var historyLookups = 0
         /// Sources that failed this cycle.
         public var failingSources: [String] = []
+        /// Sources not polled this cycle: their own interval has not passed.
+        public var waitingSources: [String] = []
         public var watchlistIssues: [FileIssue] = []
     }
 
@@ -33,14 +35,17 @@ public struct WatchCycle: Sendable {
     let router: Router
     let clock: any WallClock
     let health: SourceHealthTracker.Configuration
+    /// Sources polled less often than every cycle, by key (`score:creditsafe`: once a day).
+    let intervals: [String: Duration]
     let logger: Logger
 
     public init(
         registry: WatchlistRegistry, providers: [any ScoreProvider], feeds: [any ProcedureFeed],
         store: any WatchStore, router: Router, clock: any WallClock,
-        health: SourceHealthTracker.Configuration = SourceHealthTracker.Configuration(), logger: Logger
+        health: SourceHealthTracker.Configuration = SourceHealthTracker.Configuration(), intervals: [String: Duration] = [:], logger: Logger
     ) {
         self.health = health
+        self.intervals = intervals
         self.registry = registry
         self.providers = providers
         self.feeds = feeds
@@ -59,6 +64,19 @@ public struct WatchCycle: Sendable {
         let sirens = watch.sirens
         var cursors: [String: String] = [:]
 
+        let lastPolls = try await store.lastPolls()
+        var polled: [String] = []
+        /// Whether a source is due: no interval of its own, never polled, or its interval has
+        /// passed (less a minute or a tenth, so that cycles drifting by seconds do not skip one).
+        func due(_ source: String) -> Bool {
+            guard let interval = intervals[source], let last = lastPolls[source] else { return true }
+            let seconds = Double(interval.components.seconds)
+            guard clock.now.timeIntervalSince(last) >= seconds - min(60, seconds / 10) else {
+                report.waitingSources.append(source)
+                return false
+            }
+            return true
+        }
         let healthBefore = try await store.sourceHealth()
         var healthAfter: [SourceHealth] = []
         var healthAlerts: [AlertChange] = []
@@ -76,6 +94,8 @@ public struct WatchCycle: Sendable {
         var observations: [ScoreObservation] = []
         for provider in providers {
             let key = "score:\(provider.name)"
+            guard due(key) else { continue }
+            polled.append(key)
             do {
                 let poll = try await provider.poll(sirens, cursor: try await store.cursor(for: key))
                 observations.append(contentsOf: poll.observations)
@@ -98,6 +118,10 @@ public struct WatchCycle: Sendable {
         var historyLookups: [String: [SIREN]] = [:]
         for feed in feeds {
             let key = "feed:\(feed.name)"
+            // Joining companies' history is read every cycle, even when the feed waits for its
+            // own interval: a procedure under way is alerted as soon as the company is watched.
+            let polling = due(key)
+            if polling { polled.append(key) }
             do {
                 let known = try await store.historyLookedUp(feed: feed.name)
                 let newcomers = sirens.filter { !known.contains($0) }
@@ -107,6 +131,7 @@ public struct WatchCycle: Sendable {
                     historyLookups[feed.name] = newcomers
                     report.historyLookups += newcomers.count
                 }
+                guard polling else { continue }
                 let poll = try await feed.poll(watching: Set(sirens), cursor: try await store.cursor(for: key))
                 notices.append(contentsOf: poll.notices)
                 if let cursor = poll.cursor { cursors[key] = cursor }
@@ -114,7 +139,7 @@ public struct WatchCycle: Sendable {
             } catch {
                 report.providerFailures += 1
                 logger.error("feed.poll_failed", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
-                track(key, .failed("\(error)"))
+                if polling { track(key, .failed("\(error)")) }
             }
         }
         let seen = try await store.seenNotices(notices.map(\.id))
@@ -141,7 +166,7 @@ public struct WatchCycle: Sendable {
         report.summary = try await store.commit(CycleCommit(
             snapshots: outcome.snapshots, observations: outcome.observations, alertChanges: healthAlerts + outcome.alertChanges,
             notices: outcome.matchedNotices, ignoredNoticeIDs: (notices + history).map(\.id).filter { !matchedIDs.contains($0) },
-            cursors: cursors, sourceHealth: healthAfter, historyLookups: historyLookups, router: router, at: clock.now
+            cursors: cursors, sourceHealth: healthAfter, historyLookups: historyLookups, polled: polled, router: router, at: clock.now
         ))
         logger.info("cycle.committed", metadata: [
             "cycle.companies": "\(report.companies)", "cycle.observations": "\(report.observations)",
@@ -149,6 +174,7 @@ public struct WatchCycle: Sendable {
             "cycle.alerts_raised": "\(report.summary.alertsRaised)", "cycle.alerts_revised": "\(report.summary.alertsRevised)",
             "cycle.alerts_retracted": "\(report.summary.alertsRetracted)", "cycle.provider_failures": "\(report.providerFailures)",
             "cycle.history_lookups": "\(report.historyLookups)", "cycle.failing_sources": "\(report.failingSources.joined(separator: ","))",
+            "cycle.waiting_sources": "\(report.waitingSources.joined(separator: ","))",
         ])
         return report
     }
