@@ -44,6 +44,7 @@ struct ConfigurationTests {
         ("watchlists: [a, b\n", "vigie.yaml:2: YAML syntax"),
         ("providers:\n  ellisphere:\n    contract_id: \"1\"\n    password_env: VIGIE_TEST_PASSWORD\n", "vigie.yaml:2: ellisphere: Ellisphère needs contract_id, user_prefix, user_id and password_env or password_file"),
         ("providers:\n  pappers:\n    api_tokn_env: X\n", "vigie.yaml:3: api_tokn_env: unknown key; did you mean \"api_token_env\"?"),
+        ("providers:\n  pappers:\n    base_url: htps//api.pappers.fr\n    api_token: x\n", "vigie.yaml:3: base_url: \"htps//api.pappers.fr\" is not an http:// or https:// URL"),
         ("health:\n  failure_ratio: 2\n", "vigie.yaml:2: failure_ratio: failure_ratio must be a number above 0 and at most 1"),
         ("providers:\n  creditsafe:\n    username: u\n    password_env: VIGIE_TEST_PASSWORD\n    monitoring:\n      portfolo: x\n", "vigie.yaml:6: portfolo: unknown key; did you mean \"portfolio\"?"),
     ])

@@ -192,6 +192,10 @@ extension VigieConfiguration {
                 for field in fields where !(keys + clientKeys).contains(field.key) { reader.unknown(field.key, line: field.line, known: keys + clientKeys) }
             }
             let value = { (key: String) in fields.first { $0.key == key }.flatMap { reader.string($0.value, key) } }
+            if let node = fields.first(where: { $0.key == "base_url" })?.value, let url = reader.string(node, "base_url"),
+               URLComponents(string: url).map({ ["http", "https"].contains($0.scheme ?? "") && !($0.host ?? "").isEmpty }) != true {
+                reader.issue(node, "base_url", "\"\(url)\" is not an http:// or https:// URL")
+            }
             // `enabled: false` keeps a provider's settings while it is off.
             if let node = fields.first(where: { $0.key == "enabled" })?.value, reader.bool(node, "enabled") == false { continue }
             if provider != "fixture", let node = fields.first(where: { $0.key == "interval" })?.value, let interval = reader.duration(node, "interval") {
