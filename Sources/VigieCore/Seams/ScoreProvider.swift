@@ -15,11 +15,15 @@ public struct ScorePoll: Sendable {
     public var failures: [ProviderFailure]
     /// Where to resume next time; nil keeps the current cursor.
     public var cursor: String?
+    /// How many companies the provider was asked about, when not all of them (a monitoring
+    /// poll fetches only those with events): source health weighs failures against this.
+    public var asked: Int?
 
-    public init(observations: [ScoreObservation], failures: [ProviderFailure] = [], cursor: String?) {
+    public init(observations: [ScoreObservation], failures: [ProviderFailure] = [], cursor: String?, asked: Int? = nil) {
         self.observations = observations
         self.failures = failures
         self.cursor = cursor
+        self.asked = asked
     }
 }
 

@@ -59,6 +59,7 @@ extension CreditsafeProvider {
         let fetch = companies.filter { changed.contains($0) || baselines.contains($0) }
         var poll = try await observeEach(fetch)
         poll.failures += failures
+        poll.asked = fetch.count + adding.count + (members.count - members.keys.filter(watched.contains).count)
         let next = MonitoringCursor(portfolio: portfolio, since: started)
         poll.cursor = String(decoding: try Self.cursorEncoder.encode(next), as: UTF8.self)
         return poll

@@ -47,7 +47,7 @@ enum CompanyPoll {
         _ companies: [SIREN], concurrency: Int, observe: @escaping @Sendable (SIREN) async throws -> ScoreObservation?
     ) async throws -> ScorePoll {
         let (observations, failures) = try await each(companies, concurrency: concurrency, observe)
-        return ScorePoll(observations: observations, failures: failures, cursor: nil)
+        return ScorePoll(observations: observations, failures: failures, cursor: nil, asked: companies.count)
     }
 }
 

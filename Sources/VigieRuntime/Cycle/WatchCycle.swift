@@ -104,7 +104,7 @@ public struct WatchCycle: Sendable {
                 for failure in poll.failures {
                     logger.warning("provider.company_failed", metadata: ["provider": "\(provider.name)", "company.siren": "\(failure.siren?.digits ?? "-")", "error": "\(failure.message)"])
                 }
-                track(key, SourceHealthTracker.outcome(asked: sirens.count, failures: poll.failures, configuration: health))
+                track(key, SourceHealthTracker.outcome(asked: poll.asked ?? sirens.count, failures: poll.failures, configuration: health))
             } catch {
                 report.providerFailures += 1
                 logger.error("provider.poll_failed", metadata: ["provider": "\(provider.name)", "error": "\(error)"])
