@@ -154,4 +154,23 @@ struct CycleTests {
         #expect(daily.asked.count == 2, "polled at the first cycle, then once the day has passed")
         #expect(waiting.first == [] && waiting[1] == ["score:pappers"])
     }
+
+    @Test("a provider failing for many companies logs twenty of them and one line for the rest")
+    func failureLogging() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let failures = (0..<500).map { ProviderFailure(siren: Self.gammVert, message: "HTTP 503 #\($0)") }
+        let provider = ScriptedScoreProvider(script: [.success(ScorePoll(observations: [], failures: failures, cursor: nil))])
+        let logs = RecordingLogHandler()
+        let clock = ManualWallClock()
+        let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: logs.logger())
+        let cycle = WatchCycle(registry: registry, providers: [provider], feeds: [], store: store, router: Router(always: ["recording"]), clock: clock, logger: logs.logger())
+        let report = try await cycle.run()
+        #expect(report.providerFailures == 500)
+        #expect(logs.recorded.filter { $0.contains(" provider.company_failed ") }.count == 20)
+        let summary = try #require(logs.recorded.first { $0.contains(" provider.company_failures_not_logged ") })
+        #expect(summary.contains("failures.not_logged=480") && summary.contains("failures.total=500") && summary.contains("error.last=HTTP 503 #499"))
+    }
 }

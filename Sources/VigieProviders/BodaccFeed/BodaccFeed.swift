@@ -27,7 +27,7 @@ public struct BodaccFeed: ProcedureFeed {
         /// A whole day's export is tens of megabytes: it gets longer than a page.
         public var exportTimeout: Duration = .seconds(600)
         /// Companies per history look-up: one `records` query names this many SIRENs.
-        public var historyBatch = 20
+        public var historyBatch = 50
         public var client = ProviderClient.Configuration()
 
         public init(baseURL: String) {

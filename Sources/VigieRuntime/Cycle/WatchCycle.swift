@@ -64,46 +64,25 @@ public struct WatchCycle: Sendable {
         let sirens = watch.sirens
         var cursors: [String: String] = [:]
 
-        let lastPolls = try await store.lastPolls()
-        var polled: [String] = []
-        /// Whether a source is due: no interval of its own, never polled, or its interval has
-        /// passed (less a minute or a tenth, so that cycles drifting by seconds do not skip one).
-        func due(_ source: String) -> Bool {
-            guard let interval = intervals[source], let last = lastPolls[source] else { return true }
-            let seconds = Double(interval.components.seconds)
-            guard clock.now.timeIntervalSince(last) >= seconds - min(60, seconds / 10) else {
-                report.waitingSources.append(source)
-                return false
-            }
-            return true
-        }
-        let healthBefore = try await store.sourceHealth()
-        var healthAfter: [SourceHealth] = []
-        var healthAlerts: [AlertChange] = []
+        var sources = SourceLedger(
+            lastPolls: try await store.lastPolls(), healthBefore: try await store.sourceHealth(), intervals: intervals,
+            configuration: health, now: clock.now
+        )
         func track(_ source: String, _ outcome: SourceHealthTracker.Outcome) {
-            let before = healthBefore[source] ?? SourceHealth(source: source)
-            let (after, alert) = SourceHealthTracker.apply(outcome, to: before, configuration: health, now: clock.now)
-            if after != before { healthAfter.append(after) }
-            if case .failed = outcome { report.failingSources.append(source) }
-            if let alert {
-                healthAlerts.append(.raised(alert))
-                logger.warning("source.health_changed", metadata: ["source": "\(source)", "alert.kind": "\(alert.kind)", "source.failing_cycles": "\(before.consecutiveFailures + 1)"])
-            }
+            guard let alert = sources.record(source, outcome) else { return }
+            logger.warning("source.health_changed", metadata: ["source": "\(source)", "alert.kind": "\(alert.kind)", "alert.id": "\(alert.id)"])
         }
 
         var observations: [ScoreObservation] = []
         for provider in providers {
             let key = "score:\(provider.name)"
-            guard due(key) else { continue }
-            polled.append(key)
+            guard sources.due(key) else { continue }
             do {
                 let poll = try await provider.poll(sirens, cursor: try await store.cursor(for: key))
                 observations.append(contentsOf: poll.observations)
                 if let cursor = poll.cursor { cursors[key] = cursor }
                 report.providerFailures += poll.failures.count
-                for failure in poll.failures {
-                    logger.warning("provider.company_failed", metadata: ["provider": "\(provider.name)", "company.siren": "\(failure.siren?.digits ?? "-")", "error": "\(failure.message)"])
-                }
+                logFailures(poll.failures, provider: provider.name)
                 track(key, SourceHealthTracker.outcome(asked: poll.asked ?? sirens.count, failures: poll.failures, configuration: health))
             } catch {
                 report.providerFailures += 1
@@ -120,8 +99,7 @@ public struct WatchCycle: Sendable {
             let key = "feed:\(feed.name)"
             // Joining companies' history is read every cycle, even when the feed waits for its
             // own interval: a procedure under way is alerted as soon as the company is watched.
-            let polling = due(key)
-            if polling { polled.append(key) }
+            let polling = sources.due(key)
             do {
                 let known = try await store.historyLookedUp(feed: feed.name)
                 let newcomers = sirens.filter { !known.contains($0) }
@@ -164,18 +142,35 @@ public struct WatchCycle: Sendable {
         let matchedIDs = Set(outcome.matchedNotices.map(\.notice.id))
 
         report.summary = try await store.commit(CycleCommit(
-            snapshots: outcome.snapshots, observations: outcome.observations, alertChanges: healthAlerts + outcome.alertChanges,
+            snapshots: outcome.snapshots, observations: outcome.observations, alertChanges: sources.alerts + outcome.alertChanges,
             notices: outcome.matchedNotices, ignoredNoticeIDs: (notices + history).map(\.id).filter { !matchedIDs.contains($0) },
-            cursors: cursors, sourceHealth: healthAfter, historyLookups: historyLookups, polled: polled, router: router, at: clock.now
+            cursors: cursors, sourceHealth: sources.health, historyLookups: historyLookups, polled: sources.polled, router: router, at: clock.now
         ))
         logger.info("cycle.committed", metadata: [
             "cycle.companies": "\(report.companies)", "cycle.observations": "\(report.observations)",
             "cycle.notices": "\(report.notices)", "cycle.notices_matched": "\(report.matchedNotices)",
             "cycle.alerts_raised": "\(report.summary.alertsRaised)", "cycle.alerts_revised": "\(report.summary.alertsRevised)",
             "cycle.alerts_retracted": "\(report.summary.alertsRetracted)", "cycle.provider_failures": "\(report.providerFailures)",
-            "cycle.history_lookups": "\(report.historyLookups)", "cycle.failing_sources": "\(report.failingSources.joined(separator: ","))",
-            "cycle.waiting_sources": "\(report.waitingSources.joined(separator: ","))",
+            "cycle.history_lookups": "\(report.historyLookups)", "cycle.failing_sources": "\(sources.failing.joined(separator: ","))",
+            "cycle.waiting_sources": "\(sources.waiting.joined(separator: ","))",
         ])
+        report.failingSources = sources.failing
+        report.waitingSources = sources.waiting
         return report
     }
+
+    /// Companies a provider failed on: the first `loggedFailures` one by one, the rest counted in
+    /// one line, so that a provider down for 100 000 companies writes 21 lines, not 100 000.
+    func logFailures(_ failures: [ProviderFailure], provider: String) {
+        for failure in failures.prefix(Self.loggedFailures) {
+            logger.warning("provider.company_failed", metadata: ["provider": "\(provider)", "company.siren": "\(failure.siren?.digits ?? "-")", "error": "\(failure.message)"])
+        }
+        guard failures.count > Self.loggedFailures else { return }
+        logger.warning("provider.company_failures_not_logged", metadata: [
+            "provider": "\(provider)", "failures.not_logged": "\(failures.count - Self.loggedFailures)", "failures.total": "\(failures.count)",
+            "error.last": "\(failures.last!.message)",
+        ])
+    }
+
+    static let loggedFailures = 20
 }
