@@ -21,9 +21,15 @@ struct CycleTests {
         ScoreObservation(siren: gammVert, provider: "creditsafe", observedOn: day, score: .value(value, minimum: 0, maximum: 100))
     }
 
-    static func cycle(folder: URL, store: any WatchStore, providers: [any ScoreProvider], feeds: [any ProcedureFeed] = [], clock: ManualWallClock = ManualWallClock()) -> WatchCycle {
-        let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: Logger(label: "test"))
-        return WatchCycle(registry: registry, providers: providers, feeds: feeds, store: store, router: Router(always: ["recording"]), clock: clock, logger: Logger(label: "test"))
+    static func cycle(
+        folder: URL, store: any WatchStore, providers: [any ScoreProvider], feeds: [any ProcedureFeed] = [], clock: ManualWallClock = ManualWallClock(),
+        intervals: [String: Duration] = [:], logger: Logger = Logger(label: "test")
+    ) -> WatchCycle {
+        let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: logger)
+        return WatchCycle(
+            registry: registry, providers: providers, feeds: feeds, store: store, router: Router(always: ["recording"]), clock: clock,
+            intervals: intervals, logger: logger
+        )
     }
 
     static let goodList = """
@@ -139,11 +145,7 @@ struct CycleTests {
         let daily = ScriptedScoreProvider(name: "pappers", script: [])
         let every = ScriptedScoreProvider(name: "creditsafe", script: [])
         let clock = ManualWallClock()
-        let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: Logger(label: "test"))
-        let cycle = WatchCycle(
-            registry: registry, providers: [daily, every], feeds: [], store: store, router: Router(always: ["recording"]), clock: clock,
-            intervals: ["score:pappers": .seconds(86_400)], logger: Logger(label: "test")
-        )
+        let cycle = Self.cycle(folder: folder, store: store, providers: [daily, every], clock: clock, intervals: ["score:pappers": .seconds(86_400)])
         var waiting: [[String]] = []
         // Cycles every 15 minutes for a day and a bit; the daily source starts 10 s late each time.
         for _ in 0..<100 {
@@ -164,10 +166,7 @@ struct CycleTests {
         let failures = (0..<500).map { ProviderFailure(siren: Self.gammVert, message: "HTTP 503 #\($0)") }
         let provider = ScriptedScoreProvider(script: [.success(ScorePoll(observations: [], failures: failures, cursor: nil))])
         let logs = RecordingLogHandler()
-        let clock = ManualWallClock()
-        let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: logs.logger())
-        let cycle = WatchCycle(registry: registry, providers: [provider], feeds: [], store: store, router: Router(always: ["recording"]), clock: clock, logger: logs.logger())
-        let report = try await cycle.run()
+        let report = try await Self.cycle(folder: folder, store: store, providers: [provider], logger: logs.logger()).run()
         #expect(report.providerFailures == 500)
         #expect(logs.recorded.filter { $0.contains(" provider.company_failed ") }.count == 20)
         let summary = try #require(logs.recorded.first { $0.contains(" provider.company_failures_not_logged ") })
