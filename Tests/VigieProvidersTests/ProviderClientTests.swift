@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import VigieCore
+import VigieMock
+import VigieProviders
+import VigieTestSupport
+import VigieTransport
+
+@Suite("The provider client against vigie mock-provider")
+struct ProviderClientTests {
+    static func client(_ configure: (inout ProviderClient.Configuration) -> Void = { _ in }) -> (ProviderClient, CurlTransport) {
+        var configuration = ProviderClient.Configuration()
+        configuration.rate = 1000
+        configuration.burst = 1000
+        configuration.backoff = .milliseconds(20)
+        configure(&configuration)
+        let transport = CurlTransport()
+        return (ProviderClient(name: "Pappers", configuration: configuration, transport: transport), transport)
+    }
+
+    static func request(_ baseURL: String) -> HTTPRequest {
+        HTTPRequest(method: "GET", url: baseURL + "/pappers/v2/entreprise?api_token=demo&siren=337891287")
+    }
+
+    @Test("a 429 with Retry-After: 1 is retried no sooner than a second later, and the answer comes through")
+    func retryAfter() async throws {
+        let (elapsed, status) = try await withMockProvider({ $0.faults.throttleEvery = 2 }) { baseURL, _ in
+            let (client, transport) = Self.client()
+            defer { transport.shutdown() }
+            _ = try await client.send(Self.request(baseURL))
+            let started = ContinuousClock.now
+            let response = try await client.send(Self.request(baseURL))   // the mock's second request: 429, then retried
+            return (ContinuousClock.now - started, response.status)
+        }
+        #expect(status == 200)
+        #expect(elapsed >= .seconds(1), "\(elapsed)")
+        #expect(elapsed < .seconds(3), "\(elapsed)")
+    }
+
+    @Test("a Retry-After longer than the client accepts fails the request at once, counted, not waited for")
+    func retryAfterTooLong() async throws {
+        let (elapsed, message) = try await withMockProvider({ $0.faults.throttleEvery = 1 }) { baseURL, _ in
+            let (client, transport) = Self.client { $0.maxRetryAfter = .milliseconds(500) }
+            defer { transport.shutdown() }
+            let started = ContinuousClock.now
+            do {
+                _ = try await client.send(Self.request(baseURL))
+                return (ContinuousClock.now - started, "answered")
+            } catch {
+                return (ContinuousClock.now - started, "\(error)")
+            }
+        }
+        #expect(message == "Pappers answered HTTP 429 (rate limited)")
+        #expect(elapsed < .seconds(1))
+    }
+
+    @Test("the rate limit spaces requests: 11 requests at 10 per second with a burst of 1 take about a second")
+    func rateLimit() async throws {
+        let elapsed = try await withMockProvider { baseURL, _ in
+            let (client, transport) = Self.client { $0.rate = 10; $0.burst = 1 }
+            defer { transport.shutdown() }
+            let started = ContinuousClock.now
+            for _ in 0..<11 { _ = try await client.send(Self.request(baseURL)) }
+            return ContinuousClock.now - started
+        }
+        #expect(elapsed >= .milliseconds(950) && elapsed < .seconds(2), "\(elapsed)")
+    }
+}
