@@ -10,7 +10,7 @@ import VigieCore
 /// | `revision` | 1, then +1 for each correction or retraction |
 /// | `state` | `active` or `retracted` |
 /// | `created_at`, `updated_at` | ISO 8601 |
-/// | `siren`, `company` | the company; null for a source-health alert |
+/// | `siren`, `company` | the company; absent from a source-health alert |
 /// | `kind`, `severity`, `title` | what happened, how urgent, in one line |
 /// | `evidence` | `source` (`bodacc`, the provider, or `score:…`/`feed:…` for source health), then the notice, the observation or the source's state |
 /// | `watch` | the watchlist entries: `watchlist`, `owner`, `tags`, `exposure`, `insured_limit` |
