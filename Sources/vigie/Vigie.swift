@@ -11,6 +11,6 @@ struct Vigie: AsyncParsableCommand {
             or liquidation opens. With no configuration it runs on the embedded default: SQLite in
             .vigie/, the demo scenario, alerts to .vigie/alerts.jsonl and the terminal.
             """,
-        subcommands: [RunCommand.self, DemoCommand.self, BodaccCommand.self, WatchlistCommand.self, AlertsCommand.self, ChannelsCommand.self, MockProviderCommand.self, ConfigCommand.self]
+        subcommands: [RunCommand.self, DemoCommand.self, BodaccCommand.self, WatchlistCommand.self, AlertsCommand.self, ChannelsCommand.self, ProvidersCommand.self, MockProviderCommand.self, ConfigCommand.self]
     )
 }

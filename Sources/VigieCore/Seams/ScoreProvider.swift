@@ -7,6 +7,27 @@ public protocol ScoreProvider: Sendable {
     /// The source name stored with snapshots and shown in evidence (`creditsafe`).
     var name: String { get }
     func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll
+    /// What the provider says about one company now, outside any cycle: `vigie providers test`.
+    /// Nothing is stored and no cursor moves.
+    func probe(_ company: SIREN) async throws -> ScoreObservation?
+}
+
+extension ScoreProvider {
+    public func probe(_ company: SIREN) async throws -> ScoreObservation? {
+        let poll = try await poll([company], cursor: nil)
+        if let failure = poll.failures.first { throw ProbeFailure(message: failure.message) }
+        return poll.observations.first
+    }
+}
+
+/// A probe's failure: the provider's own message.
+public struct ProbeFailure: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+
+    public init(message: String) {
+        self.message = message
+    }
 }
 
 public struct ScorePoll: Sendable {

@@ -70,4 +70,9 @@ extension CompanyByCompanyProvider {
     public func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll {
         try await observeEach(companies)
     }
+
+    /// One company's report, outside any cycle (and outside Creditsafe's monitoring portfolio).
+    public func probe(_ company: SIREN) async throws -> ScoreObservation? {
+        try await observe(company, on: CalendarDay(Date()))
+    }
 }

@@ -16,6 +16,9 @@ public struct VigieApplication: Sendable {
     public let registry: WatchlistRegistry
     public let channels: [any AlertChannel]
     public let router: Router
+    /// The score providers and feeds the cycle polls, for `vigie providers test`.
+    public let providers: [any ScoreProvider]
+    public let feeds: [any ProcedureFeed]
     let clock: any WallClock
     let transport: CurlTransport
     /// Providers' answers (a day of BODACC notices) are far larger than a webhook's.
@@ -52,6 +55,9 @@ public struct VigieApplication: Sendable {
             if configuration.creditsafe == nil { providers.append(FixtureScoreProvider(scenario: scenario)) }
             if configuration.bodacc == nil { feeds.append(FixtureProcedureFeed(scenario: scenario)) }
         }
+
+        self.providers = providers
+        self.feeds = feeds
 
         var channels: [any AlertChannel] = []
         if configuration.log.enabled { channels.append(LogChannel(configuration: .init(path: configuration.logPath))) }

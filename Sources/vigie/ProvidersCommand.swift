@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigieCore
+import VigieRuntime
+
+struct ProvidersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "providers",
+        abstract: "Check the sources Vigie reads.",
+        subcommands: [Test.self]
+    )
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ask each configured source about one company and say what it answered.",
+            discussion: """
+                Score providers are asked for the company's report (outside any cycle: nothing is stored,
+                no cursor moves, Creditsafe's monitoring portfolio is not touched); the BODACC feed is asked
+                for the company's notices. Exit 1 if a source failed.
+                """
+        )
+
+        @Argument(help: ArgumentHelp("Only this source (creditsafe, ellisphere, pappers, altares, bodacc).", valueName: "name"))
+        var name: String?
+
+        @Option(name: .long, help: ArgumentHelp("The company to ask about; default: the first watched company.", valueName: "siren"))
+        var siren: String?
+
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            options.bootstrapLogging(default: .warning)
+            let configuration = try options.load()
+            let application = try VigieApplication(configuration: configuration, logger: Logger(label: "vigie"))
+            defer { application.shutdown() }
+            let company: SIREN
+            if let siren {
+                do {
+                    company = try CompanyIdentifier(siren).siren
+                } catch {
+                    printError("vigie: --siren \(siren): \(error)")
+                    throw ExitCode(2)
+                }
+            } else if let first = WatchSet(try await application.registry.load().watchlists).sirens.first {
+                company = first
+            } else {
+                printError("vigie: the watchlists name no company; give one with --siren")
+                throw ExitCode(2)
+            }
+            let providers = application.providers.filter { name == nil || $0.name == name }
+            let feeds = application.feeds.filter { name == nil || $0.name == name }
+            guard !providers.isEmpty || !feeds.isEmpty else {
+                printError("vigie: no source named \(name ?? "?"); configured: \((application.providers.map(\.name) + application.feeds.map(\.name)).joined(separator: ", "))")
+                throw ExitCode(1)
+            }
+            var failed = false
+            for provider in providers {
+                do {
+                    print("\(provider.name): " + (try await provider.probe(company).map(Self.describe) ?? "does not know \(company.formatted)"))
+                } catch {
+                    failed = true
+                    print("\(provider.name): failed — \(error)")
+                }
+            }
+            for feed in feeds {
+                do {
+                    guard let notices = try await feed.history(of: [company]) else {
+                        print("\(feed.name): cannot search by company (a fixture or a bulk file)")
+                        continue
+                    }
+                    print("\(feed.name): \(notices.count) notice(s) about \(company.formatted)")
+                    for notice in notices.sorted(by: { ($0.published?.iso ?? "") < ($1.published?.iso ?? "") }) {
+                        print("  \(notice.published?.iso ?? "?")  \(notice.id)  \(NoticeClassifier.classify(notice).title)")
+                    }
+                } catch {
+                    failed = true
+                    print("\(feed.name): failed — \(error)")
+                }
+            }
+            if failed { throw ExitCode(1) }
+        }
+
+        /// "LE JULES VERNE (494 814 452), 2022-07-22: score Not Rated, limit not applicable, struck_off, …".
+        static func describe(_ observation: ScoreObservation) -> String {
+            var parts: [String] = []
+            switch observation.score {
+            case .value(let value, _, let maximum)?: parts.append("score \(value.formatted())/\(maximum.formatted())")
+            case .notRated?: parts.append("score Not Rated")
+            case nil: break
+            }
+            if let rating = observation.rating { parts.append("rating \(rating)") }
+            switch observation.creditLimit {
+            case .amount(let amount, let currency)?: parts.append("limit \(Int(amount)) \(currency ?? "")".trimmingCharacters(in: .whitespaces))
+            case .notApplicable?: parts.append("limit not applicable")
+            case nil: break
+            }
+            if let status = observation.status { parts.append(status.rawValue) }
+            if let event = observation.legalEvents.first { parts.append("latest legal event: \(event.summary)") }
+            let name = observation.companyName.map { "\($0) " } ?? ""
+            return "\(name)(\(observation.siren.formatted)), \(observation.observedOn.iso): " + (parts.isEmpty ? "nothing stated" : parts.joined(separator: ", "))
+        }
+    }
+}
