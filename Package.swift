@@ -91,7 +91,10 @@ let package = Package(
         ),
         .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore", "VigieTestSupport"]),
         .testTarget(name: "VigieProvidersTests", dependencies: ["VigieCore", "VigieProviders", "VigieTestSupport", "VigieMock", "VigieTransport"]),
-        .testTarget(name: "VigieStoreTests", dependencies: ["VigieCore", "VigieStore", "VigieTestSupport"]),
+        .testTarget(
+            name: "VigieStoreTests",
+            dependencies: ["VigieCore", "VigieStore", "VigieTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "VigieTransportTests", dependencies: ["VigieTransport", "VigieTestSupport"]),
         .testTarget(
             name: "VigieDeliveryTests",
