@@ -93,23 +93,25 @@ actor MockState {
         return try scenario.steps.map { step in
             var reports = previous
             defer { previous = reports }
-            for body in try scenario.reportBodies(in: step) {
-                guard let id = companyID(in: body) else { continue }
-                reports[.creditsafe, default: [:]][String(id.dropFirst("FR-X-".count))] = body
+            for report in try scenario.reportBodies(in: step) {
+                guard let id = companyID(in: report.body) else { continue }
+                reports[.creditsafe, default: [:]][String(id.dropFirst("FR-X-".count))] = report.body
             }
-            let undated = CalendarDay(year: 2000, month: 1, day: 1)!
-            for body in try scenario.reportBodies(in: step, provider: MockSource.ellisphere.rawValue, suffix: "xml") {
-                reports[.ellisphere, default: [:]][try EllisphereReportDecoder.decode(body, observedOn: undated).siren.digits] = body
-            }
-            for body in try scenario.reportBodies(in: step, provider: MockSource.pappers.rawValue, suffix: "json") {
-                reports[.pappers, default: [:]][try PappersCompanyDecoder.decode(body, observedOn: undated).observation.siren.digits] = body
-            }
-            for body in try scenario.reportBodies(in: step, provider: MockSource.altares.rawValue, suffix: "json") {
-                reports[.altares, default: [:]][try AltaresScoreDecoder.decode(body, observedOn: undated).siren.digits] = body
+            for (source, suffix, siren) in Self.decodedSources {
+                for report in try scenario.reportBodies(in: step, provider: source.rawValue, suffix: suffix) {
+                    reports[source, default: [:]][try siren(report.body).digits] = report.body
+                }
             }
             return reports
         }
     }
+
+    /// The other providers' reports: their files' suffix, and how to read the SIREN they are about.
+    static let decodedSources: [(MockSource, String, @Sendable (Data) throws -> SIREN)] = [
+        (.ellisphere, "xml", { try EllisphereReportDecoder.decode($0, observedOn: FixtureScenario.undated).siren }),
+        (.pappers, "json", { try PappersCompanyDecoder.decode($0, observedOn: FixtureScenario.undated).observation.siren }),
+        (.altares, "json", { try AltaresScoreDecoder.decode($0, observedOn: FixtureScenario.undated).siren }),
+    ]
 
     /// `FR-X-<SIREN>` from the first `"companyId"` of a report (the top-level one comes first).
     static func companyID(in body: Data) -> String? {
@@ -218,12 +220,10 @@ actor MockState {
     /// new step than at the previous one (score, rating, limit, status).
     private func raiseEvents(from previous: Int, to current: Int) {
         guard !portfolios.isEmpty, previous != current else { return }
-        let undated = CalendarDay(year: 2000, month: 1, day: 1)!
         /// What Creditsafe's rules watch: score, rating, limit, status.
         func observed(_ body: Data?) -> [String]? {
-            guard let body, let observation = try? CreditsafeReportDecoder.decode(body, observedOn: undated) else { return nil }
-            let score = observation.score.map { $0.number.map { String(Int($0)) } ?? "Not Rated" } ?? "-"
-            return [score, observation.rating ?? "-", observation.creditLimit?.amount.map { String(Int($0)) } ?? "-", observation.status?.rawValue ?? "-"]
+            guard let body, let observation = try? CreditsafeReportDecoder.decode(body, observedOn: FixtureScenario.undated) else { return nil }
+            return [observation.score?.text ?? "-", observation.rating ?? "-", observation.creditLimit?.text ?? "-", observation.status?.rawValue ?? "-"]
         }
         let now = Date()
         for (siren, body) in (steps[current][.creditsafe] ?? [:]).sorted(by: { $0.key < $1.key }) {

@@ -84,17 +84,9 @@ struct ProvidersCommand: AsyncParsableCommand {
         /// "LE JULES VERNE (494 814 452), 2022-07-22: score Not Rated, limit not applicable, struck_off, …".
         static func describe(_ observation: ScoreObservation) -> String {
             var parts: [String] = []
-            switch observation.score {
-            case .value(let value, _, let maximum)?: parts.append("score \(value.formatted())/\(maximum.formatted())")
-            case .notRated?: parts.append("score Not Rated")
-            case nil: break
-            }
+            if let score = observation.score { parts.append("score \(score.text)") }
             if let rating = observation.rating { parts.append("rating \(rating)") }
-            switch observation.creditLimit {
-            case .amount(let amount, let currency)?: parts.append("limit \(Int(amount)) \(currency ?? "")".trimmingCharacters(in: .whitespaces))
-            case .notApplicable?: parts.append("limit not applicable")
-            case nil: break
-            }
+            if let limit = observation.creditLimit { parts.append("limit \(limit.text)") }
             if let status = observation.status { parts.append(status.rawValue) }
             if let event = observation.legalEvents.first { parts.append("latest legal event: \(event.summary)") }
             let name = observation.companyName.map { "\($0) " } ?? ""

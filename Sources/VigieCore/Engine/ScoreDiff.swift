@@ -27,8 +27,8 @@ public enum ScoreDiff {
                 scoreDropped = true
                 events.append(DetectedEvent(
                     siren: observation.siren, kind: ScoreEvent.scoreDrop.rawValue, severity: event.severity,
-                    title: "\(ProviderName.display(observation.provider)) score dropped from \(format(oldScore)) to \(format(newScore))",
-                    evidence: evidence("score", format(oldScore), format(newScore), event.reasons)
+                    title: "\(ProviderName.display(observation.provider)) score dropped from \(oldScore.text) to \(newScore.text)",
+                    evidence: evidence("score", oldScore.text, newScore.text, event.reasons)
                 ))
             }
             next.score = newScore
@@ -48,7 +48,7 @@ public enum ScoreDiff {
 
         if case .amount(let newAmount, let currency) = observation.creditLimit {
             if !isBaseline, let oldAmount = previous?.creditLimit?.amount, oldAmount > 0, newAmount < oldAmount {
-                let old = format(amount: oldAmount, currency), new = format(amount: newAmount, currency)
+                let old = CreditLimit.text(amount: oldAmount, currency), new = CreditLimit.text(amount: newAmount, currency)
                 if newAmount == 0 {
                     events.append(DetectedEvent(
                         siren: observation.siren, kind: ScoreEvent.creditLimitCancelled.rawValue, severity: .high,
@@ -101,20 +101,5 @@ public enum ScoreDiff {
     static func normalizedRating(_ raw: String) -> String? {
         let letter = raw.trimmingCharacters(in: .whitespaces).uppercased()
         return ["A", "B", "C", "D", "E"].contains(letter) ? letter : nil
-    }
-
-    static func format(_ score: ScoreValue) -> String {
-        switch score {
-        case .notRated: "Not Rated"
-        case .value(let value, _, let maximum): "\(format(number: value))/\(format(number: maximum))"
-        }
-    }
-
-    static func format(number: Double) -> String {
-        number == number.rounded() ? String(Int(number)) : String(number)
-    }
-
-    static func format(amount: Double, _ currency: String?) -> String {
-        Money(amount: Decimal(amount), currency: currency ?? "").description.trimmingCharacters(in: .whitespaces)
     }
 }

@@ -1,5 +1,13 @@
 import Foundation
 
+/// How a source is named in the store (cursor, health, last poll) and in source-health alerts.
+public enum SourceKey {
+    /// `score:creditsafe`.
+    public static func score(_ provider: String) -> String { "score:\(provider)" }
+    /// `feed:bodacc`.
+    public static func feed(_ feed: String) -> String { "feed:\(feed)" }
+}
+
 /// How one data source has fared, cycle after cycle. Stored with the cycle, so that an outage
 /// spanning restarts is still one outage, alerted once.
 public struct SourceHealth: Hashable, Sendable {

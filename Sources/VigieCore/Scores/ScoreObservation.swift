@@ -1,3 +1,5 @@
+import Foundation
+
 /// A provider's score on its own scale, or its explicit refusal to score.
 public enum ScoreValue: Hashable, Sendable, Codable {
     /// A number on `[minimum, maximum]` (Creditsafe 0–100, Ellisphère 0–10, Altares 0–20).
@@ -15,6 +17,18 @@ public enum ScoreValue: Hashable, Sendable, Codable {
         if case .value(let value, _, _) = self { return value }
         return nil
     }
+
+    /// As people read it: `52/100`, `5/10`, `Not Rated`.
+    public var text: String {
+        switch self {
+        case .notRated: "Not Rated"
+        case .value(let value, _, let maximum): "\(Self.text(value))/\(Self.text(maximum))"
+        }
+    }
+
+    static func text(_ number: Double) -> String {
+        number == number.rounded() ? String(Int(number)) : String(number)
+    }
 }
 
 /// A credit limit a provider or an insurer recommends or grants.
@@ -26,6 +40,18 @@ public enum CreditLimit: Hashable, Sendable, Codable {
     public var amount: Double? {
         if case .amount(let value, _) = self { return value }
         return nil
+    }
+
+    /// As people read it: `150 000 EUR`, `not applicable`.
+    public var text: String {
+        switch self {
+        case .amount(let value, let currency): Self.text(amount: value, currency)
+        case .notApplicable: "not applicable"
+        }
+    }
+
+    static func text(amount: Double, _ currency: String?) -> String {
+        Money(amount: Decimal(amount), currency: currency ?? "").description.trimmingCharacters(in: .whitespaces)
     }
 }
 

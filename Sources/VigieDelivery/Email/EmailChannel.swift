@@ -47,8 +47,8 @@ public struct EmailChannel: AlertChannel {
         let digest = DigestContent(contents, language: configuration.language)
         let domain = configuration.from.split(separator: "@").last.map(String.init) ?? "vigie.local"
         let key = AlertIdentity.id(subject: alerts[0].subjectKey, kind: "digest", evidenceKey: alerts.map { "\($0.id).r\($0.revision)" }.joined(separator: ","))
-        let html = "<!doctype html><html><body style=\"font-family: sans-serif\"><h2>\(htmlEscaped(digest.title))</h2><ul>"
-            + digest.lines.map { "<li>\(htmlEscaped($0))</li>" }.joined() + "</ul></body></html>"
+        let html = "<!doctype html><html><body style=\"font-family: sans-serif\"><h2>\(Markup.escaped(digest.title))</h2><ul>"
+            + digest.lines.map { "<li>\(Markup.escaped($0))</li>" }.joined() + "</ul></body></html>"
         try await send(MIMEMessage(
             from: configuration.from, to: configuration.to, subject: "[Vigie] \(digest.title)", text: digest.plainText, html: html,
             messageID: "\(key)@\(domain)", date: clock.now, boundary: "vigie-\(key)"

@@ -78,19 +78,3 @@ struct MIMEMessage {
         return formatter.string(from: date)
     }
 }
-
-/// HTML text escaping for the email's HTML part.
-func htmlEscaped(_ text: String) -> String {
-    var result = ""
-    for character in text {
-        switch character {
-        case "&": result += "&amp;"
-        case "<": result += "&lt;"
-        case ">": result += "&gt;"
-        case "\"": result += "&quot;"
-        case "'": result += "&#39;"
-        default: result.append(character)
-        }
-    }
-    return result
-}

@@ -21,7 +21,7 @@ public struct AltaresAPI: CompanyAPI {
     public var apiKey: String
 
     public init(baseURL: String, apiKey: String) {
-        self.baseURL = Self.trimmed(baseURL)
+        self.baseURL = ProviderClient.baseURL(baseURL)
         self.apiKey = apiKey
     }
 

@@ -31,7 +31,7 @@ public struct BodaccFeed: ProcedureFeed {
         public var client = ProviderClient.Configuration()
 
         public init(baseURL: String) {
-            self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+            self.baseURL = ProviderClient.baseURL(baseURL)
         }
     }
 

@@ -39,27 +39,27 @@ extension CreditsafeProvider {
             _ = try await self.authorized(HTTPRequest(url: "\(self.configuration.baseURL)/monitoring/portfolios/\(portfolio)/companies", headers: [("Content-Type", "application/json")], body: Array(body)))
             return siren
         }
-        var failures = additions.failures
-        for (siren, id) in members where !watched.contains(siren) {
+        let leaving = members.filter { !watched.contains($0.key) }
+        let removals = try await CompanyPoll.each(Array(leaving.keys), concurrency: configuration.concurrency) { siren -> SIREN? in
             do {
-                _ = try await authorized(HTTPRequest(method: "DELETE", url: "\(configuration.baseURL)/monitoring/portfolios/\(portfolio)/companies/\(id)"))
+                _ = try await self.authorized(HTTPRequest(method: "DELETE", url: "\(self.configuration.baseURL)/monitoring/portfolios/\(portfolio)/companies/\(leaving[siren]!)"))
             } catch {
-                failures.append(ProviderFailure(siren: siren, message: "removing it from the monitoring portfolio: \(error)"))
+                throw ProviderClient.Failure(status: nil, message: "removing it from the monitoring portfolio: \(error)")
             }
+            return siren
         }
 
         // Reports for companies with events since the cursor, and baselines for those just added.
-        var changed: Set<SIREN> = []
-        if let since = previous?.since {
-            changed = try await companiesWithEvents(portfolio, since: since.addingTimeInterval(-monitoring.overlap.seconds), pageSize: monitoring.pageSize)
+        let changed: Set<SIREN> = if let since = previous?.since {
+            try await companiesWithEvents(portfolio, since: since.addingTimeInterval(-monitoring.overlap.seconds), pageSize: monitoring.pageSize)
         } else {
-            changed = Set(members.keys)
+            Set(members.keys)
         }
         let baselines = Set(additions.values)
         let fetch = companies.filter { changed.contains($0) || baselines.contains($0) }
         var poll = try await observeEach(fetch)
-        poll.failures += failures
-        poll.asked = fetch.count + adding.count + (members.count - members.keys.filter(watched.contains).count)
+        poll.failures += additions.failures + removals.failures
+        poll.asked = fetch.count + adding.count + leaving.count
         let next = MonitoringCursor(portfolio: portfolio, since: started)
         poll.cursor = String(decoding: try Self.cursorEncoder.encode(next), as: UTF8.self)
         return poll

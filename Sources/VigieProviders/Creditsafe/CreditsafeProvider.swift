@@ -39,7 +39,7 @@ public final class CreditsafeProvider: CompanyByCompanyProvider {
         }
 
         public init(baseURL: String, username: String, password: String) {
-            self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+            self.baseURL = ProviderClient.baseURL(baseURL)
             self.username = username
             self.password = password
         }

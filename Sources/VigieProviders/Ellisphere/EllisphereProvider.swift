@@ -24,7 +24,7 @@ public struct EllisphereAPI: CompanyAPI {
     public var product = "101021"
 
     public init(baseURL: String, contractID: String, userPrefix: String, userID: String, password: String) {
-        self.baseURL = Self.trimmed(baseURL)
+        self.baseURL = ProviderClient.baseURL(baseURL)
         self.contractID = contractID
         self.userPrefix = userPrefix
         self.userID = userID
@@ -50,23 +50,18 @@ public struct EllisphereAPI: CompanyAPI {
         <svcOnlineOrderRequest lang="FR" version="2.2">
             <admin>
                 <client>
-                    <contractId>\(Self.escape(contractID))</contractId>
-                    <userPrefix>\(Self.escape(userPrefix))</userPrefix>
-                    <userId>\(Self.escape(userID))</userId>
-                    <password>\(Self.escape(password))</password>
+                    <contractId>\(Markup.escaped(contractID))</contractId>
+                    <userPrefix>\(Markup.escaped(userPrefix))</userPrefix>
+                    <userId>\(Markup.escaped(userID))</userId>
+                    <password>\(Markup.escaped(password))</password>
                 </client>
             </admin>
             <request>
                 <id type="register" idName="SIREN">\(siren.digits)</id>
-                <product range="\(Self.escape(product))" version="1"/>
+                <product range="\(Markup.escaped(product))" version="1"/>
                 <deliveryType>XML</deliveryType>
             </request>
         </svcOnlineOrderRequest>
         """
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -46,49 +46,34 @@ public struct FixtureScenario: Sendable {
 
     /// The date of a report without `dateOfOrder`. The fixture never reads the wall clock, so
     /// that a replay gives the same alerts, with the same ids, every time.
-    static let undated = CalendarDay(year: 2000, month: 1, day: 1)!
+    public static let undated = CalendarDay(year: 2000, month: 1, day: 1)!
 
     func reports(in step: Step) throws(Failure) -> [ScoreObservation] {
-        try rawReports(in: step).map(\.observation)
+        var observations: [ScoreObservation] = []
+        for report in try reportBodies(in: step) {
+            observations.append(try decodeReport(report.body, origin: report.origin))
+        }
+        return observations
     }
 
-    /// Each report of a provider in a step as it is stored, undecoded: what a mock server sends
-    /// back. Reports are `<provider>/*.<suffix>` files, and for JSON, `<provider>.jsonl` lines.
-    public func reportBodies(in step: Step, provider: String = "creditsafe", suffix: String = "json") throws(Failure) -> [Data] {
-        var bodies: [Data] = []
+    /// Each report of a provider in a step as it is stored, undecoded (what a mock server sends
+    /// back), with where it came from (`path`, or `path:line`) for errors. Reports are
+    /// `<provider>/*.<suffix>` files, and for JSON, `<provider>.jsonl` lines.
+    public func reportBodies(in step: Step, provider: String = "creditsafe", suffix: String = "json") throws(Failure) -> [(origin: String, body: Data)] {
+        var bodies: [(origin: String, body: Data)] = []
         let reportsFolder = step.folder.appendingPathComponent(provider)
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: reportsFolder.path)) ?? []).filter({ $0.hasSuffix(".\(suffix)") }).sorted() {
-            bodies.append(try read(reportsFolder.appendingPathComponent(name).path))
+            let path = reportsFolder.appendingPathComponent(name).path
+            bodies.append((path, try read(path)))
         }
         guard suffix == "json" else { return bodies }
         let lines = step.folder.appendingPathComponent("\(provider).jsonl").path
         if FileManager.default.fileExists(atPath: lines) {
-            bodies += JSONLines.split(try read(lines)).filter { !$0.isEmpty }
-        }
-        return bodies
-    }
-
-    /// Each report of a step as served (its bytes) and as read.
-    public func rawReports(in step: Step) throws(Failure) -> [(data: Data, observation: ScoreObservation)] {
-        var observations: [(data: Data, observation: ScoreObservation)] = []
-        let reportsFolder = step.folder.appendingPathComponent("creditsafe")
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: reportsFolder.path)) ?? [])
-            .filter { $0.hasSuffix(".json") }.sorted()
-        for name in files {
-            let path = reportsFolder.appendingPathComponent(name).path
-            let data = try read(path)
-            observations.append((data, try decodeReport(data, origin: path)))
-        }
-        let lines = step.folder.appendingPathComponent("creditsafe.jsonl").path
-        if FileManager.default.fileExists(atPath: lines) {
-            var number = 0
-            for line in JSONLines.split(try read(lines)) {
-                number += 1
-                guard !line.isEmpty else { continue }
-                observations.append((line, try decodeReport(line, origin: "\(lines):\(number)")))
+            for (index, line) in JSONLines.split(try read(lines)).enumerated() where !line.isEmpty {
+                bodies.append(("\(lines):\(index + 1)", line))
             }
         }
-        return observations
+        return bodies
     }
 
     func notices(in step: Step) throws(Failure) -> [BodaccNotice] {

@@ -45,10 +45,3 @@ public final class CompanyProvider<API: CompanyAPI>: CompanyByCompanyProvider {
         return try client.checked(try configuration.api.observation(from: Data(response.body), observedOn: today), asked: siren)
     }
 }
-
-extension CompanyAPI {
-    /// A base URL without its trailing slash.
-    static func trimmed(_ url: String) -> String {
-        url.hasSuffix("/") ? String(url.dropLast()) : url
-    }
-}

@@ -130,6 +130,11 @@ public final class ProviderClient: Sendable {
         }
     }
 
+    /// A configured base URL without its trailing slash, so paths can be appended with one.
+    public static func baseURL(_ url: String) -> String {
+        url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+
     /// A URL query string, every value percent-encoded.
     static func query(_ items: [(String, String)]) -> String {
         var allowed = CharacterSet.alphanumerics

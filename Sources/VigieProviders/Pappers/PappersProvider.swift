@@ -19,7 +19,7 @@ public struct PappersAPI: CompanyAPI {
     public var apiToken: String
 
     public init(baseURL: String, apiToken: String) {
-        self.baseURL = Self.trimmed(baseURL)
+        self.baseURL = ProviderClient.baseURL(baseURL)
         self.apiToken = apiToken
     }
 

@@ -199,7 +199,7 @@ extension VigieConfiguration {
             // `enabled: false` keeps a provider's settings while it is off.
             if let node = fields.first(where: { $0.key == "enabled" })?.value, reader.bool(node, "enabled") == false { continue }
             if provider != "fixture", let node = fields.first(where: { $0.key == "interval" })?.value, let interval = reader.duration(node, "interval") {
-                configuration.sourceIntervals[provider == "bodacc" ? "feed:bodacc" : "score:\(provider)"] = interval
+                configuration.sourceIntervals[provider == "bodacc" ? SourceKey.feed(provider) : SourceKey.score(provider)] = interval
             }
             switch provider {
             case "fixture":

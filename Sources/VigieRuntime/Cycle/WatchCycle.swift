@@ -75,7 +75,7 @@ public struct WatchCycle: Sendable {
 
         var observations: [ScoreObservation] = []
         for provider in providers {
-            let key = "score:\(provider.name)"
+            let key = SourceKey.score(provider.name)
             guard sources.due(key) else { continue }
             do {
                 let poll = try await provider.poll(sirens, cursor: try await store.cursor(for: key))
@@ -96,7 +96,7 @@ public struct WatchCycle: Sendable {
         var joining: Set<SIREN> = []
         var historyLookups: [String: [SIREN]] = [:]
         for feed in feeds {
-            let key = "feed:\(feed.name)"
+            let key = SourceKey.feed(feed.name)
             // Joining companies' history is read every cycle, even when the feed waits for its
             // own interval: a procedure under way is alerted as soon as the company is watched.
             let polling = sources.due(key)
