@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds scenarios/demo from the real data in ../shared/data.
+"""Builds scenarios/demo from the real data in data/.
 
 Creditsafe reports keep the shape of the real report (providers/creditsafe-company-report.json):
 LE JULES VERNE's is the real one, trimmed to what Vigie reads; the other companies' score series
@@ -11,12 +11,12 @@ lowered from 5 to 2 and its class from B to D (a derived file: the only change i
 and the delivery date). Altares publishes no format: its files (FRIZY's score, 11/20 then 6/20 once
 its safeguard is known) are in Vigie's own, unverified shape (Sources/VigieProviders/Altares), invented values.
 
-Usage: scripts/make-demo-scenario.py [SHARED_DATA_DIR]   (default ../shared/data)
+Usage: scripts/make-demo-scenario.py [SHARED_DATA_DIR]   (default data/)
 """
 import json, os, shutil, sys
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-data = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "..", "shared", "data")
+data = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "data")
 out = os.path.join(root, "scenarios", "demo", "steps")
 
 real = json.load(open(os.path.join(data, "providers", "creditsafe-company-report.json")))

@@ -73,15 +73,9 @@ public struct WebhookChannel: AlertChannel {
 
     /// `Retry-After: 2`, `Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`, or Discord's JSON `retry_after`.
     static func retryAfter(_ response: HTTPResponse, now: Date) -> Duration? {
-        if let header = response.headers["retry-after"]?.trimmingCharacters(in: .whitespaces) {
-            if let seconds = Double(header), seconds >= 0 { return .milliseconds(Int64(seconds * 1000)) }
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-            if let date = formatter.date(from: header) { return .milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1000)) }
-        }
+        if let header = RetryAfter.parse(response.headers["retry-after"], now: now) { return header }
         if let json = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any], let seconds = json["retry_after"] as? Double {
-            return .milliseconds(Int64(seconds * 1000))
+            return RetryAfter.seconds(seconds)
         }
         return nil
     }

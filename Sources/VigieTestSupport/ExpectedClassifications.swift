@@ -1,6 +1,6 @@
 import VigieCore
 
-/// Every `nature` found in the real notices of shared/data, with what it must mean.
+/// Every `nature` found in the real notices of data/, with what it must mean.
 /// The core tests check each entry; the provider tests check that the table covers every
 /// notice of those files, so a new nature in the data fails a test until it is placed.
 public enum ExpectedClassifications {
@@ -49,7 +49,7 @@ public enum ExpectedClassifications {
         "Arrêt de la cour d'appel infirmant une décision soumise à publicité": (.appealRuling, nil, nil, .warning),
     ]
 
-    /// "Autre …" natures are read from the court's text; these are real texts from shared/data.
+    /// "Autre …" natures are read from the court's text; these are real texts from data/.
     public static let byComplement: [(nature: String, complement: String, expected: Expected)] = [
         ("Autre jugement et ordonnance", "Ouvre la procédure de redressement - Date de cessation des paiements : 30 Janvier 2026 - Mandataire : TORELLI Frédéric", (.opened, .receivership, .receivership, .critical)),
         ("Autre jugement et ordonnance", "Ouvre les opérations de la liquidation judiciaire - Date de cessation des paiements : 04 Octobre 2024 - Liquidateur : SELARL ATHENA", (.opened, .liquidation, .liquidation, .critical)),

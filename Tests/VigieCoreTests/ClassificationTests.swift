@@ -4,7 +4,7 @@ import VigieTestSupport
 
 @Suite("Classifying BODACC judgments")
 struct ClassificationTests {
-    @Test("every nature found in shared/data means what it says", arguments: ExpectedClassifications.byNature.keys.sorted())
+    @Test("every nature found in data/ means what it says", arguments: ExpectedClassifications.byNature.keys.sorted())
     func nature(nature: String) throws {
         let expected = try #require(ExpectedClassifications.byNature[nature])
         let result = NoticeClassifier.classify(Judgment(famille: nil, nature: nature, date: nil, complement: nil))
@@ -69,5 +69,41 @@ struct ClassificationTests {
         #expect(result.event == .noticeCancelled)
         #expect(result.statusAfter == nil)
         #expect(result.detail == "procedure_closed")
+    }
+}
+
+@Suite("What a judgment opens outranks what it ends")
+struct OpeningOutranksEndingTests {
+    /// Real "Autre jugement prononçant" texts (reported by outside testing) and the DILA texts
+    /// that end an officer's mission: each opens or pronounces a liquidation.
+    static let liquidations: [String] = [
+        "Jugement mettant fin à la procédure de traitement de sortie de crise, prononçant l'ouverture d'une procédure de liquidation judiciaire, désignant liquidateur Selarl X",
+        "Jugement prononçant la liquidation judiciaire, désignant liquidateur Me Y, met fin à la mission de l'administrateur Me Z, fixé le délai aux fins de clôture de la procédure à 18 mois",
+        "Jugement prononçant la liquidation judiciaire désignant liquidateur Me Cardon Didier 15 Impasse de l'Horloge 06117 Le Cannet, et mettant fin à la mission de l'administrateur Me Pierre Louis Ezavin 1 Rue Alexandre Mari 06300 NICE.",
+        "Jugement mettant fin à la procédure de sauvegarde et ouvrant une procédure de liquidation judiciaire. Liquidateur : Me W",
+        "Jugement prononçant l'ouverture d'une procédure de liquidation judiciaire simplifiée, date de clôture de l'exercice fixée au 31/12",
+    ]
+
+    @Test("a text that opens a liquidation is a critical liquidation, never a closure", arguments: liquidations)
+    func opensLiquidation(text: String) {
+        let result = NoticeClassifier.classify(Judgment(famille: "Jugement prononçant", nature: "Autre jugement prononçant", date: nil, complement: text))
+        #expect([.opened, .converted].contains(result.event), "\(result.event)")
+        #expect(result.procedure == .liquidation)
+        #expect(result.statusAfter == .liquidation)
+        #expect(result.severity == .critical)
+    }
+
+    @Test("ending a receivership, a mission's end aside, is still an end; a closure is still a closure")
+    func endsStillEnd() {
+        let ended = NoticeClassifier.classify(Judgment(famille: nil, nature: "Autre jugement prononçant", date: nil, complement: "Jugement mettant fin à la procédure de redressement judiciaire et met fin à la mission du mandataire"))
+        #expect(ended.event == .ended && ended.statusAfter == .closed)
+        let closed = NoticeClassifier.classify(Judgment(famille: nil, nature: "Autre jugement prononçant", date: nil, complement: "Jugement prononçant la clôture pour insuffisance d'actif de la procédure de liquidation judiciaire"))
+        #expect(closed.event == .closed && closed.detail == "insufficient_assets")
+    }
+
+    @Test("ending an officer's mission while adopting a plan is a plan, not an end")
+    func planWithMissionEnd() {
+        let result = NoticeClassifier.classify(Judgment(famille: nil, nature: "Autre jugement prononçant", date: nil, complement: "Jugement arrêtant le plan de redressement, durée du plan 10 nomme Commissaire à l'exécution du plan Me bouychou. Met fin a la mission de me bouychou 95 rue saint lazare 75009 paris"))
+        #expect(result.event == .planAdopted)
     }
 }

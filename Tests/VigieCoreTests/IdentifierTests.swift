@@ -108,3 +108,86 @@ struct IdentifierTests {
         #expect(FrenchVATNumber.key(for: try SIREN("494814452")) == "85")
     }
 }
+
+@Suite("Identifiers against python-stdnum")
+struct IdentifierCrossCheckTests {
+    @Test("a SIRET passing Luhn on 14 digits but whose SIREN fails is refused, and says why")
+    func siretWithInvalidSIREN() {
+        #expect(throws: IdentifierError.self) { try SIRET("82757516070972") }
+        do {
+            _ = try SIRET("82757516070972")
+        } catch {
+            #expect(error.reason == .sirenCheckDigit("827575160"))
+            #expect(error.description.contains("827575160, which is not a valid SIREN"))
+        }
+        #expect(throws: IdentifierError.self) { try CompanyIdentifier("82757516070972") }
+    }
+
+    /// Random numbers, half of them made to pass the 14-digit Luhn check (the trap above): Vigie
+    /// and python-stdnum must agree on every one. La Poste's SIRETs are left to the real-data
+    /// test above: stdnum accepts them by the mod-5 rule only, while INSEE's own data holds a
+    /// few that follow Luhn instead, which Vigie accepts.
+    @Test("Vigie and python-stdnum agree on 4 000 random SIRENs and SIRETs")
+    func agreesWithStdnum() throws {
+        var generator = SplitMix64(seed: 20261130)
+        var lines: [String] = []
+        for index in 0..<2000 {
+            var digits = (0..<9).map { _ in UInt8(generator.next() % 10) }
+            if digits.map(String.init).joined() == SIREN.laPoste.digits { digits[0] = 1 }
+            if index % 4 < 2 {
+                // Half the SIRENs made valid, so that valid SIRETs are common in the sample.
+                for last in UInt8(0)...9 {
+                    digits[8] = last
+                    if luhn(digits) { break }
+                }
+            }
+            lines.append("siren " + digits.map(String.init).joined())
+            var siret = digits + (0..<5).map { _ in UInt8(generator.next() % 10) }
+            if index % 2 == 0 {
+                // Fix the last digit so that the 14 digits pass Luhn.
+                for last in UInt8(0)...9 {
+                    siret[13] = last
+                    if luhn(siret) { break }
+                }
+            }
+            lines.append("siret " + siret.map(String.init).joined())
+        }
+        let output = try TestServer.run("check_ids.py", input: Data(lines.joined(separator: "\n").utf8))
+        let verdicts = String(decoding: output, as: UTF8.self).split(separator: "\n").map { $0 == "1" }
+        try #require(verdicts.count == lines.count)
+        var disagreements: [String] = []
+        var validSIRETs = 0
+        for (line, stdnumSays) in zip(lines, verdicts) {
+            let parts = line.split(separator: " ")
+            let number = String(parts[1])
+            let vigieSays = parts[0] == "siren" ? (try? SIREN(number)) != nil : (try? SIRET(number)) != nil
+            if parts[0] == "siret" && vigieSays { validSIRETs += 1 }
+            if vigieSays != stdnumSays { disagreements.append("\(line): Vigie \(vigieSays), stdnum \(stdnumSays)") }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
+        #expect(validSIRETs > 100, "the sample must hold valid SIRETs too")
+    }
+
+    func luhn(_ digits: [UInt8]) -> Bool {
+        var sum = 0
+        for (offset, digit) in digits.reversed().enumerated() {
+            var value = Int(digit)
+            if offset % 2 == 1 { value = value * 2 > 9 ? value * 2 - 9 : value * 2 }
+            sum += value
+        }
+        return sum % 10 == 0
+    }
+}
+
+/// A tiny seeded generator, so that the random sample is the same on every run.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

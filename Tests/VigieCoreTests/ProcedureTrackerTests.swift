@@ -112,6 +112,41 @@ struct ProcedureTrackerTests {
         #expect(snapshot?.procedureSteps.isEmpty == true)
     }
 
+    @Test("an annulation of the original retracts the alert a rectificatif revised, whichever revision it is at", arguments: [1, 2])
+    func annulationAfterRectificatif(rectificatifs: Int) throws {
+        var notices = [Self.notice("A202600251234", "Jugement d'ouverture d'une procédure de redressement judiciaire")]
+        var corrected = "A202600251234"
+        for index in 0..<rectificatifs {
+            let id = "A20260030177\(index)"
+            notices.append(Self.notice(id, "Jugement d'ouverture de liquidation judiciaire", kind: .rectificatif, supersedes: corrected, day: 10 + index))
+            corrected = id
+        }
+        notices.append(Self.notice("A202600401888", "Jugement d'ouverture d'une procédure de redressement judiciaire", kind: .annulation, supersedes: "A202600251234", day: 20))
+        let (snapshot, alerts, changes) = Self.replay(notices)
+        let original = try #require(changes[0].first?.alert)
+        #expect(alerts[original.id]?.state == .retracted)
+        #expect(alerts[original.id]?.revision == rectificatifs + 2)
+        #expect(alerts.count == 2, "the alert and one follow-up, nothing unrelated")
+        let followUp = try #require(alerts.values.first { $0.id != original.id })
+        #expect(followUp.kind == "notice_cancelled")
+        #expect(followUp.relatedAlertID == original.id)
+        #expect(followUp.severity >= .warning)
+        #expect(snapshot?.procedureSteps.isEmpty == true)
+        #expect(snapshot?.procedureStatus == nil)
+    }
+
+    @Test("an annulation of the rectificatif itself retracts the revised alert too")
+    func annulationOfRectificatif() throws {
+        let (_, alerts, changes) = Self.replay([
+            Self.notice("A202600251234", "Jugement d'ouverture d'une procédure de redressement judiciaire"),
+            Self.notice("A202600301777", "Jugement d'ouverture de liquidation judiciaire", kind: .rectificatif, supersedes: "A202600251234", day: 10),
+            Self.notice("A202600401888", "Jugement d'ouverture de liquidation judiciaire", kind: .annulation, supersedes: "A202600301777", day: 20),
+        ])
+        let original = try #require(changes[0].first?.alert)
+        #expect(alerts[original.id]?.state == .retracted)
+        #expect(alerts.count == 2)
+    }
+
     @Test("an annulation without a reference retracts the latest alert of the same nature")
     func annulationWithoutReference() {
         let (_, alerts, _) = Self.replay([

@@ -138,3 +138,21 @@ struct EllispherePappersOverHTTPTests {
         #expect(!message.contains("wrong-key-99"))
     }
 }
+
+@Suite("An answer about another company")
+struct AnotherCompanyTests {
+    @Test("a report about another SIREN than the one asked is a counted failure that says so, never an observation")
+    func anotherCompany() async throws {
+        let receiver = try WebhookReceiver()
+        // The real Pappers answer is about GAMM VERT (337891287); Vigie asks about EDOUIN.
+        let gammVert = String(decoding: try SharedData.data("providers/pappers-entreprise.json"), as: UTF8.self)
+        try await receiver.plan([], fallback: ["status": 200, "body": gammVert, "headers": ["Content-Type": "application/json"]])
+        let (provider, transport) = EllispherePappersOverHTTPTests.pappers("http://127.0.0.1:\(receiver.server.port)")
+        defer { transport.shutdown() }
+        let poll = try await provider.poll([EllispherePappersOverHTTPTests.edouin], cursor: nil)
+        #expect(poll.observations.isEmpty)
+        #expect(poll.failures.count == 1)
+        #expect(poll.failures.first?.siren == EllispherePappersOverHTTPTests.edouin)
+        #expect(poll.failures.first?.message == "Pappers answered about SIREN 337891287 when asked about 300254471; the answer was set aside")
+    }
+}

@@ -34,8 +34,16 @@ struct ConfigurationTests {
 
     @Test("configuration problems name file and line", arguments: [
         ("intervall: 5m\n", "vigie.yaml:1: intervall: unknown key; did you mean \"interval\"?"),
-        ("state_dir: x\ninterval: soon\n", "vigie.yaml:2: interval: \"soon\" is not a duration above zero; write it like 900, 30s, 15m or 1h"),
-        ("delivery:\n  timeout: 0s\n", "vigie.yaml:2: timeout: \"0s\" is not a duration above zero"),
+        ("state_dir: x\ninterval: soon\n", "vigie.yaml:2: interval: \"soon\" is not a duration; write it like 900, 30s, 15m or 1h"),
+        ("delivery:\n  timeout: 0s\n", "vigie.yaml:2: timeout: \"0s\" is zero; write a duration above zero"),
+        // Durations past Int64 nanoseconds once trapped every command (SIGILL): now a range error.
+        ("interval: 1e20\n", "vigie.yaml:1: interval: \"1e20\" is out of range; write a duration from 0 to 8784h (a year)"),
+        ("interval: inf\n", "vigie.yaml:1: interval: \"inf\" is out of range"),
+        ("interval: 9999999999999h\n", "vigie.yaml:1: interval: \"9999999999999h\" is out of range"),
+        ("interval: -5m\n", "vigie.yaml:1: interval: \"-5m\" is out of range"),
+        ("interval: nan\n", "vigie.yaml:1: interval: \"nan\" is out of range"),
+        ("delivery:\n  retry:\n    max_age: 1e300s\n", "vigie.yaml:3: max_age: \"1e300s\" is out of range"),
+        ("providers:\n  creditsafe:\n    username: u\n    password_env: VIGIE_TEST_PASSWORD\n    timeout: 99999999999999999999ms\n", "vigie.yaml:5: timeout: \"99999999999999999999ms\" is out of range"),
         ("channels:\n  log:\n    enabled: maybe\n", "vigie.yaml:3: enabled: expected true or false"),
         ("channels:\n  alerts:\n    url: x\n", "vigie.yaml:2: alerts: type must be one of webhook, slack, teams, mattermost, discord, email"),
         ("channels:\n  risk:\n    type: slack\n    url_env: VIGIE_TEST_UNSET_VARIABLE\n", "vigie.yaml:4: url_env: the environment variable VIGIE_TEST_UNSET_VARIABLE is not set"),
@@ -106,6 +114,50 @@ struct ConfigurationTests {
         #expect(configuration.fixture == nil, "naming providers replaces the fixture")
         #expect(configuration.altares == nil, "enabled: false turns a provider off")
         #expect(configuration.sourceIntervals == ["score:pappers": .seconds(86_400)])
+    }
+
+    @Test("a credential's block is read whatever the order of its keys, and its other keys need not be text")
+    func secretKeyOrder() throws {
+        let text = """
+            providers:
+              creditsafe:
+                username: u
+                monitoring:
+                  portfolio: Vigie
+                password_env: VIGIE_TEST_PASSWORD
+            channels:
+              relay:
+                type: email
+                to: [risk@example.fr, credit@example.fr]
+                from: vigie@example.fr
+                host: 127.0.0.1
+                port: 25
+                security: plain
+            """
+        let configuration = try VigieConfiguration.parse(text, file: "vigie.yaml", root: URL(fileURLWithPath: "/"), environment: ["VIGIE_TEST_PASSWORD": "s3cret"]).get()
+        #expect(configuration.creditsafe?.password == "s3cret")
+        #expect(configuration.channels.map(\.name) == ["relay"])
+    }
+
+    @Test("a vigie.yaml with only watchlists runs on the demo scenario wherever it is written")
+    func minimalConfiguration() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-minimal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("vigie.yaml").path
+        try "watchlists: [\(SharedData.repositoryRoot.path)/watchlists]\n".write(toFile: file, atomically: true, encoding: .utf8)
+        var configuration = try VigieConfiguration.load(file: file).get()
+        configuration.stateDirectory = folder.appendingPathComponent("state").path
+        let scenario = try configuration.fixtureScenario(try #require(configuration.fixture))
+        #expect(FileManager.default.fileExists(atPath: scenario.appendingPathComponent("steps").path))
+        let application = try VigieApplication(configuration: configuration, logger: Logger(label: "test"))
+        defer { application.shutdown() }
+        #expect(application.providers.count == 1)
+
+        // A scenario the file names, that does not exist, says which key to fix.
+        try "providers:\n  fixture:\n    scenario: nowhere\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let named = try VigieConfiguration.load(file: file).get()
+        #expect(throws: (any Error).self) { try VigieApplication(configuration: named, logger: Logger(label: "test")) }
     }
 
     @Test("on graceful shutdown the poller finishes its cycle and returns")

@@ -173,3 +173,25 @@ struct CycleTests {
         #expect(summary.contains("failures.not_logged=480") && summary.contains("failures.total=500") && summary.contains("error.last=HTTP 503 #499"))
     }
 }
+
+@Suite("Observations nobody asked for")
+struct StrayObservationTests {
+    @Test("an observation of a company no watchlist holds is a counted, logged provider failure that feeds source health")
+    func strayObservation() async throws {
+        let folder = try CycleTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try CycleTests.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let stranger = try SIREN("552081317")
+        let stray = ScoreObservation(siren: stranger, provider: "creditsafe", observedOn: CycleTests.day, score: .value(50, minimum: 0, maximum: 100))
+        let provider = ScriptedScoreProvider(script: [.success(ScorePoll(observations: [stray], cursor: nil))])
+        let log = RecordingLogHandler()
+        let report = try await CycleTests.cycle(folder: folder, store: store, providers: [provider], logger: log.logger()).run()
+        #expect(report.observations == 0)
+        #expect(report.providerFailures == 1)
+        let lines = log.recorded.filter { $0.contains("provider.company_failed") }
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("company.siren=552081317") == true)
+        #expect(lines.first?.contains("which no watchlist holds") == true)
+    }
+}

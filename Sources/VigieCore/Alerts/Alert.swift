@@ -62,6 +62,12 @@ public struct Alert: Hashable, Sendable, Codable, Identifiable {
         return nil
     }
 
+    /// Whether the alert rests on that notice: the one in its evidence, or one its evidence corrects.
+    public func restsOn(notice id: String) -> Bool {
+        guard case .notice(let notice) = evidence else { return false }
+        return notice.noticeID == id || (notice.corrects ?? []).contains(id)
+    }
+
     /// The sum of the exposures at stake, by currency.
     public var exposure: [String: Decimal] {
         watch.reduce(into: [:]) { sums, context in

@@ -36,6 +36,10 @@ public struct NoticeEvidence: Hashable, Sendable, Codable {
     public var detail: String?
     /// For a rectificatif or an annulation: the notice it replaces.
     public var supersedes: String?
+    /// Every earlier notice this evidence corrects, oldest first: an alert revised by
+    /// rectificatifs still answers to the original's id, so that an annulation of the original
+    /// retracts it whichever revision it is at. Nil in alerts stored before it existed.
+    public var corrects: [String]?
 
     public init(notice: BodaccNotice, classification: NoticeClassification) {
         self.noticeID = notice.id

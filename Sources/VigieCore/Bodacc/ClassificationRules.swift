@@ -70,6 +70,35 @@ enum ClassificationRules {
         return nil
     }
 
+    /// Words by which a judgment opens or pronounces a procedure, in its operative part.
+    static let pronouncements = [
+        "prononcant l'ouverture", "prononce l'ouverture", "ouvrant une procedure", "ouvrant la procedure",
+        "ouvre la procedure", "ouvre une procedure", "ouvre la liquidation", "ouvre les operations de la liquidation",
+        "prononcant la liquidation", "prononce la liquidation", "prononcant le redressement", "prononce le redressement",
+        "prononcant la sauvegarde", "prononce la sauvegarde",
+    ]
+
+    /// Phrases that speak of an end or a closure without the judgment ending the company's
+    /// procedure: an officer's mission ends, a deadline for the closure is set. Blanked before
+    /// the rules read the text, so that "fin" and "clôture" rules only see what they mean.
+    static let notAnEnd: [(fragment: String, blank: String)] = [
+        ("fin a la mission", "mission"), ("fin aux missions", "missions"), ("fin de la mission", "mission"),
+        ("fin aux fonctions", "fonctions"), ("fin a ses fonctions", "fonctions"),
+        ("aux fins de cloture", "delai"), ("delai de cloture", "delai"), ("delai pour la cloture", "delai"),
+        ("delai pour proceder a la cloture", "delai"), ("examen de la cloture", "examen"),
+        ("examiner la cloture", "examen"), ("date de cloture", "date"), ("terme de cloture", "terme"),
+    ]
+
+    /// The text with `notAnEnd` phrases blanked; unchanged (and not copied) when none appears.
+    static func withoutFalseEnds(_ text: String) -> String {
+        guard text.includes("fin") || text.includes("cloture") else { return text }
+        var result = text
+        for (fragment, blank) in notAnEnd where result.includes(fragment) {
+            result = result.replacingOccurrences(of: fragment, with: blank)
+        }
+        return result
+    }
+
     static let all: [ClassificationRule] = [
         ClassificationRule([["retractation"]]) { text in
             NoticeClassification(event: .retracted, procedure: mentioned(text), severity: .warning, detail: "third_party_opposition")
@@ -111,6 +140,21 @@ enum ClassificationRules {
             let target = mentioned(text) ?? .liquidation
             return NoticeClassification(event: .resumed, procedure: target, statusAfter: ProcedureStatus(target), severity: .high)
         },
+        // What a judgment pronounces or opens outranks what it ends: "mettant fin à la procédure
+        // de sortie de crise, prononçant l'ouverture d'une liquidation" opens a liquidation.
+        ClassificationRule(pronouncements.map { [$0] }) { text in
+            let marker = pronouncements
+                .compactMap { marker in text.range(of: marker).map { (marker, $0.lowerBound) } }
+                .min { $0.1 < $1.1 }?.0 ?? ""
+            let target = mentioned(marker) ?? procedure(after: marker, in: text) ?? mentioned(text) ?? .liquidation
+            // "Prononçant la liquidation" ends an observation period: a conversion, as the
+            // "Jugement de conversion…" natures that carry the same text.
+            let converts = marker.hasSuffix("la liquidation") && !marker.hasPrefix("ouvre")
+            return NoticeClassification(
+                event: converts ? .converted : .opened, procedure: target, statusAfter: ProcedureStatus(target),
+                severity: openingSeverity(target), detail: variant(text, procedure: target)
+            )
+        },
         ClassificationRule([["cloture", "insuffisance d'actif"]]) { text in
             NoticeClassification(event: .closed, procedure: mentioned(text) ?? .liquidation, statusAfter: .closed, severity: .high, detail: "insufficient_assets")
         },
@@ -140,12 +184,6 @@ enum ClassificationRules {
         },
         ClassificationRule([["ouverture", "sauvegarde"], ["ouvre la procedure de sauvegarde"], ["ouvre une procedure de sauvegarde"]]) { text in
             NoticeClassification(event: .opened, procedure: .safeguard, statusAfter: .safeguard, severity: .high, detail: variant(text, procedure: .safeguard))
-        },
-        ClassificationRule([["prononcant la liquidation"], ["prononce la liquidation"]]) { text in
-            NoticeClassification(event: .converted, procedure: .liquidation, statusAfter: .liquidation, severity: .critical, detail: variant(text, procedure: .liquidation))
-        },
-        ClassificationRule([["prononcant le redressement"], ["prononce le redressement"]]) { _ in
-            NoticeClassification(event: .opened, procedure: .receivership, statusAfter: .receivership, severity: .critical)
         },
         ClassificationRule([["designation des organes"], ["designe en qualite"], ["remplacement"]]) { text in
             NoticeClassification(event: .procedural, procedure: mentioned(text), severity: .info, detail: "officers")

@@ -63,6 +63,7 @@ public enum NoticeClassifier {
 
     static func firstMatch(_ text: String) -> NoticeClassification? {
         guard !text.isEmpty else { return nil }
+        let text = ClassificationRules.withoutFalseEnds(text)
         return ClassificationRules.all.first { $0.matches(text) }?.classify(text)
     }
 

@@ -52,16 +52,20 @@ public enum ProcedureTracker {
 
         default:
             if notice.kind == .rectificatif, let corrected = notice.supersedes,
-               let original = priorAlerts.first(where: { $0.noticeID == corrected }) {
-                guard original.noticeID != notice.id else { return (snapshot, []) }
+               let original = priorAlerts.first(where: { $0.restsOn(notice: corrected) }) {
+                guard original.noticeID != notice.id, !original.restsOn(notice: notice.id) else { return (snapshot, []) }
                 var revised = original
                 revised.revision += 1
                 revised.kind = classification.event.rawValue
                 revised.severity = classification.severity
                 revised.title = "\(classification.title) (corrected)"
-                revised.evidence = .notice(evidence)
+                var corrections = evidence
+                if case .notice(let before) = original.evidence {
+                    corrections.corrects = (before.corrects ?? []) + [before.noticeID]
+                }
+                revised.evidence = .notice(corrections)
                 revised.updatedAt = now
-                if let index = snapshot.procedureSteps.firstIndex(where: { $0.noticeID == corrected }) {
+                if let index = snapshot.procedureSteps.firstIndex(where: { $0.noticeID == original.noticeID }) {
                     if let status = classification.statusAfter {
                         snapshot.procedureSteps[index] = ProcedureStep(noticeID: notice.id, status: status, on: notice.judgment?.date ?? notice.published)
                     } else {
@@ -82,7 +86,7 @@ public enum ProcedureTracker {
     /// retraction, the latest opening or conversion.
     static func retractionTarget(of notice: BodaccNotice, classification: NoticeClassification, among alerts: [Alert]) -> Alert? {
         if let superseded = notice.supersedes {
-            return alerts.first { $0.noticeID == superseded }
+            return alerts.first { $0.restsOn(notice: superseded) && $0.kind != NoticeEvent.noticeCancelled.rawValue }
         }
         let candidates = alerts.filter { $0.noticeID != nil && $0.noticeID != notice.id && $0.kind != NoticeEvent.noticeCancelled.rawValue }
             .sorted { order($0) < order($1) }

@@ -9,6 +9,8 @@ public struct IdentifierError: Error, Hashable, Sendable, CustomStringConvertibl
         case character(Character, position: Int)
         /// The digits are well-formed but the check digit does not match.
         case checkDigit
+        /// A SIRET whose first nine digits (its SIREN) fail the SIREN's own check digit.
+        case sirenCheckDigit(String)
         /// A VAT number that does not start with `FR`.
         case prefix
         /// A VAT key that is not the one computed from the SIREN.
@@ -36,6 +38,8 @@ public struct IdentifierError: Error, Hashable, Sendable, CustomStringConvertibl
             return "\(kind) \"\(input)\" holds \"\(character)\" at position \(position); only digits, spaces and dots are allowed"
         case .checkDigit:
             return "\(kind) \"\(input)\" fails its check digit (Luhn); a digit is probably mistyped"
+        case .sirenCheckDigit(let siren):
+            return "\(kind) \"\(input)\" starts with \(siren), which is not a valid SIREN (its check digit fails); a digit is probably mistyped"
         case .prefix:
             return "VAT number \"\(input)\" must start with FR followed by a 2-character key and the SIREN"
         case .vatKey(let expected, let found):

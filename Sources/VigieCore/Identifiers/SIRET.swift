@@ -10,6 +10,11 @@ public struct SIRET: Hashable, Sendable, CustomStringConvertible {
             throw IdentifierError(kind: "SIRET", input: input, reason: .length(expected: [14], found: digits.count))
         }
         let isLaPoste = Digits.string(digits.prefix(9)) == SIREN.laPoste.digits
+        // The SIREN inside must be valid on its own: a 14-digit Luhn pass can hide a SIREN
+        // that fails its own check, and no establishment can belong to a company that cannot exist.
+        guard isLaPoste || Digits.passesLuhn(Array(digits.prefix(9))) else {
+            throw IdentifierError(kind: "SIRET", input: input, reason: .sirenCheckDigit(Digits.string(digits.prefix(9))))
+        }
         let valid = Digits.passesLuhn(digits)
             || (isLaPoste && digits.reduce(0) { $0 + Int($1) } % 5 == 0)
         guard valid else {
@@ -18,8 +23,8 @@ public struct SIRET: Hashable, Sendable, CustomStringConvertible {
         self.digits = Digits.string(digits)
     }
 
-    /// The company this establishment belongs to. Every valid SIRET (La Poste aside, whose
-    /// SIREN is itself valid) starts with a valid SIREN.
+    /// The company this establishment belongs to: `init` refused any SIRET whose first nine
+    /// digits are not a valid SIREN.
     public var siren: SIREN { SIREN(trusted: String(digits.prefix(9))) }
 
     /// The establishment's number within its company.

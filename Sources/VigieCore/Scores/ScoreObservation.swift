@@ -27,7 +27,8 @@ public enum ScoreValue: Hashable, Sendable, Codable {
     }
 
     static func text(_ number: Double) -> String {
-        number == number.rounded() ? String(Int(number)) : String(number)
+        if number == number.rounded(), let whole = Int(exactly: number) { return String(whole) }
+        return String(number)
     }
 }
 

@@ -42,11 +42,19 @@ enum CompanyPoll {
         return (values, failures)
     }
 
-    /// A score poll: each company's observation.
+    /// A score poll: each company's observation. An answer about another company than the one
+    /// asked about is a failure of that company (a provider's mix-up, a stale id cache), never
+    /// an observation of either.
     static func run(
-        _ companies: [SIREN], concurrency: Int, observe: @escaping @Sendable (SIREN) async throws -> ScoreObservation?
+        _ companies: [SIREN], concurrency: Int, provider: String, observe: @escaping @Sendable (SIREN) async throws -> ScoreObservation?
     ) async throws -> ScorePoll {
-        let (observations, failures) = try await each(companies, concurrency: concurrency, observe)
+        let (observations, failures) = try await each(companies, concurrency: concurrency) { siren -> ScoreObservation? in
+            guard let observation = try await observe(siren) else { return nil }
+            guard observation.siren == siren else {
+                throw AnotherCompany(provider: provider, asked: siren, answered: observation.siren)
+            }
+            return observation
+        }
         return ScorePoll(observations: observations, failures: failures, cursor: nil, asked: companies.count)
     }
 }
@@ -62,7 +70,7 @@ protocol CompanyByCompanyProvider: ScoreProvider {
 extension CompanyByCompanyProvider {
     func observeEach(_ companies: [SIREN]) async throws -> ScorePoll {
         let today = CalendarDay(Date())
-        return try await CompanyPoll.run(companies, concurrency: concurrency) { siren in
+        return try await CompanyPoll.run(companies, concurrency: concurrency, provider: ProviderName.display(name)) { siren in
             try await self.observe(siren, on: today)
         }
     }
@@ -74,5 +82,16 @@ extension CompanyByCompanyProvider {
     /// One company's report, outside any cycle (and outside Creditsafe's monitoring portfolio).
     public func probe(_ company: SIREN) async throws -> ScoreObservation? {
         try await observe(company, on: CalendarDay(Date()))
+    }
+}
+
+/// A provider answered about another company than the one asked about.
+struct AnotherCompany: Error, CustomStringConvertible {
+    var provider: String
+    var asked: SIREN
+    var answered: SIREN
+
+    var description: String {
+        "\(provider) answered about SIREN \(answered.digits) when asked about \(asked.digits); the answer was set aside"
     }
 }

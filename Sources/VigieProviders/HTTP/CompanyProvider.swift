@@ -42,6 +42,6 @@ public final class CompanyProvider<API: CompanyAPI>: CompanyByCompanyProvider {
     /// The company's observation, or nil when the provider does not know it (404).
     func observe(_ siren: SIREN, on today: CalendarDay) async throws -> ScoreObservation? {
         guard let response = try await client.company(configuration.api.request(for: siren), credentials: API.credentials) else { return nil }
-        return try client.checked(try configuration.api.observation(from: Data(response.body), observedOn: today), asked: siren)
+        return try configuration.api.observation(from: Data(response.body), observedOn: today)
     }
 }

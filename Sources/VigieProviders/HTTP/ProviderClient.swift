@@ -65,7 +65,7 @@ public final class ProviderClient: Sendable {
                 case 200..<300, 401:
                     return response
                 case 429, 503:
-                    let retryAfter = response.headers["retry-after"].flatMap(Double.init).map { Duration.milliseconds(Int64($0 * 1000)) } ?? configuration.backoff
+                    let retryAfter = RetryAfter.parse(response.headers["retry-after"], now: Date()) ?? configuration.backoff
                     lastFailure = Failure(status: response.status, message: "\(name) answered HTTP \(response.status) (\(response.status == 429 ? "rate limited" : "unavailable"))")
                     guard retryAfter <= configuration.maxRetryAfter, attempt < configuration.attempts else { throw lastFailure }
                     try await Task.sleep(for: retryAfter)
@@ -99,14 +99,6 @@ public final class ProviderClient: Sendable {
             throw Failure(status: 401, message: "\(name) refused the credentials (HTTP 401); check \(credentials)")
         }
         return response
-    }
-
-    /// An observation read from an answer about `siren`, refused if it is about another company.
-    public func checked(_ observation: ScoreObservation, asked siren: SIREN) throws -> ScoreObservation {
-        guard observation.siren == siren else {
-            throw Failure(status: nil, message: "\(name) answered for SIREN \(observation.siren.digits) when asked about \(siren.digits)")
-        }
-        return observation
     }
 
     /// Throws while the circuit is open, naming when it lets a probe through. While a probe is

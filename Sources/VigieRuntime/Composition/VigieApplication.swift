@@ -51,7 +51,7 @@ public struct VigieApplication: Sendable {
             feeds.append(BodaccFeed(configuration: bodacc, transport: providerTransport, clock: clock))
         }
         if let fixture = configuration.fixture {
-            let scenario = try FixtureScenario(folder: configuration.resolve(fixture.scenario))
+            let scenario = try FixtureScenario(folder: configuration.fixtureScenario(fixture))
             if configuration.creditsafe == nil { providers.append(FixtureScoreProvider(scenario: scenario)) }
             if configuration.bodacc == nil { feeds.append(FixtureProcedureFeed(scenario: scenario)) }
         }

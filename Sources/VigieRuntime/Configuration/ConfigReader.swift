@@ -66,32 +66,51 @@ final class ConfigReader {
         return value
     }
 
-    /// `900`, `30s`, `15m`, `1h`, `250ms`. Zero only where it means something (an overlap):
-    /// a zero timeout or interval is a mistake, not a wish.
+    /// `900`, `30s`, `15m`, `1h`, `250ms`, up to a year. Zero only where it means something (an
+    /// overlap): a zero timeout or interval is a mistake, not a wish.
     func duration(_ node: Node, _ key: String, allowZero: Bool = false) -> Duration? {
         guard let raw = string(node, key) else { return nil }
-        guard let duration = Self.parseDuration(raw), duration > .zero || allowZero else {
-            issue(node, key, "\"\(raw)\" is not a duration\(allowZero ? "" : " above zero"); write it like 900, 30s, 15m or 1h")
-            return nil
+        switch Self.parseDuration(raw) {
+        case .some(let duration) where duration > .zero || allowZero:
+            return duration
+        case .some:
+            issue(node, key, "\"\(raw)\" is zero; write a duration above zero like 900, 30s, 15m or 1h")
+        case nil where Self.isNumberLike(raw):
+            issue(node, key, "\"\(raw)\" is out of range; write a duration from 0 to 8784h (a year), like 900, 30s, 15m or 24h")
+        case nil:
+            issue(node, key, "\"\(raw)\" is not a duration; write it like 900, 30s, 15m or 1h")
         }
-        return duration
+        return nil
     }
 
-    static func parseDuration(_ raw: String) -> Duration? {
+    /// Nil when the text is no duration, or one past `limit`.
+    static func parseDuration(_ raw: String, limit: Duration = .longestAccepted) -> Duration? {
         let text = raw.trimmingCharacters(in: .whitespaces).lowercased()
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)), value >= 0 { return .milliseconds(Int64(value * factor * 1000)) }
-            return nil
+            guard let value = Double(text.dropLast(suffix.count)) else { return nil }
+            return Duration.seconds(reading: value * factor, upTo: limit)
         }
-        guard let seconds = Double(text), seconds >= 0 else { return nil }
-        return .milliseconds(Int64(seconds * 1000))
+        guard let seconds = Double(text) else { return nil }
+        return Duration.seconds(reading: seconds, upTo: limit)
+    }
+
+    /// A number, possibly with a unit, that failed only for its size or sign: `1e20`, `inf`, `-5m`.
+    static func isNumberLike(_ raw: String) -> Bool {
+        var text = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        for suffix in ["ms", "s", "m", "h"] where text.hasSuffix(suffix) {
+            text.removeLast(suffix.count)
+            break
+        }
+        return Double(text) != nil
     }
 
     /// A secret given as `<name>` (in the file), `<name>_env` (an environment variable) or
     /// `<name>_file` (a file's first line). The value never appears in a message.
     func secret(_ name: String, in fields: [(key: String, line: Int, value: Node)], root: URL) -> String? {
-        for (key, _, value) in fields {
+        // Only the credential's own keys are read: the block's other keys (`to: [a@b]`, a
+        // `monitoring:` mapping) are not text, and are not this function's business.
+        for (key, _, value) in fields where [name, "\(name)_env", "\(name)_file"].contains(key) {
             guard let raw = string(value, key) else { continue }
             switch key {
             case name:

@@ -12,6 +12,8 @@ public struct VigieConfiguration: Sendable {
     /// Relative paths in the configuration are read from here: the configuration file's
     /// folder, or the working directory when there is no file.
     public var root: URL
+    /// The configuration file, for messages; nil on the embedded default.
+    public var file: String?
     /// Where the store and the alert log live.
     public var stateDirectory: String = ".vigie"
     /// Watchlist files, or folders whose `.yaml`, `.yml` and `.csv` files are all read.
@@ -46,10 +48,11 @@ public struct VigieConfiguration: Sendable {
     }
 
     public struct Fixture: Sendable {
-        /// The scenario folder the fixture provider replays.
-        public var scenario: String
+        /// The scenario folder the fixture provider replays; nil for the demo scenario that
+        /// ships with Vigie (`scenarios/demo`).
+        public var scenario: String?
 
-        public init(scenario: String = "scenarios/demo") {
+        public init(scenario: String? = nil) {
             self.scenario = scenario
         }
     }
@@ -82,6 +85,30 @@ public struct VigieConfiguration: Sendable {
     /// An absolute path for a path written in the configuration.
     public func resolve(_ path: String) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
+    }
+
+    /// The fixture's scenario folder. A scenario the configuration names is read from the
+    /// configuration's folder; the demo that ships with Vigie is looked for there, then in the
+    /// working directory, then in the checkout the executable was built in, so that a
+    /// `vigie.yaml` written anywhere still runs on the embedded default.
+    public func fixtureScenario(_ fixture: Fixture) throws(ConfigurationError) -> URL {
+        if let named = fixture.scenario { return resolve(named) }
+        let demo = "scenarios/demo"
+        var candidates = [root.appendingPathComponent(demo), URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(demo)]
+        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+            var folder = executable.deletingLastPathComponent()
+            while folder.path != "/" {
+                candidates.append(folder.appendingPathComponent(demo))
+                folder = folder.deletingLastPathComponent()
+            }
+        }
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.appendingPathComponent("steps").path) }) {
+            return found
+        }
+        throw ConfigurationError(issues: [FileIssue(
+            file: file ?? "(embedded default)", line: 1, field: "providers",
+            message: "no data source: the demo scenario (\(demo)) is not next to the configuration (\(root.path)) nor in the working directory; name a provider under providers: (creditsafe, bodacc…) or set providers.fixture.scenario to a scenario folder"
+        )])
     }
 
     public var storePath: String { resolve(stateDirectory).appendingPathComponent("vigie.sqlite").path }
@@ -127,6 +154,7 @@ extension VigieConfiguration {
 
     public static func parse(_ text: String, file: String, root: URL, environment: [String: String] = ProcessInfo.processInfo.environment) -> Result<VigieConfiguration, ConfigurationError> {
         var configuration = VigieConfiguration(root: root)
+        configuration.file = file
         let reader = ConfigReader(file: file, environment: environment)
         let node: Node?
         switch YAMLReading.compose(text, file: file) {
@@ -205,7 +233,7 @@ extension VigieConfiguration {
             case "fixture":
                 var fixture = Fixture()
                 for (setting, settingLine, value) in fields where setting != "enabled" {
-                    if setting == "scenario" { fixture.scenario = reader.string(value, setting) ?? fixture.scenario } else { reader.unknown(setting, line: settingLine, known: ["scenario", "enabled"]) }
+                    if setting == "scenario" { fixture.scenario = reader.string(value, setting) } else { reader.unknown(setting, line: settingLine, known: ["scenario", "enabled"]) }
                 }
                 configuration.fixture = fixture
             case "creditsafe":

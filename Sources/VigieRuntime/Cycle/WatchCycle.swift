@@ -79,11 +79,17 @@ public struct WatchCycle: Sendable {
             guard sources.due(key) else { continue }
             do {
                 let poll = try await provider.poll(sirens, cursor: try await store.cursor(for: key))
-                observations.append(contentsOf: poll.observations)
+                // An observation of a company no one asked about is the provider's mix-up: a
+                // counted failure that feeds source health, never dropped in silence.
+                let (asked, strays) = poll.observations.partitioned(by: { watch[$0.siren] != nil })
+                let failures = poll.failures + strays.map {
+                    ProviderFailure(siren: $0.siren, message: "\(ProviderName.display(provider.name)) answered about SIREN \($0.siren.digits), which no watchlist holds; the answer was set aside")
+                }
+                observations.append(contentsOf: asked)
                 if let cursor = poll.cursor { cursors[key] = cursor }
-                report.providerFailures += poll.failures.count
-                logFailures(poll.failures, provider: provider.name)
-                track(key, SourceHealthTracker.outcome(asked: poll.asked ?? sirens.count, failures: poll.failures, configuration: health))
+                report.providerFailures += failures.count
+                logFailures(failures, provider: provider.name)
+                track(key, SourceHealthTracker.outcome(asked: poll.asked ?? sirens.count, failures: failures, configuration: health))
             } catch {
                 report.providerFailures += 1
                 logger.error("provider.poll_failed", metadata: ["provider": "\(provider.name)", "error": "\(error)"])
@@ -173,4 +179,15 @@ public struct WatchCycle: Sendable {
     }
 
     static let loggedFailures = 20
+}
+
+extension Array {
+    /// The elements that satisfy `belongs`, then the others, each in their order.
+    func partitioned(by belongs: (Element) -> Bool) -> (matching: [Element], others: [Element]) {
+        var matching: [Element] = [], others: [Element] = []
+        for element in self {
+            if belongs(element) { matching.append(element) } else { others.append(element) }
+        }
+        return (matching, others)
+    }
 }
