@@ -58,7 +58,12 @@ public struct MessageContent: Sendable {
         var facts: [Fact] = [Fact(label: alert.siren == nil ? "Source" : french ? "Société" : "Company", value: company)]
         facts.append(Fact(label: french ? "Gravité" : "Severity", value: severityLabel))
         let exposure = alert.exposure.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).description }
-        if !exposure.isEmpty { facts.append(Fact(label: french ? "Encours" : "Exposure", value: exposure.joined(separator: " + "))) }
+        if !exposure.isEmpty { facts.append(Fact(label: french ? "Encours" : "Exposure", value: exposure.joined(separator: ", "))) }
+        let byList = alert.exposureByList
+        if !byList.isEmpty {
+            let figures = byList.map { "\($0.watchlist) \($0.exposure)" }.joined(separator: ", ")
+            facts.append(Fact(label: french ? "Encours par liste (le plus élevé retenu)" : "Exposure by list (the largest is used)", value: figures))
+        }
         let limits = alert.watch.compactMap(\.insuredLimit).map(\.description)
         if !limits.isEmpty { facts.append(Fact(label: french ? "Limite assurée" : "Insured limit", value: limits.joined(separator: ", "))) }
         let owners = Array(Set(alert.watch.compactMap(\.owner))).sorted()
@@ -80,6 +85,11 @@ public struct MessageContent: Sendable {
             if let judgement = observation.latestLegalEvent {
                 facts.append(Fact(label: french ? "Dernier événement légal (fournisseur)" : "Provider's latest legal event", value: judgement))
             }
+        case .source(let source) where source.isWatchlist:
+            facts.append(Fact(label: french ? "Fichier" : "File", value: source.sourceName))
+            facts.append(Fact(label: french ? "Problèmes depuis" : "Problems since", value: source.failingSince.iso8601))
+            if let recovered = source.recoveredAt { facts.append(Fact(label: french ? "Corrigé le" : "Fixed at", value: recovered.iso8601)) }
+            if let problems = source.lastError { facts.append(Fact(label: french ? "Problèmes" : "Problems", value: problems.count > 1500 ? String(problems.prefix(1500)) + "…" : problems)) }
         case .source(let source):
             facts.append(Fact(label: french ? "En échec depuis" : "Failing since", value: source.failingSince.iso8601))
             facts.append(Fact(label: french ? "Cycles en échec" : "Failing cycles", value: "\(source.failingCycles)"))
@@ -92,7 +102,8 @@ public struct MessageContent: Sendable {
     /// "Creditsafe (data source)": what a source-health alert is about.
     static func sourceLabel(_ alert: Alert, _ language: Language) -> String {
         guard case .source(let source) = alert.evidence else { return "?" }
-        return "\(source.displayName) (\(language == .fr ? "source de données" : "data source"))"
+        let kind = source.isWatchlist ? (language == .fr ? "liste de surveillance" : "watchlist") : (language == .fr ? "source de données" : "data source")
+        return "\(source.displayName) (\(kind))"
     }
 
     /// The message as plain text: the email's text part, and the fallback where markup is not shown.
@@ -141,6 +152,8 @@ enum FrenchTitles {
             case ScoreEvent.companyStruckOff.rawValue: return "Radiée du registre (\(provider))"
             default: return alert.title
             }
+        case .source(let source) where source.isWatchlist:
+            return source.state == .failing ? "Liste \(source.displayName) : problèmes à corriger" : "Liste \(source.displayName) corrigée"
         case .source(let source):
             let name = source.displayName
             return source.state == .failing

@@ -103,7 +103,7 @@ extension BodaccCommand {
             }
             if terminal { printError("") }
             _ = try await application.dispatcher.drain()
-            print("\(report.notices) notices read, \(report.matched) about watched companies, \(report.alertsRaised) alerts raised\(report.skippedFiles > 0 ? ", \(report.skippedFiles) files already imported" : "")")
+            print("\(counted(report.notices, "notice")) read, \(report.matched) about watched companies, \(counted(report.alertsRaised, "alert")) raised\(report.skippedFiles > 0 ? ", \(counted(report.skippedFiles, "file")) already imported" : "")")
         }
     }
 }

@@ -62,3 +62,8 @@ struct OutputBuffer {
         buffer.removeAll(keepingCapacity: true)
     }
 }
+
+/// "1 company", "3 companies", "0 alerts": counts as people write them.
+func counted(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
+    "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
+}

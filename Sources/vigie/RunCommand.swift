@@ -16,6 +16,10 @@ struct RunCommand: AsyncParsableCommand {
 
             Without --once, Vigie runs a cycle every `interval` (15 minutes by default). SIGTERM or
             Ctrl-C lets the cycle in flight finish, then Vigie exits.
+
+            Exit status with --once: 0 the cycle ran; 2 the configuration or the store is unusable;
+            3 the cycle ran but a watchlist has problems (lines not watched, a file not readable, or
+            a suspect shrink: see vigie watchlist check).
             """
     )
 
@@ -44,6 +48,10 @@ struct RunCommand: AsyncParsableCommand {
             for issue in report.watchlistIssues { printError(issue.description) }
             let delivered = noDeliver ? OutboxDispatcher.Report() : try await application.dispatcher.drain()
             printError(CycleSummary(report: report, delivered: delivered).line)
+            if !report.watchlistFilesWithProblems.isEmpty {
+                printError("vigie: watchlists with problems: \(report.watchlistFilesWithProblems.joined(separator: ", ")); see vigie watchlist check")
+                throw ExitCode(3)
+            }
             return
         }
         let group = ServiceGroup(
@@ -62,11 +70,13 @@ struct CycleSummary {
 
     var line: String {
         let summary = report.summary
-        var text = "\(report.companies) companies, \(report.observations) observations, \(report.notices) new notices (\(report.matchedNotices) about watched companies): "
-        text += "\(summary.alertsRaised) alerts raised, \(summary.alertsRevised) revised, \(summary.alertsRetracted) retracted"
-        if report.providerFailures > 0 { text += ", \(report.providerFailures) provider failures" }
-        if delivered.failed > 0 { text += ", \(delivered.failed) deliveries failed and will be retried" }
-        if delivered.dead > 0 { text += ", \(delivered.dead) deliveries dead-lettered (vigie alerts dead)" }
+        var text = "\(counted(report.companies, "company", "companies")), \(counted(report.observations, "observation")), "
+        text += "\(counted(report.notices, "new notice")) (\(report.matchedNotices) about watched companies): "
+        text += "\(counted(summary.alertsRaised, "alert")) raised, \(summary.alertsRevised) revised, \(summary.alertsRetracted) retracted"
+        if report.providerFailures > 0 { text += ", \(counted(report.providerFailures, "provider failure"))" }
+        if delivered.failed > 0 { text += ", \(counted(delivered.failed, "delivery", "deliveries")) failed and will be retried" }
+        if delivered.dead > 0 { text += ", \(counted(delivered.dead, "delivery", "deliveries")) dead-lettered (vigie alerts dead)" }
+        if !report.watchlistFilesWithProblems.isEmpty { text += ", \(counted(report.watchlistFilesWithProblems.count, "watchlist")) with problems" }
         return text
     }
 }

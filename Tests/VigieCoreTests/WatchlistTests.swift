@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import VigieCore
+@testable import VigieCore
 
 @Suite("Watchlists")
 struct WatchlistTests {
@@ -52,7 +52,9 @@ struct WatchlistTests {
             494523335;SCI DES QUATRE SAISONS;7000
             """
         let result = WatchlistCSVParser.parse(text, file: "watchlists/bad.csv", name: "bad")
-        #expect(result.watchlist == nil)
+        // The bad line costs that line only: the six others are read.
+        #expect(result.watchlist?.entries.map(\.line) == [2, 3, 4, 5, 6, 8])
+        #expect(!result.isClean)
         let issue = try #require(result.issues.first)
         #expect(result.issues.count == 1)
         #expect(issue.line == 7)
@@ -70,7 +72,7 @@ struct WatchlistTests {
     func csvProblems(text: String, expected: [String]) {
         let result = WatchlistCSVParser.parse(text, file: "erp.csv", name: "erp")
         #expect(result.issues.map(\.description) == expected)
-        #expect(result.watchlist == nil)
+        #expect(!result.isClean)
     }
 
     @Test("two SIRETs of the same company are two establishments: both watch the company")
@@ -126,7 +128,7 @@ struct WatchlistTests {
     ])
     func yamlProblems(text: String, expected: String) {
         let result = WatchlistYAMLParser.parse(text, file: "w.yaml", name: "w")
-        #expect(result.watchlist == nil)
+        #expect(!result.isClean)
         #expect(result.issues.first.map { $0.description.hasPrefix(expected) } == true, "\(result.issues)")
     }
 
@@ -139,5 +141,64 @@ struct WatchlistTests {
         ])
         #expect(watch[siren]?.thresholds == Thresholds(scoreDropPoints: 5, scoreDropPercent: 20, creditLimitCutPercent: 25))
         #expect(watch[siren]?.contexts.map(\.owner) == ["a@x", "b@x"])
+    }
+}
+
+@Suite("Watchlists as ERPs and people write them")
+struct WatchlistInputTests {
+    @Test("the usual French ERP headers are read; an unknown column is a warning with a did-you-mean, never dropped in silence")
+    func frenchHeaders() throws {
+        let text = "N° SIREN;Raison sociale;Encours TTC;Responsable;Limite assurée;Encours client HT 2024;Commentaire\n337891287;GAMM VERT;182 450,00;julie@example.fr;200 000;1;x\n"
+        let result = WatchlistCSVParser.parse(text, file: "erp.csv", name: "erp")
+        #expect(result.isClean, "\(result.issues)")
+        let entry = try #require(result.watchlist?.entries.first)
+        #expect(entry.name == "GAMM VERT")
+        #expect(entry.exposure == Money(amount: 182_450))
+        #expect(entry.insuredLimit == Money(amount: 200_000))
+        #expect(result.issues.map(\.description) == [
+            "erp.csv:1: warning: Encours client HT 2024: column not used by Vigie; did you mean exposure? (rename the column exposure if it holds that)",
+            "erp.csv:1: warning: Commentaire: column not used by Vigie; Vigie reads identifier, name, owner, tags, exposure, currency, insured_limit, score_drop_points, score_drop_percent, credit_limit_cut_percent",
+        ])
+        for header in ["Siret", "SIRET", "siren", "Montant", "Raison Sociale"] {
+            #expect(WatchlistCSVParser.columns.contains { $0.names.contains(WatchlistCSVParser.fold(header)) }, "\(header)")
+        }
+    }
+
+    @Test("line breaks, NUL and bidi overrides in owner, tags, names and list names are refused at their line", arguments: [
+        ("siren;name;owner\n337891287;GAMM VERT;\"julie@example.fr\nBcc: x@evil\"\n", "erp.csv:2: owner: \"julie@example.fr\\nBcc: x@evil\" holds a line break"),
+        ("siren;name;tags\n337891287;GAMM VERT;retail|\u{202E}gpj.exe\n", "erp.csv:2: tags: \"\u{202E}gpj.exe\" holds U+202E, a bidirectional control"),
+        ("siren;name\n337891287;GAMM\u{0}VERT\n", "erp.csv:2: name: \"GAMM\\0VERT\" holds a NUL character"),
+        ("siren;name\n337891287;GAMM \u{1B}[31mVERT\n", "erp.csv:2: name: \"GAMM \\u{1B}[31mVERT\" holds the control character U+001B"),
+    ])
+    func unsafeLabels(text: String, expected: String) {
+        let result = WatchlistCSVParser.parse(text, file: "erp.csv", name: "erp")
+        #expect(result.watchlist?.entries.isEmpty == true)
+        #expect(result.errors.first?.description.hasPrefix(expected) == true, "\(result.errors)")
+    }
+
+    @Test("a YAML list name or default owner with a line break is refused at its line")
+    func unsafeYAMLLabels() {
+        let text = "name: \"Key\\r\\naccounts\"\ndefaults:\n  owner: \"a@b\\u202E\"\ncompanies:\n  - siren: 337891287\n"
+        let result = WatchlistYAMLParser.parse(text, file: "k.yaml", name: "k")
+        #expect(result.errors.map(\.line) == [1, 3], "\(result.errors)")
+    }
+
+    @Test("the same company on several lists: the largest exposure is used, never the sum, and each list's figure is shown")
+    func sharedExposure() throws {
+        let siren = try SIREN("881843924")
+        let lists = (1...5).map { index in
+            Watchlist(name: "list\(index)", file: "l\(index).yaml", entries: [WatchEntry(identifier: siren.digits, siren: siren, exposure: Money(amount: index == 3 ? 15_000 : 12_480))])
+        }
+        let company = try #require(WatchSet(lists)[siren])
+        #expect(company.exposureInUse == [Money(amount: 15_000)])
+        let alert = Alert(id: "vg_x", siren: siren, companyName: "PASARGAD", kind: "procedure_opened", severity: .critical, title: "t",
+                          evidence: .source(SourceEvidence(source: "x", state: .failing, failingSince: Date(), failingCycles: 1, lastError: nil)),
+                          watch: company.contexts, createdAt: Date())
+        #expect(alert.exposure == ["EUR": 15_000])
+        #expect(alert.exposureByList.count == 5)
+        let same = Alert(id: "vg_y", siren: siren, companyName: "PASARGAD", kind: "k", severity: .info, title: "t", evidence: alert.evidence,
+                         watch: Array(company.contexts.prefix(2)), createdAt: Date())
+        #expect(same.exposure == ["EUR": 12_480])
+        #expect(same.exposureByList.isEmpty, "the lists agree: one figure")
     }
 }

@@ -195,3 +195,101 @@ struct StrayObservationTests {
         #expect(lines.first?.contains("which no watchlist holds") == true)
     }
 }
+
+@Suite("Watchlists never empty the watch in silence")
+struct WatchlistSafetyTests {
+    static func run(_ folder: URL, _ store: SQLiteWatchStore, clock: ManualWallClock = ManualWallClock()) async throws -> (WatchCycle.Report, [Alert]) {
+        let report = try await CycleTests.cycle(folder: folder, store: store, providers: [], clock: clock).run()
+        return (report, try await store.alerts(since: nil, limit: nil))
+    }
+
+    @Test("first load with one bad line: the other lines are watched, one watchlist_problem alert, once; fixed: watchlist_fixed")
+    func firstLoadWithBadLine() async throws {
+        let folder = try CycleTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("erp.csv")
+        try CycleTests.goodList.replacingOccurrences(of: "881843924", with: "881843925").write(to: file, atomically: true, encoding: .utf8)
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let clock = ManualWallClock()
+        var (report, alerts) = try await Self.run(folder, store, clock: clock)
+        #expect(report.companies == 6)
+        #expect(report.watchlistFilesWithProblems == [file.path])
+        #expect(alerts.map(\.kind) == ["watchlist_problem"])
+        guard case .source(let evidence)? = alerts.first?.evidence else { Issue.record("no evidence"); return }
+        #expect(evidence.lastError?.contains("erp.csv:7: siren") == true)
+        #expect(alerts.first?.title == "Watchlist erp.csv: 1 problem")
+
+        clock.advance(by: 900)
+        (report, alerts) = try await Self.run(folder, store, clock: clock)
+        #expect(alerts.count == 1, "the same problem is alerted once")
+
+        // Another problem set: alerted again.
+        try CycleTests.goodList.replacingOccurrences(of: "881843924", with: "881843925").replacingOccurrences(of: ";12480", with: ";douze").write(to: file, atomically: true, encoding: .utf8)
+        clock.advance(by: 900)
+        (report, alerts) = try await Self.run(folder, store, clock: clock)
+        #expect(alerts.map(\.kind) == ["watchlist_problem", "watchlist_problem"])
+
+        try CycleTests.goodList.write(to: file, atomically: true, encoding: .utf8)
+        clock.advance(by: 900)
+        (report, alerts) = try await Self.run(folder, store, clock: clock)
+        #expect(report.companies == 7)
+        #expect(report.watchlistFilesWithProblems.isEmpty)
+        #expect(alerts.map(\.kind) == ["watchlist_problem", "watchlist_problem", "watchlist_fixed"])
+        #expect(alerts.last?.relatedAlertID == alerts[1].id)
+    }
+
+    @Test("a file cut to its header row, or losing most of its companies, is suspect: the last good version stays until accepted", arguments: [
+        "siren;name;exposure\n",
+        "siren;name;exposure\n337891287;GAMM VERT;182450\n300254471;ENTREPRISE EDOUIN ERIC;14200\n",
+    ])
+    func suspectShrink(truncated: String) async throws {
+        let folder = try CycleTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("erp.csv")
+        try CycleTests.goodList.write(to: file, atomically: true, encoding: .utf8)
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        #expect(try await Self.run(folder, store).0.companies == 7)
+
+        try truncated.write(to: file, atomically: true, encoding: .utf8)
+        let (report, alerts) = try await Self.run(folder, store)
+        #expect(report.companies == 7, "the last good version is still watched")
+        #expect(report.watchlistFilesWithProblems == [file.path])
+        #expect(report.watchlistIssues.contains { $0.message.contains("vigie watchlist accept") })
+        #expect(alerts.map(\.kind) == ["watchlist_problem"])
+        #expect(try await Self.run(folder, store).0.companies == 7, "still, a cycle later")
+
+        // The user confirms the new file: it is watched as it is.
+        let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: ManualWallClock(), logger: Logger(label: "test"))
+        _ = try await registry.accept(file)
+        let after = try await Self.run(folder, store).0
+        #expect(after.companies == truncated.split(separator: "\n").count - 1)
+    }
+
+    @Test("Excel's \"Unicode text\" (UTF-16 with its byte-order mark) is read like UTF-8", arguments: [String.Encoding.utf16LittleEndian, .utf16BigEndian])
+    func utf16(encoding: String.Encoding) async throws {
+        let folder = try CycleTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bom: [UInt8] = encoding == .utf16LittleEndian ? [0xFF, 0xFE] : [0xFE, 0xFF]
+        let text = CycleTests.goodList.replacingOccurrences(of: ";", with: "\t").replacingOccurrences(of: "name", with: "Raison sociale")
+        try (Data(bom) + text.data(using: encoding)!).write(to: folder.appendingPathComponent("export.csv"))
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let (report, _) = try await Self.run(folder, store)
+        #expect(report.companies == 7)
+        #expect(report.watchlistIssues.isEmpty, "\(report.watchlistIssues)")
+    }
+
+    @Test("losing one company of seven is ordinary: no suspicion")
+    func ordinaryRemoval() async throws {
+        let folder = try CycleTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("erp.csv")
+        try CycleTests.goodList.write(to: file, atomically: true, encoding: .utf8)
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        _ = try await Self.run(folder, store)
+        try CycleTests.goodList.replacingOccurrences(of: "881843924;PASARGAD;12480\n", with: "").write(to: file, atomically: true, encoding: .utf8)
+        let (report, alerts) = try await Self.run(folder, store)
+        #expect(report.companies == 6)
+        #expect(report.watchlistFilesWithProblems.isEmpty)
+        #expect(alerts.isEmpty)
+    }
+}

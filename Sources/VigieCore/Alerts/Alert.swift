@@ -68,11 +68,15 @@ public struct Alert: Hashable, Sendable, Codable, Identifiable {
         return notice.noticeID == id || (notice.corrects ?? []).contains(id)
     }
 
-    /// The sum of the exposures at stake, by currency.
-    public var exposure: [String: Decimal] {
-        watch.reduce(into: [:]) { sums, context in
-            if let exposure = context.exposure { sums[exposure.currency, default: 0] += exposure.amount }
-        }
+    /// The exposure at stake, by currency: the largest figure any watching list gives. A
+    /// company on several lists owes one debt, listed several times: it is never added up.
+    public var exposure: [String: Decimal] { WatchContext.exposureInUse(watch) }
+
+    /// Each list's figure, when several lists give one and they differ: shown beside the one
+    /// in use, so that a reader sees where it comes from.
+    public var exposureByList: [(watchlist: String, exposure: Money)] {
+        let figures = watch.compactMap { context in context.exposure.map { (watchlist: context.watchlist, exposure: $0) } }
+        return Set(figures.map(\.exposure)).count > 1 ? figures : []
     }
 }
 
@@ -90,5 +94,12 @@ public struct WatchContext: Hashable, Sendable, Codable {
         self.tags = tags
         self.exposure = exposure
         self.insuredLimit = insuredLimit
+    }
+
+    /// The largest exposure per currency among the contexts: one rule for alerts and watchlists.
+    public static func exposureInUse(_ contexts: [WatchContext]) -> [String: Decimal] {
+        contexts.reduce(into: [:]) { largest, context in
+            if let exposure = context.exposure { largest[exposure.currency] = max(largest[exposure.currency] ?? exposure.amount, exposure.amount) }
+        }
     }
 }

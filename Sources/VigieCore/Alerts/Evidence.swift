@@ -125,6 +125,12 @@ public struct SourceEvidence: Hashable, Sendable, Codable {
         source.split(separator: ":", maxSplits: 1).last.map(String.init) ?? source
     }
 
-    /// The source as people write it: `BODACC`, `Ellisphère`, `Creditsafe`.
-    public var displayName: String { ProviderName.display(sourceName) }
+    /// The source as people write it: `BODACC`, `Ellisphère`, `Creditsafe`; a watchlist by its file name.
+    public var displayName: String {
+        if isWatchlist { return (sourceName as NSString).lastPathComponent }
+        return ProviderName.display(sourceName)
+    }
+
+    /// A watchlist file's problems, rather than a data source's.
+    public var isWatchlist: Bool { source.hasPrefix("watchlist:") }
 }

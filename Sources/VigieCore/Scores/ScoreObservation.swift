@@ -26,7 +26,7 @@ public enum ScoreValue: Hashable, Sendable, Codable {
         }
     }
 
-    static func text(_ number: Double) -> String {
+    public static func text(_ number: Double) -> String {
         if number == number.rounded(), let whole = Int(exactly: number) { return String(whole) }
         return String(number)
     }

@@ -12,6 +12,8 @@ struct EntryDraft {
     var name: Value?
     var owner: Value?
     var tags: [String] = []
+    /// Where the tags are written, for messages.
+    var tagsLine: Int?
     var exposure: Value?
     var insuredLimit: Value?
     var currency: Value?
@@ -53,10 +55,18 @@ struct EntryDraft {
                 return nil
             }
         }
+        // Labels shown on terminals, in chat tables and email: one line, no control characters.
+        func label(_ value: Value?, _ field: String) -> Bool {
+            guard let value, let problem = UnsafeText.problem(in: value.text) else { return true }
+            issues.append(FileIssue(file: file, line: value.line, field: field, message: "\"\(value.text.debugDescription.dropFirst().dropLast())\" \(problem)"))
+            return false
+        }
+        var labelsOK = label(name, "name") && label(owner, "owner")
+        for tag in tags where !label(Value(text: tag, line: tagsLine ?? line), "tags") { labelsOK = false }
         let exposure = money(exposure, "exposure")
         let insuredLimit = money(insuredLimit, "insured_limit")
         let own = Self.thresholds(thresholds, file: file, issues: &issues)
-        guard var entry else { return nil }
+        guard var entry, labelsOK else { return nil }
         entry.name = name?.text.trimmed.nonEmpty
         entry.owner = owner?.text.trimmed.nonEmpty ?? defaults.owner
         entry.tags = tags + defaults.tags.filter { !tags.contains($0) }

@@ -100,6 +100,11 @@ public struct WatchSet: Sendable {
 
         public var name: String? { entries.lazy.compactMap(\.entry.name).first }
 
+        /// The exposure alerts use, per currency: the largest figure a list gives, never a sum.
+        public var exposureInUse: [Money] {
+            WatchContext.exposureInUse(contexts).sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key) }
+        }
+
         public var contexts: [WatchContext] {
             entries.map { WatchContext(watchlist: $0.watchlist, owner: $0.entry.owner, tags: $0.entry.tags, exposure: $0.entry.exposure, insuredLimit: $0.entry.insuredLimit) }
         }

@@ -37,7 +37,13 @@ public enum WatchlistYAMLParser {
         var companies: Node?
         for (key, line, value) in top {
             switch key {
-            case "name": name = YAMLReading.scalar(value) ?? name
+            case "name":
+                let written = YAMLReading.scalar(value) ?? name
+                if let problem = UnsafeText.problem(in: written) {
+                    issues.append(FileIssue(file: file, line: YAMLReading.line(value), field: key, message: "the list's name \(problem)"))
+                } else {
+                    name = written
+                }
             case "defaults": defaults = readDefaults(value, file: file, issues: &issues)
             case "companies": companies = value
             default:
@@ -64,7 +70,9 @@ public enum WatchlistYAMLParser {
                 case "siren", "siret", "id": draft.identifier = text ?? EntryDraft.Value(text: "", line: keyLine)
                 case "name": draft.name = text
                 case "owner": draft.owner = text
-                case "tags": draft.tags = tags(value)
+                case "tags":
+                    draft.tags = tags(value)
+                    draft.tagsLine = YAMLReading.line(value)
                 case "currency": draft.currency = text
                 case "exposure": draft.exposure = money(value, into: &draft)
                 case "insured_limit": draft.insuredLimit = money(value, into: &draft)
@@ -92,8 +100,15 @@ public enum WatchlistYAMLParser {
                 do { defaults.currency = try WatchlistFields.currency(YAMLReading.scalar(value) ?? "") } catch {
                     issues.append(FileIssue(file: file, line: YAMLReading.line(value), field: key, message: error.message))
                 }
-            case "owner": defaults.owner = YAMLReading.scalar(value)
-            case "tags": defaults.tags = tags(value)
+            case "owner", "tags":
+                let written = key == "owner" ? [YAMLReading.scalar(value) ?? ""] : tags(value)
+                if let problem = written.lazy.compactMap(UnsafeText.problem(in:)).first {
+                    issues.append(FileIssue(file: file, line: YAMLReading.line(value), field: key, message: "the list's default \(key) \(problem)"))
+                } else if key == "owner" {
+                    defaults.owner = written.first
+                } else {
+                    defaults.tags = written
+                }
             case "thresholds":
                 let own = EntryDraft.thresholds(thresholds(value, file: file, issues: &issues), file: file, issues: &issues)
                 defaults.thresholds = own.over(.standard)

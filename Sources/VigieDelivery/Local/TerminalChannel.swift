@@ -23,7 +23,7 @@ public struct TerminalChannel: AlertChannel {
         var parts = ["\(painted)  \(company)  \(Escape.controlCharacters(alert.title))"]
         if alert.state == .retracted { parts[0] += " [retracted]" } else if alert.revision > 1 { parts[0] += " [revised]" }
         let exposure = alert.exposure.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).description }
-        if !exposure.isEmpty { parts.append("exposure \(exposure.joined(separator: " + "))") }
+        if !exposure.isEmpty { parts.append("exposure \(exposure.joined(separator: ", "))") }
         let owners = Array(Set(alert.watch.compactMap(\.owner))).sorted()
         if !owners.isEmpty { parts.append("owner \(owners.joined(separator: ", "))") }
         switch alert.evidence {

@@ -80,7 +80,7 @@ public struct VigieApplication: Sendable {
         }
 
         registry = WatchlistRegistry(
-            configuration: .init(paths: configuration.watchlists.map(configuration.resolve)),
+            configuration: .init(paths: configuration.watchlists.map(configuration.resolve), shrinkGuard: configuration.watchlistGuard),
             store: store, clock: clock, logger: logger
         )
         cycle = WatchCycle(

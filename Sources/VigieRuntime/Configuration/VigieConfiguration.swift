@@ -18,6 +18,8 @@ public struct VigieConfiguration: Sendable {
     public var stateDirectory: String = ".vigie"
     /// Watchlist files, or folders whose `.yaml`, `.yml` and `.csv` files are all read.
     public var watchlists: [String] = ["watchlists"]
+    /// When a watchlist that shrinks at once is held as suspect (its last good version kept).
+    public var watchlistGuard = WatchlistRegistry.ShrinkGuard()
     /// The language of messages to people (chat, email).
     public var language: Language = .en
     public var poller = Poller()
@@ -141,7 +143,7 @@ public enum ChannelSpec: Sendable {
 }
 
 extension VigieConfiguration {
-    static let topKeys = ["state_dir", "watchlists", "interval", "language", "providers", "health", "channels", "delivery"]
+    static let topKeys = ["state_dir", "watchlists", "watchlist_guard", "interval", "language", "providers", "health", "channels", "delivery"]
 
     /// Reads `vigie.yaml`. Every problem is reported with its line; a file with problems is
     /// not used, so a typo never silently turns a channel off.
@@ -170,6 +172,16 @@ extension VigieConfiguration {
             case "language": configuration.language = language(value, key, reader) ?? configuration.language
             case "providers": readProviders(value, into: &configuration, reader)
             case "health": readHealth(value, into: &configuration, reader)
+            case "watchlist_guard":
+                for (setting, settingLine, settingValue) in reader.entries(value, key, expected: "max_loss_percent and min_companies") {
+                    switch setting {
+                    case "max_loss_percent":
+                        configuration.watchlistGuard.maxLossPercent = Double(reader.integer(settingValue, setting, range: 1...100) ?? 50)
+                    case "min_companies":
+                        configuration.watchlistGuard.minCompanies = reader.integer(settingValue, setting, range: 1...1_000_000) ?? 4
+                    default: reader.unknown(setting, line: settingLine, known: ["max_loss_percent", "min_companies"])
+                    }
+                }
             case "channels": readChannels(value, into: &configuration, reader)
             case "delivery": readDelivery(value, into: &configuration, reader)
             default: reader.unknown(key, line: line, known: topKeys)

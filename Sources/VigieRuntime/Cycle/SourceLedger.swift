@@ -41,4 +41,14 @@ struct SourceLedger {
         if let alert { alerts.append(.raised(alert)) }
         return alert
     }
+
+    /// Records a watchlist file's problems (none when it read cleanly); returns the alert it raises, if any.
+    mutating func record(watchlist file: String, problems: [FileIssue]) -> Alert? {
+        let key = WatchlistProblemTracker.key(file: file)
+        let before = healthBefore[key] ?? SourceHealth(source: key)
+        let (after, alert) = WatchlistProblemTracker.apply(problems, to: before, now: now)
+        if after != before { health.append(after) }
+        if let alert { alerts.append(.raised(alert)) }
+        return alert
+    }
 }

@@ -26,6 +26,9 @@ public struct WatchCycle: Sendable {
         /// Sources not polled this cycle: their own interval has not passed.
         public var waitingSources: [String] = []
         public var watchlistIssues: [FileIssue] = []
+        /// Watchlist files with problems people must act on (lines not watched, a suspect
+        /// shrink, a file not readable): `run --once` exits non-zero when there are any.
+        public var watchlistFilesWithProblems: [String] = []
     }
 
     let registry: WatchlistRegistry
@@ -71,6 +74,13 @@ public struct WatchCycle: Sendable {
         func track(_ source: String, _ outcome: SourceHealthTracker.Outcome) {
             guard let alert = sources.record(source, outcome) else { return }
             logger.warning("source.health_changed", metadata: ["source": "\(source)", "alert.kind": "\(alert.kind)", "alert.id": "\(alert.id)"])
+        }
+
+        for file in loaded.files {
+            if !file.problems.isEmpty { report.watchlistFilesWithProblems.append(file.file) }
+            if let alert = sources.record(watchlist: file.file, problems: file.problems) {
+                logger.warning("watchlist.problems_changed", metadata: ["watchlist.file": "\(file.file)", "alert.kind": "\(alert.kind)", "alert.id": "\(alert.id)"])
+            }
         }
 
         var observations: [ScoreObservation] = []

@@ -18,17 +18,31 @@ public enum WatchlistLoader {
     }
 
     /// Parses a watchlist's text by its file extension.
+    /// A list that reads cleanly but names no company is reported: it is a truncated export
+    /// (a header row alone) far more often than a wish to watch nothing.
     public static func parse(_ text: String, file: String) -> WatchlistParseResult {
         let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-        if (file as NSString).pathExtension.lowercased() == "csv" {
-            return WatchlistCSVParser.parse(text, file: file, name: name)
+        var result = if (file as NSString).pathExtension.lowercased() == "csv" {
+            WatchlistCSVParser.parse(text, file: file, name: name)
+        } else {
+            WatchlistYAMLParser.parse(text, file: file, name: name)
         }
-        return WatchlistYAMLParser.parse(text, file: file, name: name)
+        if let watchlist = result.watchlist, watchlist.entries.isEmpty, result.errors.isEmpty {
+            result.issues.append(FileIssue(file: file, line: 1, message: "lists no company; if the export was cut short, export it again (a list meant to be empty is better removed)"))
+        }
+        return result
     }
 
-    /// Reads a file as UTF-8, or as Windows-1252 when it is not (older ERP exports).
+    /// Reads a file as UTF-16 when it starts with a UTF-16 byte-order mark (Excel's "Unicode
+    /// text"), else as UTF-8, else as Windows-1252 (older ERP exports).
     public static func read(_ url: URL) -> String? {
         guard let data = try? Data(contentsOf: url) else { return nil }
+        return decode(data)
+    }
+
+    public static func decode(_ data: Data) -> String? {
+        if data.starts(with: [0xFF, 0xFE]) { return String(data: data.dropFirst(2), encoding: .utf16LittleEndian) }
+        if data.starts(with: [0xFE, 0xFF]) { return String(data: data.dropFirst(2), encoding: .utf16BigEndian) }
         return String(data: data, encoding: .utf8) ?? String(data: data, encoding: .windowsCP1252)
     }
 }
