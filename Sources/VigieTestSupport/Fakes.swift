@@ -64,19 +64,22 @@ public struct ProviderFailureError: Error, Equatable {
 /// A channel that keeps what it is given, and can be told to fail.
 public final class RecordingChannel: AlertChannel {
     public let name: String
-    private let state: Mutex<(alerts: [Alert], failing: Bool)>
+    private let state: Mutex<(alerts: [Alert], failing: Bool, attempts: Int)>
 
     public init(name: String = "recording", failing: Bool = false) {
         self.name = name
-        state = Mutex(([], failing))
+        state = Mutex(([], failing, 0))
     }
 
     public var alerts: [Alert] { state.withLock { $0.alerts } }
+    /// Every call to `deliver`, failed or not.
+    public var attempts: Int { state.withLock { $0.attempts } }
 
     public func setFailing(_ failing: Bool) { state.withLock { $0.failing = failing } }
 
     public func deliver(_ alert: Alert) async throws {
         try state.withLock { state in
+            state.attempts += 1
             if state.failing { throw ProviderFailureError("channel \(name) is down") }
             state.alerts.append(alert)
         }

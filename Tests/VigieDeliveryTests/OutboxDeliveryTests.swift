@@ -18,6 +18,7 @@ struct OutboxDeliveryTests {
         var configuration = OutboxDispatcher.Configuration()
         configuration.retry.baseDelay = .milliseconds(100)
         configuration.retry.maxDelay = .milliseconds(300)
+        configuration.breaker = CircuitBreaker.Configuration(threshold: 3, cooldown: .milliseconds(100), maxCooldown: .milliseconds(300))
         retry(&configuration.retry)
         let dispatcher = OutboxDispatcher(configuration: configuration, store: store, channels: [channel], clock: SystemWallClock(), logger: logger)
         return (store, dispatcher, transport, alerts)
@@ -141,5 +142,26 @@ struct OutboxDeliveryTests {
         for leak in ["a-very-private", secret, "TEAMS-SIG-TOKEN-123", "sig=", "URL-PASSWORD", "SECRET-PATH", "SMTP-PASSWORD-456", "/workflows/"] {
             #expect(!recorded.contains(leak), "\(leak) leaked")
         }
+    }
+}
+
+@Suite("The alert log")
+struct AlertLogTests {
+    @Test("one line per alert revision, even when a restarted process delivers again what the crashed one wrote")
+    func noDuplicateAfterRestart() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-log-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("alerts.jsonl").path
+        let alert = Fixtures.alert()
+        try await LogChannel(configuration: .init(path: path)).deliver(alert)
+        // The process died before the outbox recorded the delivery: a new one delivers it again.
+        let restarted = LogChannel(configuration: .init(path: path))
+        try await restarted.deliver(alert)
+        var revised = alert
+        revised.revision = 2
+        try await restarted.deliver(revised)
+        try await restarted.deliver(revised)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
     }
 }

@@ -129,7 +129,8 @@ struct CycleTests {
         let first = try await dispatcher.drain()
         #expect(first == OutboxDispatcher.Report(delivered: 3, failed: 3))
         #expect(alive.alerts.map(\.title).sorted() == ["drop 1", "drop 2", "drop 3"])
-        #expect(try await store.dueDeliveries(channel: "dead", due: .distantFuture, limit: 10).map(\.attempts) == [1, 1, 1])
+        // The third failure in a row takes the channel down: that one is the channel's, not the delivery's.
+        #expect(try await store.dueDeliveries(channel: "dead", due: .distantFuture, limit: 10).map(\.attempts).sorted() == [0, 1, 1])
         dead.setFailing(false)
         clock.advance(by: 3600)
         #expect(try await dispatcher.drain() == OutboxDispatcher.Report(delivered: 3))
@@ -291,5 +292,46 @@ struct WatchlistSafetyTests {
         #expect(report.companies == 6)
         #expect(report.watchlistFilesWithProblems.isEmpty)
         #expect(alerts.isEmpty)
+    }
+}
+
+@Suite("A channel down for a day")
+struct ChannelOutageTests {
+    @Test("a channel down 24 h: probed one delivery at a time, nothing dead, channel_failing once to the others, then channel_recovered")
+    func dayLongOutage() async throws {
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let siren = CycleTests.gammVert
+        let alerts = (1...20).map { index in
+            Alert(id: AlertIdentity.id(siren: siren, kind: "score_drop", evidenceKey: "\(index)"), siren: siren, companyName: "GAMM VERT", kind: "score_drop",
+                  severity: .warning, title: "drop \(index)", evidence: .observation(ObservationEvidence(provider: "creditsafe", observedOn: CycleTests.day, previousOn: nil, field: "score", old: "78", new: "52")),
+                  watch: [], createdAt: Date(timeIntervalSince1970: Double(index)))
+        }
+        let clock = ManualWallClock()
+        _ = try await store.commit(CycleCommit(snapshots: [], observations: [], alertChanges: alerts.map { .raised($0) }, notices: [], cursors: [:], router: Router(always: ["slack", "email"]), at: clock.now))
+        let slack = RecordingChannel(name: "slack", failing: true)
+        let email = RecordingChannel(name: "email")
+        let dispatcher = OutboxDispatcher(store: store, channels: [slack, email], clock: clock, logger: Logger(label: "test"), random: { 0.5 })
+
+        var dead = 0
+        for _ in 0..<(24 * 60) {
+            dead += try await dispatcher.drain().dead
+            clock.advance(by: 60)
+        }
+        #expect(dead == 0)
+        #expect(try await store.deadDeliveries().isEmpty)
+        // Three failures take it down; then one probe per cooldown (30 s doubling to 10 min): about 150 in a day, not 20 × 12.
+        #expect(slack.attempts < 200, "\(slack.attempts) attempts")
+        let failing = email.alerts.filter { $0.kind == "channel_failing" }
+        #expect(failing.count == 1, "told once, to the other channel")
+        #expect(slack.alerts.isEmpty)
+        #expect(try await store.dueDeliveries(channel: "slack", due: .distantFuture, limit: 100).allSatisfy { $0.attempts <= 3 })
+
+        slack.setFailing(false)
+        clock.advance(by: 600)
+        _ = try await dispatcher.drain()
+        _ = try await dispatcher.drain()  // the recovery alert, queued by the first pass
+        #expect(Set(slack.alerts.map(\.title)) == Set(alerts.map(\.title)), "every alert delivered once the channel is back")
+        #expect(email.alerts.filter { $0.kind == "channel_recovered" }.count == 1)
+        #expect(email.alerts.last { $0.kind == "channel_recovered" }?.relatedAlertID == failing.first?.id)
     }
 }

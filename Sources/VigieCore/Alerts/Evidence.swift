@@ -128,9 +128,12 @@ public struct SourceEvidence: Hashable, Sendable, Codable {
     /// The source as people write it: `BODACC`, `Ellisphère`, `Creditsafe`; a watchlist by its file name.
     public var displayName: String {
         if isWatchlist { return (sourceName as NSString).lastPathComponent }
+        if isChannel { return sourceName }
         return ProviderName.display(sourceName)
     }
 
     /// A watchlist file's problems, rather than a data source's.
     public var isWatchlist: Bool { source.hasPrefix("watchlist:") }
+    /// An alert channel failing, rather than a data source.
+    public var isChannel: Bool { source.hasPrefix("channel:") }
 }

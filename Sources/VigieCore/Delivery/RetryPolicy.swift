@@ -14,8 +14,10 @@ public struct RetryPolicy: Sendable, Hashable {
         public var maxDelay: Duration = .seconds(15 * 60)
         /// Attempts in all, the first one included.
         public var maxAttempts = 12
-        /// A delivery still failing this long after it was queued is dead-lettered.
-        public var maxAge: Duration = .seconds(24 * 3600)
+        /// A delivery still failing this long after it was queued is dead-lettered. Three days:
+        /// a chat webhook down for a day, or a long weekend, is ordinary, and a liquidation
+        /// alert delivered late is still worth having.
+        public var maxAge: Duration = .seconds(72 * 3600)
 
         public init() {}
     }
@@ -41,13 +43,24 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// The state after an attempt made at `now`, for a delivery queued at `queuedAt` that had
     /// `attempts` attempts before this one. `random` is a number in 0..<1 (the jitter).
-    public func next(afterAttempt attempts: Int, queuedAt: Date, now: Date, outcome: Outcome, random: Double) -> State {
+    ///
+    /// `channelDownUntil` is set when the channel itself is failing (its breaker is open until
+    /// then): a transient failure is then the channel's, not the delivery's, and spends none of
+    /// its attempts; it waits for the channel's next probe, within `maxAge`.
+    public func next(afterAttempt attempts: Int, queuedAt: Date, now: Date, outcome: Outcome, random: Double, channelDownUntil: Date? = nil) -> State {
         let made = attempts + 1
         switch outcome {
         case .delivered:
             return .delivered(attempts: made, at: now)
         case .failed(let error) where error.kind == .permanent:
             return .dead(attempts: made, reason: error.description)
+        case .failed(let error) where error.kind == .transient && channelDownUntil != nil:
+            let probe = channelDownUntil ?? now
+            let due = max(probe, now.addingTimeInterval(error.retryAfter?.seconds ?? 0))
+            if due.timeIntervalSince(queuedAt) > configuration.maxAge.seconds {
+                return .dead(attempts: made, reason: "its channel has been failing for \(Int(configuration.maxAge.seconds / 3600)) h since it was queued; last: \(error.description)")
+            }
+            return .pending(attempts: attempts, due: due)
         case .failed(let error):
             if made >= configuration.maxAttempts {
                 return .dead(attempts: made, reason: "gave up after \(made) attempts; last: \(error.description)")

@@ -13,10 +13,14 @@ public struct CircuitBreaker: Sendable, Hashable {
         /// Failed requests in a row (5xx, timeouts, connection errors) that open the circuit.
         public var threshold = 5
         public var cooldown: Duration = .seconds(30)
+        /// Each failed probe doubles the cooldown, up to this: a channel down for a day is
+        /// probed every few minutes, not every 30 s. Nil keeps the cooldown fixed.
+        public var maxCooldown: Duration?
 
-        public init(threshold: Int = 5, cooldown: Duration = .seconds(30)) {
+        public init(threshold: Int = 5, cooldown: Duration = .seconds(30), maxCooldown: Duration? = nil) {
             self.threshold = threshold
             self.cooldown = cooldown
+            self.maxCooldown = maxCooldown
         }
     }
 
@@ -29,6 +33,8 @@ public struct CircuitBreaker: Sendable, Hashable {
 
     public let configuration: Configuration
     public private(set) var state: State = .closed(failures: 0)
+    /// Times the circuit opened since it was last closed: the cooldown grows with them.
+    public private(set) var opened = 0
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -53,17 +59,30 @@ public struct CircuitBreaker: Sendable, Hashable {
         return nil
     }
 
+    /// Whether calls go through as usual (not open, no probe in flight).
+    public var isClosed: Bool {
+        if case .closed = state { return true }
+        return false
+    }
+
     public mutating func recordSuccess() {
         state = .closed(failures: 0)
+        opened = 0
     }
 
     public mutating func recordFailure(now: Date) {
         switch state {
         case .closed(let failures) where failures + 1 < max(1, configuration.threshold):
             state = .closed(failures: failures + 1)
-        case .closed, .halfOpen, .open:
-            let cooldown = configuration.cooldown.components
-            state = .open(until: now.addingTimeInterval(Double(cooldown.seconds) + Double(cooldown.attoseconds) / 1e18))
+        case .open:
+            // A failure reported late by a call admitted before the circuit opened: the
+            // cooldown already running stands.
+            break
+        case .closed, .halfOpen:
+            let doubled = configuration.cooldown.seconds * pow(2, Double(min(opened, 20)))
+            opened += 1
+            let longest = max(configuration.maxCooldown ?? configuration.cooldown, configuration.cooldown)
+            state = .open(until: now.addingTimeInterval(min(doubled, longest.seconds)))
         }
     }
 }

@@ -91,6 +91,8 @@ public struct VigieApplication: Sendable {
         dispatch.retry = configuration.delivery.retry
         dispatch.concurrency = configuration.delivery.concurrency
         dispatch.fallback = router.fallback
+        dispatch.breaker = configuration.delivery.breaker
+        dispatch.channelFailingAfter = configuration.delivery.channelFailingAfter
         dispatcher = OutboxDispatcher(configuration: dispatch, store: store, channels: channels, clock: clock, logger: logger)
     }
 

@@ -78,6 +78,10 @@ public struct VigieConfiguration: Sendable {
         public var retry = RetryPolicy.Configuration()
         /// Transfers in flight at once, per channel.
         public var concurrency = 16
+        /// When a channel counts as down (transient failures in a row) and how often it is probed then.
+        public var breaker = OutboxDispatcher.Configuration().breaker
+        /// How long a channel fails before the other channels are told.
+        public var channelFailingAfter = OutboxDispatcher.Configuration().channelFailingAfter
     }
 
     public init(root: URL) {
@@ -402,7 +406,7 @@ extension VigieConfiguration {
         }
     }
 
-    static let deliveryKeys = ["routes", "templates", "workers", "concurrency", "connect_timeout", "timeout", "verify_tls", "ca_bundle", "proxy", "max_response_bytes", "retry"]
+    static let deliveryKeys = ["routes", "templates", "workers", "concurrency", "connect_timeout", "timeout", "verify_tls", "ca_bundle", "proxy", "max_response_bytes", "retry", "breaker_failures", "probe_interval", "max_probe_interval", "channel_failing_after"]
     static let retryKeys = ["base_delay", "max_delay", "max_attempts", "max_age"]
 
     static func readDelivery(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
@@ -418,6 +422,13 @@ extension VigieConfiguration {
             case "ca_bundle": configuration.delivery.transport.caBundle = reader.string(value, key).map { configuration.resolve($0).path }
             case "proxy": configuration.delivery.transport.proxy = reader.string(value, key)
             case "max_response_bytes": configuration.delivery.transport.maxResponseBytes = reader.integer(value, key, range: 1024...(1 << 30)) ?? (1 << 20)
+            case "breaker_failures": configuration.delivery.breaker.threshold = reader.integer(value, key, range: 1...1000) ?? configuration.delivery.breaker.threshold
+            case "probe_interval":
+                let probe = reader.duration(value, key) ?? configuration.delivery.breaker.cooldown
+                configuration.delivery.breaker.cooldown = probe
+            case "max_probe_interval":
+                configuration.delivery.breaker.maxCooldown = reader.duration(value, key) ?? configuration.delivery.breaker.maxCooldown
+            case "channel_failing_after": configuration.delivery.channelFailingAfter = reader.duration(value, key) ?? configuration.delivery.channelFailingAfter
             case "retry":
                 for (setting, settingLine, settingValue) in reader.entries(value, key, expected: "retry settings") {
                     switch setting {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import VigieCore
 
 /// Delivers queued alert revisions to their channels, each channel on its own, with the retry
@@ -9,6 +10,11 @@ import VigieCore
 /// channel, transfers run a batch at a time with bounded concurrency; outcomes are recorded one
 /// transaction per batch. A delivery the policy gives up on is dead-lettered and, when a
 /// fallback channel is configured, queued there.
+///
+/// A channel that keeps failing (its breaker opens) is not sent its whole queue again and
+/// again: one delivery at a time probes it, on a growing cooldown, while the others wait
+/// without spending attempts. A channel failing longer than `channelFailingAfter` raises a
+/// `channel_failing` alert to every other channel, and `channel_recovered` when it delivers again.
 public struct OutboxDispatcher: Sendable {
     public struct Configuration: Sendable {
         /// How many due deliveries to read from the store at a time.
@@ -18,6 +24,10 @@ public struct OutboxDispatcher: Sendable {
         public var retry = RetryPolicy.Configuration()
         /// Where a delivery goes when its channel gave up on it.
         public var fallback: String?
+        /// Transient failures in a row that take a channel down, then how often it is probed.
+        public var breaker = CircuitBreaker.Configuration(threshold: 3, cooldown: .seconds(30), maxCooldown: .seconds(10 * 60))
+        /// How long a channel fails before the other channels are told.
+        public var channelFailingAfter: Duration = .seconds(10 * 60)
 
         public init() {}
     }
@@ -47,6 +57,7 @@ public struct OutboxDispatcher: Sendable {
     let logger: Logger
     let policy: RetryPolicy
     let random: @Sendable () -> Double
+    let breakers: ChannelBreakers
 
     public init(
         configuration: Configuration = Configuration(), store: any WatchStore, channels: [any AlertChannel], clock: any WallClock,
@@ -59,6 +70,7 @@ public struct OutboxDispatcher: Sendable {
         self.logger = logger
         self.policy = RetryPolicy(configuration: configuration.retry)
         self.random = random
+        self.breakers = ChannelBreakers(configuration: configuration.breaker)
     }
 
     /// Attempts every delivery due now, on every channel at once; returns when none is due.
@@ -71,11 +83,14 @@ public struct OutboxDispatcher: Sendable {
         }
     }
 
-    /// When the next delivery on any channel is due, if any is pending.
+    /// When the next delivery on any channel is due, if any is pending: for a channel that is
+    /// down, not before its next probe.
     public func nextDue() async throws -> Date? {
         var earliest: Date?
         for channel in channels {
-            if let due = try await store.nextDue(channel: channel.name), due < (earliest ?? .distantFuture) { earliest = due }
+            guard var due = try await store.nextDue(channel: channel.name) else { continue }
+            if let probe = breakers.reopensAt(channel.name), probe > due { due = probe }
+            if due < (earliest ?? .distantFuture) { earliest = due }
         }
         return earliest
     }
@@ -86,8 +101,13 @@ public struct OutboxDispatcher: Sendable {
         // moment, so the pass ends instead of retrying it at once.
         let passStart = clock.now
         while true {
-            let batch = try await store.dueDeliveries(channel: channel.name, due: passStart, limit: configuration.batchSize)
-            guard !batch.isEmpty else { return report }
+            // A channel that is down is sent one delivery, its probe, once its cooldown is over.
+            let probing = !breakers.isClosed(channel.name)
+            let batch = try await store.dueDeliveries(channel: channel.name, due: passStart, limit: probing ? 1 : configuration.batchSize)
+            guard !batch.isEmpty, breakers.admit(channel.name, now: clock.now) else {
+                try await checkHealth(of: channel)
+                return report
+            }
             let attempts = try await attempt(batch, on: channel)
             try await store.recordAttempts(attempts)
             var dead: [(alertID: String, revision: Int)] = []
@@ -106,7 +126,40 @@ public struct OutboxDispatcher: Sendable {
             if let fallback = configuration.fallback, fallback != channel.name, !dead.isEmpty {
                 try await store.enqueue(dead, channel: fallback, at: clock.now)
             }
+            if attempts.count < batch.count || probing && !breakers.isClosed(channel.name) {
+                // The channel went down during the batch, or its probe failed: what is left waits.
+                try await checkHealth(of: channel)
+                return report
+            }
         }
+    }
+
+    /// Raises `channel_failing` once the channel has been down long enough, and
+    /// `channel_recovered` once it delivers again after that; both go to every other channel.
+    /// The stored state is read once and then kept in memory: only this process writes it.
+    func checkHealth(of channel: any AlertChannel) async throws {
+        let key = ChannelHealthTracker.key(channel: channel.name)
+        let now = clock.now
+        let stored: SourceHealth
+        if let known = breakers.storedHealth(channel.name) {
+            stored = known
+        } else {
+            stored = try await store.sourceHealth()[key] ?? SourceHealth(source: key)
+            breakers.setStoredHealth(channel.name, stored)
+        }
+        let change = if let failing = breakers.failure(channel.name) {
+            ChannelHealthTracker.failing(stored, since: failing.since, lastError: failing.error, after: configuration.channelFailingAfter, now: now)
+        } else {
+            ChannelHealthTracker.recovered(stored, now: now)
+        }
+        guard let (after, alert) = change else { return }
+        let others = channels.map(\.name).filter { $0 != channel.name }
+        _ = try await store.commit(CycleCommit(
+            snapshots: [], observations: [], alertChanges: [.raised(alert)], notices: [], cursors: [:],
+            sourceHealth: [after], router: Router(always: others), at: now
+        ))
+        breakers.setStoredHealth(channel.name, after)
+        logger.warning("channel.health_changed", metadata: ["channel": "\(channel.name)", "alert.kind": "\(alert.kind)", "alert.id": "\(alert.id)"])
     }
 
     /// Delivers a batch with at most `concurrency` transfers in flight. Deliveries that share
@@ -137,9 +190,17 @@ public struct OutboxDispatcher: Sendable {
                     }
                     let now = clock.now
                     let jitter = random()
+                    // Transient failures are the channel's business; a refusal (4xx) is this
+                    // delivery's and says nothing about whether the channel is up.
+                    switch failure?.kind {
+                    case nil: breakers.recordSuccess(channel.name)
+                    case .transient?: breakers.recordFailure(channel.name, error: failure?.description ?? "", now: now)
+                    case .permanent?: break
+                    }
+                    let downUntil = failure?.kind == .transient ? breakers.reopensAt(channel.name) : nil
                     return unit.map { delivery in
                         let state = policy.next(afterAttempt: delivery.attempts, queuedAt: delivery.queuedAt, now: now,
-                                                outcome: failure.map { .failed($0) } ?? .delivered, random: jitter)
+                                                outcome: failure.map { .failed($0) } ?? .delivered, random: jitter, channelDownUntil: downUntil)
                         return DeliveryAttempt(delivery: delivery, at: now, httpStatus: failure?.status, error: failure?.description, next: state)
                     }
                 }
@@ -150,7 +211,8 @@ public struct OutboxDispatcher: Sendable {
             }
             while let result = try await group.next() {
                 results.append(contentsOf: result)
-                if let unit = next.next() { start(unit) }
+                // Once the channel is down, the rest of the batch is not sent: it waits, untouched.
+                if breakers.isClosed(channel.name), let unit = next.next() { start(unit) }
             }
             return results
         }
@@ -164,5 +226,57 @@ public struct OutboxDispatcher: Sendable {
         if let error = attempt.error { metadata["error"] = "\(error)" }
         if case .pending(_, let due) = attempt.next { metadata["delivery.next_attempt"] = "\(due.iso8601)" }
         return metadata
+    }
+}
+
+/// Each channel's breaker, and since when it has been failing.
+final class ChannelBreakers: Sendable {
+    struct Failure {
+        var since: Date
+        var error: String
+    }
+
+    private struct Entry {
+        var breaker: CircuitBreaker
+        var failure: Failure?
+        /// The channel's stored health, once read.
+        var stored: SourceHealth?
+    }
+
+    private let configuration: CircuitBreaker.Configuration
+    private let entries = Mutex<[String: Entry]>([:])
+
+    init(configuration: CircuitBreaker.Configuration) {
+        self.configuration = configuration
+    }
+
+    private func withEntry<T>(_ channel: String, _ body: (inout Entry) -> T) -> T {
+        entries.withLock { entries in
+            body(&entries[channel, default: Entry(breaker: CircuitBreaker(configuration: configuration))])
+        }
+    }
+
+    func isClosed(_ channel: String) -> Bool { withEntry(channel) { $0.breaker.isClosed } }
+    func admit(_ channel: String, now: Date) -> Bool { withEntry(channel) { $0.breaker.admit(now: now) } }
+    func reopensAt(_ channel: String) -> Date? { withEntry(channel) { $0.breaker.reopensAt } }
+
+    /// Since when the channel has been down, and its last error; nil while it is up.
+    func failure(_ channel: String) -> Failure? { withEntry(channel) { $0.breaker.isClosed ? nil : $0.failure } }
+
+    func storedHealth(_ channel: String) -> SourceHealth? { withEntry(channel) { $0.stored } }
+    func setStoredHealth(_ channel: String, _ health: SourceHealth) { withEntry(channel) { $0.stored = health } }
+
+    func recordSuccess(_ channel: String) {
+        withEntry(channel) { entry in
+            entry.breaker.recordSuccess()
+            entry.failure = nil
+        }
+    }
+
+    func recordFailure(_ channel: String, error: String, now: Date) {
+        withEntry(channel) { entry in
+            entry.breaker.recordFailure(now: now)
+            entry.failure = Failure(since: entry.failure?.since ?? now, error: error)
+        }
     }
 }
