@@ -23,13 +23,20 @@ public struct WebhookChannel: AlertChannel {
     let transport: CurlTransport
     let templates: MessageTemplates
     let clock: any WallClock
+    /// What a receiver's answer must never carry into the store or the logs: the URL's token
+    /// parts and the signing secret.
+    let redactor: SecretRedactor
 
-    public init(configuration: Configuration, format: any WebhookFormat, transport: CurlTransport, templates: MessageTemplates = .defaults, clock: any WallClock = SystemWallClock()) {
+    public init(
+        configuration: Configuration, format: any WebhookFormat, transport: CurlTransport, templates: MessageTemplates = .defaults,
+        clock: any WallClock = SystemWallClock(), secrets: [String] = []
+    ) {
         self.configuration = configuration
         self.format = format
         self.transport = transport
         self.templates = templates
         self.clock = clock
+        self.redactor = SecretRedactor(url: configuration.url, values: secrets)
     }
 
     public var name: String { configuration.name }
@@ -52,7 +59,10 @@ public struct WebhookChannel: AlertChannel {
         } catch let error as TransportError {
             throw DeliveryError(kind: error.kind == .responseTooLarge ? .permanent : .transient, message: error.description)
         }
-        if let failure = Self.failure(for: response, now: clock.now) { throw failure }
+        if var failure = Self.failure(for: response, now: clock.now) {
+            failure.message = redactor.redact(failure.message)
+            throw failure
+        }
     }
 
     /// 2xx is delivered. 408, 429 and 5xx are worth retrying (429 and 503 with their

@@ -5,7 +5,8 @@ Prints its port on the first line of standard output, then serves until killed.
 - POST /_plan {"responses": [{"status": 500}, ...], "default": {"status": 200, "headers": {...}, "body": "ok"}}
   sets what the next requests are answered; each listed response is used once, in order.
 - GET /_requests returns every request received so far (method, path, headers, body, time).
-- Any other request is recorded and answered by the plan. A response may carry "delay" (seconds).
+- Any other request is recorded and answered by the plan. A response may carry "delay" (seconds);
+  a body holding "{path}" gets the request's path there (a server that echoes what it was sent).
 """
 import json, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -62,7 +63,8 @@ class Handler(BaseHTTPRequestHandler):
             response = plan["responses"].pop(0) if plan["responses"] else plan["default"]
         if response.get("delay"):
             time.sleep(response["delay"])
-        self._send(response.get("status", 200), response.get("body", "").encode(), response.get("headers"))
+        answer = response.get("body", "").replace("{path}", self.path)
+        self._send(response.get("status", 200), answer.encode(), response.get("headers"))
 
 
 ThreadingHTTPServer.request_queue_size = 128

@@ -145,6 +145,30 @@ struct OutboxDeliveryTests {
     }
 }
 
+@Suite("Secrets in what receivers answer")
+struct EchoedSecretTests {
+    @Test("a receiver echoing the request path puts no token into attempts, dead letters or logs")
+    func echoedPath() async throws {
+        let receiver = try WebhookReceiver()
+        try await receiver.plan([], fallback: ["status": 404, "body": "no_such_hook: POST {path} not found"])
+        let slackURL = "http://127.0.0.1:\(receiver.server.port)/services/T0001/B0002/SLACKTOKENxyz123?x=QUERY-SECRET"
+        let log = RecordingLogHandler()
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let channel = WebhookChannel(configuration: .init(name: "slack", url: slackURL), format: SlackFormat(), transport: transport)
+        let alert = Fixtures.alert()
+        _ = try await store.commit(CycleCommit(snapshots: [], observations: [], alertChanges: [.raised(alert)], notices: [], cursors: [:], router: Router(always: ["slack"]), at: Date()))
+        _ = try await OutboxDispatcher(store: store, channels: [channel], clock: SystemWallClock(), logger: log.logger()).drain()
+        let dead = try await store.deadDeliveries()
+        let stored = dead.compactMap(\.deadReason) + (try await store.deliveries(alertID: alert.id)).flatMap { $0.attempts.compactMap(\.error) }
+        #expect(stored.contains { $0.contains("[redacted]") }, "\(stored)")
+        for leak in ["SLACKTOKENxyz123", "T0001/B0002", "QUERY-SECRET"] {
+            #expect(!(stored + log.recorded).joined().contains(leak), "\(leak) leaked")
+        }
+    }
+}
+
 @Suite("The alert log")
 struct AlertLogTests {
     @Test("one line per alert revision, even when a restarted process delivers again what the crashed one wrote")

@@ -47,6 +47,9 @@ struct ConfigurationTests {
         ("channels:\n  log:\n    enabled: maybe\n", "vigie.yaml:3: enabled: expected true or false"),
         ("channels:\n  alerts:\n    url: x\n", "vigie.yaml:2: alerts: type must be one of webhook, slack, teams, mattermost, discord, email"),
         ("channels:\n  risk:\n    type: slack\n    url_env: VIGIE_TEST_UNSET_VARIABLE\n", "vigie.yaml:4: url_env: the environment variable VIGIE_TEST_UNSET_VARIABLE is not set"),
+        // A secret pasted into an _env or _file key is never repeated in the message.
+        ("channels:\n  risk:\n    type: slack\n    url_env: https://hooks.slack.com/services/T0/B0/PASTEDTOKEN\n", "vigie.yaml:4: url_env: must name an environment variable (letters, digits and _), and what is written there is not one"),
+        ("channels:\n  risk:\n    type: slack\n    url_file: https://hooks.slack.com/services/T0/B0/PASTEDTOKEN\n", "vigie.yaml:4: url_file: cannot read the file it names"),
         ("channels:\n  signed:\n    type: webhook\n    url: http://127.0.0.1/hook\n    secret: not-base64!\n", "vigie.yaml:2: signed: the webhook secret is not a Standard Webhooks secret"),
         ("delivery:\n  retry:\n    max_atempts: 3\n", "vigie.yaml:3: max_atempts: unknown key; did you mean \"max_attempts\"?"),
         ("watchlists: [a, b\n", "vigie.yaml:2: YAML syntax"),
@@ -59,7 +62,9 @@ struct ConfigurationTests {
     func problems(text: String, expected: String) {
         switch VigieConfiguration.parse(text, file: "vigie.yaml", root: URL(fileURLWithPath: "/"), environment: ["VIGIE_TEST_PASSWORD": "s3cret"]) {
         case .success: Issue.record("accepted: \(text)")
-        case .failure(let error): #expect(error.description.hasPrefix(expected), "\(error.description)")
+        case .failure(let error):
+            #expect(error.description.hasPrefix(expected), "\(error.description)")
+            #expect(!error.description.contains("PASTEDTOKEN"))
         }
     }
 

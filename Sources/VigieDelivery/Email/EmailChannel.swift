@@ -60,7 +60,8 @@ public struct EmailChannel: AlertChannel {
             try await transport.send(MailSubmission(relay: configuration.relay, from: configuration.from, recipients: configuration.to, message: message.rendered()))
         } catch let error as TransportError {
             // A refused login or address will be refused again: that is for a person to fix.
-            throw DeliveryError(kind: error.kind == .rejected ? .permanent : .transient, message: error.description)
+            let redactor = SecretRedactor(values: [configuration.relay.password, configuration.relay.username])
+            throw DeliveryError(kind: error.kind == .rejected ? .permanent : .transient, message: redactor.redact(error.description))
         }
     }
 

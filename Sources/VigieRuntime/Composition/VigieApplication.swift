@@ -106,7 +106,7 @@ public struct VigieApplication: Sendable {
             case .mattermost: MattermostFormat()
             case .discord: DiscordFormat()
             }
-            return WebhookChannel(configuration: .init(name: name, url: url, language: language), format: format, transport: transport, templates: templates, clock: clock)
+            return WebhookChannel(configuration: .init(name: name, url: url, language: language), format: format, transport: transport, templates: templates, clock: clock, secrets: [secret].compactMap { $0 })
         case .email(let configuration):
             return EmailChannel(configuration: configuration, transport: transport, templates: templates, clock: clock)
         }

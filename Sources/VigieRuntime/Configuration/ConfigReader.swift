@@ -83,6 +83,12 @@ final class ConfigReader {
         return nil
     }
 
+    /// `VIGIE_SLACK_URL`: what an environment variable's name may be.
+    static func isVariableName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+        return text.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    }
+
     /// Nil when the text is no duration, or one past `limit`.
     static func parseDuration(_ raw: String, limit: Duration = .longestAccepted) -> Duration? {
         let text = raw.trimmingCharacters(in: .whitespaces).lowercased()
@@ -116,6 +122,12 @@ final class ConfigReader {
             case name:
                 return raw
             case "\(name)_env":
+                // A value that cannot be a variable's name is most likely the secret itself,
+                // pasted in the wrong key: it is not repeated in the message.
+                guard Self.isVariableName(raw) else {
+                    issue(value, key, "must name an environment variable (letters, digits and _), and what is written there is not one; if it is the secret itself, remove it from the file and export it in a variable")
+                    return nil
+                }
                 guard let found = environment[raw], !found.isEmpty else {
                     issue(value, key, "the environment variable \(raw) is not set; export it before starting Vigie")
                     return nil
@@ -124,7 +136,8 @@ final class ConfigReader {
             case "\(name)_file":
                 let path = raw.hasPrefix("/") ? raw : root.appendingPathComponent(raw).path
                 guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
-                    issue(value, key, "cannot read \(path); check the path and its permissions")
+                    // The path is not repeated: it may be a secret pasted in the wrong key.
+                    issue(value, key, "cannot read the file it names; check the path written at this line and the file's permissions")
                     return nil
                 }
                 return contents.trimmingCharacters(in: .whitespacesAndNewlines)
