@@ -11,41 +11,111 @@ public final class SQLiteWatchStore: WatchStore {
     public struct Configuration: Sendable {
         /// The database file; `nil` keeps everything in memory.
         public var path: String?
+        public var access: Access
 
-        public init(path: String?) {
+        public init(path: String?, access: Access = .writer) {
             self.path = path
+            self.access = access
         }
     }
 
+    /// How a process uses the store.
+    public enum Access: Sendable {
+        /// The one process that writes: it creates the store and its folder, migrates it, and
+        /// holds `<file>.lock` so that a second one refuses to start instead of sending every
+        /// alert twice.
+        case writer
+        /// Reading only (`alerts list`, `status`): works beside a running daemon and on a
+        /// read-only file; never creates a file or a folder.
+        case reader
+    }
+
     public struct Failure: Error, CustomStringConvertible {
+        public enum Kind: Sendable { case missing, unusable, locked, outdated }
+        public var kind: Kind = .unusable
         public var description: String
     }
 
     let writer: any DatabaseWriter
     private let encoder: JSONEncoder
     private let decoder: JSONDecoder
+    /// The writer's lock, held for the store's lifetime.
+    private let lock: StoreLock?
 
     public init(configuration: Configuration) throws {
         var options = GRDB.Configuration()
         options.busyMode = .timeout(10)
         options.foreignKeysEnabled = true
+        var lock: StoreLock?
         do {
             if let path = configuration.path {
-                let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                writer = try DatabasePool(path: path, configuration: options)
+                try Self.checkFile(at: path, access: configuration.access)
+                switch configuration.access {
+                case .writer:
+                    let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                    lock = try StoreLock(path: path + ".lock")
+                    writer = try DatabasePool(path: path, configuration: options)
+                case .reader:
+                    options.readonly = true
+                    writer = try Self.openForReading(path: path, options: options)
+                }
             } else {
                 writer = try DatabaseQueue(configuration: options)
             }
-            try StoreMigrations.migrator.migrate(writer)
+            if configuration.access == .writer {
+                try StoreMigrations.migrator.migrate(writer)
+            } else if try writer.read({ try !StoreMigrations.migrator.hasCompletedMigrations($0) }) {
+                throw Failure(kind: .outdated, description: "the store at \(configuration.path ?? ":memory:") was written by an older Vigie; run any writing command (vigie run --once) to upgrade it first")
+            }
+        } catch let failure as Failure {
+            throw failure
         } catch {
             throw Failure(description: "cannot open the store at \(configuration.path ?? ":memory:"): \(error); check the folder exists and is writable, or point state_dir elsewhere")
         }
+        self.lock = lock
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
+    }
+
+    /// A read-only connection. A store in WAL mode whose folder the reader cannot write (a
+    /// copy, a backup, another user's state) cannot get its shared-memory file: it is then read
+    /// as an immutable file, which needs none.
+    static func openForReading(path: String, options: GRDB.Configuration) throws -> DatabaseQueue {
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: options)
+            _ = try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
+            return queue
+        } catch {
+            let immutable = "file:\(path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path)?immutable=1"
+            return try DatabaseQueue(path: immutable, configuration: options)
+        }
+    }
+
+    /// Only a missing file is a new store. An empty file (a truncated copy, a full disk) or
+    /// one that is not SQLite is refused: taking it for a new store would raise and deliver
+    /// every alert again.
+    static func checkFile(at path: String, access: Access) throws {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+            guard access == .writer else {
+                throw Failure(kind: .missing, description: "no store at \(path) yet: Vigie has not run with this state_dir; run vigie run --once first")
+            }
+            return
+        }
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        guard size > 0 else {
+            throw Failure(kind: .unusable, description: "the store \(path) is an empty file, not a store: it was probably cut short (a full disk, a bad copy). Restore it from a backup; or, to start over and raise every alert again, move it away")
+        }
+        let header = FileHandle(forReadingAtPath: path).flatMap { handle in
+            defer { try? handle.close() }
+            return try? handle.read(upToCount: 16)
+        }
+        guard header == Data("SQLite format 3\u{0}".utf8) else {
+            throw Failure(kind: .unusable, description: "the store \(path) is not an SQLite database (damaged, or another file put in its place). Restore it from a backup; or, to start over and raise every alert again, move it away")
+        }
     }
 
     // MARK: Reading state for a cycle
@@ -373,5 +443,35 @@ public final class SQLiteWatchStore: WatchStore {
 
     static func placeholders(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ",")
+    }
+}
+
+/// An exclusive lock on a file beside the store, held by the one writing process. The kernel
+/// drops it when the process dies, so a crash never leaves a stale lock behind.
+final class StoreLock: Sendable {
+    let descriptor: Int32
+
+    init(path: String) throws {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw SQLiteWatchStore.Failure(description: "cannot create the lock file \(path): \(String(cString: strerror(errno))); check the state folder is writable")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            close(descriptor)
+            throw SQLiteWatchStore.Failure(
+                kind: .locked,
+                description: "another Vigie process\(holder.map { $0.isEmpty ? "" : " (pid \($0))" } ?? "") is using the store \(path.dropLast(5)); stop it first. One process writes an SQLite store; to run several, use PostgreSQL"
+            )
+        }
+        ftruncate(descriptor, 0)
+        let pid = "\(getpid())\n"
+        _ = pid.withCString { write(descriptor, $0, strlen($0)) }
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
     }
 }

@@ -13,17 +13,35 @@ struct AlertsCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Dead.self, Redeliver.self, Deliver.self]
     )
 
-    /// The store named by the configuration in force.
-    static func store(_ options: ConfigOptions) throws -> SQLiteWatchStore {
+    /// The store named by the configuration in force. Reading needs no secret, takes no lock
+    /// (it works beside a running daemon) and never creates a file; nil when there is no store yet.
+    static func store(_ options: ConfigOptions, access: SQLiteWatchStore.Access) throws -> SQLiteWatchStore? {
         options.bootstrapLogging(default: .warning)
-        let configuration = try options.load()
-        return try SQLiteWatchStore(configuration: .init(path: configuration.storePath))
+        // The store needs no channel or provider secret, whether it is read or written.
+        let configuration = try options.load(secrets: .deferred)
+        do {
+            return try SQLiteWatchStore(configuration: .init(path: configuration.storePath, access: access))
+        } catch let failure as SQLiteWatchStore.Failure where failure.kind == .missing {
+            printError("vigie: \(failure.description)")
+            return nil
+        } catch let failure as SQLiteWatchStore.Failure {
+            printError("vigie: \(failure.description)")
+            throw ExitCode(2)
+        }
     }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List alerts from the store, oldest first.",
-            discussion: "jsonl prints the same objects as the alert log, one per line, each with its id."
+            discussion: """
+                jsonl prints the same objects as the alert log, one per line, each with its id. Filters
+                combine: every one given must hold.
+
+                Examples:
+                  vigie alerts list --severity high
+                  vigie alerts list --siren 881843924 --format jsonl
+                  vigie alerts list --state-dir .vigie-demo --kind procedure_opened
+                """
         )
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -36,6 +54,18 @@ struct AlertsCommand: AsyncParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Only alerts raised on or after this day (YYYY-MM-DD).", valueName: "date"))
         var since: String?
 
+        @Option(name: .long, help: ArgumentHelp("Only alerts about this company (SIREN or SIRET).", valueName: "siren"))
+        var siren: String?
+
+        @Option(name: .long, help: ArgumentHelp("Only alerts at least this severe: info, warning, high, critical.", valueName: "severity"))
+        var severity: Severity?
+
+        @Option(name: .long, help: ArgumentHelp("Only alerts of this kind (procedure_opened, score_drop…).", valueName: "kind"))
+        var kind: String?
+
+        @Option(name: .long, help: ArgumentHelp("Only alerts about a company this person owns on a watchlist.", valueName: "email"))
+        var owner: String?
+
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
@@ -47,12 +77,25 @@ struct AlertsCommand: AsyncParsableCommand {
                 }
                 sinceDate = try? Date("\(day.iso)T00:00:00Z", strategy: .iso8601)
             }
-            let store = try AlertsCommand.store(options)
+            var company: SIREN?
+            if let siren {
+                do {
+                    company = try CompanyIdentifier(siren).siren
+                } catch {
+                    printError("vigie: --siren: \(error)")
+                    throw ExitCode(2)
+                }
+            }
+            guard let store = try AlertsCommand.store(options, access: .reader) else { return }
             var output = OutputBuffer()
             for alert in try await store.alerts(since: sinceDate, limit: nil) {
+                if let company, alert.siren != company { continue }
+                if let severity, alert.severity < severity { continue }
+                if let kind, alert.kind != kind { continue }
+                if let owner, !alert.watch.contains(where: { $0.owner?.lowercased() == owner.lowercased() }) { continue }
                 switch format {
                 case .jsonl: output.line(AlertRecord(alert).jsonLine())
-                case .text: output.line("\(alert.id)  \(TerminalChannel.line(for: alert, colour: false))")
+                case .text: output.line("\(alert.createdAt.iso8601)  \(alert.id)  \(TerminalChannel.line(for: alert, colour: false))")
                 }
             }
             output.flush()
@@ -70,13 +113,19 @@ struct AlertsCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
-            let store = try AlertsCommand.store(options)
-            guard let alert = try await store.alert(id: id) else {
+            guard let store = try AlertsCommand.store(options, access: .reader), let alert = try await store.alert(id: id) else {
                 printError("vigie: no alert \(id); vigie alerts list shows the ids")
                 throw ExitCode(1)
             }
             print(TerminalChannel.line(for: alert, colour: false))
-            print("id \(alert.id), revision \(alert.revision), \(alert.state.rawValue), raised \(alert.createdAt.iso8601)")
+            print("id \(alert.id), revision \(alert.revision), \(alert.state.rawValue), raised \(alert.createdAt.iso8601)\(alert.revision > 1 ? ", updated \(alert.updatedAt.iso8601)" : "")")
+            if let related = alert.relatedAlertID { print("about alert \(related)") }
+            // The evidence, as every channel shows it: court, dates, the notice and its link, the court's words.
+            let content = MessageContent(alert: alert, language: .en)
+            print("")
+            for fact in content.facts { print("\(fact.label): \(Escape.controlCharacters(fact.value))") }
+            if let url = content.evidenceURL { print("Evidence: \(url)") }
+            if let text = content.courtText { print("\nCourt text:\n\(Escape.controlCharacters(text))") }
             for delivery in try await store.deliveries(alertID: id) {
                 var line = "\n\(delivery.channel) (revision \(delivery.revision)): \(delivery.status)"
                 if let due = delivery.nextAttemptAt, delivery.status == "pending" { line += ", next attempt \(due.iso8601)" }
@@ -99,12 +148,15 @@ struct AlertsCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
-            let store = try AlertsCommand.store(options)
+            guard let store = try AlertsCommand.store(options, access: .reader) else { return }
             let dead = try await store.deadDeliveries()
             for delivery in dead {
-                print("\(delivery.alertID)  revision \(delivery.revision)  \(delivery.channel)  \(delivery.attempts.count) attempts  \(delivery.deadReason ?? "")")
+                let alert = try await store.alert(id: delivery.alertID)
+                let subject = alert.map { alert in alert.siren.map { "\(alert.companyName ?? "?") (\($0.formatted))" } ?? alert.title } ?? "?"
+                let died = delivery.attempts.last?.at ?? delivery.queuedAt
+                print("\(died.iso8601)  \(delivery.channel)  \(subject) — \(alert?.kind ?? "?")  \(delivery.alertID) r\(delivery.revision)  after \(counted(delivery.attempts.count, "attempt")): \(delivery.deadReason ?? "no reason recorded")")
             }
-            printError("\(dead.count) dead deliveries")
+            printError(counted(dead.count, "dead delivery", "dead deliveries"))
         }
     }
 
@@ -134,7 +186,11 @@ struct AlertsCommand: AsyncParsableCommand {
                 try await Task.sleep(for: .milliseconds(Int64(max(10, due.timeIntervalSinceNow * 1000))))
             } while true
             let pending = try await application.dispatcher.nextDue() == nil ? "nothing pending" : "some deliveries wait for a retry"
-            print("\(total.delivered) delivered, \(total.failed) failed attempts, \(total.dead) dead-lettered; \(pending)")
+            print("\(total.delivered) delivered, \(counted(total.failed, "failed attempt")), \(total.dead) dead-lettered; \(pending)")
+            if total.dead > 0 {
+                printError("vigie: \(counted(total.dead, "delivery", "deliveries")) given up on; see vigie alerts dead")
+                throw ExitCode(1)
+            }
         }
     }
 
@@ -157,9 +213,13 @@ struct AlertsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try AlertsCommand.store(options)
+            guard let store = try AlertsCommand.store(options, access: .writer) else { throw ExitCode(1) }
+            if let id, !allDead, try await store.alert(id: id) == nil {
+                printError("vigie: no alert \(id); vigie alerts dead lists the dead deliveries and their alerts")
+                throw ExitCode(1)
+            }
             let count = try await store.redeliver(alertID: allDead ? nil : id, at: Date())
-            print("\(count) deliveries queued again")
+            print("\(counted(count, "delivery", "deliveries")) queued again")
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import VigieCore
 import VigieRuntime
 
 /// Options every command that touches the store shares.
@@ -8,17 +9,25 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Configuration file (vigie.yaml). Without it, ./vigie.yaml if present, else the embedded default.", valueName: "file"))
     var config: String?
 
-    @Option(name: .long, help: ArgumentHelp("Log level on standard error: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
+    @Option(name: .long, help: ArgumentHelp("Where the store and alert log are, instead of the configuration's state_dir (e.g. .vigie-demo for the demo's).", valueName: "folder"))
+    var stateDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Log level on standard error (default: warning for one-off commands).", valueName: "level"))
     var logLevel: Logger.Level?
 
-    /// The configuration in force; problems are printed as `file:line: message` and end the command.
-    func load() throws -> VigieConfiguration {
+    /// The configuration in force; problems are printed as `file:line: message` and end the
+    /// command. Read-only commands pass `.deferred`: they need no channel or provider secret.
+    func load(secrets: VigieConfiguration.Secrets = .required) throws -> VigieConfiguration {
         let file = config ?? (FileManager.default.fileExists(atPath: "vigie.yaml") ? "vigie.yaml" : nil)
         guard let file else {
-            return VigieConfiguration(root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            var configuration = VigieConfiguration(root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            if let stateDir { configuration.stateDirectory = stateDir }
+            return configuration
         }
-        switch VigieConfiguration.load(file: file) {
-        case .success(let configuration): return configuration
+        switch VigieConfiguration.load(file: file, secrets: secrets) {
+        case .success(var configuration):
+            if let stateDir { configuration.stateDirectory = URL(fileURLWithPath: stateDir, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).path }
+            return configuration
         case .failure(let error):
             printError(error.description)
             throw ExitCode(2)
@@ -35,7 +44,12 @@ struct ConfigOptions: ParsableArguments {
     }
 }
 
-extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {
+    /// Each level once, in order: the help lists them from the argument's type.
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+extension Severity: ExpressibleByArgument {}
 
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))

@@ -14,7 +14,14 @@ struct ConfigCommand: AsyncParsableCommand {
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check vigie.yaml, the routes, the templates and the watchlists it names.",
-            discussion: "Prints each problem as file:line: message and exits 1 if there is any. Secrets named by _env or _file must be readable; their values are not printed."
+            discussion: """
+                Prints each problem as file:line: message and exits 1 if there is any. A secret named by
+                _env or _file that this machine does not have is reported as a warning (it must exist
+                where Vigie runs); secret values are never printed. Opens no store and creates nothing.
+
+                Example:
+                  vigie config check deploy/vigie.example.yaml
+                """
         )
 
         @Argument(help: ArgumentHelp("The configuration file.", valueName: "file"))
@@ -22,18 +29,24 @@ struct ConfigCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration: VigieConfiguration
-            switch VigieConfiguration.load(file: file) {
+            switch VigieConfiguration.load(file: file, secrets: .deferred) {
             case .failure(let error):
                 print(error.description)
                 throw ExitCode(1)
             case .success(let loaded):
                 configuration = loaded
             }
+            // Secrets this machine does not have are said, not failed: the configuration can be
+            // checked where it is written (CI, a laptop) as well as where Vigie runs.
+            for issue in configuration.unresolvedSecrets { print(issue.description) }
             var problems = 0
             do {
-                let application = try VigieApplication(configuration: configuration, logger: Logger(label: "vigie"))
-                application.shutdown()
-                printError("\(file): \(application.channels.count) channels (\(application.channels.map(\.name).joined(separator: ", "))), \(application.router.routes.count) routes")
+                let (_, router) = try VigieApplication.delivery(configuration)
+                if let fixture = configuration.fixture, configuration.creditsafe == nil || configuration.bodacc == nil {
+                    _ = try configuration.fixtureScenario(fixture)
+                }
+                let channels = (configuration.log.enabled ? ["log"] : []) + (configuration.terminal.enabled ? ["terminal"] : []) + configuration.channels.map(\.name)
+                printError("\(file): \(counted(channels.count, "channel")) (\(channels.joined(separator: ", "))), \(counted(router.routes.count, "route"))")
             } catch {
                 print("\(error)")
                 problems += 1
@@ -46,10 +59,10 @@ struct ConfigCommand: AsyncParsableCommand {
                 }
                 let result = WatchlistLoader.parse(text, file: url.path)
                 for issue in result.issues { print(issue.description) }
-                problems += result.issues.count
+                problems += result.errors.count
             }
             if problems > 0 { throw ExitCode(1) }
-            printError("\(file): OK")
+            print("\(file): OK\(configuration.unresolvedSecrets.isEmpty ? "" : " (\(counted(configuration.unresolvedSecrets.count, "secret")) to provide where Vigie runs)")")
         }
     }
 }

@@ -15,7 +15,7 @@ struct WatchlistCommand: AsyncParsableCommand {
     /// The files named on the command line, or the configured watchlists.
     static func files(_ named: [String], options: ConfigOptions) throws -> [URL] {
         if !named.isEmpty { return WatchlistLoader.files(at: named.map { URL(fileURLWithPath: $0) }) }
-        let configuration = try options.load()
+        let configuration = try options.load(secrets: .deferred)
         return WatchlistLoader.files(at: configuration.watchlists.map(configuration.resolve))
     }
 

@@ -26,62 +26,69 @@ struct DemoWalkTests {
         defer { try? FileManager.default.removeItem(at: state) }
         let clock = ManualWallClock()
         let configuration = Self.configuration(state: state)
-        let application = try VigieApplication(configuration: configuration, clock: clock, logger: Logger(label: "test"))
+        let alertCount: Int
+        do {
+            let application = try VigieApplication(configuration: configuration, clock: clock, logger: Logger(label: "test"))
 
-        var raisedPerCycle: [[String]] = []
-        for _ in 0..<6 {
-            let before = Set(try await application.store.alerts(since: nil, limit: nil).map(\.id))
-            let report = try await application.cycle.run()
-            _ = try await application.dispatcher.drain()
-            let alerts = try await application.store.alerts(since: nil, limit: nil).filter { !before.contains($0.id) }
-            #expect(report.summary.alertsRaised == alerts.count)
-            raisedPerCycle.append(alerts.map { "\($0.companyName ?? "?"): \($0.kind)" }.sorted())
-            clock.advance(by: 900)
+            var raisedPerCycle: [[String]] = []
+            for _ in 0..<6 {
+                let before = Set(try await application.store.alerts(since: nil, limit: nil).map(\.id))
+                let report = try await application.cycle.run()
+                _ = try await application.dispatcher.drain()
+                let alerts = try await application.store.alerts(since: nil, limit: nil).filter { !before.contains($0.id) }
+                #expect(report.summary.alertsRaised == alerts.count)
+                raisedPerCycle.append(alerts.map { "\($0.companyName ?? "?"): \($0.kind)" }.sorted())
+                clock.advance(by: 900)
+            }
+            #expect(raisedPerCycle == [
+                ["FRIZY: procedure_opened", "LE JULES VERNE: company_struck_off"],
+                ["GAMM VERT: credit_limit_cut", "GAMM VERT: score_drop"],
+                ["PASARGAD: procedure_opened"],
+                ["PASARGAD: credit_limit_cut", "PASARGAD: score_drop", "SCI DES QUATRE SAISONS: procedure_converted"],
+                ["ENTREPRISE EDOUIN ERIC: credit_limit_cancelled"],
+                [],
+            ])
+
+            let alerts = try await application.store.alerts(since: nil, limit: nil)
+            let liquidation = try #require(alerts.first { $0.kind == "procedure_converted" })
+            #expect(liquidation.severity == .critical)
+            #expect(liquidation.watch.first?.owner == "paul.martin@example.fr")
+            #expect(liquidation.exposure == ["EUR": 4300])
+            let receivership = try #require(alerts.first { $0.kind == "procedure_opened" && $0.companyName == "PASARGAD" })
+            guard case .notice(let evidence) = receivership.evidence else { Issue.record("no notice evidence"); return }
+            #expect(evidence.tribunal == "Greffe du Tribunal de Commerce de Beauvais")
+            #expect(evidence.judgmentDate == CalendarDay(year: 2026, month: 1, day: 27))
+            let drop = try #require(alerts.first { $0.kind == "score_drop" && $0.companyName == "GAMM VERT" })
+            guard case .observation(let observation) = drop.evidence else { Issue.record("no observation evidence"); return }
+            #expect((observation.provider, observation.old, observation.new) == ("creditsafe", "78/100", "52/100"))
+            #expect(observation.observedOn == CalendarDay(year: 2026, month: 2, day: 4))
+            // LE JULES VERNE's real report: the struck-off alert carries Creditsafe's latest judgement.
+            let struckOff = try #require(alerts.first { $0.kind == "company_struck_off" })
+            guard case .observation(let status) = struckOff.evidence else { Issue.record("no observation evidence"); return }
+            #expect(status.latestLegalEvent == "Closure for Insufficient Assets (CI), 2014-09-26")
+
+            // The log holds one line per alert, each with its id, in the documented shape.
+            let lines = try String(contentsOfFile: configuration.logPath, encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == alerts.count)
+            let records = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            #expect(Set(records.map { $0["id"] as! String }) == Set(alerts.map(\.id)))
+            let logged = try #require(records.first { $0["kind"] as? String == "procedure_converted" })
+            #expect(logged["siren"] as? String == "494523335")
+            #expect(logged["severity"] as? String == "critical")
+            #expect((logged["evidence"] as? [String: Any])?["source"] as? String == "bodacc")
+            #expect(((logged["watch"] as? [[String: Any]])?.first?["exposure"] as? [String: Any])?["amount"] as? String == "4300")
+
+            // One process writes an SQLite store: a second one refuses while the first runs.
+            #expect(throws: SQLiteWatchStore.Failure.self) { try VigieApplication(configuration: configuration, clock: clock, logger: Logger(label: "test")) }
+            alertCount = alerts.count
         }
-        #expect(raisedPerCycle == [
-            ["FRIZY: procedure_opened", "LE JULES VERNE: company_struck_off"],
-            ["GAMM VERT: credit_limit_cut", "GAMM VERT: score_drop"],
-            ["PASARGAD: procedure_opened"],
-            ["PASARGAD: credit_limit_cut", "PASARGAD: score_drop", "SCI DES QUATRE SAISONS: procedure_converted"],
-            ["ENTREPRISE EDOUIN ERIC: credit_limit_cancelled"],
-            [],
-        ])
 
-        let alerts = try await application.store.alerts(since: nil, limit: nil)
-        let liquidation = try #require(alerts.first { $0.kind == "procedure_converted" })
-        #expect(liquidation.severity == .critical)
-        #expect(liquidation.watch.first?.owner == "paul.martin@example.fr")
-        #expect(liquidation.exposure == ["EUR": 4300])
-        let receivership = try #require(alerts.first { $0.kind == "procedure_opened" && $0.companyName == "PASARGAD" })
-        guard case .notice(let evidence) = receivership.evidence else { Issue.record("no notice evidence"); return }
-        #expect(evidence.tribunal == "Greffe du Tribunal de Commerce de Beauvais")
-        #expect(evidence.judgmentDate == CalendarDay(year: 2026, month: 1, day: 27))
-        let drop = try #require(alerts.first { $0.kind == "score_drop" && $0.companyName == "GAMM VERT" })
-        guard case .observation(let observation) = drop.evidence else { Issue.record("no observation evidence"); return }
-        #expect((observation.provider, observation.old, observation.new) == ("creditsafe", "78/100", "52/100"))
-        #expect(observation.observedOn == CalendarDay(year: 2026, month: 2, day: 4))
-        // LE JULES VERNE's real report: the struck-off alert carries Creditsafe's latest judgement.
-        let struckOff = try #require(alerts.first { $0.kind == "company_struck_off" })
-        guard case .observation(let status) = struckOff.evidence else { Issue.record("no observation evidence"); return }
-        #expect(status.latestLegalEvent == "Closure for Insufficient Assets (CI), 2014-09-26")
-
-        // The log holds one line per alert, each with its id, in the documented shape.
-        let lines = try String(contentsOfFile: configuration.logPath, encoding: .utf8).split(separator: "\n")
-        #expect(lines.count == alerts.count)
-        let records = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
-        #expect(Set(records.map { $0["id"] as! String }) == Set(alerts.map(\.id)))
-        let logged = try #require(records.first { $0["kind"] as? String == "procedure_converted" })
-        #expect(logged["siren"] as? String == "494523335")
-        #expect(logged["severity"] as? String == "critical")
-        #expect((logged["evidence"] as? [String: Any])?["source"] as? String == "bodacc")
-        #expect(((logged["watch"] as? [[String: Any]])?.first?["exposure"] as? [String: Any])?["amount"] as? String == "4300")
-
-        // A restart on the same store: nothing new, nothing delivered twice.
+        // A restart on the same store, once the first process is gone: nothing new, nothing delivered twice.
         let restarted = try VigieApplication(configuration: configuration, clock: clock, logger: Logger(label: "test"))
         let report = try await restarted.cycle.run()
         let delivered = try await restarted.dispatcher.drain()
         #expect(report.summary == CommitSummary())
         #expect(delivered.delivered == 0)
-        #expect(try String(contentsOfFile: configuration.logPath, encoding: .utf8).split(separator: "\n").count == alerts.count)
+        #expect(try String(contentsOfFile: configuration.logPath, encoding: .utf8).split(separator: "\n").count == alertCount)
     }
 }

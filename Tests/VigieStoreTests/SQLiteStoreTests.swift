@@ -126,3 +126,59 @@ struct SQLiteStoreTests {
         }
     }
 }
+
+@Suite("Opening the SQLite store")
+struct StoreOpeningTests {
+    static func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-open-\(UUID())")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test("an empty or damaged store file is refused with what to do, never taken for a new store", arguments: [Data(), Data("not a database at all, just text".utf8)])
+    func damagedFile(contents: Data) throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("vigie.sqlite").path
+        try contents.write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try SQLiteWatchStore(configuration: .init(path: path))
+            Issue.record("a damaged store was opened")
+        } catch let failure as SQLiteWatchStore.Failure {
+            #expect(failure.kind == .unusable)
+            #expect(failure.description.contains("Restore it from a backup"))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == contents, "the file is left as it was")
+    }
+
+    @Test("a second writer refuses while the first holds the store; a reader works beside it; the lock goes with the writer")
+    func oneWriter() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("vigie.sqlite").path
+        var first: SQLiteWatchStore? = try SQLiteWatchStore(configuration: .init(path: path))
+        _ = try await first?.commit(SQLiteStoreTests.commit([.raised(SQLiteStoreTests.alert("A1"))]))
+        #expect {
+            try SQLiteWatchStore(configuration: .init(path: path))
+        } throws: { error in
+            (error as? SQLiteWatchStore.Failure)?.kind == .locked && "\(error)".contains("another Vigie process (pid \(getpid()))")
+        }
+        let reader = try SQLiteWatchStore(configuration: .init(path: path, access: .reader))
+        #expect(try await reader.alerts(since: nil, limit: nil).count == 1)
+        first = nil
+        _ = try SQLiteWatchStore(configuration: .init(path: path))
+    }
+
+    @Test("a reader never creates a store, nor its folder")
+    func readerCreatesNothing() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("state/vigie.sqlite").path
+        #expect {
+            try SQLiteWatchStore(configuration: .init(path: path, access: .reader))
+        } throws: { error in
+            (error as? SQLiteWatchStore.Failure)?.kind == .missing
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("state").path))
+    }
+}

@@ -23,7 +23,7 @@ extension WebhookFormat {
 
 /// Escaping for each chat service's markup, so that text from outside stays text: no markup,
 /// no link, no mention.
-enum Escape {
+public enum Escape {
     /// Slack mrkdwn: `&`, `<` and `>` are the only control characters (`<!channel>` is a mention).
     static func slack(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
@@ -54,7 +54,7 @@ enum Escape {
 
     /// Every control character (CR and LF included) as a space: for email headers, which must
     /// not gain a line, and terminals, which must not run escape sequences from outside text.
-    static func controlCharacters(_ text: String) -> String {
+    public static func controlCharacters(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
     }
 }

@@ -25,6 +25,13 @@ public struct VigieApplication: Sendable {
     let providerTransport: CurlTransport
 
     public init(configuration: VigieConfiguration, clock: any WallClock = SystemWallClock(), logger: Logger) throws {
+        guard configuration.unresolvedSecrets.isEmpty else {
+            throw ConfigurationError(issues: configuration.unresolvedSecrets.map { issue in
+                var problem = issue
+                problem.isWarning = false
+                return problem
+            })
+        }
         self.configuration = configuration
         self.clock = clock
         store = try SQLiteWatchStore(configuration: .init(path: configuration.storePath))
@@ -62,22 +69,12 @@ public struct VigieApplication: Sendable {
         var channels: [any AlertChannel] = []
         if configuration.log.enabled { channels.append(LogChannel(configuration: .init(path: configuration.logPath))) }
         if configuration.terminal.enabled { channels.append(TerminalChannel()) }
-        let always = channels.map(\.name)
-        let templates = try MessageTemplates(
-            folder: configuration.resolve(configuration.delivery.templates),
-            channelTypes: Dictionary(configuration.channels.map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })
-        )
+        let (templates, router) = try Self.delivery(configuration)
         for spec in configuration.channels {
             channels.append(try Self.channel(spec, transport: transport, templates: templates, clock: clock))
         }
         self.channels = channels
-
-        let routesPath = configuration.resolve(configuration.delivery.routes).path
-        if let text = try? String(contentsOfFile: routesPath, encoding: .utf8) {
-            router = try RoutesFile.parse(text, file: routesPath, always: always, channels: Set(channels.map(\.name))).get()
-        } else {
-            router = Router(always: always, defaultChannels: configuration.channels.map(\.name))
-        }
+        self.router = router
 
         registry = WatchlistRegistry(
             configuration: .init(paths: configuration.watchlists.map(configuration.resolve), shrinkGuard: configuration.watchlistGuard),
@@ -96,7 +93,23 @@ public struct VigieApplication: Sendable {
         dispatcher = OutboxDispatcher(configuration: dispatch, store: store, channels: channels, clock: clock, logger: logger)
     }
 
-    static func channel(_ spec: ChannelSpec, transport: CurlTransport, templates: MessageTemplates, clock: any WallClock) throws -> any AlertChannel {
+    /// The message templates and the routes the configuration names, read and checked: what
+    /// `vigie config check` verifies without opening the store or any channel.
+    public static func delivery(_ configuration: VigieConfiguration) throws -> (MessageTemplates, Router) {
+        let always = (configuration.log.enabled ? ["log"] : []) + (configuration.terminal.enabled ? ["terminal"] : [])
+        let names = always + configuration.channels.map(\.name)
+        let templates = try MessageTemplates(
+            folder: configuration.resolve(configuration.delivery.templates),
+            channelTypes: Dictionary(configuration.channels.map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })
+        )
+        let routesPath = configuration.resolve(configuration.delivery.routes).path
+        guard let text = try? String(contentsOfFile: routesPath, encoding: .utf8) else {
+            return (templates, Router(always: always, defaultChannels: configuration.channels.map(\.name)))
+        }
+        return (templates, try RoutesFile.parse(text, file: routesPath, always: always, channels: Set(names)).get())
+    }
+
+    public static func channel(_ spec: ChannelSpec, transport: CurlTransport, templates: MessageTemplates, clock: any WallClock) throws -> any AlertChannel {
         switch spec {
         case .webhook(let name, let kind, let url, let secret, let language):
             let format: any WebhookFormat = switch kind {

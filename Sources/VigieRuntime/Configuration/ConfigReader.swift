@@ -8,10 +8,18 @@ final class ConfigReader {
     let file: String
     private(set) var issues: [FileIssue] = []
     let environment: [String: String]
+    let secrets: VigieConfiguration.Secrets
+    /// Secrets that could not be read, in `.deferred` mode: not problems here, but whoever
+    /// builds channels or providers must refuse to.
+    private(set) var unresolved: [FileIssue] = []
 
-    init(file: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// What a secret that is not available stands for in `.deferred` mode.
+    static let unresolvedSecret = "\u{0}unresolved"
+
+    init(file: String, environment: [String: String] = ProcessInfo.processInfo.environment, secrets: VigieConfiguration.Secrets = .required) {
         self.file = file
         self.environment = environment
+        self.secrets = secrets
     }
 
     func issue(_ node: Node, _ key: String, _ message: String) {
@@ -129,6 +137,10 @@ final class ConfigReader {
                     return nil
                 }
                 guard let found = environment[raw], !found.isEmpty else {
+                    if secrets == .deferred {
+                        unresolved.append(FileIssue(file: file, line: YAMLReading.line(value), field: key, message: "the environment variable \(raw) is not set here; export it where Vigie runs", isWarning: true))
+                        return Self.unresolvedSecret
+                    }
                     issue(value, key, "the environment variable \(raw) is not set; export it before starting Vigie")
                     return nil
                 }
@@ -137,7 +149,12 @@ final class ConfigReader {
                 let path = raw.hasPrefix("/") ? raw : root.appendingPathComponent(raw).path
                 guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
                     // The path is not repeated: it may be a secret pasted in the wrong key.
-                    issue(value, key, "cannot read the file it names; check the path written at this line and the file's permissions")
+                    let message = "cannot read the file it names; check the path written at this line and the file's permissions"
+                    if secrets == .deferred {
+                        unresolved.append(FileIssue(file: file, line: YAMLReading.line(value), field: key, message: message, isWarning: true))
+                        return Self.unresolvedSecret
+                    }
+                    issue(value, key, message)
                     return nil
                 }
                 return contents.trimmingCharacters(in: .whitespacesAndNewlines)

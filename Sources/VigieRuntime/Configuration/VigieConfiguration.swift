@@ -84,6 +84,19 @@ public struct VigieConfiguration: Sendable {
         public var channelFailingAfter = OutboxDispatcher.Configuration().channelFailingAfter
     }
 
+    /// Secrets named by `_env` or `_file` keys that were not available when the configuration
+    /// was read with `.deferred` secrets; a configuration with any cannot build channels or providers.
+    public var unresolvedSecrets: [FileIssue] = []
+
+    /// Whether every secret must be readable when the configuration is read.
+    public enum Secrets: Sendable {
+        /// Commands that poll or deliver: a missing secret is a problem at its line.
+        case required
+        /// Read-only commands (`alerts list`, `watchlist show`, `config check` on a machine
+        /// without the secrets): a missing secret is noted, not a problem.
+        case deferred
+    }
+
     public init(root: URL) {
         self.root = root
     }
@@ -151,17 +164,19 @@ extension VigieConfiguration {
 
     /// Reads `vigie.yaml`. Every problem is reported with its line; a file with problems is
     /// not used, so a typo never silently turns a channel off.
-    public static func load(file: String) -> Result<VigieConfiguration, ConfigurationError> {
+    public static func load(file: String, secrets: Secrets = .required) -> Result<VigieConfiguration, ConfigurationError> {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             return .failure(ConfigurationError(issues: [FileIssue(file: file, line: 1, message: "cannot be read; check the path given to --config")]))
         }
-        return parse(text, file: file, root: URL(fileURLWithPath: file).deletingLastPathComponent())
+        return parse(text, file: file, root: URL(fileURLWithPath: file).deletingLastPathComponent(), secrets: secrets)
     }
 
-    public static func parse(_ text: String, file: String, root: URL, environment: [String: String] = ProcessInfo.processInfo.environment) -> Result<VigieConfiguration, ConfigurationError> {
+    public static func parse(
+        _ text: String, file: String, root: URL, environment: [String: String] = ProcessInfo.processInfo.environment, secrets: Secrets = .required
+    ) -> Result<VigieConfiguration, ConfigurationError> {
         var configuration = VigieConfiguration(root: root)
         configuration.file = file
-        let reader = ConfigReader(file: file, environment: environment)
+        let reader = ConfigReader(file: file, environment: environment, secrets: secrets)
         let node: Node?
         switch YAMLReading.compose(text, file: file) {
         case .failure(let issue): return .failure(ConfigurationError(issues: [issue]))
@@ -191,6 +206,7 @@ extension VigieConfiguration {
             default: reader.unknown(key, line: line, known: topKeys)
             }
         }
+        configuration.unresolvedSecrets = reader.unresolved
         return reader.issues.isEmpty ? .success(configuration) : .failure(ConfigurationError(issues: reader.issues))
     }
 
@@ -395,7 +411,7 @@ extension VigieConfiguration {
                     reader.issue(line: line, name, "a signed webhook needs secret, secret_env or secret_file (a whsec_… Standard Webhooks secret)")
                     continue
                 }
-                if let secret, (try? StandardWebhookSigner(secret: secret)) == nil {
+                if let secret, secret != ConfigReader.unresolvedSecret, (try? StandardWebhookSigner(secret: secret)) == nil {
                     reader.issue(line: line, name, StandardWebhookSigner.InvalidSecret().description)
                     continue
                 }
