@@ -34,18 +34,24 @@ public struct MessageContent: Sendable {
     public var courtText: String?
     /// For retractions and corrections: a sentence that says so.
     public var status: String?
+    /// "881 843 924", kept apart so that a shortened name keeps its SIREN.
+    var sirenLabel: String?
 
+    /// Text from outside (names, the court's words) is put on one line here, for every channel:
+    /// a line break would end a Markdown heading or table row, a Slack quote or bold run.
     public init(alert: Alert, language: Language) {
         self.language = language
         let french = language == .fr
+        let oneLine = Escape.singleLine
         if let siren = alert.siren {
-            company = "\(alert.companyName ?? "?") (\(siren.formatted))"
-            companyName = alert.companyName ?? siren.formatted
+            companyName = oneLine(alert.companyName ?? siren.formatted)
+            sirenLabel = siren.formatted
+            company = "\(companyName) (\(siren.formatted))"
         } else {
-            companyName = Self.sourceLabel(alert, language)
+            companyName = oneLine(Self.sourceLabel(alert, language))
             company = companyName
         }
-        title = french ? FrenchTitles.title(for: alert) : alert.title
+        title = oneLine(french ? FrenchTitles.title(for: alert) : alert.title)
         severity = alert.severity
         severityLabel = Self.severityLabel(alert.severity, language)
         headline = "\(severityLabel.uppercased()) · \(company) · \(title)"
@@ -77,7 +83,7 @@ public struct MessageContent: Sendable {
             if let published = notice.published { facts.append(Fact(label: french ? "Publié au BODACC" : "Published in BODACC", value: published.iso)) }
             facts.append(Fact(label: french ? "Annonce" : "Notice", value: notice.noticeID))
             evidenceURL = notice.url
-            courtText = notice.complement.map { $0.count > 500 ? String($0.prefix(500)) + "…" : $0 }
+            courtText = notice.complement.map { Limits.cut($0, 1000) }
         case .observation(let observation):
             let change = "\(observation.old ?? "—") → \(observation.new ?? "—")"
             facts.append(Fact(label: french ? "Source" : "Source", value: "\(observation.provider), \(observation.observedOn.iso)"))
@@ -96,7 +102,8 @@ public struct MessageContent: Sendable {
             if let recovered = source.recoveredAt { facts.append(Fact(label: french ? "Rétablie le" : "Recovered at", value: recovered.iso8601)) }
             if let error = source.lastError { facts.append(Fact(label: french ? "Dernière erreur" : "Last error", value: error.count > 300 ? String(error.prefix(300)) + "…" : error)) }
         }
-        self.facts = facts
+        self.facts = facts.map { Fact(label: $0.label, value: oneLine($0.value)) }
+        courtText = courtText.map(oneLine)
     }
 
     /// "Creditsafe (data source)": what a source-health alert is about.
@@ -211,4 +218,27 @@ public struct DigestContent: Sendable {
     }
 
     public var plainText: String { ([title, ""] + lines.map { "• \($0)" }).joined(separator: "\n") }
+
+    /// The title of one part of a digest sent as several messages: "12 Vigie alerts (2/3)".
+    public func title(part: Int, of parts: Int) -> String {
+        parts > 1 ? "\(title) (\(part + 1)/\(parts))" : title
+    }
+
+    /// Lines joined into as few texts as fit `limit` each (as `measure` counts); a line longer
+    /// than the limit stands alone (its caller cuts lines first).
+    static func pack(_ lines: [String], limit: Int, separator: String = "\n", measure: (String) -> Int = Limits.length) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        for line in lines {
+            let candidate = current.isEmpty ? line : current + separator + line
+            if !current.isEmpty, measure(candidate) > limit {
+                parts.append(current)
+                current = line
+            } else {
+                current = candidate
+            }
+        }
+        if !current.isEmpty || parts.isEmpty { parts.append(current) }
+        return parts
+    }
 }

@@ -47,8 +47,20 @@ struct EmailTests {
         let headers = try #require(mail["header_names"] as? [String])
         #expect(headers.filter { $0 == "bcc" }.isEmpty)
         #expect(Set(headers) == ["from", "to", "subject", "date", "message-id", "mime-version", "content-type"])
-        #expect((mail["subject"] as? String)?.contains("ACME  Bcc: x@example.org") == true)
+        #expect((mail["subject"] as? String)?.contains("ACME Bcc: x@example.org") == true)
         let html = try #require((mail["parts"] as? [[String: Any]])?.last?["content"] as? String)
         #expect(!html.contains("<script>") && html.contains("&lt;script&gt;"))
+    }
+}
+
+@Suite("Email within the RFCs")
+struct EmailFormatTests {
+    @Test("text parts end their lines in CRLF; a very long subject is cut")
+    func crlfAndSubject() async throws {
+        let mail = try await EmailTests.send(Fixtures.alert(company: String(repeating: "VERY LONG NAME ", count: 60)), language: .en)
+        let subject = try #require(mail["subject"] as? String)
+        #expect(subject.count <= 210 && subject.hasSuffix("…"), "\(subject.count)")
+        let raw = try #require(mail["text_raw"] as? String)
+        #expect(raw.contains("\r\n") && !raw.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
     }
 }

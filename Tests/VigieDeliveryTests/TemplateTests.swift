@@ -18,7 +18,8 @@ struct TemplateTests {
         #expect(templates.render("text", channel: "other-slack", type: "slack", content: content).hasPrefix("*A&amp;B &lt;!here&gt; (881 843 924)*"))
         #expect(templates.render("subject", channel: "mail", type: "email", content: content) == "Alerte A&B <!here>")
         #expect(templates.render("html", channel: "mail", type: "email", content: content).contains("A&amp;B &lt;!here&gt;"))
-        #expect(templates.render("text", channel: "team", type: "mattermost", content: content).contains("A&B \\<!here\\>"))
+        // Mattermost turns entities into characters: & is written as one.
+        #expect(templates.render("text", channel: "team", type: "mattermost", content: content).contains("A&amp;B \\<!here\\>"))
     }
 
     @Test("a broken template is refused with its file and how to fix it")

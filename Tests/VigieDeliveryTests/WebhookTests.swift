@@ -56,9 +56,13 @@ struct WebhookTests {
     static func body(_ format: any WebhookFormat) throws -> String {
         let alert = Fixtures.alert(company: hostile)
         let content = MessageContent(alert: alert, language: .en)
-        let text = MessageTemplates.defaults.render("text", channel: "test", type: format.name, content: content)
-        let request = try format.request(for: alert, content: content, text: text, url: "http://127.0.0.1/hook", now: Date())
+        let request = try format.request(for: alert, content: content, text: Self.text(format.name), url: "http://127.0.0.1/hook", now: Date())
         return String(decoding: request.body, as: UTF8.self)
+    }
+
+    /// The built-in `text` template of a format, as a channel renders it.
+    static func text(_ type: String) -> MessageText {
+        MessageText { MessageTemplates.defaults.render("text", channel: "test", type: type, content: $0) }
     }
 
     @Test("a hostile company name is text in Slack: escaped, no mention")
@@ -80,8 +84,10 @@ struct WebhookTests {
         let mattermost = try Self.body(MattermostFormat())
         #expect(!mattermost.contains("@everyone"))
         #expect(mattermost.contains("@\u{2060}everyone"))
+        #expect(mattermost.contains("julie.bernard@example.fr"), "an address is left as written")
+        // A card mentions only through msteams entities, which Vigie never sends: the text stays as written.
         let teams = try Self.body(TeamsFormat())
-        #expect(!teams.contains("@everyone") && teams.contains("AdaptiveCard"))
+        #expect(teams.contains("AdaptiveCard") && !teams.contains("msteams") && !teams.contains("\u{2060}"))
     }
 
     @Test("a source-health alert: no company, the source named, its hostile error text escaped in every format")
@@ -99,10 +105,9 @@ struct WebhookTests {
         #expect(MessageContent(alert: source, language: .fr).title == "Ellisphère en échec depuis 3 cycles")
         let text = MessageTemplates.defaults.render("text", channel: "test", type: "slack", content: content)
         #expect(text.contains("*Severity*: High\n*Failing since*: 2026-02-02T02:40:00Z\n"), "one fact per line: \(text)")
-        let slack = String(decoding: try SlackFormat().request(for: source, content: content, text: text, url: "http://127.0.0.1/hook", now: Date()).body, as: UTF8.self)
+        let slack = String(decoding: try SlackFormat().request(for: source, content: content, text: Self.text("slack"), url: "http://127.0.0.1/hook", now: Date()).body, as: UTF8.self)
         #expect(!slack.contains("<!channel>") && slack.contains("&lt;!channel&gt;"))
-        let markdown = MessageTemplates.defaults.render("text", channel: "test", type: "mattermost", content: content)
-        let mattermost = String(decoding: try MattermostFormat().request(for: source, content: content, text: markdown, url: "http://127.0.0.1/hook", now: Date()).body, as: UTF8.self)
+        let mattermost = String(decoding: try MattermostFormat().request(for: source, content: content, text: Self.text("mattermost"), url: "http://127.0.0.1/hook", now: Date()).body, as: UTF8.self)
         #expect(!mattermost.contains("@everyone"), "\(mattermost)")
         let record = try JSONSerialization.jsonObject(with: Data(AlertRecord(source).jsonLine().utf8)) as! [String: Any]
         #expect(record["siren"] == nil || record["siren"] is NSNull)

@@ -45,8 +45,12 @@ struct MIMEMessage {
 
     /// Printable ASCII as is; anything else as `=?UTF-8?B?…?=` words of at most 75 characters,
     /// split on character boundaries.
+    /// A subject longer than `subjectLimit` characters is cut: mail clients show far less, and
+    /// some servers refuse very long header fields.
+    static let subjectLimit = 200
+
     static func encodedHeader(_ value: String) -> String {
-        let cleaned = clean(value)
+        let cleaned = Limits.cut(clean(value), subjectLimit)
         if cleaned.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) && cleaned.count < 900 { return cleaned }
         var words: [String] = []
         var chunk = ""
@@ -61,8 +65,10 @@ struct MIMEMessage {
         return words.map { "=?UTF-8?B?\(Data($0.utf8).base64EncodedString())?=" }.joined(separator: "\r\n ")
     }
 
+    /// A text part's lines end in CRLF, as RFC 5322 and 2045 ask, whatever the template wrote.
     static func base64Lines(_ text: String) -> [String] {
-        let encoded = Data(text.utf8).base64EncodedString()
+        let crlf = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+        let encoded = Data(crlf.utf8).base64EncodedString()
         return stride(from: 0, to: encoded.count, by: 76).map { offset in
             let start = encoded.index(encoded.startIndex, offsetBy: offset)
             let end = encoded.index(start, offsetBy: min(76, encoded.count - offset))

@@ -7,10 +7,23 @@ import VigieTransport
 public protocol WebhookFormat: Sendable {
     /// `webhook`, `slack`, `teams`, `mattermost`, `discord`.
     var name: String { get }
-    /// `text` is the channel's `text` template rendered for the alert (chat formats show it).
-    func request(for alert: Alert, content: MessageContent, text: String, url: String, now: Date) throws -> HTTPRequest
-    /// Several alerts as one message.
-    func request(forDigest alerts: [Alert], contents: [MessageContent], url: String, now: Date) throws -> HTTPRequest
+    /// One alert as one message, within the service's limits: `text` renders the channel's
+    /// `text` template for the message, as shortened as the format needs.
+    func request(for alert: Alert, content: MessageContent, text: MessageText, url: String, now: Date) throws -> HTTPRequest
+    /// Several alerts (a digest window) as few messages as the service's limits allow, in order.
+    func requests(forDigest alerts: [Alert], contents: [MessageContent], url: String, now: Date) throws -> [HTTPRequest]
+}
+
+/// The channel's `text` template, rendered for whatever form of the message a format settles on.
+public struct MessageText {
+    public var render: (MessageContent) -> String
+    /// The template is the channel's own (a file in the templates folder), not the built-in one.
+    public var isCustom: Bool
+
+    public init(isCustom: Bool = false, render: @escaping (MessageContent) -> String) {
+        self.render = render
+        self.isCustom = isCustom
+    }
 }
 
 extension WebhookFormat {
@@ -22,26 +35,65 @@ extension WebhookFormat {
 }
 
 /// Escaping for each chat service's markup, so that text from outside stays text: no markup,
-/// no link, no mention.
+/// no link, no mention. Each escapes only what its service reads: a backslash Teams does not
+/// understand would show on every card.
+///
+/// Mentions are stopped where they would notify and nowhere else: Slack's need `<!channel>`
+/// (escaped here), Discord's are off for every message (`allowed_mentions`), Teams cards do not
+/// mention from text, and Mattermost's `@channel` is broken only where it starts a word. An
+/// owner's address stays as written.
 public enum Escape {
     /// Slack mrkdwn: `&`, `<` and `>` are the only control characters (`<!channel>` is a mention).
+    /// `* _ ~` and backticks cannot be escaped in mrkdwn: outside names go in `plain_text`.
     static func slack(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 
-    /// Markdown (Mattermost, Discord, Teams): markup characters are backslash-escaped, and `@`
-    /// gets a zero-width joiner so `@channel`, `@all`, `@here`, `@everyone` never notify.
+    /// Markdown as Discord reads it: markup characters are backslash-escaped.
     static func markdown(_ text: String) -> String {
         var result = ""
-        for character in text {
+        result.reserveCapacity(text.utf8.count)
+        for (index, character) in text.enumerated() {
             switch character {
             case "\\", "*", "_", "`", "~", "|", "[", "]", "(", ")", "#", ">", "<":
                 result.append("\\")
-                result.append(character)
-            case "@":
-                result.append("@\u{2060}")
+            case "-" where index == 0, "+" where index == 0:
+                // A list marker only where a line starts.
+                result.append("\\")
             default:
-                result.append(character)
+                break
+            }
+            result.append(character)
+        }
+        return result
+    }
+
+    /// Mattermost's Markdown also turns HTML entities into characters (`&lt;` shows as `<`):
+    /// `&` is written as an entity itself. An `@` that starts a word (`@channel`, `@all`) gets
+    /// a word joiner after it, so that it never notifies; one inside an address is left alone.
+    static func mattermost(_ text: String) -> String {
+        var result = ""
+        var previous: Character?
+        for character in markdown(text).replacingOccurrences(of: "&", with: "&amp;") {
+            result.append(character)
+            if character == "@", !(previous.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-" } ?? false) {
+                result.append("\u{2060}")
+            }
+            previous = character
+        }
+        return result
+    }
+
+    /// Teams reads a small Markdown (`**bold**`, `_italic_`, `[link](url)`, lists) and no
+    /// backslash escapes. A zero-width space after each markup character breaks the markup
+    /// without showing anything.
+    static func teams(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for (index, character) in text.enumerated() {
+            result.append(character)
+            if "*_~`[]&<>".contains(character) || (index == 0 && "-+#0123456789".contains(character)) {
+                result.append("\u{200B}")
             }
         }
         return result

@@ -15,6 +15,8 @@ public struct MessageTemplates: Sendable {
     }
 
     private let library: MustacheLibrary
+    /// Templates read from files, by name.
+    private let custom: Set<String>
 
     /// The built-in templates alone.
     public static let defaults = try! MessageTemplates(folder: nil)
@@ -24,6 +26,7 @@ public struct MessageTemplates: Sendable {
     public init(folder: URL?, channelTypes: [String: String] = [:]) throws {
         ContentTypes.register
         var library = MustacheLibrary()
+        var custom: Set<String> = []
         for (name, text) in Self.builtIn {
             library.register(try MustacheTemplate(string: Self.pragma(for: name, channelTypes: [:]) + text), named: name)
         }
@@ -36,12 +39,19 @@ public struct MessageTemplates: Sendable {
                 }
                 do {
                     library.register(try MustacheTemplate(string: Self.pragma(for: name, channelTypes: channelTypes) + text), named: name)
+                    custom.insert(name)
                 } catch {
                     throw Failure(description: "\(path): not a valid Mustache template (\(error)); check that every {{#section}} has its {{/section}}")
                 }
             }
         }
         self.library = library
+        self.custom = custom
+    }
+
+    /// Whether a file in the templates folder overrides `part` for this channel or its type.
+    public func isCustom(_ part: String, channel: String, type: String) -> Bool {
+        !custom.isDisjoint(with: ["\(channel).\(part)", "\(type).\(part)"])
     }
 
     /// Renders `part` for a channel: its own template, else its type's.
@@ -63,6 +73,8 @@ public struct MessageTemplates: Sendable {
         case ("email", "html"): "HTML"
         case ("email", _): "TEXT"
         case ("slack", _): "SLACK"
+        case ("teams", _): "TEAMS"
+        case ("mattermost", _): "MATTERMOST"
         default: "MARKDOWN"
         }
         return "{{% CONTENT_TYPE: \(content)}}"
@@ -140,10 +152,20 @@ enum ContentTypes {
         func escapeText(_ text: String) -> String { Escape.markdown(text) }
     }
 
+    struct Mattermost: MustacheContentType {
+        func escapeText(_ text: String) -> String { Escape.mattermost(text) }
+    }
+
+    struct Teams: MustacheContentType {
+        func escapeText(_ text: String) -> String { Escape.teams(text) }
+    }
+
     /// Registered once, before the first template is parsed.
     static let register: Void = {
         MustacheContentTypes.register(Slack(), named: "SLACK")
         MustacheContentTypes.register(Markdown(), named: "MARKDOWN")
+        MustacheContentTypes.register(Mattermost(), named: "MATTERMOST")
+        MustacheContentTypes.register(Teams(), named: "TEAMS")
     }()
 }
 
