@@ -34,8 +34,7 @@ struct AlertsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List alerts from the store, oldest first.",
             discussion: """
-                jsonl prints the same objects as the alert log, one per line, each with its id. Filters
-                combine: every one given must hold.
+                jsonl prints the same objects as the alert log, one per line, each with its id. Filters combine: every one given must hold.
 
                 Examples:
                   vigie alerts list --severity high
@@ -104,7 +103,8 @@ struct AlertsCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show one alert and every delivery attempt: time, channel, status, error."
+            abstract: "Show one alert, its evidence and every delivery attempt: time, channel, status, error.",
+            discussion: "Example:\n  vigie alerts show vg_41b3f590b0d71877043e45781ff22098"
         )
 
         @Argument(help: ArgumentHelp("The alert's id (vg_…).", valueName: "id"))
@@ -142,7 +142,7 @@ struct AlertsCommand: AsyncParsableCommand {
     struct Dead: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List deliveries Vigie gave up on (dead letters), with why.",
-            discussion: "Fix the cause (a webhook URL, a password), then vigie alerts redeliver."
+            discussion: "Fix the cause (a webhook URL, a password), then vigie alerts redeliver.\n\nExamples:\n  vigie alerts dead\n  vigie alerts redeliver --all-dead"
         )
 
         @OptionGroup var options: ConfigOptions
@@ -164,9 +164,10 @@ struct AlertsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Deliver what is queued in the outbox, then exit.",
             discussion: """
-                Attempts every delivery that is due. With --wait, keeps going, honouring each retry's
-                backoff, until nothing is pending (delivered or dead-lettered). For setups that poll
-                and deliver in separate steps, or to flush the outbox before a maintenance.
+                Attempts every delivery that is due. With --wait, keeps going, honouring each retry's backoff, until nothing is pending (delivered or dead-lettered). For setups that poll and deliver in separate steps, or to flush the outbox before a maintenance.
+
+                Example:
+                  vigie alerts deliver --wait
                 """
         )
 
@@ -197,7 +198,7 @@ struct AlertsCommand: AsyncParsableCommand {
     struct Redeliver: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Queue dead deliveries again: one alert's, or all of them.",
-            discussion: "The next `vigie run` (or the running daemon, within a second) delivers them."
+            discussion: "The next `vigie run` (or the running daemon, within a second) delivers them.\n\nExamples:\n  vigie alerts redeliver vg_41b3f590b0d71877043e45781ff22098\n  vigie alerts redeliver --all-dead"
         )
 
         @Argument(help: ArgumentHelp("The alert whose dead deliveries to requeue.", valueName: "id"))

@@ -17,9 +17,7 @@ struct ChannelsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send a test alert through one channel and say what happened.",
             discussion: """
-                The test alert names no company and is not stored. The log channel is only checked (the
-                alert log can be opened for writing): a test line would land among real alerts, which
-                on-call tools read. Exit 1 if the channel failed.
+                The test alert names no company and is not stored. The log channel is only checked (the alert log can be opened for writing): a test line would land among real alerts, which on-call tools read. Exit 1 if the channel failed.
 
                 Example:
                   vigie channels test risk-slack

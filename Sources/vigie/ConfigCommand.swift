@@ -15,9 +15,7 @@ struct ConfigCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check vigie.yaml, the routes, the templates and the watchlists it names.",
             discussion: """
-                Prints each problem as file:line: message and exits 1 if there is any. A secret named by
-                _env or _file that this machine does not have is reported as a warning (it must exist
-                where Vigie runs); secret values are never printed. Opens no store and creates nothing.
+                Prints each problem as file:line: message and exits 1 if there is any. A secret named by _env or _file that this machine does not have is reported as a warning (it must exist where Vigie runs); secret values are never printed. Opens no store and creates nothing.
 
                 Example:
                   vigie config check deploy/vigie.example.yaml

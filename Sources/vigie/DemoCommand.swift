@@ -9,10 +9,11 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Replay the demo scenario from the start, one cycle per step.",
         discussion: """
-            Starts from an empty store in .vigie-demo/ and runs the demo scenario's steps in order:
-            the baseline, a score drop, a receivership, a conversion to liquidation and more, then
-            one cycle past the end to show that nothing is alerted twice. Your own .vigie/ state
-            is not touched.
+            Starts from an empty store in .vigie-demo/ and runs the demo scenario's steps in order: the baseline, a score drop, a receivership, a conversion to liquidation and more, then one cycle past the end to show that nothing is alerted twice. Your own .vigie/ state is not touched.
+
+            Examples:
+              vigie demo
+              vigie alerts list --state-dir .vigie-demo --severity high
             """
     )
 

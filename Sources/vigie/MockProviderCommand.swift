@@ -9,14 +9,11 @@ struct MockProviderCommand: AsyncParsableCommand {
         commandName: "mock-provider",
         abstract: "Serve the providers' APIs from a scenario, to try Vigie without an account.",
         discussion: """
-            Serves Creditsafe Connect (/creditsafe: authenticate, companies?regNo=, companies/{id}; user
-            demo, password demo; and /creditsafe/monitoring/…), Ellisphère (/ellisphere/svcOnlineOrder;
-            password demo), Pappers (/pappers/v2/entreprise; api_token demo), Altares (/altares/entreprises/
-            {siren}/score; key demo; Vigie's unverified shape) and BODACC (/bodacc/api/explore/v2.1/catalog/datasets/
-            annonces-commerciales: records, exports/json) from the scenario's files. POST /_mock/advance
-            moves to the next step; GET /_mock/stats counts what was served. Faults on demand: an expiring
-            token, 5xx, 429 bursts, cut bodies, empty answers, 10 MB answers, HTML pages, stalls past a
-            timeout, latency, a provider down. Point the providers' base_url at it.
+            Serves Creditsafe Connect (/creditsafe: authenticate, companies?regNo=, companies/{id}; user demo, password demo; and /creditsafe/monitoring/…), Ellisphère (/ellisphere/svcOnlineOrder; password demo), Pappers (/pappers/v2/entreprise; api_token demo), Altares (/altares/entreprises/ {siren}/score; key demo; Vigie's unverified shape) and BODACC (/bodacc/api/explore/v2.1/catalog/datasets/ annonces-commerciales: records, exports/json) from the scenario's files. POST /_mock/advance moves to the next step; GET /_mock/stats counts what was served. Faults on demand: an expiring token, 5xx, 429 bursts, cut bodies, empty answers, 10 MB answers, HTML pages, stalls past a timeout, latency, a provider down. Point the providers' base_url at it.
+
+            Examples:
+              vigie mock-provider --port 8089
+              vigie mock-provider --fail-every 4 --throttle-every 7 --latency-ms 50
             """
     )
 

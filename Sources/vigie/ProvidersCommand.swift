@@ -15,9 +15,11 @@ struct ProvidersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Ask each configured source about one company and say what it answered.",
             discussion: """
-                Score providers are asked for the company's report (outside any cycle: nothing is stored,
-                no cursor moves, Creditsafe's monitoring portfolio is not touched); the BODACC feed is asked
-                for the company's notices. Exit 1 if a source failed.
+                Score providers are asked for the company's report (outside any cycle: nothing is stored, no cursor moves, Creditsafe's monitoring portfolio is not touched); the BODACC feed is asked for the company's notices. Exit 1 if a source failed.
+
+                Examples:
+                  vigie providers test
+                  vigie providers test creditsafe --siren 881843924
                 """
         )
 

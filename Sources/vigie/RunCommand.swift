@@ -9,17 +9,16 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Watch the companies on your watchlists and raise alerts.",
         discussion: """
-            Each cycle reads the watchlists, polls the providers, compares what they say with what
-            Vigie last saw, and raises an alert for each real event: a score drop, a limit cut, a
-            safeguard, receivership or liquidation. The first sight of a company only records its
-            score (no alert), but an ongoing procedure is reported at once.
+            Each cycle reads the watchlists, polls the providers, compares what they say with what Vigie last saw, and raises an alert for each real event: a score drop, a limit cut, a safeguard, receivership or liquidation. The first sight of a company only records its score (no alert), but an ongoing procedure is reported at once.
 
-            Without --once, Vigie runs a cycle every `interval` (15 minutes by default). SIGTERM or
-            Ctrl-C lets the cycle in flight finish, then Vigie exits.
+            Without --once, Vigie runs a cycle every `interval` (15 minutes by default). SIGTERM or Ctrl-C lets the cycle in flight finish, then Vigie exits.
 
-            Exit status with --once: 0 the cycle ran; 2 the configuration or the store is unusable;
-            3 the cycle ran but a watchlist has problems (lines not watched, a file not readable, or
-            a suspect shrink: see vigie watchlist check).
+            Exit status with --once: 0 the cycle ran; 2 the configuration or the store is unusable; 3 the cycle ran but a watchlist has problems (lines not watched, a file not readable, or a suspect shrink: see vigie watchlist check).
+
+            Examples:
+              vigie run --once
+              vigie run --config /etc/vigie/vigie.yaml
+              vigie run --once --no-deliver && vigie alerts deliver --wait
             """
     )
 

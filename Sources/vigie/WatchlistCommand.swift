@@ -23,10 +23,7 @@ struct WatchlistCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check watchlist files before Vigie uses them.",
             discussion: """
-                Prints each problem as file:line: message, with how to fix it, then one verdict line per
-                file, all on standard output; exits 1 if any line cannot be watched. Warnings (a column
-                Vigie does not use) do not fail the check. YAML and CSV (from an ERP: ; or , separated,
-                English or French column names, UTF-8, UTF-16 or Windows-1252) are read.
+                Prints each problem as file:line: message, with how to fix it, then one verdict line per file, all on standard output; exits 1 if any line cannot be watched. Warnings (a column Vigie does not use) do not fail the check. YAML and CSV (from an ERP: ; or , separated, English or French column names, UTF-8, UTF-16 or Windows-1252) are read.
 
                 Examples:
                   vigie watchlist check watchlists
@@ -73,9 +70,7 @@ struct WatchlistCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show what Vigie understood from watchlists.",
             discussion: """
-                For each list: its companies with identifier, name, owner, exposure, insured limit and
-                thresholds; the totals by owner. A company on several lists is marked, with the figure
-                each list gives and the one alerts use (the largest: the same debt is never added twice).
+                For each list: its companies with identifier, name, owner, exposure, insured limit and thresholds; the totals by owner. A company on several lists is marked, with the figure each list gives and the one alerts use (the largest: the same debt is never added twice).
 
                 Examples:
                   vigie watchlist show
@@ -175,9 +170,7 @@ struct WatchlistCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Confirm a watchlist that Vigie holds as suspect.",
             discussion: """
-                A file that loses most of its companies at once (a truncated export) is suspect: Vigie
-                keeps watching its last good version. When the new file is right, accept it: it becomes
-                the last good version, and the next cycle watches it as it is.
+                A file that loses most of its companies at once (a truncated export) is suspect: Vigie keeps watching its last good version. When the new file is right, accept it: it becomes the last good version, and the next cycle watches it as it is.
 
                 Example:
                   vigie watchlist accept watchlists/erp-export.csv
