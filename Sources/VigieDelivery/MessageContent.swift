@@ -63,14 +63,15 @@ public struct MessageContent: Sendable {
 
         var facts: [Fact] = [Fact(label: alert.siren == nil ? "Source" : french ? "Société" : "Company", value: company)]
         facts.append(Fact(label: french ? "Gravité" : "Severity", value: severityLabel))
-        let exposure = alert.exposure.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).description }
+        let style: NumberStyle = french ? .french : .english
+        let exposure = alert.exposure.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).formatted(style) }
         if !exposure.isEmpty { facts.append(Fact(label: french ? "Encours" : "Exposure", value: exposure.joined(separator: ", "))) }
         let byList = alert.exposureByList
         if !byList.isEmpty {
-            let figures = byList.map { "\($0.watchlist) \($0.exposure)" }.joined(separator: ", ")
+            let figures = byList.map { "\($0.watchlist) \($0.exposure.formatted(style))" }.joined(separator: ", ")
             facts.append(Fact(label: french ? "Encours par liste (le plus élevé retenu)" : "Exposure by list (the largest is used)", value: figures))
         }
-        let limits = alert.watch.compactMap(\.insuredLimit).map(\.description)
+        let limits = alert.watch.compactMap(\.insuredLimit).map { $0.formatted(style) }
         if !limits.isEmpty { facts.append(Fact(label: french ? "Limite assurée" : "Insured limit", value: limits.joined(separator: ", "))) }
         let owners = Array(Set(alert.watch.compactMap(\.owner))).sorted()
         if !owners.isEmpty { facts.append(Fact(label: french ? "Responsable" : "Owner", value: owners.joined(separator: ", "))) }
@@ -85,7 +86,8 @@ public struct MessageContent: Sendable {
             evidenceURL = notice.url
             courtText = notice.complement.map { Limits.cut($0, 1000) }
         case .observation(let observation):
-            let change = "\(observation.old ?? "—") → \(observation.new ?? "—")"
+            let value = { (raw: String?) in raw.map { french ? FrenchTitles.value($0) : $0 } ?? "—" }
+            let change = "\(value(observation.old)) → \(value(observation.new))"
             facts.append(Fact(label: french ? "Source" : "Source", value: "\(observation.provider), \(observation.observedOn.iso)"))
             facts.append(Fact(label: french ? "Évolution" : "Change", value: change))
             if let judgement = observation.latestLegalEvent {
@@ -139,6 +141,16 @@ public struct MessageContent: Sendable {
 
 /// Titles in French, from what the alert holds.
 enum FrenchTitles {
+    /// A provider's value as French reads it: statuses and "not rated" are Vigie's own words,
+    /// translated; scores and amounts are left as they are.
+    static func value(_ raw: String) -> String {
+        values[raw.lowercased()] ?? raw
+    }
+
+    static let values: [String: String] = [
+        "active": "active", "ceased": "cessée", "struck_off": "radiée", "not applicable": "sans objet", "not rated": "non notée",
+    ]
+
     static func procedure(_ procedure: Procedure?) -> String {
         procedure?.french ?? "procédure collective"
     }

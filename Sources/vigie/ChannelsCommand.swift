@@ -48,7 +48,7 @@ struct ChannelsCommand: AsyncParsableCommand {
             let channel: any AlertChannel = if let spec = configuration.channels.first(where: { $0.name == name }) {
                 try VigieApplication.channel(spec, transport: transport, templates: templates, clock: SystemWallClock())
             } else {
-                TerminalChannel()
+                TerminalChannel(language: configuration.language)
             }
             let now = Date()
             let alert = Alert(

@@ -67,7 +67,7 @@ struct ProvidersCommand: AsyncParsableCommand {
             }
             for feed in feeds {
                 do {
-                    guard let notices = try await feed.history(of: [company]) else {
+                    guard let notices = try await feed.history(of: [company], cursor: nil) else {
                         print("\(feed.name): cannot search by company (a fixture or a bulk file)")
                         continue
                     }

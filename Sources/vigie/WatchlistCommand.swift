@@ -113,11 +113,11 @@ struct WatchlistCommand: AsyncParsableCommand {
                         output.line(Self.json(entry, list: list, company: watch[entry.siren]))
                     case .text:
                         var parts = ["  \(entry.siren.formatted)", entry.name ?? "—", entry.owner ?? "(no owner)"]
-                        parts.append(entry.exposure.map { "exposure \($0)" } ?? "no exposure")
-                        if let limit = entry.insuredLimit { parts.append("insured \(limit)") }
+                        parts.append(entry.exposure.map { "exposure \($0.formatted(.english))" } ?? "no exposure")
+                        if let limit = entry.insuredLimit { parts.append("insured \(limit.formatted(.english))") }
                         parts.append(Self.thresholds(entry.thresholds))
                         if others > 0, let company = watch[entry.siren] {
-                            let used = company.exposureInUse.map(\.description).joined(separator: " + ")
+                            let used = company.exposureInUse.map { $0.formatted(.english) }.joined(separator: ", ")
                             parts.append("also on \(others) other list\(others == 1 ? "" : "s"); alerts use \(used.isEmpty ? "no exposure" : used)")
                         }
                         output.line(parts.joined(separator: " · "))
@@ -125,7 +125,7 @@ struct WatchlistCommand: AsyncParsableCommand {
                 }
                 if format == .text {
                     for (owner, sums) in byOwner.sorted(by: { $0.key < $1.key }) {
-                        output.line("  total for \(owner): \(sums.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).description }.joined(separator: " + "))")
+                        output.line("  total for \(owner): \(sums.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).formatted(.english) }.joined(separator: ", "))")
                     }
                 }
             }

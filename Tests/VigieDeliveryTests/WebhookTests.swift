@@ -135,3 +135,25 @@ struct WebhookTests {
         #expect(failure?.retryAfter.map { Double($0.components.seconds) } == retryAfter)
     }
 }
+
+@Suite("Words and numbers in each language")
+struct LanguageTests {
+    @Test("the terminal speaks the configured language, with its number format")
+    func terminal() {
+        let alert = Fixtures.alert()
+        let english = TerminalChannel.line(for: alert, colour: false, language: .en)
+        #expect(english.hasPrefix("CRITICAL  PASARGAD (881 843 924)  Receivership (redressement judiciaire) opened · exposure 12,480.50 EUR · owner "))
+        let french = TerminalChannel.line(for: alert, colour: false, language: .fr)
+        #expect(french.hasPrefix("CRITIQUE  PASARGAD (881 843 924)  Ouverture d’une procédure de redressement judiciaire · encours 12 480,50 EUR · responsable "))
+    }
+
+    @Test("French messages translate Vigie's own values: no raw struck_off, no English not applicable")
+    func frenchValues() {
+        var alert = Fixtures.alert()
+        alert.kind = ScoreEvent.companyStruckOff.rawValue
+        alert.evidence = .observation(ObservationEvidence(provider: "creditsafe", observedOn: CalendarDay(year: 2026, month: 2, day: 2)!, previousOn: nil, field: "status", old: nil, new: "struck_off"))
+        let facts = MessageContent(alert: alert, language: .fr).facts
+        #expect(facts.contains { $0.value == "— → radiée" }, "\(facts)")
+        #expect(MessageContent(alert: alert, language: .en).facts.contains { $0.value == "— → struck_off" })
+    }
+}

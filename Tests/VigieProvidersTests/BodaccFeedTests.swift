@@ -58,7 +58,7 @@ struct BodaccFeedTests {
             let (feed, transport) = Self.feed(baseURL, today: CalendarDay(year: 2026, month: 2, day: 14)!)
             defer { transport.shutdown() }
             for _ in 0..<4 { _ = try await control.send(HTTPRequest(url: baseURL + "/_mock/advance")) }
-            let history = try await feed.history(of: [try SIREN("881843924"), try SIREN("337891287")]) ?? []
+            let history = try await feed.history(of: [try SIREN("881843924"), try SIREN("337891287")], cursor: nil) ?? []
             let exports = baseURL + "/bodacc/api/explore/v2.1/catalog/datasets/annonces-commerciales/exports/"
             let json = try BodaccJSONDecoder.decode(Data(try await control.send(HTTPRequest(method: "GET", url: exports + "json")).body), file: "json")
             let jsonl = try BodaccJSONDecoder.decode(Data(try await control.send(HTTPRequest(method: "GET", url: exports + "jsonl")).body), file: "jsonl")

@@ -61,3 +61,26 @@ struct HistoryLookupTests {
         }
     }
 }
+
+@Suite("BODACC history on the embedded default")
+struct FixtureHistoryTests {
+    @Test("a company added to a watchlist mid-scenario gets its past from the fixture feed, as from the live one")
+    func joiningOnTheFixture() async throws {
+        let folder = try CycleTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let list = folder.appendingPathComponent("erp.csv")
+        try "siren;name\n337891287;GAMM VERT\n".write(to: list, atomically: true, encoding: .utf8)
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let scenario = try FixtureScenario(folder: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))
+        let cycle = CycleTests.cycle(folder: folder, store: store, providers: [], feeds: [FixtureProcedureFeed(scenario: scenario)])
+        // Three steps published: PASARGAD's receivership (step 3) among them.
+        for _ in 0..<3 { _ = try await cycle.run() }
+        #expect(try await store.alerts(since: nil, limit: nil).isEmpty, "PASARGAD is not watched yet")
+
+        try "siren;name\n337891287;GAMM VERT\n881843924;PASARGAD\n".write(to: list, atomically: true, encoding: .utf8)
+        let report = try await cycle.run()
+        #expect(report.historyLookups == 1)
+        let alerts = try await store.alerts(since: nil, limit: nil)
+        #expect(alerts.map { "\($0.companyName ?? "?"): \($0.kind)" }.contains("PASARGAD: procedure_opened"), "\(alerts.map(\.kind))")
+    }
+}

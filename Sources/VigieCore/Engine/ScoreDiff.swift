@@ -48,17 +48,18 @@ public enum ScoreDiff {
 
         if case .amount(let newAmount, let currency) = observation.creditLimit {
             if !isBaseline, let oldAmount = previous?.creditLimit?.amount, oldAmount > 0, newAmount < oldAmount {
-                let old = CreditLimit.text(amount: oldAmount, currency), new = CreditLimit.text(amount: newAmount, currency)
+                let (oldLimit, newLimit) = (CreditLimit.amount(oldAmount, currency: currency), CreditLimit.amount(newAmount, currency: currency))
+                let old = oldLimit.text, new = newLimit.text
                 if newAmount == 0 {
                     events.append(DetectedEvent(
                         siren: observation.siren, kind: ScoreEvent.creditLimitCancelled.rawValue, severity: .high,
-                        title: "\(ProviderName.display(observation.provider)) credit limit cancelled (was \(old))",
+                        title: "\(ProviderName.display(observation.provider)) credit limit cancelled (was \(oldLimit.englishText))",
                         evidence: evidence("credit_limit", old, new)
                     ))
                 } else if (oldAmount - newAmount) / oldAmount * 100 >= (thresholds.creditLimitCutPercent ?? 25) {
                     events.append(DetectedEvent(
                         siren: observation.siren, kind: ScoreEvent.creditLimitCut.rawValue, severity: .warning,
-                        title: "\(ProviderName.display(observation.provider)) credit limit cut from \(old) to \(new)",
+                        title: "\(ProviderName.display(observation.provider)) credit limit cut from \(oldLimit.englishText) to \(newLimit.englishText)",
                         evidence: evidence("credit_limit", old, new, ["percent"])
                     ))
                 }

@@ -43,16 +43,21 @@ public enum CreditLimit: Hashable, Sendable, Codable {
         return nil
     }
 
-    /// As people read it: `150 000 EUR`, `not applicable`.
+    /// As evidence records it: `150 000 EUR`, `not applicable`. Part of an alert's identity:
+    /// never change this form.
     public var text: String {
         switch self {
-        case .amount(let value, let currency): Self.text(amount: value, currency)
+        case .amount(let value, let currency): Money(amount: Decimal(value), currency: currency ?? "").formatted(.french)
         case .notApplicable: "not applicable"
         }
     }
 
-    static func text(amount: Double, _ currency: String?) -> String {
-        Money(amount: Decimal(amount), currency: currency ?? "").description.trimmingCharacters(in: .whitespaces)
+    /// As an English sentence writes it: `150,000 EUR`.
+    public var englishText: String {
+        switch self {
+        case .amount(let value, let currency): Money(amount: Decimal(value), currency: currency ?? "").formatted(.english)
+        case .notApplicable: "not applicable"
+        }
     }
 }
 

@@ -64,14 +64,15 @@ public protocol ProcedureFeed: Sendable {
     var name: String { get }
     /// New notices since the cursor. `watching` lets a feed ask only for the companies that matter.
     func poll(watching: Set<SIREN>, cursor: String?) async throws -> FeedPoll
-    /// Every notice ever published about these companies, read when they join a watchlist so
-    /// that a procedure already under way is known at once. Nil when the feed cannot search by
-    /// company (a fixture, a bulk file): its companies are then known from what it publishes.
-    func history(of companies: [SIREN]) async throws -> [BodaccNotice]?
+    /// Every notice published about these companies up to the feed's position (`cursor`, as
+    /// stored), read when they join a watchlist so that a procedure already under way is known
+    /// at once. Nil when the feed cannot search by company (a bulk file): its companies are
+    /// then known from what it publishes.
+    func history(of companies: [SIREN], cursor: String?) async throws -> [BodaccNotice]?
 }
 
 extension ProcedureFeed {
-    public func history(of companies: [SIREN]) async throws -> [BodaccNotice]? { nil }
+    public func history(of companies: [SIREN], cursor: String?) async throws -> [BodaccNotice]? { nil }
 }
 
 public struct FeedPoll: Sendable {

@@ -12,8 +12,12 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// `12 480,50 EUR`: French grouping and decimal comma, cents only when there are any.
-    /// Written by hand: a `NumberFormatter` per call dominated the cost of rendering a message.
-    public var description: String {
+    public var description: String { formatted(.french) }
+
+    /// `12 480,50 EUR` in French, `12,480.50 EUR` in English: the number as each language
+    /// writes it. Written by hand: a `NumberFormatter` per call dominated the cost of rendering
+    /// a message.
+    public func formatted(_ style: NumberStyle) -> String {
         var value = amount, rounded = Decimal()
         NSDecimalRound(&rounded, &value, 2, .plain)
         let text = "\(rounded)"
@@ -23,16 +27,27 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
         let integer = String(parts.first ?? "0")
         var grouped = ""
         for (index, character) in integer.enumerated() {
-            if index > 0, (integer.count - index) % 3 == 0 { grouped.append(" ") }
+            if index > 0, (integer.count - index) % 3 == 0 { grouped.append(style.grouping) }
             grouped.append(character)
         }
         var result = (negative ? "-" : "") + grouped
         if parts.count == 2 {
             let cents = String(parts[1]).padding(toLength: 2, withPad: "0", startingAt: 0)
-            if cents != "00" { result += "," + cents }
+            if cents != "00" { result += String(style.decimal) + cents }
         }
-        return "\(result) \(currency)"
+        return currency.isEmpty ? result : "\(result) \(currency)"
     }
+}
+
+/// How a language writes numbers.
+public enum NumberStyle: Sendable {
+    /// `12,480.50`.
+    case english
+    /// `12 480,50`.
+    case french
+
+    var grouping: Character { self == .english ? "," : " " }
+    var decimal: Character { self == .english ? "." : "," }
 }
 
 /// One company on a watchlist, with what the risk officer knows about it.

@@ -23,6 +23,7 @@ public struct LogChannel: AlertChannel {
     }
 
     public let name = "log"
+    public let deliversInOrder = true
     let configuration: Configuration
     private let written: WrittenRevisions
 

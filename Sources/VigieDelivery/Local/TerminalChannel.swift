@@ -5,32 +5,54 @@ import VigieCore
 /// that piping `vigie run` into a file gives plain text.
 public struct TerminalChannel: AlertChannel {
     public let name = "terminal"
+    public let deliversInOrder = true
     let colour: Bool
+    let language: Language
 
-    public init(colour: Bool = isatty(STDOUT_FILENO) == 1) {
+    public init(colour: Bool = isatty(STDOUT_FILENO) == 1, language: Language = .en) {
         self.colour = colour
+        self.language = language
     }
 
+    /// Written at once, not buffered: piped with standard error, the lines stay in order with
+    /// the cycle's summary.
     public func deliver(_ alert: Alert) async throws {
-        print(Self.line(for: alert, colour: colour))
+        FileHandle.standardOutput.write(Data((Self.line(for: alert, colour: colour, language: language) + "\n").utf8))
     }
 
-    /// `CRITICAL  PASARGAD (881 843 924)  Receivership opened  · exposure 12 500 EUR · owner … · evidence`.
-    public static func line(for alert: Alert, colour: Bool) -> String {
-        let severity = alert.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
+    /// The words of a terminal line, one table per language.
+    struct Words {
+        var exposure: String
+        var owner: String
+        var retracted: String
+        var revised: String
+        var failingSince: String
+
+        static let en = Words(exposure: "exposure", owner: "owner", retracted: "[retracted]", revised: "[revised]", failingSince: "failing since")
+        static let fr = Words(exposure: "encours", owner: "responsable", retracted: "[retirée]", revised: "[rectifiée]", failingSince: "en échec depuis")
+
+        static func of(_ language: Language) -> Words { language == .fr ? fr : en }
+    }
+
+    /// `CRITICAL  PASARGAD (881 843 924)  Receivership opened · exposure 12,480.50 EUR · owner … · evidence`,
+    /// in the configuration's language; outside text without control characters.
+    public static func line(for alert: Alert, colour: Bool, language: Language = .en) -> String {
+        let content = MessageContent(alert: alert, language: language)
+        let words = Words.of(language)
+        let severity = content.severityLabel.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
         let painted = colour ? "\u{1B}[\(code(alert.severity))m\(severity)\u{1B}[0m" : severity
-        let company = alert.siren.map { "\(Escape.controlCharacters(alert.companyName ?? "?")) (\($0.formatted))" } ?? MessageContent.sourceLabel(alert, .en)
-        var parts = ["\(painted)  \(company)  \(Escape.controlCharacters(alert.title))"]
-        if alert.state == .retracted { parts[0] += " [retracted]" } else if alert.revision > 1 { parts[0] += " [revised]" }
-        let exposure = alert.exposure.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).description }
-        if !exposure.isEmpty { parts.append("exposure \(exposure.joined(separator: ", "))") }
+        var parts = ["\(painted)  \(Escape.controlCharacters(content.company))  \(Escape.controlCharacters(content.title))"]
+        if alert.state == .retracted { parts[0] += " " + words.retracted } else if alert.revision > 1 { parts[0] += " " + words.revised }
+        let style: NumberStyle = language == .fr ? .french : .english
+        let exposure = alert.exposure.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).formatted(style) }
+        if !exposure.isEmpty { parts.append("\(words.exposure) \(exposure.joined(separator: ", "))") }
         let owners = Array(Set(alert.watch.compactMap(\.owner))).sorted()
-        if !owners.isEmpty { parts.append("owner \(owners.joined(separator: ", "))") }
+        if !owners.isEmpty { parts.append("\(words.owner) \(Escape.controlCharacters(owners.joined(separator: ", ")))") }
         switch alert.evidence {
         case .notice(let notice): parts.append(notice.url ?? "BODACC \(notice.noticeID)")
         case .observation(let observation): parts.append("\(observation.provider) \(observation.observedOn.iso)")
         case .source(let source):
-            parts.append(source.state == .failing ? Escape.controlCharacters(source.lastError ?? source.source) : "failing since \(source.failingSince.iso8601)")
+            parts.append(source.state == .failing ? Escape.controlCharacters(source.lastError ?? source.source) : "\(words.failingSince) \(source.failingSince.iso8601)")
         }
         return parts.joined(separator: " · ")
     }

@@ -10,7 +10,7 @@ import VigieTransport
 /// `records` 100 at a time, and, because `offset + limit` may not pass 10 000, splits a window
 /// that holds more into halves — down to one day, which is then read whole from `exports`.
 ///
-/// A company that joins a watchlist has its whole history read at once (`history(of:)`), so
+/// A company that joins a watchlist has its whole history read at once (`history(of:cursor:)`), so
 /// a procedure opened before it was watched is known, and alerted, on its first cycle.
 public struct BodaccFeed: ProcedureFeed {
     public struct Configuration: Sendable {
@@ -58,7 +58,8 @@ public struct BodaccFeed: ProcedureFeed {
 
     /// Every notice of the families these companies were ever named in, asked for
     /// `historyBatch` companies at a time (`registre="…"` matches any element of the array).
-    public func history(of companies: [SIREN]) async throws -> [BodaccNotice]? {
+    /// The live feed's history is everything published, whatever its cursor.
+    public func history(of companies: [SIREN], cursor: String?) async throws -> [BodaccNotice]? {
         var notices: [BodaccNotice] = []
         for start in stride(from: 0, to: companies.count, by: max(1, configuration.historyBatch)) {
             let batch = companies[start..<min(companies.count, start + max(1, configuration.historyBatch))]

@@ -141,4 +141,14 @@ public struct FixtureProcedureFeed: ProcedureFeed {
         }
         return FeedPoll(notices: try scenario.notices(in: step), cursor: String(index + 1))
     }
+
+    /// Like the live feed: the notices of the steps already published (before the cursor)
+    /// that name these companies, so that a company added to a watchlist mid-scenario gets
+    /// its past, as it would from BODACC.
+    public func history(of companies: [SIREN], cursor: String?) async throws -> [BodaccNotice]? {
+        let wanted = Set(companies)
+        let published = min(max(cursor.flatMap(Int.init) ?? 0, 0), scenario.steps.count)
+        return try scenario.steps.prefix(published).flatMap { try scenario.notices(in: $0) }
+            .filter { !wanted.isDisjoint(with: $0.sirens) }
+    }
 }

@@ -68,7 +68,7 @@ public struct VigieApplication: Sendable {
 
         var channels: [any AlertChannel] = []
         if configuration.log.enabled { channels.append(LogChannel(configuration: .init(path: configuration.logPath))) }
-        if configuration.terminal.enabled { channels.append(TerminalChannel()) }
+        if configuration.terminal.enabled { channels.append(TerminalChannel(language: configuration.language)) }
         let (templates, router) = try Self.delivery(configuration)
         for spec in configuration.channels {
             channels.append(try Self.channel(spec, transport: transport, templates: templates, clock: clock))

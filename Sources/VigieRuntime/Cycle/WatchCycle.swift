@@ -119,7 +119,7 @@ public struct WatchCycle: Sendable {
             do {
                 let known = try await store.historyLookedUp(feed: feed.name)
                 let newcomers = sirens.filter { !known.contains($0) }
-                if !newcomers.isEmpty, let past = try await feed.history(of: newcomers) {
+                if !newcomers.isEmpty, let past = try await feed.history(of: newcomers, cursor: try await store.cursor(for: key)) {
                     history += past
                     joining.formUnion(newcomers)
                     historyLookups[feed.name] = newcomers
@@ -157,8 +157,19 @@ public struct WatchCycle: Sendable {
         report.matchedNotices = outcome.matchedNotices.count
         let matchedIDs = Set(outcome.matchedNotices.map(\.notice.id))
 
+        // New alerts are queued most severe first, so that people reading the terminal or the
+        // log top to bottom see a liquidation before a score drop. Revisions and retractions
+        // follow, in their order: one may be about an alert raised in this very cycle.
+        let all = sources.alerts + outcome.alertChanges
+        let raised = all.filter { if case .raised = $0 { true } else { false } }
+        let changes = raised.enumerated().sorted { first, second in
+            let (a, b) = (first.element.alert, second.element.alert)
+            if a.severity != b.severity { return a.severity > b.severity }
+            if a.companyName != b.companyName { return (a.companyName ?? "") < (b.companyName ?? "") }
+            return first.offset < second.offset
+        }.map(\.element) + all.filter { if case .raised = $0 { false } else { true } }
         report.summary = try await store.commit(CycleCommit(
-            snapshots: outcome.snapshots, observations: outcome.observations, alertChanges: sources.alerts + outcome.alertChanges,
+            snapshots: outcome.snapshots, observations: outcome.observations, alertChanges: changes,
             notices: outcome.matchedNotices, ignoredNoticeIDs: (notices + history).map(\.id).filter { !matchedIDs.contains($0) },
             cursors: cursors, sourceHealth: sources.health, historyLookups: historyLookups, polled: sources.polled, router: router, at: clock.now
         ))

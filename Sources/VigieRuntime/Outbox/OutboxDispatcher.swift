@@ -205,7 +205,7 @@ public struct OutboxDispatcher: Sendable {
                     }
                 }
             }
-            for _ in 0..<max(1, configuration.concurrency) {
+            for _ in 0..<(channel.deliversInOrder ? 1 : max(1, configuration.concurrency)) {
                 guard let unit = next.next() else { break }
                 start(unit)
             }
