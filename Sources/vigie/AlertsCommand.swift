@@ -76,15 +76,7 @@ struct AlertsCommand: AsyncParsableCommand {
                 }
                 sinceDate = try? Date("\(day.iso)T00:00:00Z", strategy: .iso8601)
             }
-            var company: SIREN?
-            if let siren {
-                do {
-                    company = try CompanyIdentifier(siren).siren
-                } catch {
-                    printError("vigie: --siren: \(error)")
-                    throw ExitCode(2)
-                }
-            }
+            let company = try siren.map(parseSIRENOption)
             guard let store = try AlertsCommand.store(options, access: .reader) else { return }
             var output = OutputBuffer()
             for alert in try await store.alerts(since: sinceDate, limit: nil) {

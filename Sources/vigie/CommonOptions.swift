@@ -81,3 +81,14 @@ struct OutputBuffer {
 func counted(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
     "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
 }
+
+/// The company a `--siren` option names (a SIREN, or a SIRET for its company); a clear error and
+/// exit 2 when it names none.
+func parseSIRENOption(_ value: String) throws -> SIREN {
+    do {
+        return try CompanyIdentifier(value).siren
+    } catch {
+        printError("vigie: --siren \(value): \(error)")
+        throw ExitCode(2)
+    }
+}

@@ -38,12 +38,7 @@ struct ProvidersCommand: AsyncParsableCommand {
             defer { application.shutdown() }
             let company: SIREN
             if let siren {
-                do {
-                    company = try CompanyIdentifier(siren).siren
-                } catch {
-                    printError("vigie: --siren \(siren): \(error)")
-                    throw ExitCode(2)
-                }
+                company = try parseSIRENOption(siren)
             } else if let first = WatchSet(try await application.registry.load().watchlists).sirens.first {
                 company = first
             } else {

@@ -32,6 +32,15 @@ struct CycleTests {
         )
     }
 
+    /// `count` distinct score-drop alerts on GAMM VERT, titled "drop 1", "drop 2"…
+    static func scoreDrops(_ count: Int) -> [Alert] {
+        (1...count).map { index in
+            Alert(id: AlertIdentity.id(siren: gammVert, kind: "score_drop", evidenceKey: "\(index)"), siren: gammVert, companyName: "GAMM VERT", kind: "score_drop",
+                  severity: .warning, title: "drop \(index)", evidence: .observation(ObservationEvidence(provider: "creditsafe", observedOn: day, previousOn: nil, field: "score", old: "78", new: "52")),
+                  watch: [], createdAt: Date(timeIntervalSince1970: Double(index)))
+        }
+    }
+
     static let goodList = """
         siren;name;exposure
         337891287;GAMM VERT;182450
@@ -115,12 +124,7 @@ struct CycleTests {
     @Test("a dead channel keeps its deliveries queued and never holds back another")
     func channelIsolation() async throws {
         let store = try SQLiteWatchStore(configuration: .init(path: nil))
-        let siren = Self.gammVert
-        let alerts = (1...3).map { index in
-            Alert(id: AlertIdentity.id(siren: siren, kind: "score_drop", evidenceKey: "\(index)"), siren: siren, companyName: "GAMM VERT", kind: "score_drop",
-                  severity: .warning, title: "drop \(index)", evidence: .observation(ObservationEvidence(provider: "creditsafe", observedOn: Self.day, previousOn: nil, field: "score", old: "78", new: "52")),
-                  watch: [], createdAt: Date(timeIntervalSince1970: Double(index)))
-        }
+        let alerts = Self.scoreDrops(3)
         _ = try await store.commit(CycleCommit(snapshots: [], observations: [], alertChanges: alerts.map { .raised($0) }, notices: [], cursors: [:], router: Router(always: ["dead", "alive"]), at: Date()))
         let dead = RecordingChannel(name: "dead", failing: true)
         let alive = RecordingChannel(name: "alive")
@@ -300,12 +304,7 @@ struct ChannelOutageTests {
     @Test("a channel down 24 h: probed one delivery at a time, nothing dead, channel_failing once to the others, then channel_recovered")
     func dayLongOutage() async throws {
         let store = try SQLiteWatchStore(configuration: .init(path: nil))
-        let siren = CycleTests.gammVert
-        let alerts = (1...20).map { index in
-            Alert(id: AlertIdentity.id(siren: siren, kind: "score_drop", evidenceKey: "\(index)"), siren: siren, companyName: "GAMM VERT", kind: "score_drop",
-                  severity: .warning, title: "drop \(index)", evidence: .observation(ObservationEvidence(provider: "creditsafe", observedOn: CycleTests.day, previousOn: nil, field: "score", old: "78", new: "52")),
-                  watch: [], createdAt: Date(timeIntervalSince1970: Double(index)))
-        }
+        let alerts = CycleTests.scoreDrops(20)
         let clock = ManualWallClock()
         _ = try await store.commit(CycleCommit(snapshots: [], observations: [], alertChanges: alerts.map { .raised($0) }, notices: [], cursors: [:], router: Router(always: ["slack", "email"]), at: clock.now))
         let slack = RecordingChannel(name: "slack", failing: true)
