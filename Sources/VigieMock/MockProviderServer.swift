@@ -13,9 +13,12 @@ import VigieProviders
 /// Routes:
 /// - Creditsafe Connect under `/creditsafe`: `POST /authenticate`, `GET /companies?regNo=`,
 ///   `GET /companies/{connectId}`, from the steps' `creditsafe/` reports; and monitoring:
-///   `GET|POST /monitoring/portfolios`, `GET|POST /monitoring/portfolios/{id}/companies`,
-///   `DELETE /monitoring/portfolios/{id}/companies/{connectId}`, `GET /monitoring/notificationEvents`
-///   (an event for each portfolio company whose report changes when the scenario advances);
+///   `GET|POST /monitoring/portfolios` (`data.portfolios`), `GET|POST /monitoring/portfolios/{id}/companies`,
+///   `DELETE /monitoring/portfolios/{id}/companies/{connectId}`, `GET|PUT
+///   /monitoring/portfolios/{id}/eventRules/FR` (all off in a new portfolio), `GET
+///   /monitoring/notificationEvents` (an event per active rule for each portfolio company whose
+///   report changes when the scenario advances, dated on the scenario's day; `filterByCreatedDate`);
+///   a search by `regNo` lists the company's establishments, a closed branch before the head office;
 /// - Ellisphère under `/ellisphere`: `POST /svcOnlineOrder`, from the steps' `ellisphere/*.xml`;
 /// - Pappers under `/pappers/v2`: `GET /entreprise?api_token=&siren=`, from the steps' `pappers/*.json`;
 /// - Altares under `/altares`: `GET /entreprises/{siren}/score` (bearer key), from the steps'
@@ -105,18 +108,36 @@ public struct MockProviderServer: Service {
         }
         router.get("/creditsafe/companies") { request, _ -> Response in
             if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }
-            let registration = request.uri.queryParameters.get("regNo") ?? ""
-            guard let id = await state.connectID(registration) else { return Self.json(#"{"totalSize": 0, "companies": []}"#) }
-            return Self.json(#"{"totalSize": 1, "companies": [{"id": "\#(id)", "country": "FR", "regNo": "\#(registration)"}]}"#)
+            return Self.json(await state.searchJSON(request.uri.queryParameters.get("regNo") ?? ""))
         }
         router.get("/creditsafe/companies/:id") { request, context -> Response in
             if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }
-            let siren = (context.parameters.get("id") ?? "").split(separator: "-").last.map(String.init) ?? ""
-            return await Self.report(await state.report(.creditsafe, siren: siren), state, configuration.faults)
+            return await Self.report(await state.report(connectID: context.parameters.get("id") ?? ""), state, configuration.faults)
         }
         router.get("/creditsafe/monitoring/portfolios") { request, _ -> Response in
             if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }
-            return Self.json(await state.portfoliosJSON())
+            let search: String? = request.uri.queryParameters.get("searchQuery")
+            return Self.json(await state.portfoliosJSON(search: search))
+        }
+        router.get("/creditsafe/monitoring/portfolios/:portfolio/eventRules/:country") { request, context -> Response in
+            if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }
+            guard context.parameters.get("country") == "FR", let rules = await state.eventRulesJSON(context.parameters.get("portfolio").flatMap(Int.init) ?? -1) else {
+                return Self.json(#"{"message": "EventRule resource not found"}"#, status: .notFound)
+            }
+            return Self.json(rules)
+        }
+        router.put("/creditsafe/monitoring/portfolios/:portfolio/eventRules/:country") { request, context -> Response in
+            if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }
+            let body = try await request.body.collect(upTo: 1 << 16)
+            struct Update: Decodable { var ruleCode: Int; var isActive: Int }
+            guard context.parameters.get("country") == "FR", let updates = try? JSONDecoder().decode([Update].self, from: Data(buffer: body)) else {
+                return Self.json(#"{"message": "expected a list of {ruleCode, isActive} for FR"}"#, status: .badRequest)
+            }
+            switch await state.updateEventRules(context.parameters.get("portfolio").flatMap(Int.init) ?? -1, updates.map { ($0.ruleCode, $0.isActive == 1) }) {
+            case nil: return Self.json(#"{"message": "Portfolio not found"}"#, status: .notFound)
+            case let message? where !message.isEmpty: return Self.json(#"{"message": \#(MockState.quoted(message))}"#, status: .badRequest)
+            default: return Response(status: .noContent)
+            }
         }
         router.post("/creditsafe/monitoring/portfolios") { request, _ -> Response in
             if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }
@@ -126,7 +147,7 @@ public struct MockProviderServer: Service {
                 return Self.json(#"{"message": "name is required"}"#, status: .badRequest)
             }
             let id = await state.createPortfolio(name: create.name)
-            return Self.json(#"{"portfolioId": \#(id), "name": \#(MockState.quoted(create.name)), "isDefault": false}"#, status: .created)
+            return Self.json(#"{"correlationId": "mock", "portfolioId": \#(id), "name": \#(MockState.quoted(create.name)), "isDefault": false}"#)
         }
         router.get("/creditsafe/monitoring/portfolios/:portfolio/companies") { request, context -> Response in
             if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }
@@ -159,7 +180,8 @@ public struct MockProviderServer: Service {
             let parameters = request.uri.queryParameters
             let since = parameters.get("startDate").flatMap { ISO8601DateFormatter().date(from: $0) } ?? .distantPast
             return Self.json(await state.eventsJSON(
-                since: since, page: parameters.get("page").flatMap(Int.init) ?? 0, size: parameters.get("pageSize").flatMap(Int.init) ?? 50
+                since: since, byCreatedDate: parameters.get("filterByCreatedDate") == "true",
+                page: parameters.get("page").flatMap(Int.init) ?? 0, size: parameters.get("pageSize").flatMap(Int.init) ?? 50
             ))
         }
         router.post("/ellisphere/svcOnlineOrder") { request, _ -> Response in

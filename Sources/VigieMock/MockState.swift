@@ -26,8 +26,33 @@ actor MockState {
         /// In the order they were added, for paging; `index` answers membership.
         var members: [String] = []
         var index: Set<String> = []
+        /// The portfolio's French notification event rules, by code: all off when it is
+        /// created, as Creditsafe documents ("newly created portfolios are without any
+        /// notification event rules").
+        var activeRules: Set<Int> = []
     }
-    private var events: [(id: Int, date: Date, connectID: String, old: String, new: String)] = []
+
+    /// The mock's own catalogue of French event rules: which changes of a report each one
+    /// reports. The codes are the mock's, not Creditsafe's (no public catalogue lists them).
+    static let eventRules: [(code: Int, name: String, field: Int)] = [
+        (9001, "Mock | Credit score or rating change", 0),
+        (9002, "Mock | Credit limit change", 2),
+        (9003, "Mock | Company status change", 3),
+    ]
+
+    /// An event, as raised for one portfolio: when it was created (the advance) and the day
+    /// the change is dated (the scenario's, in the past), which the rules' filters tell apart.
+    struct Event {
+        var id: Int
+        var created: Date
+        var dated: Date
+        var portfolio: Int
+        var connectID: String
+        var rule: Int
+        var old: String
+        var new: String
+    }
+    private var events: [Event] = []
     private var tokens: [String: Int] = [:]
     private var counters: [String: Int] = [:]
 
@@ -144,9 +169,35 @@ actor MockState {
         return counters[counter]!
     }
 
-    func connectID(_ registration: String) -> String? {
-        guard let siren = try? CompanyIdentifier(registration).siren, report(.creditsafe, siren: siren.digits) != nil else { return nil }
-        return "FR-X-\(siren.digits)"
+    /// A search by registration number, as Creditsafe answers it: the company's
+    /// establishments (`FR-X-{SIRET}`), a closed branch listed before the active head office.
+    /// No known company: the documented "no results" shape.
+    func searchJSON(_ registration: String) -> String {
+        guard let siren = try? CompanyIdentifier(registration).siren, report(.creditsafe, siren: siren.digits) != nil else {
+            return #"{"totalSize": 0, "companies": {}, "messages": [{"type": "Information", "text": "No results"}]}"#
+        }
+        let hits = [
+            #"{"id": "FR-X-\#(Self.siret(siren, establishment: 99))", "country": "FR", "regNo": "\#(Self.siret(siren, establishment: 99))", "officeType": "branch", "status": "NonActive"}"#,
+            #"{"id": "FR-X-\#(Self.siret(siren, establishment: 1))", "country": "FR", "regNo": "\#(Self.siret(siren, establishment: 1))", "officeType": "headOffice", "status": "Active"}"#,
+        ]
+        return #"{"correlationId": "mock", "totalSize": \#(hits.count), "companies": [\#(hits.joined(separator: ","))]}"#
+    }
+
+    /// A valid SIRET of the company: its SIREN, the establishment's number on four digits,
+    /// and the Luhn check digit.
+    static func siret(_ siren: SIREN, establishment: Int) -> String {
+        let stem = siren.digits + String(format: "%04d", establishment)
+        for check in 0...9 where (try? SIRET(stem + String(check))) != nil { return stem + String(check) }
+        return stem + "0"
+    }
+
+    /// The report a connectId names: the head office's (`…00010`-like SIRETs ending the mock's
+    /// establishment 1) or the SIREN's; a branch has none.
+    func report(connectID: String) -> (body: Data, contentType: String)? {
+        let registration = connectID.split(separator: "-").last.map(String.init) ?? ""
+        guard let siren = try? CompanyIdentifier(registration).siren else { return nil }
+        if registration.count == 14, registration != Self.siret(siren, establishment: 1) { return nil }
+        return report(.creditsafe, siren: siren.digits)
     }
 
     /// The provider's report on the company at the current step, and how it is typed.
@@ -157,9 +208,35 @@ actor MockState {
 
     // MARK: Creditsafe monitoring
 
-    func portfoliosJSON() -> String {
-        let list = portfolios.sorted { $0.key < $1.key }.map { #"{"portfolioId": \#($0.key), "name": \#(Self.quoted($0.value.name)), "isDefault": false}"# }
-        return #"{"totalCount": \#(list.count), "portfolios": [\#(list.joined(separator: ","))]}"#
+    /// The documented shape: `{"totalCount", "data": {"portfolios": […]}, "paging"}`, filtered
+    /// by `searchQuery` when given.
+    func portfoliosJSON(search: String?) -> String {
+        let list = portfolios.sorted { $0.key < $1.key }.filter { entry in search.map { entry.value.name.localizedCaseInsensitiveContains($0) } ?? true }
+            .map { #"{"portfolioId": \#($0.key), "name": \#(Self.quoted($0.value.name)), "isDefault": "false", "emails": [], "isSharedPortfolio": 0}"# }
+        return #"{"correlationId": "mock", "totalCount": \#(list.count), "data": {"portfolios": [\#(list.joined(separator: ","))], "sharedPortfolios": null}, "paging": {"size": \#(list.count), "prev": null, "next": null, "last": 0}}"#
+    }
+
+    /// The portfolio's French event rules, as `GET …/eventRules/FR` lists them; nil for an
+    /// unknown portfolio.
+    func eventRulesJSON(_ portfolio: Int) -> String? {
+        guard let entry = portfolios[portfolio] else { return nil }
+        let rules = Self.eventRules.map { rule in
+            #"{"ruleCode": \#(rule.code), "isActive": \#(entry.activeRules.contains(rule.code)), "ruleCountryCode": "FR", "ruleType": 1, "ruleTypeName": "Mock", "name": \#(Self.quoted(rule.name))}"#
+        }
+        return "[" + rules.joined(separator: ",") + "]"
+    }
+
+    /// `PUT …/eventRules/FR` with the list of `{ruleCode, isActive}`: nil when the portfolio is
+    /// unknown; a message when a rule is not one of the country's.
+    func updateEventRules(_ portfolio: Int, _ updates: [(code: Int, active: Bool)]) -> String? {
+        guard portfolios[portfolio] != nil else { return nil }
+        let known = Set(Self.eventRules.map(\.code))
+        if let unknown = updates.first(where: { !known.contains($0.code) }) { return "ruleCode \(unknown.code) is not a rule for FR" }
+        for update in updates {
+            if update.active { portfolios[portfolio]!.activeRules.insert(update.code) } else { portfolios[portfolio]!.activeRules.remove(update.code) }
+        }
+        counters["event_rules_updated", default: 0] += 1
+        return ""
     }
 
     func createPortfolio(name: String) -> Int {
@@ -201,35 +278,52 @@ actor MockState {
         }
     }
 
-    /// Events on companies of any portfolio, dated from `since`.
-    func eventsJSON(since: Date, page: Int, size: Int) -> String {
+    /// Events on companies of any portfolio from `since`: by the day the change is dated, as
+    /// Creditsafe filters unless `byCreatedDate` (`filterByCreatedDate=true`).
+    func eventsJSON(since: Date, byCreatedDate: Bool, page: Int, size: Int) -> String {
         counters["events_pages", default: 0] += 1
-        let formatter = ISO8601DateFormatter()
-        let items = events.filter { $0.date >= since }.flatMap { event in
-            portfolios.filter { $0.value.index.contains(event.connectID) }.sorted { $0.key < $1.key }.map { portfolio, entry -> String in
-                let name = entry.name
-                return #"{"company": {"id": "\#(event.connectID)", "countryCode": "FR", "portfolioId": \#(portfolio), "portfolioName": \#(Self.quoted(name))}, "#
-                    + #""eventId": \#(event.id), "notificationEventId": \#(event.id), "eventDate": "\#(formatter.string(from: event.date))", "#
-                    + #""oldValue": \#(Self.quoted(event.old)), "newValue": \#(Self.quoted(event.new)), "ruleCode": 105, "ruleName": "Rating change", "isProcessed": false}"#
-            }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let items = events.filter { (byCreatedDate ? $0.created : $0.dated) >= since }.map { event -> String in
+            let name = portfolios[event.portfolio]?.name ?? ""
+            let rule = Self.eventRules.first { $0.code == event.rule }?.name ?? ""
+            return #"{"company": {"id": "\#(event.connectID)", "countryCode": "FR", "portfolioId": \#(event.portfolio), "portfolioName": \#(Self.quoted(name))}, "#
+                + #""eventId": \#(event.id), "notificationEventId": \#(event.id), "eventDate": "\#(formatter.string(from: event.dated))", "#
+                + #""oldValue": \#(Self.quoted(event.old)), "newValue": \#(Self.quoted(event.new)), "ruleCode": \#(event.rule), "ruleName": \#(Self.quoted(rule)), "isProcessed": false}"#
         }
         return Self.page(total: items.count, page: page, size: size) { Array(items[$0]) }
     }
 
-    /// Records an event for every company whose Creditsafe report says something else at the
-    /// new step than at the previous one (score, rating, limit, status).
+    /// Records an event for every portfolio company whose Creditsafe report says something else
+    /// at the new step than at the previous one, for each change a rule the portfolio has on
+    /// reports: with no rule on, nothing is raised, as on the live service.
     private func raiseEvents(from previous: Int, to current: Int) {
         guard !portfolios.isEmpty, previous != current else { return }
-        /// What Creditsafe's rules watch: score, rating, limit, status.
-        func observed(_ body: Data?) -> [String]? {
+        /// What the rules watch: score and rating, limit, status.
+        func observed(_ body: Data?) -> (values: [String], dated: Date?)? {
             guard let body, let observation = try? CreditsafeReportDecoder.decode(body, observedOn: FixtureScenario.undated) else { return nil }
-            return [observation.score?.text ?? "-", observation.rating ?? "-", observation.creditLimit?.text ?? "-", observation.status?.rawValue ?? "-"]
+            let values = [
+                (observation.score?.text ?? "-") + " " + (observation.rating ?? "-"), observation.rating ?? "-",
+                observation.creditLimit?.text ?? "-", observation.status?.rawValue ?? "-",
+            ]
+            return (values, try? Date("\(observation.observedOn.iso)T00:00:00Z", strategy: .iso8601))
         }
         let now = Date()
         for (siren, body) in (steps[current][.creditsafe] ?? [:]).sorted(by: { $0.key < $1.key }) {
             let before = observed(steps[previous][.creditsafe]?[siren]), after = observed(body)
-            guard before != after else { continue }
-            events.append((events.count + 1, now, "FR-X-\(siren)", before?.first ?? "-", after?.first ?? "-"))
+            guard let after, before?.values != after.values else { continue }
+            let connectIDs = ["FR-X-\(siren)", "FR-X-\(Self.siret(SIREN(stored: siren), establishment: 1))"]
+            for (id, portfolio) in portfolios.sorted(by: { $0.key < $1.key }) {
+                guard let member = connectIDs.first(where: portfolio.index.contains) else { continue }
+                for rule in Self.eventRules where portfolio.activeRules.contains(rule.code) && before?.values[rule.field] != after.values[rule.field] {
+                    events.append(Event(
+                        id: events.count + 1, created: now, dated: after.dated ?? now, portfolio: id, connectID: member, rule: rule.code,
+                        old: before?.values[rule.field] ?? "-", new: after.values[rule.field]
+                    ))
+                }
+            }
         }
     }
 

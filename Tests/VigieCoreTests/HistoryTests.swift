@@ -55,3 +55,31 @@ struct HistoryTests {
         #expect(outcome.matchedNotices.isEmpty)
     }
 }
+
+@Suite("Old judgments are history, not news")
+struct StaleJudgmentTests {
+    typealias T = ProcedureTrackerTests
+
+    static func opening(_ id: String, judged: CalendarDay) -> BodaccNotice {
+        var notice = T.notice(id, "Jugement d'ouverture d'une procédure de redressement judiciaire")
+        notice.judgment?.date = judged
+        notice.published = judged.adding(days: 10)
+        return notice
+    }
+
+    @Test("a procedure opened over ten years ago with no closure published is not alerted as an opening today")
+    func olderThanTenYears() {
+        let outcome = HistoryTests.evaluate(history: [Self.opening("A201200251234", judged: CalendarDay(year: 2012, month: 3, day: 1)!)])
+        #expect(outcome.alertChanges.isEmpty)
+        #expect(outcome.snapshots.first?.procedureStatus == .receivership, "the status is still recorded")
+        let imported = HistoryTests.evaluate(history: [], notices: [Self.opening("A201200251234", judged: CalendarDay(year: 2012, month: 3, day: 1)!)], joining: false)
+        #expect(imported.alertChanges.isEmpty, "nor when a file brings it as a notice")
+    }
+
+    @Test("a procedure found in the company's past carries its judgment date and age in the alert")
+    func ageInTitle() throws {
+        let outcome = HistoryTests.evaluate(history: [Self.opening("A202400251234", judged: CalendarDay(year: 2024, month: 1, day: 27)!)])
+        let alert = try #require(outcome.alertChanges.first?.alert)
+        #expect(alert.title == "Receivership (redressement judiciaire) opened (judgment of 2024-01-27, 2 years ago)")
+    }
+}

@@ -184,3 +184,26 @@ struct BodaccDecodingTests {
         }
     }
 }
+
+@Suite("Registry notices that are not what they seem")
+struct RegistryNoticeTests {
+    static func radiation(comment: String?) throws -> BodaccNotice {
+        var radiation: [String: Any] = ["radiationPM": "O"]
+        if let comment { radiation["commentaire"] = comment }
+        let record: [String: Any] = [
+            "id": "B20260105123", "publicationavis": "B", "dateparution": "2026-01-05", "numeroannonce": 123, "typeavis": "annonce",
+            "familleavis": "radiation", "registre": ["552081317", "552 081 317"], "commercant": "EXAMPLE SA",
+            "radiationaurcs": String(decoding: try JSONSerialization.data(withJSONObject: radiation), as: UTF8.self),
+        ]
+        let data = try JSONSerialization.data(withJSONObject: ["results": [record]])
+        return try #require(try BodaccJSONDecoder.decode(data, file: "radiation.json").first)
+    }
+
+    @Test("a radiation whose comment is a \"Rapport de radiation d'office\" cancels a strike-off: no struck-off alert")
+    func strikeOffCancelled() throws {
+        let cancelled = NoticeClassifier.classify(try Self.radiation(comment: "Rapport de radiation d'office"))
+        #expect(cancelled.event == .registryNotice && cancelled.severity == .info && cancelled.detail == "strike_off_cancelled")
+        let struck = NoticeClassifier.classify(try Self.radiation(comment: nil))
+        #expect(struck.event == .struckOff && struck.severity == .high)
+    }
+}

@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 import VigieCore
 import VigieMock
-import VigieProviders
+@testable import VigieProviders
 import VigieTestSupport
 import VigieTransport
 
@@ -177,5 +177,95 @@ struct CreditsafeOverHTTPTests {
         }
         #expect(message.contains("Creditsafe refused the username and password (HTTP 401)"))
         #expect(!message.contains("not-the-password-77"))
+    }
+}
+
+@Suite("Creditsafe monitoring as the contract says")
+struct CreditsafeMonitoringContractTests {
+    /// Signs in and calls the mock as any client would, outside Vigie.
+    static func call(_ control: CurlTransport, _ baseURL: String, _ method: String, _ path: String, body: Any? = nil) async throws -> Any? {
+        let token = try await control.send(HTTPRequest(url: baseURL + "/creditsafe/authenticate", headers: [("Content-Type", "application/json")], body: Array(#"{"username": "demo", "password": "demo"}"#.utf8)))
+        let bearer = try #require((try JSONSerialization.jsonObject(with: Data(token.body)) as? [String: Any])?["token"] as? String)
+        let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
+        let response = try await control.send(HTTPRequest(
+            method: method, url: baseURL + "/creditsafe" + path, headers: [("Authorization", "Bearer \(bearer)"), ("Content-Type", "application/json")], body: data.map(Array.init) ?? []
+        ))
+        return try? JSONSerialization.jsonObject(with: Data(response.body))
+    }
+
+    static func events(_ control: CurlTransport, _ baseURL: String, since: String, byCreatedDate: Bool) async throws -> Int {
+        let query = "startDate=\(since)\(byCreatedDate ? "&filterByCreatedDate=true" : "")&pageSize=100"
+        return ((try await call(control, baseURL, "GET", "/monitoring/notificationEvents?\(query)") as? [String: Any])?["totalCount"] as? Int) ?? -1
+    }
+
+    @Test("a portfolio's events flow only once its rules are on; Vigie turns them on, reads by creation date, and finds its portfolio again")
+    func eventRules() async throws {
+        try await withMockProvider { baseURL, control in
+            // Someone else's client made the portfolio: rules off, as Creditsafe creates them.
+            let created = try #require(try await Self.call(control, baseURL, "POST", "/monitoring/portfolios", body: ["name": "Vigie"]) as? [String: Any])
+            let portfolio = try #require(created["portfolioId"] as? Int)
+            for siren in CreditsafeOverHTTPTests.sirens {
+                _ = try await Self.call(control, baseURL, "POST", "/monitoring/portfolios/\(portfolio)/companies", body: ["id": "FR-X-\(MockSIRET.headOffice(siren))"])
+            }
+            try await CreditsafeOverHTTPTests.advance(baseURL, control)
+            #expect(try await Self.events(control, baseURL, since: "2000-01-01T00:00:00Z", byCreatedDate: true) == 0, "no rule on: no event")
+
+            let (provider, transport) = CreditsafeOverHTTPTests.provider(baseURL) { $0.monitoring = CreditsafeProvider.Configuration.Monitoring() }
+            defer { transport.shutdown() }
+            let first = try await provider.poll(CreditsafeOverHTTPTests.sirens, cursor: nil)
+            #expect(first.failures.isEmpty, "\(first.failures)")
+            let portfolios = try #require(((try await Self.call(control, baseURL, "GET", "/monitoring/portfolios") as? [String: Any])?["data"] as? [String: Any])?["portfolios"] as? [[String: Any]])
+            #expect(portfolios.count == 1, "the portfolio is found by name in data.portfolios, not created again")
+            let rules = try #require(try await Self.call(control, baseURL, "GET", "/monitoring/portfolios/\(portfolio)/eventRules/FR") as? [[String: Any]])
+            #expect(!rules.isEmpty && rules.allSatisfy { $0["isActive"] as? Bool == true })
+
+            try await Task.sleep(for: .milliseconds(1050))
+            // Step 3 changes no Creditsafe report; step 4 changes GAMM VERT's and PASARGAD's.
+            try await CreditsafeOverHTTPTests.advance(baseURL, control)
+            try await CreditsafeOverHTTPTests.advance(baseURL, control)
+            // Events are dated on the scenario's day, long before the poll: only a read by creation date sees them.
+            let hourAgo = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-3600))
+            #expect(try await Self.events(control, baseURL, since: hourAgo, byCreatedDate: false) == 0)
+            #expect(try await Self.events(control, baseURL, since: hourAgo, byCreatedDate: true) > 0)
+            let second = try await provider.poll(CreditsafeOverHTTPTests.sirens, cursor: first.cursor)
+            #expect(second.observations.map(\.siren.digits).sorted() == ["337891287", "881843924"], "only the companies whose reports changed at step 4, read through their events")
+        }
+    }
+
+    @Test("rules Vigie needs that the portfolio does not list: the poll fails and says so, feeding source health")
+    func rulesMissing() async throws {
+        try await withMockProvider { baseURL, _ in
+            let (provider, transport) = CreditsafeOverHTTPTests.provider(baseURL) { configuration in
+                var monitoring = CreditsafeProvider.Configuration.Monitoring()
+                monitoring.eventRules = [4242]
+                configuration.monitoring = monitoring
+            }
+            defer { transport.shutdown() }
+            await #expect {
+                _ = try await provider.poll(CreditsafeOverHTTPTests.sirens, cursor: nil)
+            } throws: { error in
+                "\(error)".contains("lists none of the event rules Vigie needs for FR")
+            }
+        }
+    }
+
+    @Test("a search by SIREN lists establishments: the head office is chosen, never the closed branch listed first; no hit is an unknown company")
+    func headOffice() async throws {
+        try await withMockProvider { baseURL, _ in
+            let (provider, transport) = CreditsafeOverHTTPTests.provider(baseURL)
+            defer { transport.shutdown() }
+            let poll = try await provider.poll([CreditsafeOverHTTPTests.sirens[0], try SIREN("552081317")], cursor: nil)
+            #expect(poll.failures.isEmpty, "\(poll.failures)")
+            #expect(poll.observations.map(\.siren.digits) == ["337891287"], "DANONE is unknown to the mock: neither a value nor a failure")
+            #expect(try await provider.connectID(for: CreditsafeOverHTTPTests.sirens[0]) == "FR-X-\(MockSIRET.headOffice(CreditsafeOverHTTPTests.sirens[0]))")
+        }
+    }
+}
+
+/// The mock's head-office SIRET of a company (establishment 1, with its check digit).
+enum MockSIRET {
+    static func headOffice(_ siren: SIREN) -> String {
+        let stem = siren.digits + "0001"
+        return (0...9).map { stem + String($0) }.first { (try? SIRET($0)) != nil } ?? stem + "0"
     }
 }

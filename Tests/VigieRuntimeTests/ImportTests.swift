@@ -8,6 +8,25 @@ import VigieTestSupport
 
 @Suite("Importing BODACC files")
 struct ImportTests {
+    static let february2008 = Date(timeIntervalSince1970: 1_201_824_000)
+
+    @Test("imported today, a 2008 file is the companies' history: their status is recorded, nothing is alerted as news")
+    func staleJudgments() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-import-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "siren;name\n384898094;EUROTEKNIK\n453752099;A S CONSTRUCTION\n".write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let clock = ManualWallClock(Date(timeIntervalSince1970: 1_780_000_000))
+        let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: Logger(label: "test"))
+        let importer = NoticeImporter(registry: registry, store: store, router: Router(always: ["log"]), clock: clock)
+        let report = try await importer.run(files: [SharedData.url("bodacc/dila-PCL_BXA20080010.xml").path])
+        #expect(report.matched == 2)
+        #expect(report.alertsRaised == 0)
+        let snapshot = try await store.snapshots(for: [try SIREN("453752099")])[SnapshotKey(siren: try SIREN("453752099"), source: "bodacc")]
+        #expect(snapshot?.procedureStatus == .liquidation, "the company's standing is still known")
+    }
+
     @Test("the DILA file's notices about watched companies become alerts; a second import skips the file; an interrupted one resumes")
     func importDILA() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-import-\(UUID())")
@@ -17,7 +36,8 @@ struct ImportTests {
         try "siren;name\n384898094;EUROTEKNIK\n453752099;A S CONSTRUCTION\n".write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
         let file = SharedData.url("bodacc/dila-PCL_BXA20080010.xml").path
         let store = try SQLiteWatchStore(configuration: .init(path: nil))
-        let clock = ManualWallClock()
+        // As on the day the file came out: its judgments are news then.
+        let clock = ManualWallClock(Self.february2008)
         let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: Logger(label: "test"))
         var configuration = NoticeImporter.Configuration()
         configuration.batchSize = 300
@@ -43,7 +63,7 @@ struct ImportTests {
         try "siren;name\n384898094;EUROTEKNIK\n".write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
         let file = SharedData.url("bodacc/dila-PCL_BXA20080010.xml").path
         let store = try SQLiteWatchStore(configuration: .init(path: nil))
-        let clock = ManualWallClock()
+        let clock = ManualWallClock(Self.february2008)
         let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: Logger(label: "test"))
         var configuration = NoticeImporter.Configuration()
         configuration.batchSize = 100

@@ -27,11 +27,14 @@ public struct BodaccNotice: Hashable, Sendable, Codable {
     public var judgment: Judgment?
     /// The id of the notice a rectificatif or an annulation replaces, when the record says.
     public var supersedes: String?
+    /// For a radiation: the registry's comment (`radiationaurcs.commentaire`). "Rapport de
+    /// radiation d'office" cancels a strike-off instead of pronouncing one.
+    public var registryComment: String?
 
     public init(
         id: String, kind: Kind, family: String? = "collective", published: CalendarDay?, sirens: [SIREN], companyName: String?,
         tribunal: String? = nil, city: String? = nil, postalCode: String? = nil,
-        judgment: Judgment?, supersedes: String? = nil
+        judgment: Judgment?, supersedes: String? = nil, registryComment: String? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -44,6 +47,7 @@ public struct BodaccNotice: Hashable, Sendable, Codable {
         self.postalCode = postalCode
         self.judgment = judgment
         self.supersedes = supersedes
+        self.registryComment = registryComment
     }
 
     /// True when `id` has the official shape, so that the public page exists.

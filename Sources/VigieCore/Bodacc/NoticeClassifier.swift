@@ -7,7 +7,7 @@ public enum NoticeClassifier {
     public static func classify(_ notice: BodaccNotice) -> NoticeClassification {
         let judgment = notice.judgment
         if judgment?.nature == nil, judgment?.famille == nil, let family = notice.family, family != "collective" {
-            return registry(family: family)
+            return registry(family: family, comment: notice.registryComment)
         }
         var result = classify(judgment)
         if notice.kind == .annulation || judgment?.type == "annule" {
@@ -52,12 +52,17 @@ public enum NoticeClassifier {
         return result
     }
 
-    /// Notices outside collective procedures, classified by their family alone.
-    static func registry(family: String) -> NoticeClassification {
+    /// Notices outside collective procedures, classified by their family alone; a radiation
+    /// whose comment is a "rapport de radiation d'office" cancels an earlier strike-off: the
+    /// company is on the register again, which is no alert.
+    static func registry(family: String, comment: String? = nil) -> NoticeClassification {
+        let folded = TextRepair.fold(comment ?? "")
         switch family {
-        case "radiation": NoticeClassification(event: .struckOff, severity: .high, nature: "Radiation")
-        case "dpc": NoticeClassification(event: .accountsFiled, severity: .info, nature: "Dépôt des comptes")
-        default: NoticeClassification(event: .registryNotice, severity: .info, detail: family, nature: family)
+        case "radiation" where folded.includes("rapport de radiation"):
+            return NoticeClassification(event: .registryNotice, severity: .info, detail: "strike_off_cancelled", nature: comment)
+        case "radiation": return NoticeClassification(event: .struckOff, severity: .high, nature: "Radiation")
+        case "dpc": return NoticeClassification(event: .accountsFiled, severity: .info, nature: "Dépôt des comptes")
+        default: return NoticeClassification(event: .registryNotice, severity: .info, detail: family, nature: family)
         }
     }
 

@@ -44,6 +44,21 @@ public enum WatchEngine {
         public var unwatchedObservations = 0
     }
 
+    /// How long a judgment stays news, in years: the Annuaire des Entreprises treats a
+    /// procedure older than ten years, with no closure published, as no longer current.
+    public static let currentYears = 10
+
+    /// "3 days ago", "5 months ago", "2 years ago".
+    static func age(days: Int) -> String {
+        switch days {
+        case ..<1: "today"
+        case 1: "1 day ago"
+        case ..<61: "\(days) days ago"
+        case ..<730: "\(days / 30) months ago"
+        default: "\(days / 365) years ago"
+        }
+    }
+
     public static func evaluate(_ input: Input) -> Outcome {
         var outcome = Outcome()
         var snapshots = input.snapshots
@@ -71,6 +86,14 @@ public enum WatchEngine {
             }
         }
 
+        let today = CalendarDay(input.now)
+        /// A judgment older than `currentYears` is the company's history, not news: recorded,
+        /// never alerted as if it happened today (a 2008 opening read from an old DILA file,
+        /// or a procedure whose closure was never published).
+        func isStale(_ day: CalendarDay?) -> Bool {
+            guard let day else { return false }
+            return day.days(until: today) > Self.currentYears * 365 + Self.currentYears / 4
+        }
         var alertsBySiren = input.priorAlerts
         /// Applies notices in publication order to the watched companies they name (among
         /// `only`, when given); returns the alert changes in that order, with their company.
@@ -91,13 +114,18 @@ public enum WatchEngine {
                         snapshots[key] = snapshot
                         changed.insert(key)
                     }
+                    let stale = isStale(notice.judgment?.date ?? notice.published)
                     for change in changes {
+                        if stale, case .raised = change { continue }
                         var list = alertsBySiren[siren] ?? []
                         list.removeAll { $0.id == change.alert.id }
                         list.append(change.alert)
                         alertsBySiren[siren] = list
                     }
-                    applied += changes.map { (siren, $0) }
+                    applied += changes.filter { change in
+                        if stale, case .raised = change { return false }
+                        return true
+                    }.map { (siren, $0) }
                 }
             }
             return applied
@@ -111,7 +139,12 @@ public enum WatchEngine {
             guard let current = snapshots[SnapshotKey(siren: siren, source: "bodacc")]?.procedureSteps.last, current.status.isOpen,
                   let standing = past.last(where: { $0.siren == siren && $0.change.alert.noticeID == current.noticeID && $0.change.alert.state == .active })
             else { continue }
-            outcome.alertChanges.append(.raised(standing.change.alert))
+            // Found in the company's past: the alert says when the judgment was, and how long ago.
+            var alert = standing.change.alert
+            if let judged = current.on {
+                alert.title += " (judgment of \(judged.iso), \(Self.age(days: judged.days(until: today))))"
+            }
+            outcome.alertChanges.append(.raised(alert))
         }
         outcome.alertChanges += apply(input.notices, only: nil).map(\.change)
         outcome.snapshots = changed.compactMap { snapshots[$0] }

@@ -41,7 +41,8 @@ enum BodaccRecordMapper {
             tribunal: string(fields, "tribunal").map(TextRepair.repairMojibake),
             city: string(fields, "ville"), postalCode: string(fields, "cp", "code_postal"),
             judgment: judgment,
-            supersedes: object(fields["parutionavisprecedent"]).flatMap(supersededID)
+            supersedes: object(fields["parutionavisprecedent"]).flatMap(supersededID),
+            registryComment: object(fields["radiationaurcs"]).flatMap { string($0["commentaire"]) }.map(TextRepair.repairMojibake)
         )
     }
 

@@ -27,6 +27,7 @@ extension CreditsafeProvider {
         } else {
             portfolio = try await portfolioID(named: monitoring.portfolio)
         }
+        try await ensureEventRules(portfolio, country: "FR", wanted: monitoring.eventRules)
         let watched = Set(companies)
         let members = try await portfolioCompanies(portfolio, pageSize: monitoring.pageSize)
         remember(connectIDs: members)
@@ -65,18 +66,24 @@ extension CreditsafeProvider {
         return poll
     }
 
-    /// The portfolio of that name, created when there is none.
+    /// The portfolio of that name, created when there is none. The list is `data.portfolios`
+    /// (the documented shape); a lost cursor, a second install or a new state folder finds
+    /// the same portfolio instead of orphaning it.
     func portfolioID(named name: String) async throws -> Int {
-        struct Portfolios: Decodable {
-            struct Portfolio: Decodable { var portfolioId: Int; var name: String? }
-            var portfolios: [Portfolio]?
+        struct Portfolio: Decodable { var portfolioId: Int; var name: String? }
+        struct Listing: Decodable {
+            struct Data: Decodable { var portfolios: [Portfolio]? }
+            var data: Data?
         }
-        let list = try await authorized(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/monitoring/portfolios?pageSize=1000"))
-        if let found = try? JSONDecoder().decode(Portfolios.self, from: Data(list.body)).portfolios?.first(where: { $0.name == name }) {
-            return found.portfolioId
+        let query = ProviderClient.query([("searchQuery", name), ("pageSize", "1000")])
+        let list = try await authorized(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/monitoring/portfolios?\(query)"))
+        guard let listing = try? JSONDecoder().decode(Listing.self, from: Data(list.body)) else {
+            throw ProviderClient.Failure(status: list.status, message: "Creditsafe's list of monitoring portfolios is not what the API documents (data.portfolios)")
         }
+        if let found = listing.data?.portfolios?.first(where: { $0.name == name }) { return found.portfolioId }
+        // Only documented fields: name, isDefault, emails, emailSubject, emailLanguage.
         let body = try JSONSerialization.data(withJSONObject: [
-            "name": name, "isDefault": false, "emails": [String](), "emailSubject": "", "emailLanguage": "en", "frequency": "daily",
+            "name": name, "isDefault": false, "emails": [String](), "emailSubject": "", "emailLanguage": "en",
         ] as [String: Any])
         let created = try await authorized(HTTPRequest(url: "\(configuration.baseURL)/monitoring/portfolios", headers: [("Content-Type", "application/json")], body: Array(body)))
         struct Created: Decodable { var portfolioId: Int }
@@ -84,6 +91,67 @@ extension CreditsafeProvider {
             throw ProviderClient.Failure(status: created.status, message: "Creditsafe's answer to creating the monitoring portfolio holds no portfolioId")
         }
         return id
+    }
+
+    /// One notification event rule as the portfolio lists it.
+    struct EventRule: Decodable {
+        var ruleCode: Int
+        var isActive: Bool
+        var param0: String?
+        var param1: String?
+        var param2: String?
+
+        enum CodingKeys: String, CodingKey { case ruleCode, isActive, param0, param1, param2 }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            ruleCode = try container.decode(Int.self, forKey: .ruleCode)
+            // Documented as a boolean, shown as 0/1 in the examples: both are read.
+            if let flag = try? container.decode(Bool.self, forKey: .isActive) {
+                isActive = flag
+            } else {
+                isActive = (try? container.decode(Int.self, forKey: .isActive)) == 1
+            }
+            func text(_ key: CodingKeys) -> String? {
+                (try? container.decodeIfPresent(String.self, forKey: key)) ?? (try? container.decodeIfPresent(Int.self, forKey: key)).flatMap { $0.map(String.init) }
+                    ?? (try? container.decodeIfPresent(Bool.self, forKey: key)).flatMap { $0.map { $0 ? "true" : "false" } }
+            }
+            param0 = text(.param0)
+            param1 = text(.param1)
+            param2 = text(.param2)
+        }
+    }
+
+    /// Turns on the event rules Vigie needs for a country, then reads them back, as Creditsafe
+    /// recommends. A portfolio with no rule on never sends an event: that is a failure of the
+    /// source (it feeds source health), never a quiet poll.
+    func ensureEventRules(_ portfolio: Int, country: String, wanted: Set<Int>?) async throws {
+        let path = "\(configuration.baseURL)/monitoring/portfolios/\(portfolio)/eventRules/\(country)"
+        func read() async throws -> [EventRule] {
+            let response = try await authorized(HTTPRequest(method: "GET", url: path))
+            guard let rules = try? JSONDecoder().decode([EventRule].self, from: Data(response.body)) else {
+                throw ProviderClient.Failure(status: response.status, message: "Creditsafe's event rules for portfolio \(portfolio) (\(country)) are not what the API documents")
+            }
+            return rules
+        }
+        let rules = try await read()
+        let needed = rules.filter { wanted?.contains($0.ruleCode) ?? true }
+        guard !needed.isEmpty else {
+            throw ProviderClient.Failure(status: nil, message: "Creditsafe lists none of the event rules Vigie needs for \(country) on portfolio \(portfolio): no monitoring event can come; check providers.creditsafe.monitoring.event_rules and the contract's monitoring options")
+        }
+        guard needed.contains(where: { !$0.isActive }) else { return }
+        // The whole list in one PUT, as the API asks; rules Vigie does not need are left as they are.
+        let update: [[String: Any]] = rules.map { rule in
+            var entry: [String: Any] = ["ruleCode": rule.ruleCode, "isActive": (rule.isActive || (wanted?.contains(rule.ruleCode) ?? true)) ? 1 : 0]
+            for (key, value) in [("param0", rule.param0), ("param1", rule.param1), ("param2", rule.param2)] { if let value { entry[key] = value } }
+            return entry
+        }
+        let body = try JSONSerialization.data(withJSONObject: update, options: [.sortedKeys])
+        _ = try await authorized(HTTPRequest(method: "PUT", url: path, headers: [("Content-Type", "application/json")], body: Array(body)))
+        let off = try await read().filter { (wanted?.contains($0.ruleCode) ?? true) && !$0.isActive }.map(\.ruleCode)
+        guard off.isEmpty else {
+            throw ProviderClient.Failure(status: nil, message: "Creditsafe's event rules \(off.sorted().map(String.init).joined(separator: ", ")) stay off on portfolio \(portfolio) after Vigie turned them on: no event comes for them; check the contract's monitoring options")
+        }
     }
 
     /// The portfolio's companies, by SIREN, with the id to remove them by.
@@ -118,7 +186,12 @@ extension CreditsafeProvider {
         let start = ISO8601DateFormatter().string(from: since)
         var companies: Set<SIREN> = []
         try await pages(pageSize: pageSize, label: "notification events") { page in
-            let query = ProviderClient.query([("startDate", start), ("sortBy", "eventDate"), ("sortDir", "asc"), ("page", String(page)), ("pageSize", String(pageSize))])
+            // By creation date: an event Creditsafe records today about something that happened
+            // last week was created after the last poll, though dated before it.
+            let query = ProviderClient.query([
+                ("startDate", start), ("filterByCreatedDate", "true"), ("sortBy", "eventDate"), ("sortDir", "asc"),
+                ("page", String(page)), ("pageSize", String(pageSize)),
+            ])
             let response = try await self.authorized(HTTPRequest(method: "GET", url: "\(self.configuration.baseURL)/monitoring/notificationEvents?\(query)"))
             let decoded = try JSONDecoder().decode(Page.self, from: Data(response.body))
             for event in decoded.data ?? [] where event.company?.portfolioId.map({ $0 == portfolio }) ?? true {

@@ -34,6 +34,10 @@ public final class CreditsafeProvider: CompanyByCompanyProvider {
             /// Events are read again from this long before the last poll: late-indexed ones
             /// are not missed, and re-reading one only fetches a report again.
             public var overlap: Duration = .seconds(3600)
+            /// The notification event rules Vigie turns on (by `ruleCode`); nil turns on every
+            /// rule the portfolio lists for France. A new portfolio has none on: without them
+            /// no event ever comes.
+            public var eventRules: Set<Int>?
 
             public init() {}
         }
@@ -82,16 +86,37 @@ public final class CreditsafeProvider: CompanyByCompanyProvider {
         state.withLock { $0.connectIDs.merge(connectIDs) { known, _ in known } }
     }
 
+    /// One hit of a company search: an establishment (`FR-X-{SIRET}`).
+    struct SearchHit: Decodable {
+        var id: String
+        /// `headOffice`, `registered`, `branch`…
+        var officeType: String?
+        /// `Active`, `NonActive`…
+        var status: String?
+    }
+
+    /// The company's `connectId`: a search by SIREN returns its establishments, and the head
+    /// office is the company's report (a closed secondary establishment is not). No hit is an
+    /// unknown company (nil), not a failure.
     func connectID(for siren: SIREN) async throws -> String? {
         if let known = state.withLock({ $0.connectIDs[siren] }) { return known }
-        let response = try await authorized(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/companies?countries=FR&regNo=\(siren.digits)&pageSize=1"))
-        struct Search: Decodable {
-            struct Company: Decodable { var id: String }
-            var companies: [Company]?
-        }
-        guard let id = try JSONDecoder().decode(Search.self, from: Data(response.body)).companies?.first?.id else { return nil }
-        state.withLock { $0.connectIDs[siren] = id }
-        return id
+        let query = ProviderClient.query([("countries", "FR"), ("regNo", siren.digits), ("pageSize", "50")])
+        let response = try await authorized(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/companies?\(query)"))
+        struct Search: Decodable { var companies: [SearchHit]? }
+        // "No results" comes with `companies` as an object, not a list: no hit.
+        let hits = (try? JSONDecoder().decode(Search.self, from: Data(response.body)))?.companies ?? []
+        guard let chosen = Self.establishment(among: hits, of: siren) else { return nil }
+        state.withLock { $0.connectIDs[siren] = chosen.id }
+        return chosen.id
+    }
+
+    /// The establishment whose report stands for the company: the active head office, else
+    /// any head office, else an active establishment, else the first; only hits of that SIREN.
+    static func establishment(among hits: [SearchHit], of siren: SIREN) -> SearchHit? {
+        let own = hits.filter { Self.siren(inConnectID: $0.id) == siren }
+        func isHead(_ hit: SearchHit) -> Bool { ["headoffice", "registered", "singleoffice"].contains(hit.officeType?.lowercased() ?? "") }
+        func isActive(_ hit: SearchHit) -> Bool { hit.status?.lowercased() == "active" }
+        return own.first { isHead($0) && isActive($0) } ?? own.first(where: isHead) ?? own.first(where: isActive) ?? own.first
     }
 
     /// Sends with the current token; on 401, authenticates again once and resends.

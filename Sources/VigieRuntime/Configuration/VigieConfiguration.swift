@@ -326,7 +326,7 @@ extension VigieConfiguration {
         }
     }
 
-    /// `monitoring: true`, or its settings: `portfolio`, `page_size`, `overlap`.
+    /// `monitoring: true`, or its settings: `portfolio`, `page_size`, `overlap`, `event_rules`.
     static func readMonitoring(_ node: Node, _ reader: ConfigReader) -> CreditsafeProvider.Configuration.Monitoring? {
         var monitoring = CreditsafeProvider.Configuration.Monitoring()
         if node.mapping == nil { return reader.bool(node, "monitoring") == true ? monitoring : nil }
@@ -335,7 +335,15 @@ extension VigieConfiguration {
             case "portfolio": monitoring.portfolio = reader.string(value, key) ?? monitoring.portfolio
             case "page_size": monitoring.pageSize = reader.integer(value, key, range: 1...1000) ?? monitoring.pageSize
             case "overlap": monitoring.overlap = reader.duration(value, key, allowZero: true) ?? monitoring.overlap
-            default: reader.unknown(key, line: line, known: ["portfolio", "page_size", "overlap"])
+            case "event_rules":
+                let codes = reader.strings(value, key)
+                let parsed = codes.compactMap(Int.init)
+                if parsed.count != codes.count || parsed.isEmpty {
+                    reader.issue(value, key, "expected a list of Creditsafe ruleCode numbers, e.g. [101, 1802]; leave it out to turn on every rule")
+                } else {
+                    monitoring.eventRules = Set(parsed)
+                }
+            default: reader.unknown(key, line: line, known: ["portfolio", "page_size", "overlap", "event_rules"])
             }
         }
         return monitoring
