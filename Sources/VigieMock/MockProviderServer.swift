@@ -20,6 +20,8 @@ import VigieProviders
 ///   report changes when the scenario advances, dated on the scenario's day; `filterByCreatedDate`);
 ///   a search by `regNo` lists the company's establishments, a closed branch before the head office;
 /// - Ellisphère under `/ellisphere`: `POST /svcOnlineOrder`, from the steps' `ellisphere/*.xml`;
+///   refusals (credentials, an unknown company, an order without its context) as `result code="ERR"`
+///   with a message, in an HTTP 200;
 /// - Pappers under `/pappers/v2`: `GET /entreprise?api_token=&siren=`, from the steps' `pappers/*.json`;
 /// - Altares under `/altares`: `GET /entreprises/{siren}/score` (bearer key), from the steps'
 ///   `altares/*.json`, in Vigie's unverified shape (see `AltaresScoreDecoder`);
@@ -187,11 +189,18 @@ public struct MockProviderServer: Service {
         router.post("/ellisphere/svcOnlineOrder") { request, _ -> Response in
             if let refusal = await Self.gate(request, state, configuration, bearer: false) { return refusal }
             let body = String(decoding: Data(buffer: try await request.body.collect(upTo: 1 << 16)), as: UTF8.self)
-            guard Self.element("password", in: body) == configuration.password else {
-                return Self.xml(#"<?xml version="1.0" encoding="UTF-8"?><svcOnlineOrderResponse lang="FR" version="2.2"><result code="AUTH"/></svcOnlineOrderResponse>"#, status: .unauthorized)
+            // Business errors in the body, in an HTTP 200, as Ellisphère answers them; an order
+            // without the context and raw delivery its public clients send is refused too.
+            func refusal(_ message: String) -> Response {
+                Self.xml(#"<?xml version="1.0" encoding="UTF-8"?><svcOnlineOrderResponse lang="FR" version="2.2"><result code="ERR"><message>\#(Markup.escaped(message))</message></result></svcOnlineOrderResponse>"#)
+            }
+            guard Self.element("password", in: body) == configuration.password else { return refusal("Authentification refusée : identifiant ou mot de passe invalide") }
+            guard Self.element("appId", in: body) == "WSPRO", Self.element("outputMethod", in: body) == "raw", Self.element("date", in: body) != nil else {
+                return refusal("Requête invalide : admin/context (appId, date) et request/deliveryOptions/outputMethod sont requis")
             }
             let siren = Self.element("id", in: body) ?? ""
-            return await Self.report(await state.report(.ellisphere, siren: siren), state, configuration.faults)
+            guard let report = await state.report(.ellisphere, siren: siren) else { return refusal("Entreprise inconnue : aucun résultat pour \(siren)") }
+            return await Self.report(report, state, configuration.faults)
         }
         router.get("/pappers/v2/entreprise") { request, _ -> Response in
             if let refusal = await Self.gate(request, state, configuration, bearer: false) { return refusal }

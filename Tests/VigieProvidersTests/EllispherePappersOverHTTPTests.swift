@@ -71,7 +71,9 @@ struct EllispherePappersOverHTTPTests {
         }
         #expect(poll.observations.isEmpty)
         let message = try #require(poll.failures.first?.message)
-        #expect(message.contains("Ellisphère refused the credentials (HTTP 401); check contract_id, user_prefix, user_id and the password"))
+        // Refused in the body, in an HTTP 200: read, and said for what it is.
+        #expect(message.contains("Ellisphère refused the credentials (result ERR: Authentification refusée"))
+        #expect(message.contains("check contract_id, user_prefix, user_id and the password"))
         #expect(!message.contains("wrong-secret-31"))
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import VigieCore
-import VigieProviders
+@testable import VigieProviders
 import VigieTestSupport
 
 @Suite("Ellisphère and Pappers")
@@ -25,15 +25,36 @@ struct ProviderReportTests {
         #expect(observation.legalEvents.contains { $0.code == "194" && $0.label == "Reconstitution de l'Actif Net" && $0.authority == "RNCS" })
     }
 
-    @Test("an Ellisphère error answer is refused with its code")
-    func ellisphereError() {
-        let body = #"<svcOnlineOrderResponse lang="FR" version="2.2"><result code="KO"/></svcOnlineOrderResponse>"#
-        do {
+    @Test("Ellisphère's business errors are read from the body, with what they mean", arguments: [
+        ("ERR", "Entreprise inconnue : aucun résultat pour 552081317", EllisphereReportDecoder.Refusal.Meaning.unknownCompany),
+        ("ERR", "Authentification refusée : identifiant ou mot de passe invalide", .credentials),
+        ("ERR", "Quota de commandes atteint", .other),
+    ])
+    func ellisphereRefusal(code: String, message: String, meaning: EllisphereReportDecoder.Refusal.Meaning) {
+        let body = #"<svcOnlineOrderResponse lang="FR" version="2.2"><result code="\#(code)"><message>\#(message)</message></result></svcOnlineOrderResponse>"#
+        #expect {
             _ = try EllisphereReportDecoder.decode(Data(body.utf8), observedOn: Self.fallback)
-            Issue.record("accepted")
-        } catch {
-            #expect(error.description == "Ellisphère answered result code KO, not OK")
+        } throws: { error in
+            guard let refusal = error as? EllisphereReportDecoder.Refusal else { return false }
+            return refusal.code == code && refusal.message == message && refusal.meaning == meaning
         }
+    }
+
+    @Test("Ellisphère's order carries the context and the raw delivery its public clients send, and no deliveryType")
+    func ellisphereOrder() throws {
+        let api = EllisphereAPI(baseURL: "https://example", contractID: "12345", userPrefix: "VIG", userID: "vigie", password: "p<&>")
+        let xml = api.orderXML(for: try SIREN("300254471"), at: Date(timeIntervalSince1970: 1_770_000_000))
+        #expect(xml.contains("<context>") && xml.contains(#"<appId version="1">WSPRO</appId>"#) && xml.contains("<date>2026-02-02T02:40:00</date>"))
+        #expect(xml.contains("<deliveryOptions>") && xml.contains("<outputMethod>raw</outputMethod>"))
+        #expect(!xml.contains("deliveryType"))
+        #expect(xml.contains("<password>p&lt;&amp;&gt;</password>"))
+    }
+
+    @Test("Ellisphère amounts keep their currencyUnit: a limit in thousands is a thousand times larger")
+    func ellisphereCurrencyUnit() throws {
+        let real = String(decoding: try SharedData.data("providers/ellisphere-online-order-response.xml"), as: UTF8.self)
+        let thousands = real.replacingOccurrences(of: #"<upTo format="currency" currencyCode="EUR" currencyUnit="0">15000.00"#, with: #"<upTo format="currency" currencyCode="EUR" currencyUnit="3">15.00"#)
+        #expect(try EllisphereReportDecoder.decode(Data(thousands.utf8), observedOn: Self.fallback).creditLimit == .amount(15_000, currency: "EUR"))
     }
 
     @Test("the real Pappers answer: GAMM VERT, active, no procedure")
@@ -43,13 +64,13 @@ struct ProviderReportTests {
         #expect(company.observation.companyName == "GAMM VERT")
         #expect(company.observation.status == .active)
         #expect(company.observation.score == nil, "Pappers publishes no score")
-        #expect(company.observation.observedOn == CalendarDay(year: 2025, month: 6, day: 11))
+        #expect(company.observation.observedOn == Self.fallback, "the day Vigie asked, not Pappers' derniere_mise_a_jour_rcs")
         #expect(company.procedures.isEmpty && !company.procedureOngoing)
     }
 
     @Test("a Pappers company in liquidation and struck off")
     func pappersProcedures() throws {
-        let body = #"{"siren": "494814452", "nom_entreprise": "LE JULES VERNE", "entreprise_cessee": true, "statut_rcs": "Radié", "date_radiation": "2014-09-26", "procedure_collective_en_cours": false, "procedures_collectives": [{"type": "Liquidation judiciaire", "date_debut": "2013-03-27", "date_fin": "2014-09-17"}, {"type": "Redressement judiciaire", "date_debut": "2011-11-16"}]}"#
+        let body = #"{"siren": "494814452", "nom_entreprise": "LE JULES VERNE", "entreprise_cessee": true, "statut_rcs": "Radié", "date_radiation_rcs": "2014-09-26", "procedure_collective_en_cours": false, "procedures_collectives": [{"type": "Liquidation judiciaire", "date_debut": "2013-03-27", "date_fin": "2014-09-17"}, {"type": "Redressement judiciaire", "date_debut": "2011-11-16"}]}"#
         let company = try PappersCompanyDecoder.decode(Data(body.utf8), observedOn: Self.fallback)
         #expect(company.observation.status == .struckOff)
         #expect(company.procedures.map(\.procedure) == [.liquidation, .receivership])
@@ -57,5 +78,16 @@ struct ProviderReportTests {
         #expect(company.observation.legalEvents.map(\.summary) == [
             "Liquidation judiciaire : fin, 2014-09-17", "Liquidation judiciaire, 2013-03-27", "Redressement judiciaire, 2011-11-16",
         ])
+    }
+
+    @Test("Pappers' strike-off fields as its API names them: RCS, RNE, and the consolidated status; `date_radiation` alone means nothing", arguments: [
+        (#""date_radiation_rcs": "2024-05-02""#, CompanyStatus.struckOff),
+        (#""statut_rcs": null, "statut_rne": "Radié", "date_radiation_rne": "2024-05-02""#, .struckOff),
+        (#""statut_consolide": "radié""#, .struckOff),
+        (#""date_radiation": "2024-05-02""#, .active),
+    ])
+    func pappersStrikeOff(fields: String, expected: CompanyStatus) throws {
+        let body = #"{"siren": "494814452", "entreprise_cessee": false, \#(fields)}"#
+        #expect(try PappersCompanyDecoder.decode(Data(body.utf8), observedOn: Self.fallback).observation.status == expected)
     }
 }

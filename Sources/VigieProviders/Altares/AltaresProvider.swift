@@ -25,11 +25,11 @@ public struct AltaresAPI: CompanyAPI {
         self.apiKey = apiKey
     }
 
-    public func request(for siren: SIREN) -> HTTPRequest {
+    public func request(for siren: SIREN, at now: Date) -> HTTPRequest {
         HTTPRequest(method: "GET", url: "\(baseURL)/entreprises/\(siren.digits)/score", headers: [("Authorization", "Bearer \(apiKey)")])
     }
 
-    public func observation(from body: Data, observedOn today: CalendarDay) throws -> ScoreObservation {
+    public func observation(from body: Data, observedOn today: CalendarDay) throws -> ScoreObservation? {
         try AltaresScoreDecoder.decode(body, observedOn: today)
     }
 }

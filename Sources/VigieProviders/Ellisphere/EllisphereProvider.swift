@@ -31,20 +31,34 @@ public struct EllisphereAPI: CompanyAPI {
         self.password = password
     }
 
-    public func request(for siren: SIREN) -> HTTPRequest {
+    public func request(for siren: SIREN, at now: Date) -> HTTPRequest {
         HTTPRequest(
             url: "\(baseURL)/svcOnlineOrder",
             headers: [("Content-Type", "application/xml; charset=utf-8"), ("Accept", "application/xml")],
-            body: Array(orderXML(for: siren).utf8)
+            body: Array(orderXML(for: siren, at: now).utf8)
         )
     }
 
-    public func observation(from body: Data, observedOn today: CalendarDay) throws -> ScoreObservation {
-        try EllisphereReportDecoder.decode(body, observedOn: today)
+    /// Ellisphère answers business errors (an unknown company, refused credentials) with a
+    /// `result` code other than OK, in an HTTP 200: an unknown company is no failure, the
+    /// others say what they mean.
+    public func observation(from body: Data, observedOn today: CalendarDay) throws -> ScoreObservation? {
+        do {
+            return try EllisphereReportDecoder.decode(body, observedOn: today)
+        } catch let refusal as EllisphereReportDecoder.Refusal {
+            switch refusal.meaning {
+            case .unknownCompany: return nil
+            case .credentials:
+                throw ProviderClient.Failure(status: nil, message: "Ellisphère refused the credentials (result \(refusal.code): \(refusal.message)); check \(Self.credentials)")
+            case .other:
+                throw ProviderClient.Failure(status: nil, message: "Ellisphère refused the order (result \(refusal.code)\(refusal.message.isEmpty ? "" : ": \(refusal.message)"))")
+            }
+        }
     }
 
-    /// The order, as Ellisphère's XML 2.2 interface takes it.
-    func orderXML(for siren: SIREN) -> String {
+    /// The order, as Ellisphère's XML 2.2 interface takes it and as its public clients send it:
+    /// the application's context (`WSPRO`, the order's date) and a raw XML delivery.
+    func orderXML(for siren: SIREN, at now: Date) -> String {
         """
         <?xml version="1.0" encoding="UTF-8"?>
         <svcOnlineOrderRequest lang="FR" version="2.2">
@@ -55,13 +69,24 @@ public struct EllisphereAPI: CompanyAPI {
                     <userId>\(Markup.escaped(userID))</userId>
                     <password>\(Markup.escaped(password))</password>
                 </client>
+                <context>
+                    <appId version="1">WSPRO</appId>
+                    <date>\(Self.orderDate(now))</date>
+                </context>
             </admin>
             <request>
                 <id type="register" idName="SIREN">\(siren.digits)</id>
                 <product range="\(Markup.escaped(product))" version="1"/>
-                <deliveryType>XML</deliveryType>
+                <deliveryOptions>
+                    <outputMethod>raw</outputMethod>
+                </deliveryOptions>
             </request>
         </svcOnlineOrderRequest>
         """
+    }
+
+    /// `2026-11-30T21:08:13`, as the public clients write the context's date.
+    static func orderDate(_ date: Date) -> String {
+        String(date.iso8601.prefix(19))
     }
 }

@@ -13,10 +13,30 @@ public enum EllisphereReportDecoder {
         public var description: String
     }
 
-    public static func decode(_ data: Data, observedOn fallback: CalendarDay) throws(Failure) -> ScoreObservation {
+    /// A `result` other than OK: Ellisphère's business errors come in the body, with a message.
+    public struct Refusal: Error, CustomStringConvertible {
+        public enum Meaning: Sendable { case unknownCompany, credentials, other }
+
+        public var code: String
+        public var message: String
+
+        /// What the message says, read from its words: Ellisphère documents no list of codes.
+        public var meaning: Meaning {
+            let folded = TextRepair.fold(code + " " + message)
+            if ["inconnu", "introuvable", "aucun resultat", "not found", "no hit", "nohit"].contains(where: folded.includes) { return .unknownCompany }
+            if ["auth", "identifiant", "mot de passe", "password", "contrat", "habilit"].contains(where: folded.includes) { return .credentials }
+            return .other
+        }
+
+        public var description: String { "Ellisphère answered result \(code)\(message.isEmpty ? "" : ": \(message)")" }
+    }
+
+    public static func decode(_ data: Data, observedOn fallback: CalendarDay) throws -> ScoreObservation {
         var path: [(name: String, attributes: [String: String])] = []
         var text = ""
         var resultCode: String?
+        /// The text inside `result` (its message, however nested).
+        var resultMessage = ""
         var delivered: CalendarDay?
         var siren: SIREN?
         var name: String?
@@ -39,6 +59,7 @@ public enum EllisphereReportDecoder {
                     if element == "event" { legalEvent = (nil, nil, nil, nil) }
                 case .text(let string):
                     text += string
+                    if path.contains(where: { $0.name == "result" }) { resultMessage += string }
                 case .end:
                     guard let (element, attributes) = path.popLast() else { return }
                     let value = text.trimmed
@@ -61,7 +82,7 @@ public enum EllisphereReportDecoder {
                             riskClass = value
                         }
                     case ("creditOpinion", "upTo"):
-                        limit = Double(value).map { .amount($0, currency: attributes["currencyCode"]) }
+                        limit = Double(value).map { .amount($0 * Self.unit(attributes["currencyUnit"]), currency: attributes["currencyCode"]) }
                     case ("event", "description"):
                         legalEvent?.code = attributes["code"]
                         legalEvent?.label = value
@@ -84,7 +105,10 @@ public enum EllisphereReportDecoder {
         } catch {
             throw Failure(description: "not an Ellisphère report: \(error)")
         }
-        guard resultCode == "OK" else { throw Failure(description: "Ellisphère answered result code \(resultCode ?? "none"), not OK") }
+        guard let resultCode else { throw Failure(description: "not an Ellisphère report: no result element") }
+        guard resultCode == "OK" else {
+            throw Refusal(code: resultCode, message: resultMessage.split(whereSeparator: \.isWhitespace).joined(separator: " "))
+        }
         guard let siren else { throw Failure(description: "the report names no SIREN in companyIdentity") }
         var observation = ScoreObservation(
             siren: siren, provider: "ellisphere", observedOn: delivered ?? fallback, score: score, rating: riskClass,
@@ -92,6 +116,12 @@ public enum EllisphereReportDecoder {
         )
         observation.legalEvents = events.sorted { ($0.on?.iso ?? "") > ($1.on?.iso ?? "") }
         return observation
+    }
+
+    /// Amounts come with a `currencyUnit`: a power of ten (0 in units, 3 in thousands).
+    static func unit(_ attribute: String?) -> Double {
+        guard let exponent = attribute.flatMap(Int.init), (0...9).contains(exponent) else { return 1 }
+        return pow(10, Double(exponent))
     }
 
     static func status(_ code: String) -> CompanyStatus? {

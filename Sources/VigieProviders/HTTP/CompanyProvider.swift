@@ -11,8 +11,11 @@ public protocol CompanyAPI: Sendable {
     static var provider: String { get }
     /// The settings to check when the provider refuses the credentials.
     static var credentials: String { get }
-    func request(for siren: SIREN) -> HTTPRequest
-    func observation(from body: Data, observedOn today: CalendarDay) throws -> ScoreObservation
+    /// The request for one company's report, sent at `now` (some APIs date their orders).
+    func request(for siren: SIREN, at now: Date) -> HTTPRequest
+    /// The observation an answer holds; nil when the answer says the provider does not know
+    /// the company (Ellisphère answers that in its body, not with a 404).
+    func observation(from body: Data, observedOn today: CalendarDay) throws -> ScoreObservation?
 }
 
 /// A score provider asked about one company at a time over HTTP: Ellisphère, Pappers, Altares.
@@ -41,7 +44,7 @@ public final class CompanyProvider<API: CompanyAPI>: CompanyByCompanyProvider {
 
     /// The company's observation, or nil when the provider does not know it (404).
     func observe(_ siren: SIREN, on today: CalendarDay) async throws -> ScoreObservation? {
-        guard let response = try await client.company(configuration.api.request(for: siren), credentials: API.credentials) else { return nil }
+        guard let response = try await client.company(configuration.api.request(for: siren, at: Date()), credentials: API.credentials) else { return nil }
         return try configuration.api.observation(from: Data(response.body), observedOn: today)
     }
 }

@@ -28,8 +28,11 @@ public enum PappersCompanyDecoder {
         var nom_entreprise: String?
         var entreprise_cessee: Bool?
         var statut_rcs: String?
-        var date_radiation: String?
-        var derniere_mise_a_jour_rcs: String?
+        /// Registered only in the RNE (sole traders, some companies): `statut_rcs` says nothing.
+        var statut_rne: String?
+        var statut_consolide: String?
+        var date_radiation_rcs: String?
+        var date_radiation_rne: String?
         var procedure_collective_en_cours: Bool?
         var procedures_collectives: [Procedure]?
 
@@ -53,17 +56,19 @@ public enum PappersCompanyDecoder {
             throw Failure(description: "not a Pappers company (\(String(describing: error).prefix(160)))")
         }
         guard let siren = try? SIREN(response.siren) else { throw Failure(description: "Pappers returned SIREN \"\(response.siren)\", which is not valid") }
-        let struckOff = response.date_radiation != nil || TextRepair.fold(response.statut_rcs ?? "").hasPrefix("radie")
+        // Pappers has no `date_radiation`: the RCS and the RNE each have their own, and a
+        // company registered only in the RNE is struck off there alone.
+        let struckOff = response.date_radiation_rcs != nil || response.date_radiation_rne != nil
+            || [response.statut_rcs, response.statut_rne, response.statut_consolide].contains { TextRepair.fold($0 ?? "").hasPrefix("radie") }
         let status: CompanyStatus? = struckOff ? .struckOff : response.entreprise_cessee == true ? .ceased : response.entreprise_cessee == false ? .active : nil
         let procedures = (response.procedures_collectives ?? []).map { record in
             let folded = TextRepair.fold(record.type ?? "")
             let procedure: Procedure? = folded.includes("liquidation") ? .liquidation : folded.includes("redressement") ? .receivership : folded.includes("sauvegarde") ? .safeguard : nil
             return ProcedureRecord(procedure: procedure, type: record.type ?? "", started: record.date_debut.flatMap { CalendarDay(iso: $0) }, ended: record.date_fin.flatMap { CalendarDay(iso: $0) })
         }
-        var observation = ScoreObservation(
-            siren: siren, provider: "pappers", observedOn: response.derniere_mise_a_jour_rcs.flatMap { CalendarDay(iso: $0) } ?? fallback,
-            status: status, companyName: response.nom_entreprise
-        )
+        // Observed on the day Vigie asked: `derniere_mise_a_jour_rcs` is when Pappers' own
+        // database last changed, not when the company's state was seen.
+        var observation = ScoreObservation(siren: siren, provider: "pappers", observedOn: fallback, status: status, companyName: response.nom_entreprise)
         // Each procedure's opening and, when it ended, its end, as legal events.
         observation.legalEvents = procedures.flatMap { record -> [LegalEvent] in
             [LegalEvent(on: record.started, code: nil, label: record.type, authority: nil)]

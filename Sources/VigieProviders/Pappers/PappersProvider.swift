@@ -23,11 +23,11 @@ public struct PappersAPI: CompanyAPI {
         self.apiToken = apiToken
     }
 
-    public func request(for siren: SIREN) -> HTTPRequest {
+    public func request(for siren: SIREN, at now: Date) -> HTTPRequest {
         HTTPRequest(method: "GET", url: "\(baseURL)/entreprise?\(ProviderClient.query([("api_token", apiToken), ("siren", siren.digits)]))")
     }
 
-    public func observation(from body: Data, observedOn today: CalendarDay) throws -> ScoreObservation {
+    public func observation(from body: Data, observedOn today: CalendarDay) throws -> ScoreObservation? {
         try PappersCompanyDecoder.decode(body, observedOn: today).observation
     }
 }
