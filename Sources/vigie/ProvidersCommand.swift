@@ -8,8 +8,43 @@ struct ProvidersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "providers",
         abstract: "Check the sources Vigie reads.",
-        subcommands: [Test.self]
+        subcommands: [Test.self, Cost.self]
     )
+
+    struct Cost: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Estimate what the configured providers will be asked for in a day.",
+            discussion: """
+                Counts the companies on the watchlists and, for each provider, the billed reports a day (the first day, with baselines, and an ordinary one) and the other requests, from each provider's interval, monitoring and max_reports_per_day. Nothing is sent.
+
+                Examples:
+                  vigie providers cost
+                  vigie providers cost --change-rate 5
+                """
+        )
+
+        @Option(name: .long, help: ArgumentHelp("Percent of companies a monitoring provider reports an event on in a day.", valueName: "percent"))
+        var changeRate: Double = 2
+
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            let configuration = try options.load(secrets: .deferred)
+            var sirens: Set<SIREN> = []
+            for url in WatchlistLoader.files(at: configuration.watchlists.map(configuration.resolve)) {
+                guard let text = WatchlistLoader.read(url) else { continue }
+                sirens.formUnion(WatchlistLoader.parse(text, file: url.path).watchlist?.entries.map(\.siren) ?? [])
+            }
+            let estimate = CostEstimate(configuration: configuration, companies: sirens.count, changeRate: max(0, min(changeRate, 100)) / 100)
+            print("\(counted(sirens.count, "company", "companies")) on the watchlists")
+            if estimate.rows.isEmpty { print("no billed provider configured: the embedded fixture costs nothing") }
+            for row in estimate.rows {
+                var line = "\(row.provider): \(row.mode); \(row.firstDayReports) reports the first day, \(row.dailyReports) a day after; \(counted(row.otherRequests, "other request")) a day"
+                if let budget = row.budget { line += "; budget \(budget) a day" + (row.overBudget ? " — TOO SMALL: reports would be deferred every day" : "") }
+                print(line)
+            }
+        }
+    }
 
     struct Test: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

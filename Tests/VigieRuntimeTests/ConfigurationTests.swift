@@ -118,7 +118,29 @@ struct ConfigurationTests {
         #expect(configuration.health == SourceHealthTracker.Configuration(failingCycles: 4, failureRatio: 0.25))
         #expect(configuration.fixture == nil, "naming providers replaces the fixture")
         #expect(configuration.altares == nil, "enabled: false turns a provider off")
-        #expect(configuration.sourceIntervals == ["score:pappers": .seconds(86_400)])
+        // Billed per report: once a day unless told otherwise; Creditsafe monitors (its default) and is polled every cycle.
+        #expect(configuration.sourceIntervals == ["score:pappers": .seconds(86_400), "score:ellisphere": .seconds(86_400)])
+    }
+
+    @Test("the bill: monitoring by default where Creditsafe offers it, a day between reports elsewhere, and a daily budget per provider")
+    func billDefaults() throws {
+        let text = """
+            providers:
+              creditsafe:
+                username: u
+                password_env: VIGIE_TEST_PASSWORD
+                max_reports_per_day: 500
+              pappers:
+                api_token: t
+                interval: 6h
+            """
+        let configuration = try VigieConfiguration.parse(text, file: "vigie.yaml", root: URL(fileURLWithPath: "/"), environment: ["VIGIE_TEST_PASSWORD": "s"]).get()
+        #expect(configuration.creditsafe?.monitoring != nil)
+        #expect(configuration.sourceIntervals == ["score:pappers": .seconds(6 * 3600)])
+        #expect(configuration.reportBudgets == ["score:creditsafe": 500])
+        let off = try VigieConfiguration.parse("providers:\n  creditsafe:\n    username: u\n    password: p\n    monitoring: false\n", file: "vigie.yaml", root: URL(fileURLWithPath: "/")).get()
+        #expect(off.creditsafe?.monitoring == nil)
+        #expect(off.sourceIntervals == ["score:creditsafe": .seconds(86_400)], "without monitoring, a report per company once a day")
     }
 
     @Test("a credential's block is read whatever the order of its keys, and its other keys need not be text")
@@ -224,5 +246,34 @@ struct ExampleConfigurationTests {
         case .success: Issue.record("accepted")
         case .failure(let error): #expect(error.description.hasPrefix("routes.yaml:3: to: no channel is named slack-typo; define it under channels: in vigie.yaml (defined: log, risk-slack)"))
         }
+    }
+}
+
+@Suite("What the providers cost")
+struct CostEstimateTests {
+    @Test("reports a day from intervals, monitoring and budgets, for the watchlists as they are")
+    func estimate() throws {
+        let text = """
+            interval: 15m
+            providers:
+              creditsafe:
+                username: u
+                password: p
+              pappers:
+                api_token: t
+                max_reports_per_day: 5000
+              ellisphere:
+                contract_id: "1"
+                user_prefix: A
+                user_id: b
+                password: c
+                interval: 15m
+                max_reports_per_day: 50000
+            """
+        let configuration = try VigieConfiguration.parse(text, file: "vigie.yaml", root: URL(fileURLWithPath: "/")).get()
+        let rows = Dictionary(uniqueKeysWithValues: CostEstimate(configuration: configuration, companies: 10_000, changeRate: 0.02).rows.map { ($0.provider, $0) })
+        #expect(rows["creditsafe"]?.dailyReports == 200 && rows["creditsafe"]?.firstDayReports == 10_200)
+        #expect(rows["pappers"]?.dailyReports == 10_000 && rows["pappers"]?.overBudget == true)
+        #expect(rows["ellisphere"]?.dailyReports == 960_000 && rows["ellisphere"]?.overBudget == true, "every 15 minutes: 96 reports per company a day")
     }
 }

@@ -334,3 +334,55 @@ struct ChannelOutageTests {
         #expect(email.alerts.last { $0.kind == "channel_recovered" }?.relatedAlertID == failing.first?.id)
     }
 }
+
+@Suite("A provider's daily budget")
+struct BudgetTests {
+    /// A provider that bills a report per company asked, and counts them.
+    final class Billing: ScoreProvider, @unchecked Sendable {
+        let name = "ellisphere"
+        private let lock = NSLock()
+        private var orders = 0
+        var ordered: Int { lock.withLock { orders } }
+
+        func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll {
+            try await poll(companies, cursor: cursor, allowance: .max)
+        }
+
+        func poll(_ companies: [SIREN], cursor: String?, allowance: Int) async throws -> ScorePoll {
+            let asked = Array(companies.prefix(allowance))
+            lock.withLock { orders += asked.count }
+            var poll = ScorePoll(observations: asked.map { ScoreObservation(siren: $0, provider: name, observedOn: CalendarDay(year: 2026, month: 2, day: 4)!, score: .value(5, minimum: 0, maximum: 10)) }, cursor: nil)
+            poll.reportsOrdered = asked.count
+            poll.deferred = Array(companies.dropFirst(asked.count))
+            return poll
+        }
+    }
+
+    @Test("a simulated day of 15-minute cycles on a manual clock never orders more than max_reports_per_day, and warns before")
+    func neverExceeded() async throws {
+        let folder = try CycleTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try CycleTests.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let clock = ManualWallClock(Date(timeIntervalSince1970: 1_770_163_200))  // 2026-02-04T00:00Z
+        let provider = Billing()
+        let log = RecordingLogHandler()
+        let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: log.logger())
+        let cycle = WatchCycle(registry: registry, providers: [provider], feeds: [], store: store, router: Router(always: []), clock: clock,
+                               budgets: ["score:ellisphere": 20], logger: log.logger())
+        var seen: [Int] = []
+        for _ in 0..<96 {
+            let before = provider.ordered
+            _ = try await cycle.run()
+            seen.append(provider.ordered - before)
+            clock.advance(by: 900)
+        }
+        #expect(provider.ordered == 20, "the budget is never exceeded: \(seen)")
+        #expect(seen.prefix(3) == [7, 7, 6], "7 companies a cycle until the budget is spent")
+        #expect(log.recorded.filter { $0.contains("provider.budget_nearly_spent") }.count == 1, "one warning, before the budget is reached")
+        #expect(log.recorded.contains { $0.contains("provider.budget_spent") })
+        // The next day, a new budget.
+        _ = try await cycle.run()
+        #expect(provider.ordered == 27)
+    }
+}

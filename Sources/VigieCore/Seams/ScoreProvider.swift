@@ -7,12 +7,20 @@ public protocol ScoreProvider: Sendable {
     /// The source name stored with snapshots and shown in evidence (`creditsafe`).
     var name: String { get }
     func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll
+    /// A poll that orders at most `allowance` billed reports: what is left of the provider's
+    /// daily budget. Companies it could not afford are `deferred`, asked first next time.
+    /// Providers that bill nothing (a fixture) ignore the allowance.
+    func poll(_ companies: [SIREN], cursor: String?, allowance: Int) async throws -> ScorePoll
     /// What the provider says about one company now, outside any cycle: `vigie providers test`.
     /// Nothing is stored and no cursor moves.
     func probe(_ company: SIREN) async throws -> ScoreObservation?
 }
 
 extension ScoreProvider {
+    public func poll(_ companies: [SIREN], cursor: String?, allowance: Int) async throws -> ScorePoll {
+        try await poll(companies, cursor: cursor)
+    }
+
     public func probe(_ company: SIREN) async throws -> ScoreObservation? {
         let poll = try await poll([company], cursor: nil)
         if let failure = poll.failures.first { throw ProbeFailure(message: failure.message) }
@@ -39,6 +47,10 @@ public struct ScorePoll: Sendable {
     /// How many companies the provider was asked about, when not all of them (a monitoring
     /// poll fetches only those with events): source health weighs failures against this.
     public var asked: Int?
+    /// Billed reports ordered by this poll, counted against the daily budget.
+    public var reportsOrdered = 0
+    /// Companies not asked about because the daily budget was spent: neither values nor failures.
+    public var deferred: [SIREN] = []
 
     public init(observations: [ScoreObservation], failures: [ProviderFailure] = [], cursor: String?, asked: Int? = nil) {
         self.observations = observations

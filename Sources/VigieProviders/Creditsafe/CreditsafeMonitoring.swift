@@ -16,9 +16,12 @@ extension CreditsafeProvider {
     struct MonitoringCursor: Codable {
         var portfolio: Int
         var since: Date
+        /// Companies whose report is owed (an event or a baseline the daily budget did not
+        /// afford): fetched first by the next poll, since the cursor moves past their events.
+        var pending: [String]?
     }
 
-    func pollMonitored(_ companies: [SIREN], cursor: String?, monitoring: Configuration.Monitoring) async throws -> ScorePoll {
+    func pollMonitored(_ companies: [SIREN], cursor: String?, monitoring: Configuration.Monitoring, allowance: Int) async throws -> ScorePoll {
         let started = Date()
         let previous = cursor.flatMap { try? Self.cursorDecoder.decode(MonitoringCursor.self, from: Data($0.utf8)) }
         let portfolio: Int
@@ -57,11 +60,12 @@ extension CreditsafeProvider {
             Set(members.keys)
         }
         let baselines = Set(additions.values)
-        let fetch = companies.filter { changed.contains($0) || baselines.contains($0) }
-        var poll = try await observeEach(fetch)
+        let owed = Set((previous?.pending ?? []).compactMap { try? SIREN($0) })
+        let fetch = companies.filter { owed.contains($0) } + companies.filter { !owed.contains($0) && (changed.contains($0) || baselines.contains($0)) }
+        var poll = try await observeEach(fetch, allowance: allowance)
         poll.failures += additions.failures + removals.failures
         poll.asked = fetch.count + adding.count + leaving.count
-        let next = MonitoringCursor(portfolio: portfolio, since: started)
+        let next = MonitoringCursor(portfolio: portfolio, since: started, pending: poll.deferred.isEmpty ? nil : poll.deferred.map(\.digits))
         poll.cursor = String(decoding: try Self.cursorEncoder.encode(next), as: UTF8.self)
         return poll
     }

@@ -60,11 +60,15 @@ public final class CreditsafeProvider: CompanyByCompanyProvider {
     }
 
     public func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll {
+        try await poll(companies, cursor: cursor, allowance: .max)
+    }
+
+    public func poll(_ companies: [SIREN], cursor: String?, allowance: Int) async throws -> ScorePoll {
         _ = try await token(renew: false)
         if let monitoring = configuration.monitoring {
-            return try await pollMonitored(companies, cursor: cursor, monitoring: monitoring)
+            return try await pollMonitored(companies, cursor: cursor, monitoring: monitoring, allowance: allowance)
         }
-        return try await observeEach(companies)
+        return try await observeEach(companies, allowance: allowance)
     }
 
     var concurrency: Int { configuration.concurrency }

@@ -68,15 +68,25 @@ protocol CompanyByCompanyProvider: ScoreProvider {
 }
 
 extension CompanyByCompanyProvider {
-    func observeEach(_ companies: [SIREN]) async throws -> ScorePoll {
+    /// Each company's report, in the order given, as many as `allowance` affords (one billed
+    /// report each); the rest are deferred.
+    func observeEach(_ companies: [SIREN], allowance: Int = .max) async throws -> ScorePoll {
         let today = CalendarDay(Date())
-        return try await CompanyPoll.run(companies, concurrency: concurrency, provider: ProviderName.display(name)) { siren in
+        let affordable = Array(companies.prefix(max(0, allowance)))
+        var poll = try await CompanyPoll.run(affordable, concurrency: concurrency, provider: ProviderName.display(name)) { siren in
             try await self.observe(siren, on: today)
         }
+        poll.reportsOrdered = affordable.count
+        poll.deferred = Array(companies.dropFirst(affordable.count))
+        return poll
     }
 
     public func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll {
         try await observeEach(companies)
+    }
+
+    public func poll(_ companies: [SIREN], cursor: String?, allowance: Int) async throws -> ScorePoll {
+        try await observeEach(companies, allowance: allowance)
     }
 
     /// One company's report, outside any cycle (and outside Creditsafe's monitoring portfolio).

@@ -38,6 +38,8 @@ public struct VigieConfiguration: Sendable {
     public var health = SourceHealthTracker.Configuration()
     /// Sources polled less often than every cycle, by key (`score:creditsafe`, `feed:bodacc`).
     public var sourceIntervals: [String: Duration] = [:]
+    /// Billed reports a provider may be asked for in a day (`max_reports_per_day`), by key.
+    public var reportBudgets: [String: Int] = [:]
     public var log = Log()
     public var terminal = Terminal()
     /// Webhook and email channels, by name.
@@ -220,7 +222,22 @@ extension VigieConfiguration {
     }
 
     /// Settings every HTTP provider takes: how fast, how many at once, how patient.
-    static let clientKeys = ["enabled", "interval", "concurrency", "rate", "burst", "attempts", "timeout", "breaker_failures", "breaker_cooldown"]
+    static let clientKeys = ["enabled", "interval", "max_reports_per_day", "concurrency", "rate", "burst", "attempts", "timeout", "breaker_failures", "breaker_cooldown"]
+
+    /// A provider that bills each report is polled once a day unless told otherwise: a
+    /// 15-minute cycle ordering a report per company would cost 96 times what a finance team
+    /// expects. Creditsafe with monitoring (its default) orders reports only on events, so it
+    /// is polled every cycle.
+    static func billedDefaultInterval(_ provider: String, fields: [(key: String, line: Int, value: Node)], _ reader: ConfigReader) -> Duration? {
+        switch provider {
+        case "ellisphere", "pappers", "altares": return .seconds(24 * 3600)
+        case "creditsafe":
+            let monitoring = fields.first { $0.key == "monitoring" }?.value
+            let off = monitoring.map { $0.mapping == nil && YAMLReading.scalar($0).map { ["false", "no", "off"].contains($0.lowercased()) } == true } ?? false
+            return off ? .seconds(24 * 3600) : nil
+        default: return nil
+        }
+    }
     static let providerKeys = [
         "creditsafe": ["base_url", "username", "username_env", "username_file", "password", "password_env", "password_file", "monitoring"],
         "ellisphere": ["base_url", "contract_id", "user_prefix", "user_id", "password", "password_env", "password_file", "product"],
@@ -258,8 +275,15 @@ extension VigieConfiguration {
             }
             // `enabled: false` keeps a provider's settings while it is off.
             if let node = fields.first(where: { $0.key == "enabled" })?.value, reader.bool(node, "enabled") == false { continue }
+            let sourceKey = provider == "bodacc" ? SourceKey.feed(provider) : SourceKey.score(provider)
             if provider != "fixture", let node = fields.first(where: { $0.key == "interval" })?.value, let interval = reader.duration(node, "interval") {
-                configuration.sourceIntervals[provider == "bodacc" ? SourceKey.feed(provider) : SourceKey.score(provider)] = interval
+                configuration.sourceIntervals[sourceKey] = interval
+            } else if let billed = Self.billedDefaultInterval(provider, fields: fields, reader) {
+                configuration.sourceIntervals[sourceKey] = billed
+            }
+            if let node = fields.first(where: { $0.key == "max_reports_per_day" })?.value,
+               let budget = reader.integer(node, "max_reports_per_day", range: 1...100_000_000) {
+                configuration.reportBudgets[sourceKey] = budget
             }
             switch provider {
             case "fixture":
@@ -276,7 +300,9 @@ extension VigieConfiguration {
                 }
                 var creditsafe = CreditsafeProvider.Configuration(baseURL: value("base_url") ?? "https://connect.creditsafe.com/v1", username: username, password: password)
                 readClient(fields, into: &creditsafe.client, concurrency: &creditsafe.concurrency, reader)
-                if let node = fields.first(where: { $0.key == "monitoring" })?.value { creditsafe.monitoring = readMonitoring(node, reader) }
+                // Monitoring is the default: where Creditsafe offers it, a report is ordered only
+                // for a company with an event. `monitoring: false` polls every company.
+                creditsafe.monitoring = fields.first(where: { $0.key == "monitoring" }).map { readMonitoring($0.value, reader) } ?? CreditsafeProvider.Configuration.Monitoring()
                 configuration.creditsafe = creditsafe
             case "ellisphere":
                 guard let contract = value("contract_id"), let prefix = value("user_prefix"), let user = value("user_id"),

@@ -29,6 +29,8 @@ public struct WatchCycle: Sendable {
         /// Watchlist files with problems people must act on (lines not watched, a suspect
         /// shrink, a file not readable): `run --once` exits non-zero when there are any.
         public var watchlistFilesWithProblems: [String] = []
+        /// Companies a provider was not asked about because its daily budget was spent.
+        public var deferredByBudget = 0
     }
 
     let registry: WatchlistRegistry
@@ -40,15 +42,19 @@ public struct WatchCycle: Sendable {
     let health: SourceHealthTracker.Configuration
     /// Sources polled less often than every cycle, by key (`score:creditsafe`: once a day).
     let intervals: [String: Duration]
+    /// Billed reports a provider may be asked for in a day, by key (`score:ellisphere`).
+    let budgets: [String: Int]
     let logger: Logger
 
     public init(
         registry: WatchlistRegistry, providers: [any ScoreProvider], feeds: [any ProcedureFeed],
         store: any WatchStore, router: Router, clock: any WallClock,
-        health: SourceHealthTracker.Configuration = SourceHealthTracker.Configuration(), intervals: [String: Duration] = [:], logger: Logger
+        health: SourceHealthTracker.Configuration = SourceHealthTracker.Configuration(), intervals: [String: Duration] = [:],
+        budgets: [String: Int] = [:], logger: Logger
     ) {
         self.health = health
         self.intervals = intervals
+        self.budgets = budgets
         self.registry = registry
         self.providers = providers
         self.feeds = feeds
@@ -84,11 +90,43 @@ public struct WatchCycle: Sendable {
         }
 
         var observations: [ScoreObservation] = []
+        let snapshotsBefore = try await store.snapshots(for: Set(sirens))
+        let today = CalendarDay(clock.now)
         for provider in providers {
             let key = SourceKey.score(provider.name)
             guard sources.due(key) else { continue }
             do {
-                let poll = try await provider.poll(sirens, cursor: try await store.cursor(for: key))
+                // Within a daily budget, the companies Vigie knows least recently go first:
+                // never seen by this provider, then the oldest observations.
+                var budget: ReportBudget?
+                if let limit = budgets[key] {
+                    budget = ReportBudget(maxPerDay: limit, stored: try await store.cursor(for: ReportBudget.key(key)), today: today)
+                }
+                let order = budget == nil ? sirens : sirens.sorted { first, second in
+                    let (a, b) = (snapshotsBefore[SnapshotKey(siren: first, source: provider.name)]?.observedOn, snapshotsBefore[SnapshotKey(siren: second, source: provider.name)]?.observedOn)
+                    switch (a, b) {
+                    case (nil, nil): return first < second
+                    case (nil, _): return true
+                    case (_, nil): return false
+                    case let (a?, b?): return a == b ? first < second : a < b
+                    }
+                }
+                let poll = try await provider.poll(order, cursor: try await store.cursor(for: key), allowance: budget?.remaining ?? .max)
+                if var spent = budget {
+                    if spent.spend(poll.reportsOrdered) {
+                        logger.warning("provider.budget_nearly_spent", metadata: [
+                            "provider": "\(provider.name)", "budget.spent": "\(spent.spent)", "budget.max_per_day": "\(spent.maxPerDay)",
+                        ])
+                    }
+                    cursors[ReportBudget.key(key)] = spent.stored
+                    budget = spent
+                }
+                if !poll.deferred.isEmpty {
+                    report.deferredByBudget += poll.deferred.count
+                    logger.error("provider.budget_spent", metadata: [
+                        "provider": "\(provider.name)", "companies.deferred": "\(poll.deferred.count)", "budget.max_per_day": "\(budget?.maxPerDay ?? 0)",
+                    ])
+                }
                 // An observation of a company no one asked about is the provider's mix-up: a
                 // counted failure that feeds source health, never dropped in silence.
                 let (asked, strays) = poll.observations.partitioned(by: { watch[$0.siren] != nil })
@@ -150,7 +188,7 @@ public struct WatchCycle: Sendable {
         let named = Set((notices + history).flatMap(\.sirens)).filter { watch[$0] != nil }
         let outcome = WatchEngine.evaluate(WatchEngine.Input(
             watch: watch, observations: observations, notices: notices,
-            snapshots: try await store.snapshots(for: Set(sirens)),
+            snapshots: snapshotsBefore,
             priorAlerts: try await store.noticeAlerts(for: named), history: history, joining: joining, now: clock.now
         ))
         report.observations = outcome.observations.count
