@@ -169,6 +169,10 @@ enum FrenchTitles {
             case ScoreEvent.creditLimitCancelled.rawValue: return "Limite de crédit \(provider) supprimée (était \(old))"
             case ScoreEvent.companyCeased.rawValue: return "Cessation d’activité (\(provider))"
             case ScoreEvent.companyStruckOff.rawValue: return "Radiée du registre (\(provider))"
+            case ScoreEvent.companyInFailure.rawValue: return "\(provider) signale la société en défaillance"
+            case ScoreEvent.providerJudgement.rawValue: return "\(provider) signale un nouveau jugement : \(new)"
+            case ScoreEvent.providerProcedure.rawValue: return "\(provider) signale une procédure collective : \(new)"
+            case ScoreEvent.privilegeRegistered.rawValue: return "\(provider) signale de nouveaux privilèges fiscaux ou sociaux (\(old) → \(new) actifs)"
             default: return alert.title
             }
         case .source(let source) where source.isWatchlist:

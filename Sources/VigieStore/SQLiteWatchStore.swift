@@ -125,7 +125,7 @@ public final class SQLiteWatchStore: WatchStore {
         return try await writer.read { db in
             var result: [SnapshotKey: Snapshot] = [:]
             result.reserveCapacity(sirens.count)
-            let rows = try Row.fetchCursor(db, sql: "SELECT siren, source, observed_on, procedure_steps, \(ScoreColumns.names) FROM snapshot")
+            let rows = try Row.fetchCursor(db, sql: "SELECT siren, source, observed_on, procedure_steps, \(ScoreColumns.names), provider_facts FROM snapshot")
             while let row = try rows.next() {
                 let siren = SIREN(stored: row[0])
                 guard sirens.contains(siren) else { continue }
@@ -139,6 +139,9 @@ public final class SQLiteWatchStore: WatchStore {
                 snapshot.rating = columns.rating
                 snapshot.creditLimit = columns.creditLimit
                 snapshot.status = columns.status
+                if let facts: String = row[13] {
+                    snapshot.facts = try decoder.decode(ProviderFacts.self, from: Data(facts.utf8))
+                }
                 result[snapshot.key] = snapshot
             }
             return result
@@ -199,7 +202,7 @@ public final class SQLiteWatchStore: WatchStore {
 
     public func commit(_ cycle: CycleCommit) async throws -> CommitSummary {
         let snapshots = try cycle.snapshots.map { snapshot in
-            (snapshot, snapshot.procedureSteps.isEmpty ? nil : try encode(snapshot.procedureSteps))
+            (snapshot, snapshot.procedureSteps.isEmpty ? nil : try encode(snapshot.procedureSteps), try snapshot.facts.map(encode))
         }
         let notices = try cycle.notices.map { ($0.notice, $0.sirens, try encode($0.notice)) }
         let changes = try cycle.alertChanges.map { ($0, try encode($0.alert)) }
@@ -207,16 +210,17 @@ public final class SQLiteWatchStore: WatchStore {
         let at = cycle.at
         return try await writer.write { db in
             let upsertSnapshot = try db.cachedStatement(sql: """
-                INSERT INTO snapshot (siren, source, observed_on, procedure_steps, \(ScoreColumns.names), updated_at)
-                VALUES (?, ?, ?, ?, \(ScoreColumns.placeholders), ?)
+                INSERT INTO snapshot (siren, source, observed_on, procedure_steps, provider_facts, \(ScoreColumns.names), updated_at)
+                VALUES (?, ?, ?, ?, ?, \(ScoreColumns.placeholders), ?)
                 ON CONFLICT (siren, source) DO UPDATE SET observed_on = excluded.observed_on, procedure_steps = excluded.procedure_steps,
+                    provider_facts = excluded.provider_facts,
                     score = excluded.score, score_min = excluded.score_min, score_max = excluded.score_max, not_rated = excluded.not_rated,
                     rating = excluded.rating, credit_limit = excluded.credit_limit, credit_limit_currency = excluded.credit_limit_currency,
                     credit_limit_not_applicable = excluded.credit_limit_not_applicable, status = excluded.status, updated_at = excluded.updated_at
                 """)
-            for (snapshot, steps) in snapshots {
+            for (snapshot, steps, facts) in snapshots {
                 let columns = ScoreColumns(score: snapshot.score, rating: snapshot.rating, creditLimit: snapshot.creditLimit, status: snapshot.status)
-                try upsertSnapshot.execute(arguments: [snapshot.siren.digits, snapshot.source, snapshot.observedOn?.iso, steps] + columns.arguments + [at])
+                try upsertSnapshot.execute(arguments: [snapshot.siren.digits, snapshot.source, snapshot.observedOn?.iso, steps, facts] + columns.arguments + [at])
             }
             let insertObservation = try db.cachedStatement(sql: """
                 INSERT INTO observation (siren, source, observed_on, \(ScoreColumns.names), company_name, recorded_at)

@@ -165,6 +165,9 @@ enum StoreMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v6: what providers said of failure, judgements, procedures and privileges") { db in
+            try db.execute(sql: "ALTER TABLE snapshot ADD COLUMN provider_facts TEXT")
+        }
         return migrator
     }
 }

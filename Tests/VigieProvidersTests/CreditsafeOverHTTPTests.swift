@@ -57,7 +57,7 @@ struct CreditsafeOverHTTPTests {
             return perStep
         }
         #expect(kinds == [
-            ["494814452 company_struck_off"],
+            ["494814452 company_in_failure", "494814452 company_struck_off"],
             ["337891287 credit_limit_cut", "337891287 score_drop"],
             [],
             ["881843924 credit_limit_cut", "881843924 score_drop"],
@@ -106,7 +106,7 @@ struct CreditsafeOverHTTPTests {
             return (perStep, reports, try await Self.stats(baseURL, control))
         }
         #expect(kinds == [
-            ["494814452 company_struck_off"],
+            ["494814452 company_in_failure", "494814452 company_struck_off"],
             ["337891287 credit_limit_cut", "337891287 score_drop"],
             [],
             ["881843924 credit_limit_cut", "881843924 score_drop"],

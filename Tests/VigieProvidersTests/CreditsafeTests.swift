@@ -72,3 +72,47 @@ struct CreditsafeTests {
         #expect(scores.observations.map(\.score) == [.value(52, minimum: 0, maximum: 100)])
     }
 }
+
+@Suite("Creditsafe's insolvency signal")
+struct CreditsafeInsolvencyTests {
+    static let real = try! CreditsafeReportDecoder.decode(try! SharedData.data("providers/creditsafe-company-report.json"), observedOn: CalendarDay(year: 2026, month: 2, day: 2)!)
+
+    @Test("the real report of a failed company: in failure, its judgements, procedures and privileges read as facts")
+    func realFacts() throws {
+        #expect(Self.real.inFailure == true)
+        let facts = try #require(Self.real.facts)
+        #expect(facts.filter { $0.kind == .judgement }.count == 9)
+        #expect(facts.contains { $0.kind == .procedure && $0.label == "Receivership" && $0.on == CalendarDay(year: 2011, month: 11, day: 17) })
+        #expect(facts.first { $0.kind == .privileges }?.count == 0)
+    }
+
+    @Test("the failed company raises its insolvency event once, not its history; new facts later are events of their own")
+    func once() throws {
+        let thresholds = Thresholds.standard
+        let (baseline, first) = ScoreDiff.apply(Self.real, to: nil, thresholds: thresholds)
+        #expect(first.map(\.kind).sorted() == ["company_in_failure", "company_struck_off"], "nine old judgements are history")
+        var later = Self.real
+        later.observedOn = CalendarDay(year: 2026, month: 2, day: 3)!
+        let (again, second) = ScoreDiff.apply(later, to: baseline, thresholds: thresholds)
+        #expect(second.isEmpty, "once")
+        later.facts?.append(ProviderFact(kind: .judgement, on: CalendarDay(year: 2026, month: 2, day: 3), code: "LJ", label: "Judicial liquidation"))
+        if let index = later.facts?.firstIndex(where: { $0.kind == .privileges }) { later.facts?[index].count = 2 }
+        let (_, third) = ScoreDiff.apply(later, to: again, thresholds: thresholds)
+        #expect(third.map(\.kind).sorted() == ["privilege_registered", "provider_judgement"])
+        #expect(third.first { $0.kind == "provider_judgement" }?.severity == .critical)
+        #expect(third.first { $0.kind == "provider_judgement" }?.title == "Creditsafe reports a new judgement: Judicial liquidation, 2026-02-03")
+    }
+
+    @Test("a company entering receivership while still Active: Creditsafe's move into failure is an alert")
+    func activeButFailing() throws {
+        var healthy = Self.real
+        healthy.status = .active
+        healthy.inFailure = false
+        let (baseline, _) = ScoreDiff.apply(healthy, to: nil, thresholds: .standard)
+        var failing = healthy
+        failing.inFailure = true
+        let (_, events) = ScoreDiff.apply(failing, to: baseline, thresholds: .standard)
+        #expect(events.map(\.kind) == ["company_in_failure"])
+        #expect(events.first?.severity == .critical)
+    }
+}

@@ -205,7 +205,7 @@ struct ConfigurationTests {
             try await tasks.waitForAll()
         }
         #expect(try await application.store.cursor(for: "feed:bodacc") == "1", "one cycle ran, and no other")
-        #expect(try await application.store.alerts(since: nil, limit: nil).count == 2)
+        #expect(try await application.store.alerts(since: nil, limit: nil).count == 3)
     }
 }
 

@@ -41,7 +41,7 @@ struct DemoWalkTests {
                 clock.advance(by: 900)
             }
             #expect(raisedPerCycle == [
-                ["FRIZY: procedure_opened", "LE JULES VERNE: company_struck_off"],
+                ["FRIZY: procedure_opened", "LE JULES VERNE: company_in_failure", "LE JULES VERNE: company_struck_off"],
                 ["GAMM VERT: credit_limit_cut", "GAMM VERT: score_drop"],
                 ["PASARGAD: procedure_opened"],
                 ["PASARGAD: credit_limit_cut", "PASARGAD: score_drop", "SCI DES QUATRE SAISONS: procedure_converted"],

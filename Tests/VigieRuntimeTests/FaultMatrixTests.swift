@@ -16,7 +16,7 @@ import VigieTransport
 struct FaultMatrixTests {
     /// What the clean score series alerts (see the demo scenario): any other alert is false.
     static let possibleAlerts: Set<String> = [
-        "494814452 company_struck_off", "337891287 credit_limit_cut", "337891287 score_drop",
+        "494814452 company_in_failure", "494814452 company_struck_off", "337891287 credit_limit_cut", "337891287 score_drop",
         "881843924 credit_limit_cut", "881843924 score_drop", "881843924 rating_downgrade", "300254471 credit_limit_cancelled",
     ]
 
@@ -94,16 +94,16 @@ struct FaultMatrixTests {
 
             let outage = try await store.alerts(since: nil, limit: nil)
             // No company alert from the outage; the first good cycle is the baseline, which alerts
-            // only what is true at first sight (LE JULES VERNE's real report: struck off).
-            #expect(outage.map(\.kind) == ["source_failing", "source_recovered", "company_struck_off"])
-            let failing = outage[0], recovered = outage[1]
+            // only what is true at first sight (LE JULES VERNE's real report: failing, struck off).
+            #expect(outage.map(\.kind) == ["source_failing", "company_in_failure", "source_recovered", "company_struck_off"])
+            let failing = try #require(outage.first { $0.kind == "source_failing" }), recovered = try #require(outage.first { $0.kind == "source_recovered" })
             #expect(failing.siren == nil)
             #expect(failing.title == "Creditsafe failing for 3 cycles in a row")
             #expect(recovered.relatedAlertID == failing.id)
             #expect(recovered.title == "Creditsafe recovered after 4 failing cycles")
             guard case .source(let evidence) = failing.evidence else { Issue.record("no source evidence"); return }
             #expect(evidence.lastError?.contains("7 of 7 companies failed") == true, "\(evidence.lastError ?? "")")
-            #expect(try await store.dueDeliveries(channel: "log", due: clock.now, limit: 1000).map(\.alert.kind).sorted() == ["company_struck_off", "source_failing", "source_recovered"])
+            #expect(try await store.dueDeliveries(channel: "log", due: clock.now, limit: 1000).map(\.alert.kind).sorted() == ["company_in_failure", "company_struck_off", "source_failing", "source_recovered"])
 
         }
     }

@@ -23,4 +23,12 @@ public enum ScoreEvent: String, Sendable, CaseIterable {
     case creditLimitCancelled = "credit_limit_cancelled"
     case companyCeased = "company_ceased"
     case companyStruckOff = "company_struck_off"
+    /// The provider reports the company failing (in a collective procedure, "in situation of failure").
+    case companyInFailure = "company_in_failure"
+    /// A judgement the provider lists that it did not before.
+    case providerJudgement = "provider_judgement"
+    /// A collective procedure the provider lists that it did not before.
+    case providerProcedure = "provider_procedure"
+    /// More active tax or social privileges than before.
+    case privilegeRegistered = "privilege_registered"
 }

@@ -80,8 +80,72 @@ public enum ScoreDiff {
             }
             next.status = status
         }
+        events += providerFacts(observation, previous: previous, into: &next, evidence: evidence)
         next.observedOn = observation.observedOn
         return (next, events)
+    }
+
+    /// Failure, judgements, procedures and privileges: a move into failure is news even at
+    /// first sight (like a procedure found on the first pass); a judgement, a procedure or a
+    /// privilege is news only once the provider's earlier facts are known, so that a company's
+    /// history (nine old judgements) is its baseline.
+    static func providerFacts(
+        _ observation: ScoreObservation, previous: Snapshot?, into next: inout Snapshot,
+        evidence: (String, String?, String?, [String]) -> Evidence
+    ) -> [DetectedEvent] {
+        var events: [DetectedEvent] = []
+        let provider = ProviderName.display(observation.provider)
+        var record = previous?.facts ?? ProviderFacts()
+        if let failing = observation.inFailure {
+            if failing, previous?.facts?.inFailure != true {
+                events.append(DetectedEvent(
+                    siren: observation.siren, kind: ScoreEvent.companyInFailure.rawValue, severity: .critical,
+                    title: "\(provider) reports the company failing",
+                    evidence: evidence("failure", previous?.facts?.inFailure == false ? "no" : nil, "yes", [])
+                ))
+            }
+            record.inFailure = failing
+        }
+        if let facts = observation.facts {
+            let known = Set(record.keys)
+            let firstRecord = !(previous?.facts?.listed ?? false)
+            record.listed = true
+            for fact in facts where fact.kind != .privileges && !known.contains(fact.key) {
+                record.keys.append(fact.key)
+                guard !firstRecord else { continue }
+                let judgement = fact.kind == .judgement
+                events.append(DetectedEvent(
+                    siren: observation.siren,
+                    kind: (judgement ? ScoreEvent.providerJudgement : ScoreEvent.providerProcedure).rawValue,
+                    severity: severity(of: fact),
+                    title: "\(provider) reports a new \(judgement ? "judgement" : "collective procedure"): \(fact.summary)",
+                    evidence: evidence(fact.kind.rawValue, nil, fact.summary, [])
+                ))
+            }
+            if let privileges = facts.first(where: { $0.kind == .privileges })?.count {
+                if let before = record.privileges, privileges > before, !firstRecord {
+                    events.append(DetectedEvent(
+                        siren: observation.siren, kind: ScoreEvent.privilegeRegistered.rawValue, severity: .high,
+                        title: "\(provider) reports new tax or social privileges (\(before) → \(privileges) active)",
+                        evidence: evidence("privileges", String(before), String(privileges), [])
+                    ))
+                }
+                record.privileges = privileges
+            }
+        }
+        if record != ProviderFacts() || previous?.facts != nil { next.facts = record }
+        return events
+    }
+
+    /// A judgement or procedure as grave as what it pronounces: a liquidation or a
+    /// receivership is critical, a safeguard high, anything else (a claims list, a closure) a warning.
+    static func severity(of fact: ProviderFact) -> Severity {
+        let text = TextRepair.fold("\(fact.code ?? "") \(fact.label)")
+        if ["liquidation", "receivership", "redressement", " rj", " lj"].contains(where: { (" " + text).includes($0) }) && !text.includes("closure") && !text.includes("cloture") {
+            return .critical
+        }
+        if text.includes("safeguard") || text.includes("sauvegarde") { return .high }
+        return .warning
     }
 
     /// Whether a score fell far enough, and why: by points, by percent, into a worse band.

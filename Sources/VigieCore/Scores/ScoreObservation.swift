@@ -92,6 +92,12 @@ public struct ScoreObservation: Hashable, Sendable, Codable {
     /// person reading an alert, not events of their own — the BODACC feed is where procedures
     /// are alerted, once.
     public var legalEvents: [LegalEvent] = []
+    /// The provider says the company is failing: Creditsafe's "company in situation of
+    /// failure", Pappers' `procedure_collective_en_cours`. Nil when it does not say.
+    public var inFailure: Bool?
+    /// Facts the provider lists that are events when new: judgements, collective procedures,
+    /// active tax and social privileges. Nil when the provider lists none of these kinds.
+    public var facts: [ProviderFact]?
 
     public init(
         siren: SIREN, provider: String, observedOn: CalendarDay, score: ScoreValue? = nil, rating: String? = nil,
@@ -127,5 +133,42 @@ public struct LegalEvent: Hashable, Sendable, Codable {
     /// "Closure for Insufficient Assets (CI), 2014-09-26, Orléans".
     public var summary: String {
         ([label + (code.map { " (\($0))" } ?? "")] + [on?.iso, authority].compactMap { $0 }).joined(separator: ", ")
+    }
+}
+
+/// A fact a provider lists about a company that is news when it appears: a judgement, a
+/// collective procedure, the count of active tax and social privileges (registered debts to
+/// the tax office or the URSSAF: a classic warning sign in France).
+public struct ProviderFact: Hashable, Sendable, Codable {
+    public enum Kind: String, Hashable, Sendable, Codable {
+        case judgement
+        case procedure
+        case privileges
+    }
+
+    public var kind: Kind
+    public var on: CalendarDay?
+    public var code: String?
+    public var label: String
+    /// For `privileges`: how many are active.
+    public var count: Int?
+
+    public init(kind: Kind, on: CalendarDay?, code: String? = nil, label: String, count: Int? = nil) {
+        self.kind = kind
+        self.on = on
+        self.code = code
+        self.label = label
+        self.count = count
+    }
+
+    /// What tells this fact from another of the provider's: the same judgement seen again is
+    /// not new. Privileges are a count, compared, not keyed.
+    public var key: String {
+        "\(kind.rawValue)|\(on?.iso ?? "-")|\(code ?? TextRepair.fold(label))"
+    }
+
+    /// "Receivership, 2011-11-17".
+    public var summary: String {
+        on.map { "\(label), \($0.iso)" } ?? label
     }
 }

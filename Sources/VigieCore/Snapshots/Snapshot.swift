@@ -12,6 +12,8 @@ public struct Snapshot: Hashable, Sendable, Codable {
     public var status: CompanyStatus?
     /// For the procedure feed: every judgment that changed the company's status, oldest first.
     public var procedureSteps: [ProcedureStep]
+    /// What the provider said of failure, judgements, procedures and privileges, as last seen.
+    public var facts: ProviderFacts?
 
     public init(siren: SIREN, source: String) {
         self.siren = siren
@@ -46,5 +48,23 @@ public struct ProcedureStep: Hashable, Sendable, Codable {
         self.noticeID = noticeID
         self.status = status
         self.on = on
+    }
+}
+
+/// A snapshot's record of a provider's facts: the next observation's new ones are events.
+public struct ProviderFacts: Hashable, Sendable, Codable {
+    public var inFailure: Bool?
+    /// Every fact key seen so far (`ProviderFact.key`): a fact that leaves the report's window
+    /// and comes back is not news again.
+    public var keys: [String]
+    public var privileges: Int?
+    /// The provider has listed its facts at least once: from then on, a new one is news.
+    public var listed: Bool
+
+    public init(inFailure: Bool? = nil, keys: [String] = [], privileges: Int? = nil, listed: Bool = false) {
+        self.inFailure = inFailure
+        self.keys = keys
+        self.privileges = privileges
+        self.listed = listed
     }
 }

@@ -19,6 +19,27 @@ public struct CreditsafeReportResponse: Decodable, Sendable {
 
     public struct NegativeInformation: Decodable, Sendable {
         public var judgements: [Judgement]?
+        /// French reports: the procedures as each register records them.
+        public var collectiveProcedures: CollectiveProcedures?
+        /// French reports: tax and social privileges (debts registered by the tax office or URSSAF).
+        public var preferentialRightsDetails: PreferentialRights?
+    }
+
+    public struct CollectiveProcedures: Decodable, Sendable {
+        public var courts: [ProcedureEntry]?
+        public var rncs: [ProcedureEntry]?
+        public var bodacc: [ProcedureEntry]?
+    }
+
+    /// `{judgment, court, details, effectiveDate}`.
+    public struct ProcedureEntry: Decodable, Sendable {
+        public var judgment: String?
+        public var court: String?
+        public var effectiveDate: String?
+    }
+
+    public struct PreferentialRights: Decodable, Sendable {
+        public var numberOfActivePreferentialRights: Int?
     }
 
     /// French reports: `{effectiveDate, typeOfJudgement {code, value}, court, details}`.
@@ -65,6 +86,8 @@ public struct CreditsafeReportResponse: Decodable, Sendable {
         /// The common scale A–E; E with "Not Scored" means no rating.
         public var commonValue: String?
         public var commonDescription: String?
+        /// "Company in situation of failure and with a very high risk of winding up".
+        public var providerDescription: String?
         public var creditLimit: Limit?
         public var providerValue: ProviderValue?
     }
@@ -161,7 +184,31 @@ public enum CreditsafeReportDecoder {
                 label: label, authority: judgement.court
             )
         }.sorted { ($0.on?.iso ?? "") > ($1.on?.iso ?? "") }
+        observation.inFailure = rating.map { TextRepair.fold($0.providerDescription ?? "").includes("situation of failure") }
+        observation.facts = facts(report.negativeInformation)
         return observation
+    }
+
+    /// Judgements, procedures (as the courts, the RNCS and the BODACC record them) and the
+    /// count of active privileges; nil when the report has no negative-information section.
+    static func facts(_ information: CreditsafeReportResponse.NegativeInformation?) -> [ProviderFact]? {
+        guard let information else { return nil }
+        func day(_ text: String?) -> CalendarDay? { text.flatMap { CalendarDay(iso: String($0.prefix(10))) } }
+        var facts: [ProviderFact] = (information.judgements ?? []).compactMap { judgement in
+            guard let label = judgement.typeOfJudgement?.value ?? judgement.typeOfJudgement?.code else { return nil }
+            return ProviderFact(kind: .judgement, on: day(judgement.effectiveDate), code: judgement.typeOfJudgement?.code, label: label)
+        }
+        let procedures = information.collectiveProcedures
+        for entry in (procedures?.courts ?? []) + (procedures?.rncs ?? []) + (procedures?.bodacc ?? []) {
+            guard let label = entry.judgment else { continue }
+            let fact = ProviderFact(kind: .procedure, on: day(entry.effectiveDate), label: label)
+            // The same procedure as two registers record it is one fact.
+            if !facts.contains(where: { $0.key == fact.key }) { facts.append(fact) }
+        }
+        if let active = information.preferentialRightsDetails?.numberOfActivePreferentialRights {
+            facts.append(ProviderFact(kind: .privileges, on: nil, label: "active privileges", count: active))
+        }
+        return facts
     }
 
     static func score(_ rating: CreditsafeReportResponse.CreditRating) -> ScoreValue? {

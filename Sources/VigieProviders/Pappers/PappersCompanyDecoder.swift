@@ -74,6 +74,10 @@ public enum PappersCompanyDecoder {
             [LegalEvent(on: record.started, code: nil, label: record.type, authority: nil)]
                 + (record.ended.map { [LegalEvent(on: $0, code: nil, label: "\(record.type) : fin", authority: nil)] } ?? [])
         }.sorted { ($0.on?.iso ?? "") > ($1.on?.iso ?? "") }
+        observation.inFailure = response.procedure_collective_en_cours
+        observation.facts = response.procedures_collectives.map { _ in
+            procedures.map { ProviderFact(kind: .procedure, on: $0.started, label: $0.type) }
+        }
         return Company(observation: observation, procedures: procedures, procedureOngoing: response.procedure_collective_en_cours ?? false)
     }
 }
