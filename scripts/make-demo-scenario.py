@@ -76,7 +76,7 @@ def report(siren, name, registration, step, date, series):
         "correlationId": "demo-%s-%d" % (siren, step + 1), "companyId": connect_id,
         "dateOfOrder": date + "T08:00:00.000Z", "language": "en",
         "report": {
-            "companyId": connect_id, "language": "en", "companySummary": summary,
+            "companyId": connect_id, "language": "EN", "companySummary": summary,
             "companyIdentification": {"basicInformation": {
                 "businessName": name, "companyRegistrationNumber": registration, "country": "FR",
                 "companyStatus": {"status": "Active", "description": "Active"},

@@ -168,7 +168,7 @@ public struct MockProviderServer: Service {
             guard await state.addToPortfolio(context.parameters.get("portfolio").flatMap(Int.init) ?? -1, connectID: add.id) else {
                 return Self.json(#"{"message": "Portfolio not found"}"#, status: .notFound)
             }
-            return Self.json(#"{"message": "Company added to portfolio"}"#, status: .created)
+            return Self.json(#"{"message": "Company added to portfolio"}"#)
         }
         router.delete("/creditsafe/monitoring/portfolios/:portfolio/companies/:company") { request, context -> Response in
             if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }

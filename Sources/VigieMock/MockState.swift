@@ -282,10 +282,8 @@ actor MockState {
     /// Creditsafe filters unless `byCreatedDate` (`filterByCreatedDate=true`).
     func eventsJSON(since: Date, byCreatedDate: Bool, page: Int, size: Int) -> String {
         counters["events_pages", default: 0] += 1
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        // ISO 8601, as the schema says (`format: date-time`), though its example is written otherwise.
+        let formatter = ISO8601DateFormatter()
         let items = events.filter { (byCreatedDate ? $0.created : $0.dated) >= since }.map { event -> String in
             let name = portfolios[event.portfolio]?.name ?? ""
             let rule = Self.eventRules.first { $0.code == event.rule }?.name ?? ""
