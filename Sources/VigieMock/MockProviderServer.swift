@@ -48,6 +48,10 @@ public struct MockProviderServer: Service {
         public var faults = Faults()
         /// Generated collective-procedure notices published on one day, for paging past 10 000.
         public var bulkNotices: (day: CalendarDay, count: Int)?
+        /// Serves BODACC on the scenario's own calendar: its latest publication day so far is
+        /// today (the wall clock's), so a live feed reading the last days sees the scenario.
+        /// Off, notices keep the days they were written with (tests that set their own clock).
+        public var bodaccOnToday = false
 
         public init(scenario: URL) {
             self.scenario = scenario
@@ -227,18 +231,30 @@ public struct MockProviderServer: Service {
             guard offset + limit <= 10_000 else {
                 return Self.json(#"{"error_code": "InvalidRESTParameterError", "message": "Invalid value for offset + limit: must be <= 10000"}"#, status: .badRequest)
             }
-            let matching = await state.notices(where: parameters.get("where") ?? "")
+            let clause = parameters.get("where") ?? ""
+            if let problem = MockState.odsqlProblem(clause) {
+                return Self.json(#"{"error_code": "ODSQLError", "message": \#(MockState.quoted(problem))}"#, status: .badRequest)
+            }
+            let matching = await state.notices(where: clause, today: configuration.bodaccOnToday ? CalendarDay(Date()) : nil)
             let page = matching.dropFirst(offset).prefix(limit)
             return Self.json(#"{"total_count": \#(matching.count), "results": ["# + page.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ",") + "]}")
         }
         router.get("\(bodacc)/exports/json") { request, _ -> Response in
             if let refusal = await Self.gate(request, state, configuration, bearer: false) { return refusal }
-            let matching = await state.notices(where: request.uri.queryParameters.get("where") ?? "")
+            let clause = request.uri.queryParameters.get("where") ?? ""
+            if let problem = MockState.odsqlProblem(clause) {
+                return Self.json(#"{"error_code": "ODSQLError", "message": \#(MockState.quoted(problem))}"#, status: .badRequest)
+            }
+            let matching = await state.notices(where: clause, today: configuration.bodaccOnToday ? CalendarDay(Date()) : nil)
             return Self.json("[" + matching.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ",") + "]")
         }
         router.get("\(bodacc)/exports/jsonl") { request, _ -> Response in
             if let refusal = await Self.gate(request, state, configuration, bearer: false) { return refusal }
-            let matching = await state.notices(where: request.uri.queryParameters.get("where") ?? "")
+            let clause = request.uri.queryParameters.get("where") ?? ""
+            if let problem = MockState.odsqlProblem(clause) {
+                return Self.json(#"{"error_code": "ODSQLError", "message": \#(MockState.quoted(problem))}"#, status: .badRequest)
+            }
+            let matching = await state.notices(where: clause, today: configuration.bodaccOnToday ? CalendarDay(Date()) : nil)
             return Response(status: .ok, headers: [.contentType: "application/jsonl"], body: .init(byteBuffer: ByteBuffer(string: matching.map { String(decoding: $0, as: UTF8.self) + "\n" }.joined())))
         }
         router.post("/_mock/advance") { _, _ -> Response in

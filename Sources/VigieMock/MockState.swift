@@ -88,19 +88,79 @@ actor MockState {
         return notices
     }
 
-    /// Records published so far whose day falls in the `where` clause's `dateparution` bounds.
     /// Records published so far that fall in the clause's `dateparution` bounds and, when it
-    /// names companies (`registre="…"`), name one of them.
-    func notices(where clause: String) -> [Data] {
+    /// names companies (`registre="…"`), name one of them. With `today`, the scenario is served
+    /// on its own calendar: its latest publication day so far is `today`, and every record's
+    /// `dateparution` moves by as many days, so that a feed reading "what was published lately"
+    /// by the wall clock sees the scenario's notices.
+    func notices(where clause: String, today: CalendarDay? = nil) -> [Data] {
         let lower = Self.bound(in: clause, after: "dateparution>=date'")
         let upper = Self.bound(in: clause, after: "dateparution<=date'")
         let registered = Set(clause.components(separatedBy: "registre=\"").dropFirst().map { String($0.prefix(9)) })
         counters["bodacc", default: 0] += 1
         let current = step
+        let shift = today.map { today in
+            let latest = bodacc.filter { $0.step <= current }.compactMap { CalendarDay(iso: $0.day) }.max() ?? today
+            return latest.days(until: today)
+        } ?? 0
+        func served(_ day: String) -> String {
+            guard shift != 0, let parsed = CalendarDay(iso: day) else { return day }
+            return parsed.adding(days: shift).iso
+        }
         return bodacc.filter { notice in
-            notice.step <= current && (lower.map { notice.day >= $0 } ?? true) && (upper.map { notice.day <= $0 } ?? true)
+            let day = served(notice.day)
+            return notice.step <= current && (lower.map { day >= $0 } ?? true) && (upper.map { day <= $0 } ?? true)
                 && (registered.isEmpty || notice.sirens.contains { registered.contains($0) })
-        }.map(\.record)
+        }.map { notice in
+            guard shift != 0, var object = try? JSONSerialization.jsonObject(with: notice.record) as? [String: Any] else { return notice.record }
+            object["dateparution"] = served(notice.day)
+            return (try? JSONSerialization.data(withJSONObject: object)) ?? notice.record
+        }
+    }
+
+    /// The dataset's fields, as the portal knows them: a `where` naming another is refused.
+    static let bodaccFields: Set<String> = [
+        "id", "publicationavis", "publicationavis_facette", "parution", "dateparution", "numeroannonce", "typeavis", "typeavis_lib",
+        "familleavis", "familleavis_lib", "numerodepartement", "departement_nom_officiel", "region_code", "region_nom_officiel",
+        "tribunal", "commercant", "ville", "cp", "registre", "pdf_parution_subfolder", "ispdf_unitaire", "url_complete",
+        "jugement", "listepersonnes", "listeetablissements", "acte", "modificationsgenerales", "radiationaurcs", "depot",
+        "parutionavisprecedent", "listeprecedentexploitant", "listeprecedentproprietaire", "divers",
+    ]
+
+    /// Why the portal would refuse a `where` clause (ODSQL), or nil: quotes that do not close,
+    /// a function ODSQL does not have, a field the dataset does not have.
+    static func odsqlProblem(_ clause: String) -> String? {
+        var index = clause.startIndex
+        var depth = 0
+        while index < clause.endIndex {
+            let character = clause[index]
+            if character == "\"" || character == "'" {
+                guard let close = clause[clause.index(after: index)...].firstIndex(of: character) else {
+                    return "ODSQL query is malformed: unterminated string starting at position \(clause.distance(from: clause.startIndex, to: index))"
+                }
+                index = clause.index(after: close)
+                continue
+            }
+            if character == "(" { depth += 1 }
+            if character == ")" { depth -= 1; if depth < 0 { return "ODSQL query is malformed: unbalanced parenthesis" } }
+            if character.isLetter || character == "_" {
+                let end = clause[index...].firstIndex { !($0.isLetter || $0.isNumber || $0 == "_") } ?? clause.endIndex
+                let word = String(clause[index..<end])
+                let next = clause[end...].first { !$0.isWhitespace }
+                let keywords: Set<String> = ["AND", "OR", "NOT", "and", "or", "not", "date", "null", "true", "false", "is", "IS", "in", "IN", "like", "LIKE"]
+                if next == "(" && !keywords.contains(word) {
+                    if !["search", "startswith", "suggest", "within_distance", "in_bbox", "year", "month", "day", "now"].contains(word) {
+                        return "ODSQL query is malformed: unknown function \"\(word)\""
+                    }
+                } else if !keywords.contains(word) && !(next == "'" && word == "date") && !bodaccFields.contains(word) {
+                    return "Unknown field: \(word)"
+                }
+                index = end
+                continue
+            }
+            index = clause.index(after: index)
+        }
+        return depth == 0 ? nil : "ODSQL query is malformed: unbalanced parenthesis"
     }
 
     static func bound(in clause: String, after marker: String) -> String? {

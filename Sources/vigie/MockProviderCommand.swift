@@ -56,6 +56,9 @@ struct MockProviderCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Every API request answers 503: the providers are down.")
     var down = false
 
+    @Flag(name: .long, help: "Serve BODACC notices on the days the scenario wrote, not moved so that its latest is today.")
+    var bodaccAsWritten = false
+
     func run() async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -64,6 +67,7 @@ struct MockProviderCommand: AsyncParsableCommand {
         }
         var configuration = MockProviderServer.Configuration(scenario: URL(fileURLWithPath: scenario))
         configuration.port = port
+        configuration.bodaccOnToday = !bodaccAsWritten
         configuration.tokenRequests = tokenRequests
         configuration.faults.failEvery = failEvery
         configuration.faults.throttleEvery = throttleEvery

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 import VigieCore
-import VigieMock
-import VigieProviders
+@testable import VigieMock
+@testable import VigieProviders
 import VigieTestSupport
 import VigieTransport
 
@@ -67,5 +67,47 @@ struct BodaccFeedTests {
         #expect(history.map(\.companyName) == ["PASARGAD"], "GAMM VERT has no notice; PASARGAD its receivership")
         #expect(json.count == 11 && jsonl.count == 11)
         #expect(json.map(\.id) == jsonl.map(\.id))
+    }
+}
+
+@Suite("The mock's BODACC follows the portal")
+struct MockBodaccTests {
+    @Test("on the scenario's own calendar: a feed on the wall clock sees the demo's notices, published lately, as they come")
+    func scenarioCalendar() async throws {
+        let today = CalendarDay(Date())
+        let (first, later) = try await withMockProvider({ $0.bodaccOnToday = true }) { baseURL, control in
+            let (feed, transport) = BodaccFeedTests.feed(baseURL, today: today)
+            defer { transport.shutdown() }
+            let first = try await feed.poll(watching: [], cursor: nil)
+            for _ in 0..<3 { _ = try await control.send(HTTPRequest(url: baseURL + "/_mock/advance")) }
+            let later = try await feed.poll(watching: [], cursor: first.cursor)
+            return (first.notices, later.notices)
+        }
+        #expect(first.contains { $0.companyName == "FRIZY" }, "the first step's notices, on a wall-clock window")
+        #expect(first.allSatisfy { ($0.published.map { $0.days(until: today) } ?? 99) <= 30 })
+        #expect(later.contains { $0.companyName == "SCI DES QUATRE SAISONS" }, "a later step's, once it is published")
+    }
+
+    @Test("a where clause the portal would refuse is refused: an unknown function, bad quoting, an unknown field", arguments: [
+        #"familleavis="collective" AND frobnicate(registre)"#,
+        #"familleavis="collective AND registre="552081317""#,
+        #"famileavis="collective""#,
+    ])
+    func strictODSQL(clause: String) async throws {
+        let status = try await withMockProvider { baseURL, control in
+            let query = "where=" + (clause.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            return try await control.send(HTTPRequest(method: "GET", url: baseURL + "/bodacc/api/explore/v2.1/catalog/datasets/annonces-commerciales/records?\(query)")).status
+        }
+        #expect(status == 400)
+    }
+
+    @Test("every where clause Vigie writes is one the portal accepts")
+    func vigieClauses() {
+        let feed = BodaccFeed(configuration: .init(baseURL: "http://x"), transport: CurlTransport())
+        let clauses = [
+            "(\(feed.families)) AND dateparution>=date'2026-02-01' AND dateparution<=date'2026-02-14'",
+            "(\(feed.families)) AND (registre=\"881843924\" OR registre=\"337891287\")",
+        ]
+        for clause in clauses { #expect(MockState.odsqlProblem(clause) == nil, "\(clause)") }
     }
 }
