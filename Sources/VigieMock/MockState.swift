@@ -15,7 +15,7 @@ actor MockState {
     let steps: [[MockSource: [String: Data]]]
     /// BODACC records: the step that publishes them (0 for generated ones), their day, their
     /// SIRENs, their JSON.
-    let bodacc: [(step: Int, day: String, sirens: [String], record: Data)]
+    let bodacc: [(step: Int, day: String, sirens: [String], postcode: String?, record: Data)]
     private var step = 0
     private(set) var down: Bool
     /// Creditsafe monitoring: portfolios by id (name, connectIds) and the events raised so far.
@@ -63,16 +63,16 @@ actor MockState {
     }
 
     /// The records of the scenario's `bodacc.json` files, and `bulk` generated ones.
-    static func loadNotices(_ folder: URL, bulk: (day: CalendarDay, count: Int)?) throws -> [(step: Int, day: String, sirens: [String], record: Data)] {
+    static func loadNotices(_ folder: URL, bulk: (day: CalendarDay, count: Int)?) throws -> [(step: Int, day: String, sirens: [String], postcode: String?, record: Data)] {
         let scenario = try FixtureScenario(folder: folder)
-        var notices: [(step: Int, day: String, sirens: [String], record: Data)] = []
+        var notices: [(step: Int, day: String, sirens: [String], postcode: String?, record: Data)] = []
         for (index, step) in scenario.steps.enumerated() {
             let file = step.folder.appendingPathComponent("bodacc.json")
             guard let data = try? Data(contentsOf: file), let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
                   let records = object["results"] as? [[String: Any]] else { continue }
             for record in records {
                 let registered = (record["registre"] as? [String]) ?? []
-                notices.append((index, record["dateparution"] as? String ?? "", registered, try JSONSerialization.data(withJSONObject: record)))
+                notices.append((index, record["dateparution"] as? String ?? "", registered, record["cp"] as? String, try JSONSerialization.data(withJSONObject: record)))
             }
         }
         if let bulk {
@@ -82,7 +82,7 @@ actor MockState {
                     "typeavis": "annonce", "familleavis": "collective", "registre": NSNull(), "commercant": "GENERATED \(number)",
                     "jugement": #"{"type": "initial", "famille": "Jugement d'ouverture", "nature": "Jugement d'ouverture de liquidation judiciaire"}"#,
                 ]
-                notices.append((0, bulk.day.iso, [], try JSONSerialization.data(withJSONObject: record)))
+                notices.append((0, bulk.day.iso, [], nil, try JSONSerialization.data(withJSONObject: record)))
             }
         }
         return notices
@@ -97,6 +97,8 @@ actor MockState {
         let lower = Self.bound(in: clause, after: "dateparution>=date'")
         let upper = Self.bound(in: clause, after: "dateparution<=date'")
         let registered = Set(clause.components(separatedBy: "registre=\"").dropFirst().map { String($0.prefix(9)) })
+        let unregistered = clause.contains("registre is null")
+        let places = Set(clause.components(separatedBy: "cp=\"").dropFirst().map { String($0.prefix(5)) })
         counters["bodacc", default: 0] += 1
         let current = step
         let shift = today.map { today in
@@ -111,6 +113,7 @@ actor MockState {
             let day = served(notice.day)
             return notice.step <= current && (lower.map { day >= $0 } ?? true) && (upper.map { day <= $0 } ?? true)
                 && (registered.isEmpty || notice.sirens.contains { registered.contains($0) })
+                && (!unregistered || notice.sirens.isEmpty) && (places.isEmpty || places.contains(notice.postcode ?? ""))
         }.map { notice in
             guard shift != 0, var object = try? JSONSerialization.jsonObject(with: notice.record) as? [String: Any] else { return notice.record }
             object["dateparution"] = served(notice.day)

@@ -83,3 +83,51 @@ struct StaleJudgmentTests {
         #expect(alert.title == "Receivership (redressement judiciaire) opened (judgment of 2024-01-27, 2 years ago)")
     }
 }
+
+@Suite("Notices that name no SIREN")
+struct WeakMatchTests {
+    static let siren = try! SIREN("881843924")
+
+    static func evaluate(postcode: String?, name: String = "Jean Dupont", notice: BodaccNotice, history: Bool = false) -> WatchEngine.Outcome {
+        var entry = WatchEntry(identifier: siren.digits, siren: siren, name: name)
+        entry.postcode = postcode
+        let watch = WatchSet([Watchlist(name: "erp", file: "erp.csv", entries: [entry])])
+        return WatchEngine.evaluate(WatchEngine.Input(
+            watch: watch, observations: [], notices: history ? [] : [notice], snapshots: [:], priorAlerts: [:],
+            history: history ? [notice] : [], joining: history ? [siren] : [], now: ProcedureTrackerTests.now
+        ))
+    }
+
+    static func soleTrader(_ name: String = "DUPONT, Jean", postcode: String = "75002") -> BodaccNotice {
+        var notice = ProcedureTrackerTests.notice("A202600301999", "Jugement d'ouverture de liquidation judiciaire")
+        notice.sirens = []
+        notice.companyName = name
+        notice.postalCode = postcode
+        return notice
+    }
+
+    @Test("same name and postcode: a possible match, at most a warning, said as such; the company's status is not changed", arguments: [false, true])
+    func possibleMatch(history: Bool) throws {
+        let outcome = Self.evaluate(postcode: "75002", notice: Self.soleTrader(), history: history)
+        let alert = try #require(outcome.alertChanges.first?.alert)
+        #expect(outcome.alertChanges.count == 1)
+        #expect(alert.severity == .warning, "a liquidation by SIREN would be critical")
+        #expect(alert.title.hasPrefix("Possible match by name and postcode (the notice names no SIREN): "))
+        #expect(alert.isWeakMatch)
+        #expect(outcome.snapshots.isEmpty, "a namesake must not change the company's procedure status")
+    }
+
+    @Test("another postcode, another name, or no postcode on the watchlist: no match", arguments: [
+        ("75002", "DUPONT, Pierre", "75002"), ("75002", "DUPONT, Jean", "69001"), (nil, "DUPONT, Jean", "75002"),
+    ] as [(String?, String, String)])
+    func noMatch(entryPostcode: String?, noticeName: String, noticePostcode: String) {
+        #expect(Self.evaluate(postcode: entryPostcode, notice: Self.soleTrader(noticeName, postcode: noticePostcode)).alertChanges.isEmpty)
+    }
+
+    @Test("names match whatever their order, case, accents and legal form")
+    func names() {
+        #expect(WeakMatch.words("DUPONT, Jean") == WeakMatch.words("Jean Dupont"))
+        #expect(WeakMatch.words("SARL Boulangerie Hélène") == WeakMatch.words("BOULANGERIE HELENE"))
+        #expect(WeakMatch.words("DUPONT, Jean") != WeakMatch.words("DUPONT, Jeanne"))
+    }
+}

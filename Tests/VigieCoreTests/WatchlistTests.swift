@@ -157,11 +157,18 @@ struct WatchlistInputTests {
         #expect(entry.insuredLimit == Money(amount: 200_000))
         #expect(result.issues.map(\.description) == [
             "erp.csv:1: warning: Encours client HT 2024: column not used by Vigie; did you mean exposure? (rename the column exposure if it holds that)",
-            "erp.csv:1: warning: Commentaire: column not used by Vigie; Vigie reads identifier, name, owner, tags, exposure, currency, insured_limit, score_drop_points, score_drop_percent, credit_limit_cut_percent",
+            "erp.csv:1: warning: Commentaire: column not used by Vigie; Vigie reads identifier, name, owner, tags, exposure, currency, postcode, insured_limit, score_drop_points, score_drop_percent, credit_limit_cut_percent",
         ])
         for header in ["Siret", "SIRET", "siren", "Montant", "Raison Sociale"] {
             #expect(WatchlistCSVParser.columns.contains { $0.names.contains(WatchlistCSVParser.fold(header)) }, "\(header)")
         }
+    }
+
+    @Test("a postcode column is read (five digits), for notices that name no SIREN; another value is refused at its line")
+    func postcode() throws {
+        let result = WatchlistCSVParser.parse("siren;name;code postal\n337891287;GAMM VERT;49 000\n881843924;PASARGAD;Paris\n", file: "erp.csv", name: "erp")
+        #expect(result.watchlist?.entries.first?.postcode == "49000")
+        #expect(result.errors.map(\.description) == ["erp.csv:3: postcode: \"Paris\" is not a French postcode; write its five digits, like 75002"])
     }
 
     @Test("line breaks, NUL and bidi overrides in owner, tags, names and list names are refused at their line", arguments: [

@@ -62,6 +62,12 @@ public struct Alert: Hashable, Sendable, Codable, Identifiable {
         return nil
     }
 
+    /// A notice tied to the company by name and postcode, not by its SIREN.
+    public var isWeakMatch: Bool {
+        if case .notice(let notice) = evidence { return notice.match != nil }
+        return false
+    }
+
     /// Whether the alert rests on that notice: the one in its evidence, or one its evidence corrects.
     public func restsOn(notice id: String) -> Bool {
         guard case .notice(let notice) = evidence else { return false }

@@ -40,6 +40,9 @@ public struct NoticeEvidence: Hashable, Sendable, Codable {
     /// rectificatifs still answers to the original's id, so that an annulation of the original
     /// retracts it whichever revision it is at. Nil in alerts stored before it existed.
     public var corrects: [String]?
+    /// How the notice was tied to the company: nil by its SIREN; `name_postcode` for a notice
+    /// that names no SIREN, matched by name and postcode (a weaker match).
+    public var match: String?
 
     public init(notice: BodaccNotice, classification: NoticeClassification) {
         self.noticeID = notice.id

@@ -95,12 +95,20 @@ public enum WatchEngine {
             return day.days(until: today) > Self.currentYears * 365 + Self.currentYears / 4
         }
         var alertsBySiren = input.priorAlerts
+        /// Watched companies with a postcode, for notices that name no SIREN.
+        let byPostcode = Dictionary(grouping: input.watch.companies.values.filter { company in company.entries.contains { $0.entry.postcode != nil } }) { company in
+            company.entries.lazy.compactMap(\.entry.postcode).first ?? ""
+        }
         /// Applies notices in publication order to the watched companies they name (among
         /// `only`, when given); returns the alert changes in that order, with their company.
         func apply(_ notices: [BodaccNotice], only: Set<SIREN>?) -> [(siren: SIREN, change: AlertChange)] {
             var applied: [(siren: SIREN, change: AlertChange)] = []
             let ordered = notices.sorted { ($0.published?.iso ?? "", $0.id) < ($1.published?.iso ?? "", $1.id) }
             for notice in ordered {
+                if notice.sirens.isEmpty {
+                    applied += weakMatches(notice, only: only)
+                    continue
+                }
                 let watched = Array(Set(notice.sirens)).sorted().filter { input.watch[$0] != nil && (only?.contains($0) ?? true) }
                 guard !watched.isEmpty else { continue }
                 outcome.matchedNotices.append((notice, watched))
@@ -131,11 +139,38 @@ public enum WatchEngine {
             return applied
         }
 
+        /// A notice without a SIREN, matched by name and postcode: its new alerts, weakened;
+        /// the company's procedure status is left as it is (it may be a namesake).
+        func weakMatches(_ notice: BodaccNotice, only: Set<SIREN>?) -> [(siren: SIREN, change: AlertChange)] {
+            guard let postcode = notice.postalCode?.replacingOccurrences(of: " ", with: ""), let candidates = byPostcode[postcode] else { return [] }
+            let stale = isStale(notice.judgment?.date ?? notice.published)
+            var found: [(siren: SIREN, change: AlertChange)] = []
+            for company in candidates where only?.contains(company.siren) ?? true {
+                guard company.entries.contains(where: { WeakMatch.matches(notice, $0.entry) }) else { continue }
+                outcome.matchedNotices.append((notice, [company.siren]))
+                let (_, changes) = ProcedureTracker.apply(notice, for: company, snapshot: nil, priorAlerts: alertsBySiren[company.siren] ?? [], now: input.now)
+                for change in changes {
+                    guard case .raised(let alert) = change, !stale else { continue }
+                    // Only what a procedure opens, converts into or extends is worth a possible match.
+                    guard let event = NoticeEvent(rawValue: alert.kind), [.opened, .converted, .extended, .planResolved, .struckOff].contains(event) else { continue }
+                    let weak = WeakMatch.weakened(alert)
+                    alertsBySiren[company.siren, default: []].append(weak)
+                    found.append((company.siren, .raised(weak)))
+                }
+            }
+            return found
+        }
+
         // A joining company's past is the baseline, not news: only a procedure still under way
         // is alerted, once, by the judgment that put the company where it stands.
         let newIDs = Set(input.notices.map(\.id))
         let past = apply(input.history.filter { !newIDs.contains($0.id) }, only: input.joining)
-        for siren in Set(past.map(\.siren)).sorted() {
+        // Possible matches in the past: the latest one per company, as it is weak anyway.
+        let weakPast = past.filter { $0.change.alert.isWeakMatch }
+        for siren in Set(weakPast.map(\.siren)).sorted() {
+            if let latest = weakPast.last(where: { $0.siren == siren }) { outcome.alertChanges.append(latest.change) }
+        }
+        for siren in Set(past.filter { !$0.change.alert.isWeakMatch }.map(\.siren)).sorted() {
             guard let current = snapshots[SnapshotKey(siren: siren, source: "bodacc")]?.procedureSteps.last, current.status.isOpen,
                   let standing = past.last(where: { $0.siren == siren && $0.change.alert.noticeID == current.noticeID && $0.change.alert.state == .active })
             else { continue }

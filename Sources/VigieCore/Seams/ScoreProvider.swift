@@ -81,10 +81,15 @@ public protocol ProcedureFeed: Sendable {
     /// at once. Nil when the feed cannot search by company (a bulk file): its companies are
     /// then known from what it publishes.
     func history(of companies: [SIREN], cursor: String?) async throws -> [BodaccNotice]?
+    /// Notices that name no SIREN, published in these postcodes, for joining companies whose
+    /// watchlist entry gives one: matched by name as a weaker match. Empty when the feed
+    /// cannot search by place.
+    func unregisteredHistory(postcodes: Set<String>) async throws -> [BodaccNotice]
 }
 
 extension ProcedureFeed {
     public func history(of companies: [SIREN], cursor: String?) async throws -> [BodaccNotice]? { nil }
+    public func unregisteredHistory(postcodes: Set<String>) async throws -> [BodaccNotice] { [] }
 }
 
 public struct FeedPoll: Sendable {

@@ -17,6 +17,7 @@ struct EntryDraft {
     var exposure: Value?
     var insuredLimit: Value?
     var currency: Value?
+    var postcode: Value?
     var thresholds: [Field: Value] = [:]
 
     enum Field: String, CaseIterable {
@@ -62,6 +63,16 @@ struct EntryDraft {
             return false
         }
         var labelsOK = label(name, "name") && label(owner, "owner")
+        var postcode: String?
+        if let raw = self.postcode {
+            let digits = raw.text.trimmed.replacingOccurrences(of: " ", with: "")
+            if digits.count == 5, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) {
+                postcode = digits
+            } else {
+                issues.append(FileIssue(file: file, line: raw.line, field: "postcode", message: "\"\(raw.text)\" is not a French postcode; write its five digits, like 75002"))
+                labelsOK = false
+            }
+        }
         for tag in tags where !label(Value(text: tag, line: tagsLine ?? line), "tags") { labelsOK = false }
         let exposure = money(exposure, "exposure")
         let insuredLimit = money(insuredLimit, "insured_limit")
@@ -72,6 +83,7 @@ struct EntryDraft {
         entry.tags = tags + defaults.tags.filter { !tags.contains($0) }
         entry.exposure = exposure
         entry.insuredLimit = insuredLimit
+        entry.postcode = postcode
         entry.thresholds = own.over(defaults.thresholds)
         return entry
     }

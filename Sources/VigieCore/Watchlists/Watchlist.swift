@@ -64,6 +64,9 @@ public struct WatchEntry: Hashable, Sendable, Codable {
     public var thresholds: Thresholds
     /// Where the entry is written, for messages.
     public var line: Int
+    /// The company's postcode, when the list gives it: BODACC notices about sole traders
+    /// carry no SIREN, and are matched by name and postcode, as a weaker match.
+    public var postcode: String?
 
     public init(
         identifier: String, siren: SIREN, name: String? = nil, tags: [String] = [], owner: String? = nil,

@@ -11,6 +11,7 @@ public enum WatchlistCSVParser {
         ("tags", ["tags", "tag", "etiquettes", "etiquette", "labels", "segment"]),
         ("exposure", ["exposure", "encours", "encoursclient", "encoursttc", "encoursht", "encourstotal", "encoursglobal", "totalencours", "montantencours", "montant", "montantttc", "soldeclient", "solde", "outstanding", "receivables"]),
         ("currency", ["currency", "devise", "monnaie"]),
+        ("postcode", ["postcode", "postalcode", "zipcode", "zip", "codepostal", "cp"]),
         ("insured_limit", ["insuredlimit", "limiteassuree", "limitedecreditassuree", "limiteassurance", "garantie", "garantieaccordee", "montantgaranti", "agrement", "montantagree", "creditlimit", "limitecredit", "limite"]),
         ("score_drop_points", ["scoredroppoints", "seuilpoints", "baissepoints"]),
         ("score_drop_percent", ["scoredroppercent", "seuilpourcentage", "seuilpourcent", "baissepourcentage"]),
@@ -82,6 +83,7 @@ public enum WatchlistCSVParser {
             draft.exposure = value("exposure")
             draft.insuredLimit = value("insured_limit")
             draft.currency = value("currency")
+            draft.postcode = value("postcode")
             for field in EntryDraft.Field.allCases {
                 if let raw = value(field.rawValue) { draft.thresholds[field] = raw }
             }

@@ -16,7 +16,7 @@ import Yams
 public enum WatchlistYAMLParser {
     static let listKeys = ["name", "defaults", "companies"]
     static let defaultKeys = ["currency", "owner", "tags", "thresholds"]
-    static let entryKeys = ["siren", "siret", "id", "name", "owner", "tags", "exposure", "insured_limit", "currency", "thresholds"]
+    static let entryKeys = ["siren", "siret", "id", "name", "owner", "tags", "exposure", "insured_limit", "currency", "postcode", "thresholds"]
     static let thresholdKeys = EntryDraft.Field.allCases.map(\.rawValue)
 
     public static func parse(_ text: String, file: String, name fallbackName: String) -> WatchlistParseResult {
@@ -74,6 +74,7 @@ public enum WatchlistYAMLParser {
                     draft.tags = tags(value)
                     draft.tagsLine = YAMLReading.line(value)
                 case "currency": draft.currency = text
+                case "postcode": draft.postcode = text
                 case "exposure": draft.exposure = money(value, into: &draft)
                 case "insured_limit": draft.insuredLimit = money(value, into: &draft)
                 case "thresholds": draft.thresholds = thresholds(value, file: file, issues: &issues)

@@ -69,6 +69,20 @@ public struct BodaccFeed: ProcedureFeed {
         return notices
     }
 
+    /// Notices that name no SIREN (unregistered sole traders) published in these postcodes:
+    /// `registre="…"` cannot find them, so a company whose watchlist entry gives its postcode
+    /// is matched against them by name, as a weaker match.
+    public func unregisteredHistory(postcodes: Set<String>) async throws -> [BodaccNotice] {
+        var notices: [BodaccNotice] = []
+        let codes = postcodes.sorted()
+        for start in stride(from: 0, to: codes.count, by: max(1, configuration.historyBatch)) {
+            let batch = codes[start..<min(codes.count, start + max(1, configuration.historyBatch))]
+            let places = batch.map { "cp=\"\($0)\"" }.joined(separator: " OR ")
+            notices += try await read(where: "(\(families)) AND registre is null AND (\(places))", label: "unregistered notices of \(batch.count) postcodes", split: nil)
+        }
+        return notices
+    }
+
     /// Every notice of the families published in [from, to]: a window too large to page
     /// through is split in halves, and a single day read whole from `exports`.
     func read(from: CalendarDay, to: CalendarDay) async throws -> [BodaccNotice] {

@@ -151,4 +151,10 @@ public struct FixtureProcedureFeed: ProcedureFeed {
         return try scenario.steps.prefix(published).flatMap { try scenario.notices(in: $0) }
             .filter { !wanted.isDisjoint(with: $0.sirens) }
     }
+
+    /// Like the live feed: the published notices that name no SIREN, in these postcodes.
+    public func unregisteredHistory(postcodes: Set<String>) async throws -> [BodaccNotice] {
+        try scenario.steps.flatMap { try scenario.notices(in: $0) }
+            .filter { $0.sirens.isEmpty && postcodes.contains($0.postalCode ?? "") }
+    }
 }

@@ -159,6 +159,9 @@ public struct WatchCycle: Sendable {
                 let newcomers = sirens.filter { !known.contains($0) }
                 if !newcomers.isEmpty, let past = try await feed.history(of: newcomers, cursor: try await store.cursor(for: key)) {
                     history += past
+                    // Sole traders' notices carry no SIREN: found by postcode, matched by name.
+                    let postcodes = Set(newcomers.compactMap { watch[$0]?.entries.lazy.compactMap(\.entry.postcode).first })
+                    if !postcodes.isEmpty { history += try await feed.unregisteredHistory(postcodes: postcodes) }
                     joining.formUnion(newcomers)
                     historyLookups[feed.name] = newcomers
                     report.historyLookups += newcomers.count
