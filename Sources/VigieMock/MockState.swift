@@ -94,8 +94,9 @@ actor MockState {
     /// `dateparution` moves by as many days, so that a feed reading "what was published lately"
     /// by the wall clock sees the scenario's notices.
     func notices(where clause: String, today: CalendarDay? = nil) -> [Data] {
-        let lower = Self.bound(in: clause, after: "dateparution>=date'")
-        let upper = Self.bound(in: clause, after: "dateparution<=date'")
+        let exact = Self.bound(in: clause, after: "dateparution=date'")
+        let lower = Self.bound(in: clause, after: "dateparution>=date'") ?? exact
+        let upper = Self.bound(in: clause, after: "dateparution<=date'") ?? exact
         let registered = Set(clause.components(separatedBy: "registre=\"").dropFirst().map { String($0.prefix(9)) })
         let unregistered = clause.contains("registre is null")
         let places = Set(clause.components(separatedBy: "cp=\"").dropFirst().map { String($0.prefix(5)) })

@@ -26,7 +26,8 @@ struct BodaccFeedTests {
             let (feed, transport) = Self.feed(baseURL, today: CalendarDay(year: 2026, month: 3, day: 12)!)
             defer { transport.shutdown() }
             let poll = try await feed.poll(watching: [], cursor: "2026-03-11")
-            #expect(poll.cursor == "2026-03-12")
+            #expect(BodaccFeed.Cursor(poll.cursor)?.day == "2026-03-12")
+            #expect(BodaccFeed.Cursor(poll.cursor)?.counts?["2026-03-10"] == 10_500)
             return poll.notices
         }
         #expect(notices.count == 10_500)
@@ -50,6 +51,23 @@ struct BodaccFeedTests {
         #expect(second.allSatisfy { ($0.published?.iso ?? "") >= "2026-02-04" })
         #expect(second.contains { $0.companyName == "SCI DES QUATRE SAISONS" })
         #expect(!second.contains { $0.companyName == "FRIZY" }, "published on the 2nd, before the overlap")
+    }
+
+    @Test("a poll reads only what is new since its cursor: the overlap days are counted, and read again only when their count changed")
+    func onlyWhatIsNew() async throws {
+        let (first, again, later) = try await withMockProvider { baseURL, control in
+            let (feed, transport) = Self.feed(baseURL, today: CalendarDay(year: 2026, month: 2, day: 5)!)
+            defer { transport.shutdown() }
+            let first = try await feed.poll(watching: [], cursor: nil)
+            let again = try await feed.poll(watching: [], cursor: first.cursor)
+            // A later step publishes on days inside the overlap: their counts change, they are read.
+            for _ in 0..<3 { _ = try await control.send(HTTPRequest(url: baseURL + "/_mock/advance")) }
+            let later = try await feed.poll(watching: [], cursor: again.cursor)
+            return (first.notices, again.notices, later.notices)
+        }
+        #expect(!first.isEmpty)
+        #expect(again.isEmpty, "nothing new: nothing read again")
+        #expect(later.contains { $0.companyName == "PASARGAD" }, "what the later steps published comes through")
     }
 
     @Test("history by SIREN: registre=\"…\" finds a company's notices among all published; exports as JSON and JSONL agree")
