@@ -30,11 +30,7 @@ public final class SQLiteWatchStore: WatchStore {
         case reader
     }
 
-    public struct Failure: Error, CustomStringConvertible {
-        public enum Kind: Sendable { case missing, unusable, locked, outdated }
-        public var kind: Kind = .unusable
-        public var description: String
-    }
+    public typealias Failure = StoreFailure
 
     let writer: any DatabaseWriter
     private let encoder: JSONEncoder
@@ -265,7 +261,7 @@ public final class SQLiteWatchStore: WatchStore {
                 }
                 try db.execute(sql: "INSERT INTO alert_revision (alert_id, revision, payload, recorded_at) VALUES (?, ?, ?, ?)",
                                arguments: [alert.id, alert.revision, payload, at])
-                for destination in cycle.router.destinations(for: alert) {
+                for destination in cycle.destinations[alert.id] ?? [] {
                     // A digest waits for the window of its group, which the group's first alert opened.
                     var due: Date?
                     if let key = destination.digestKey, let window = destination.digestWindow {
@@ -402,8 +398,11 @@ public final class SQLiteWatchStore: WatchStore {
                 """, arguments: arguments)
             return try rows.map { row in
                 let attempts = try Row.fetchAll(db, sql: "SELECT attempted_at, outcome, http_status, error FROM delivery_attempt WHERE delivery_id = ? ORDER BY id", arguments: [row[0] as Int64])
-                    .map { DeliveryRecord.Attempt(at: $0[0], outcome: $0[1], httpStatus: $0[2], error: $0[3]) }
-                return DeliveryRecord(alertID: row[1], revision: row[2], channel: row[3], status: row[4], queuedAt: row[5], nextAttemptAt: row[6], deadReason: row[7], attempts: attempts)
+                    .map { DeliveryRecord.Attempt(at: $0[0], outcome: AttemptOutcome(rawValue: $0[1]) ?? .failed, httpStatus: $0[2], error: $0[3]) }
+                return DeliveryRecord(
+                    alertID: row[1], revision: row[2], channel: row[3], status: DeliveryStatus(rawValue: row[4]) ?? .pending,
+                    queuedAt: row[5], nextAttemptAt: row[6], deadReason: row[7], attempts: attempts
+                )
             }
         }
     }

@@ -4,7 +4,6 @@ import Logging
 import VigieCore
 import VigieDelivery
 import VigieRuntime
-import VigieStore
 
 struct AlertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,16 +14,16 @@ struct AlertsCommand: AsyncParsableCommand {
 
     /// The store named by the configuration in force. Reading needs no secret, takes no lock
     /// (it works beside a running daemon) and never creates a file; nil when there is no store yet.
-    static func store(_ options: ConfigOptions, access: SQLiteWatchStore.Access) throws -> SQLiteWatchStore? {
+    static func store(_ options: ConfigOptions, access: StoreFactory.Access) throws -> (any WatchStore)? {
         options.bootstrapLogging(default: .warning)
         // The store needs no channel or provider secret, whether it is read or written.
         let configuration = try options.load(secrets: .deferred)
         do {
-            return try SQLiteWatchStore(configuration: .init(path: configuration.storePath, access: access))
-        } catch let failure as SQLiteWatchStore.Failure where failure.kind == .missing {
+            return try StoreFactory.open(configuration, access: access)
+        } catch let failure as StoreFailure where failure.kind == .missing {
             printError("vigie: \(failure.description)")
             return nil
-        } catch let failure as SQLiteWatchStore.Failure {
+        } catch let failure as StoreFailure {
             printError("vigie: \(failure.description)")
             throw ExitCode(2)
         }
@@ -119,13 +118,13 @@ struct AlertsCommand: AsyncParsableCommand {
             if let url = content.evidenceURL { print("Evidence: \(url)") }
             if let text = content.courtText { print("\nCourt text:\n\(Escape.controlCharacters(text))") }
             for delivery in try await store.deliveries(alertID: id) {
-                var line = "\n\(delivery.channel) (revision \(delivery.revision)): \(delivery.status)"
-                if let due = delivery.nextAttemptAt, delivery.status == "pending" { line += ", next attempt \(due.iso8601)" }
+                var line = "\n\(delivery.channel) (revision \(delivery.revision)): \(delivery.status.rawValue)"
+                if let due = delivery.nextAttemptAt, delivery.status == .pending { line += ", next attempt \(due.iso8601)" }
                 if let reason = delivery.deadReason { line += " — \(reason)" }
                 print(line)
                 for attempt in delivery.attempts {
                     let status = attempt.httpStatus.map { " HTTP \($0)" } ?? ""
-                    print("  \(attempt.at.iso8601)  \(attempt.outcome)\(status)\(attempt.error.map { "  \($0)" } ?? "")")
+                    print("  \(attempt.at.iso8601)  \(attempt.outcome.rawValue)\(status)\(attempt.error.map { "  \($0)" } ?? "")")
                 }
             }
         }

@@ -54,8 +54,8 @@ struct OutboxDeliveryTests {
         #expect(requests.count == 6)
         #expect(Set(requests.map { $0.headers["webhook-id"] }) == [alerts[0].id], "the same webhook-id on every attempt")
         let history = try await store.deliveries(alertID: alerts[0].id)
-        #expect(history.first?.status == "delivered")
-        #expect(history.first?.attempts.map(\.outcome) == ["failed", "failed", "failed", "failed", "failed", "delivered"])
+        #expect(history.first?.status == .delivered)
+        #expect(history.first?.attempts.map(\.outcome) == [.failed, .failed, .failed, .failed, .failed, .delivered])
         #expect(history.first?.attempts.prefix(5).allSatisfy { $0.httpStatus == 500 } == true)
     }
 
@@ -136,7 +136,7 @@ struct OutboxDeliveryTests {
         _ = try await dispatcher.drain()
         let history = try await store.deliveries(alertID: alert.id)
         #expect(history.count == 4)
-        #expect(history.allSatisfy { $0.status != "delivered" }, "every channel failed")
+        #expect(history.allSatisfy { $0.status != .delivered }, "every channel failed")
         let recorded = log.recorded.joined(separator: "\n") + history.flatMap { $0.attempts.compactMap(\.error) + [$0.deadReason ?? ""] }.joined(separator: "\n")
         #expect(!recorded.isEmpty)
         for leak in ["a-very-private", secret, "TEAMS-SIG-TOKEN-123", "sig=", "URL-PASSWORD", "SECRET-PATH", "SMTP-PASSWORD-456", "/workflows/"] {

@@ -33,28 +33,29 @@ struct ProviderClientTests {
             return (ContinuousClock.now - started, response.status)
         }
         #expect(status == 200)
+        // A lower bound only: a loaded machine makes it slower, never faster.
         #expect(elapsed >= .seconds(1), "\(elapsed)")
-        #expect(elapsed < .seconds(3), "\(elapsed)")
     }
 
     @Test("a Retry-After longer than the client accepts fails the request at once, counted, not waited for")
     func retryAfterTooLong() async throws {
-        let (elapsed, message) = try await withMockProvider({ $0.faults.throttleEvery = 1 }) { baseURL, _ in
+        let (requests, message) = try await withMockProvider({ $0.faults.throttleEvery = 1 }) { baseURL, control in
             let (client, transport) = Self.client { $0.maxRetryAfter = .milliseconds(500) }
             defer { transport.shutdown() }
-            let started = ContinuousClock.now
+            var message = "answered"
             do {
                 _ = try await client.send(Self.request(baseURL))
-                return (ContinuousClock.now - started, "answered")
             } catch {
-                return (ContinuousClock.now - started, "\(error)")
+                message = "\(error)"
             }
+            return (try await CreditsafeOverHTTPTests.stats(baseURL, control)["api"] ?? -1, message)
         }
         #expect(message == "Pappers answered HTTP 429 (rate limited)")
-        #expect(elapsed < .seconds(1))
+        // The client only waits before a retry: one request means it did not wait.
+        #expect(requests == 1)
     }
 
-    @Test("the rate limit spaces requests: 11 requests at 10 per second with a burst of 1 take about a second")
+    @Test("the rate limit spaces requests: 11 requests at 10 per second with a burst of 1 take at least a second")
     func rateLimit() async throws {
         let elapsed = try await withMockProvider { baseURL, _ in
             let (client, transport) = Self.client { $0.rate = 10; $0.burst = 1 }
@@ -63,6 +64,7 @@ struct ProviderClientTests {
             for _ in 0..<11 { _ = try await client.send(Self.request(baseURL)) }
             return ContinuousClock.now - started
         }
-        #expect(elapsed >= .milliseconds(950) && elapsed < .seconds(2), "\(elapsed)")
+        // A lower bound only: a loaded machine makes it slower, never faster.
+        #expect(elapsed >= .milliseconds(950), "\(elapsed)")
     }
 }

@@ -114,17 +114,15 @@ struct FaultMatrixTests {
         faults.stallEvery = 1
         faults.stall = .seconds(3)
         try await Self.withHarness(faults) { harness in
-            let started = ContinuousClock.now
             let report = try await harness.cycle.run()
-            let elapsed = ContinuousClock.now - started
             #expect(report.providerFailures == 7)
             #expect(report.failingSources == ["score:creditsafe"])
             #expect(report.summary.alertsRaised == 0)
             let messages = harness.companyFailures
             #expect(messages.filter { $0.contains("timeout") }.count >= 2, "\(messages)")
+            // The breaker stops the cycle after 5 failures instead of 7 companies × 2 attempts:
+            // said by the companies it did not call (no wall-clock bound: a loaded machine is slower).
             #expect(messages.contains { $0.contains("not called: 5 requests in a row failed") }, "the breaker opened: \(messages)")
-            // 7 companies × 2 attempts × 0.7 s would be 4.9 s two at a time; the breaker stops it after 5 failures.
-            #expect(elapsed < .seconds(4), "\(elapsed)")
         }
     }
 

@@ -4,7 +4,22 @@ import VigieCore
 import VigieStore
 import VigieTestSupport
 
-@Suite("The SQLite store")
+/// The stores every implementation is held to: these tests take the store as an argument, so
+/// that a second implementation (PostgreSQL) runs them unchanged by adding its case.
+enum StoreUnderTest: String, CaseIterable, CustomTestStringConvertible {
+    case sqlite
+
+    /// An empty store, on its own.
+    func make() throws -> any WatchStore {
+        switch self {
+        case .sqlite: try SQLiteWatchStore(configuration: .init(path: nil))
+        }
+    }
+
+    var testDescription: String { rawValue }
+}
+
+@Suite("The store: conformance")
 struct SQLiteStoreTests {
     static let siren = try! SIREN("881843924")
     static let now = Date(timeIntervalSince1970: 1_770_000_000)
@@ -26,9 +41,9 @@ struct SQLiteStoreTests {
         CycleCommit(snapshots: snapshots, observations: [], alertChanges: changes, notices: [], cursors: cursors, router: Router(always: ["log", "terminal"]), at: now)
     }
 
-    @Test("an alert committed twice is stored once and queued once per channel")
-    func idempotentAlerts() async throws {
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+    @Test("an alert committed twice is stored once and queued once per channel", arguments: StoreUnderTest.allCases)
+    func idempotentAlerts(store kind: StoreUnderTest) async throws {
+        let store = try kind.make()
         let first = try await store.commit(Self.commit([.raised(Self.alert("A1"))]))
         let second = try await store.commit(Self.commit([.raised(Self.alert("A1"))]))
         #expect(first == CommitSummary(alertsRaised: 1, deliveriesQueued: 2))
@@ -37,9 +52,9 @@ struct SQLiteStoreTests {
         #expect(try await store.dueDeliveries(channel: "log", due: Self.now, limit: 10).count == 1)
     }
 
-    @Test("a revision replaces the alert and is delivered again; an older revision never overwrites a newer one")
-    func revisions() async throws {
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+    @Test("a revision replaces the alert and is delivered again; an older revision never overwrites a newer one", arguments: StoreUnderTest.allCases)
+    func revisions(store kind: StoreUnderTest) async throws {
+        let store = try kind.make()
         let original = Self.alert("A1")
         _ = try await store.commit(Self.commit([.raised(original)]))
         var revised = original
@@ -74,9 +89,9 @@ struct SQLiteStoreTests {
         #expect(alert.exposure == ["EUR": Decimal(string: "12480.50")!])
     }
 
-    @Test("a delivered revision leaves the queue; a failed one waits for its next attempt; a dead one is listed and can be requeued")
-    func outbox() async throws {
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+    @Test("a delivered revision leaves the queue; a failed one waits for its next attempt; a dead one is listed and can be requeued", arguments: StoreUnderTest.allCases)
+    func outbox(store kind: StoreUnderTest) async throws {
+        let store = try kind.make()
         _ = try await store.commit(Self.commit([.raised(Self.alert("A1")), .raised(Self.alert("A2")), .raised(Self.alert("A3"))]))
         let pending = try await store.dueDeliveries(channel: "log", due: Self.now, limit: 10)
         let later = Self.now.addingTimeInterval(30)
@@ -101,12 +116,12 @@ struct SQLiteStoreTests {
         #expect(try await store.dueDeliveries(channel: "log", due: later, limit: 10).map(\.alert.noticeID) == ["A2", "A3"])
         let history = try await store.deliveries(alertID: Self.alert("A2").id)
         #expect(history.map(\.channel) == ["log", "terminal"])
-        #expect(history.first?.attempts.map(\.outcome) == ["failed"])
+        #expect(history.first?.attempts.map(\.outcome) == [.failed])
     }
 
-    @Test("seen notices and last good watchlists are remembered")
-    func bookkeeping() async throws {
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+    @Test("seen notices and last good watchlists are remembered", arguments: StoreUnderTest.allCases)
+    func bookkeeping(store kind: StoreUnderTest) async throws {
+        let store = try kind.make()
         var commit = Self.commit([])
         commit.ignoredNoticeIDs = ["A9"]
         _ = try await store.commit(commit)

@@ -1,11 +1,19 @@
 import Foundation
 
-/// Where Vigie keeps what it knows: snapshots, the observation history, alerts, the outbox,
-/// the feeds' cursors and the last good version of each watchlist.
+/// Where Vigie keeps what it knows, split by concern so that each part of Vigie asks for only
+/// what it uses, and a second implementation (PostgreSQL) implements small pieces:
+///
+/// - `CycleStore`: what a watch cycle reads and writes in one transaction;
+/// - `OutboxStore`: deliveries, their attempts and dead letters;
+/// - `AlertQueries`: alerts for people (`vigie alerts`, later the API);
+/// - `WatchlistArchive`: the last good version of each watchlist.
+public protocol WatchStore: CycleStore, OutboxStore, AlertQueries, WatchlistArchive {}
+
+/// What a cycle reads before it decides, and the one transaction it writes.
 ///
 /// `commit` writes a whole cycle in one transaction, so snapshots and the alerts they raise
 /// are never out of step, and re-running a cycle never alerts twice.
-public protocol WatchStore: Sendable {
+public protocol CycleStore: Sendable {
     func snapshots(for sirens: Set<SIREN>) async throws -> [SnapshotKey: Snapshot]
     /// Notice-based alerts of these companies, for rectificatifs and annulations to find.
     func noticeAlerts(for sirens: Set<SIREN>) async throws -> [SIREN: [Alert]]
@@ -19,10 +27,16 @@ public protocol WatchStore: Sendable {
     /// The companies whose history a feed has already been asked for.
     func historyLookedUp(feed: String) async throws -> Set<SIREN>
     func commit(_ cycle: CycleCommit) async throws -> CommitSummary
+}
 
+/// Alerts, as people look for them.
+public protocol AlertQueries: Sendable {
     func alerts(since: Date?, limit: Int?) async throws -> [Alert]
     func alert(id: String) async throws -> Alert?
+}
 
+/// The outbox: one delivery per alert revision and channel, queued with the alert.
+public protocol OutboxStore: Sendable {
     /// Deliveries on a channel whose next attempt is due by `due`, oldest first, with the
     /// alert as it was at that revision.
     func dueDeliveries(channel: String, due: Date, limit: Int) async throws -> [PendingDelivery]
@@ -38,7 +52,10 @@ public protocol WatchStore: Sendable {
     func redeliver(alertID: String?, at: Date) async throws -> Int
     /// Every delivery of an alert, with each attempt.
     func deliveries(alertID: String) async throws -> [DeliveryRecord]
+}
 
+/// The last version of each watchlist that read cleanly: what stays in force when a file breaks.
+public protocol WatchlistArchive: Sendable {
     func lastGoodWatchlist(file: String) async throws -> String?
     func saveGoodWatchlist(file: String, text: String, at: Date) async throws
 }
@@ -58,8 +75,9 @@ public struct CycleCommit: Sendable {
     public var historyLookups: [String: [SIREN]]
     /// The sources polled this cycle (their keys), whatever the outcome.
     public var polled: [String]
-    /// Which channels each alert revision is queued for.
-    public var router: Router
+    /// Where each alert's revision is queued, by alert id: routed here, by the caller, so that
+    /// the store only writes what it is given.
+    public var destinations: [String: [Router.Destination]]
     public var at: Date
 
     public init(
@@ -77,7 +95,7 @@ public struct CycleCommit: Sendable {
         self.sourceHealth = sourceHealth
         self.historyLookups = historyLookups
         self.polled = polled
-        self.router = router
+        self.destinations = Dictionary(alertChanges.map { ($0.alert.id, router.destinations(for: $0.alert)) }, uniquingKeysWith: { _, last in last })
         self.at = at
     }
 }
@@ -142,11 +160,11 @@ public struct DeliveryAttempt: Sendable, Hashable {
 public struct DeliveryRecord: Sendable, Hashable {
     public struct Attempt: Sendable, Hashable {
         public var at: Date
-        public var outcome: String
+        public var outcome: AttemptOutcome
         public var httpStatus: Int?
         public var error: String?
 
-        public init(at: Date, outcome: String, httpStatus: Int?, error: String?) {
+        public init(at: Date, outcome: AttemptOutcome, httpStatus: Int?, error: String?) {
             self.at = at
             self.outcome = outcome
             self.httpStatus = httpStatus
@@ -157,14 +175,13 @@ public struct DeliveryRecord: Sendable, Hashable {
     public var alertID: String
     public var revision: Int
     public var channel: String
-    /// `pending`, `delivered` or `dead`.
-    public var status: String
+    public var status: DeliveryStatus
     public var queuedAt: Date
     public var nextAttemptAt: Date?
     public var deadReason: String?
     public var attempts: [Attempt]
 
-    public init(alertID: String, revision: Int, channel: String, status: String, queuedAt: Date, nextAttemptAt: Date?, deadReason: String?, attempts: [Attempt]) {
+    public init(alertID: String, revision: Int, channel: String, status: DeliveryStatus, queuedAt: Date, nextAttemptAt: Date?, deadReason: String?, attempts: [Attempt]) {
         self.alertID = alertID
         self.revision = revision
         self.channel = channel
@@ -173,5 +190,40 @@ public struct DeliveryRecord: Sendable, Hashable {
         self.nextAttemptAt = nextAttemptAt
         self.deadReason = deadReason
         self.attempts = attempts
+    }
+}
+
+/// Where a delivery stands.
+public enum DeliveryStatus: String, Sendable, Hashable, Codable {
+    case pending
+    case delivered
+    case dead
+}
+
+/// How one attempt went.
+public enum AttemptOutcome: String, Sendable, Hashable, Codable {
+    case delivered
+    case failed
+}
+
+/// Why a store cannot be used, whichever it is: what is wrong and what to do, never a secret.
+public struct StoreFailure: Error, CustomStringConvertible {
+    public enum Kind: Sendable {
+        /// No store yet where a reader looked: nothing has run there.
+        case missing
+        /// The file or database is not a usable store: damaged, empty, someone else's.
+        case unusable
+        /// Another process writes it.
+        case locked
+        /// Written by an older Vigie: a writer must upgrade it first.
+        case outdated
+    }
+
+    public var kind: Kind = .unusable
+    public var description: String
+
+    public init(kind: Kind = .unusable, description: String) {
+        self.kind = kind
+        self.description = description
     }
 }

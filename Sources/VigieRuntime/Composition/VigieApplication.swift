@@ -10,7 +10,7 @@ import VigieTransport
 /// behind each seam.
 public struct VigieApplication: Sendable {
     public let configuration: VigieConfiguration
-    public let store: SQLiteWatchStore
+    public let store: any WatchStore
     public let cycle: WatchCycle
     public let dispatcher: OutboxDispatcher
     public let registry: WatchlistRegistry
@@ -34,7 +34,7 @@ public struct VigieApplication: Sendable {
         }
         self.configuration = configuration
         self.clock = clock
-        store = try SQLiteWatchStore(configuration: .init(path: configuration.storePath))
+        store = try StoreFactory.open(configuration, access: .writer)
 
         transport = CurlTransport(configuration: configuration.delivery.transport)
         var providerTransportConfiguration = configuration.delivery.transport

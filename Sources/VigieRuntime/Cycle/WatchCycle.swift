@@ -36,7 +36,7 @@ public struct WatchCycle: Sendable {
     let registry: WatchlistRegistry
     let providers: [any ScoreProvider]
     let feeds: [any ProcedureFeed]
-    let store: any WatchStore
+    let store: any CycleStore
     let router: Router
     let clock: any WallClock
     let health: SourceHealthTracker.Configuration
@@ -48,7 +48,7 @@ public struct WatchCycle: Sendable {
 
     public init(
         registry: WatchlistRegistry, providers: [any ScoreProvider], feeds: [any ProcedureFeed],
-        store: any WatchStore, router: Router, clock: any WallClock,
+        store: any CycleStore, router: Router, clock: any WallClock,
         health: SourceHealthTracker.Configuration = SourceHealthTracker.Configuration(), intervals: [String: Duration] = [:],
         budgets: [String: Int] = [:], logger: Logger
     ) {

@@ -34,11 +34,11 @@ public struct NoticeImporter: Sendable {
 
     let configuration: Configuration
     let registry: WatchlistRegistry
-    let store: any WatchStore
+    let store: any CycleStore
     let router: Router
     let clock: any WallClock
 
-    public init(configuration: Configuration = Configuration(), registry: WatchlistRegistry, store: any WatchStore, router: Router, clock: any WallClock) {
+    public init(configuration: Configuration = Configuration(), registry: WatchlistRegistry, store: any CycleStore, router: Router, clock: any WallClock) {
         self.configuration = configuration
         self.registry = registry
         self.store = store

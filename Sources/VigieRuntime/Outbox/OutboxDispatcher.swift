@@ -51,7 +51,7 @@ public struct OutboxDispatcher: Sendable {
     }
 
     let configuration: Configuration
-    let store: any WatchStore
+    let store: any OutboxStore & CycleStore
     let channels: [any AlertChannel]
     let clock: any WallClock
     let logger: Logger
@@ -60,7 +60,7 @@ public struct OutboxDispatcher: Sendable {
     let breakers: ChannelBreakers
 
     public init(
-        configuration: Configuration = Configuration(), store: any WatchStore, channels: [any AlertChannel], clock: any WallClock,
+        configuration: Configuration = Configuration(), store: any OutboxStore & CycleStore, channels: [any AlertChannel], clock: any WallClock,
         logger: Logger, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.configuration = configuration

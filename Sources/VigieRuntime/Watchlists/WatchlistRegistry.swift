@@ -75,11 +75,11 @@ public struct WatchlistRegistry: Sendable {
     }
 
     let configuration: Configuration
-    let store: any WatchStore
+    let store: any WatchlistArchive
     let clock: any WallClock
     let logger: Logger
 
-    public init(configuration: Configuration, store: any WatchStore, clock: any WallClock, logger: Logger) {
+    public init(configuration: Configuration, store: any WatchlistArchive, clock: any WallClock, logger: Logger) {
         self.configuration = configuration
         self.store = store
         self.clock = clock
