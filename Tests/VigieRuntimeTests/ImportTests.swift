@@ -12,8 +12,7 @@ struct ImportTests {
 
     @Test("imported today, a 2008 file is the companies' history: their status is recorded, nothing is alerted as news")
     func staleJudgments() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-import-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try CycleTests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try "siren;name\n384898094;EUROTEKNIK\n453752099;A S CONSTRUCTION\n".write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
         let store = try SQLiteWatchStore(configuration: .init(path: nil))
@@ -29,8 +28,7 @@ struct ImportTests {
 
     @Test("the DILA file's notices about watched companies become alerts; a second import skips the file; an interrupted one resumes")
     func importDILA() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-import-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try CycleTests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         // EUROTEKNIK (closure, insufficient assets) and A S CONSTRUCTION & RENOVATION (a rectificatif) are in the file.
         try "siren;name\n384898094;EUROTEKNIK\n453752099;A S CONSTRUCTION\n".write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
@@ -57,8 +55,7 @@ struct ImportTests {
 
     @Test("an import stopped after some batches starts again after the last one")
     func resume() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-import-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try CycleTests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try "siren;name\n384898094;EUROTEKNIK\n".write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
         let file = SharedData.url("bodacc/dila-PCL_BXA20080010.xml").path
