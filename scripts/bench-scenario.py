@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Generates a benchmark watchlist and a two-step scenario.
-Usage: bench-scenario.py FOLDER COMPANIES EVERY  (step 2 lowers the score of one company in EVERY)"""
+Usage: bench-scenario.py FOLDER COMPANIES EVERY [--steady DAYS]
+  (step 2 lowers the score of one company in EVERY; with --steady, DAYS daily steps say the same thing)"""
 import json, os, random, shutil, sys
 root, count, every = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+steady = int(sys.argv[5]) if len(sys.argv) > 5 and sys.argv[4] == "--steady" else 0
 shutil.rmtree(root, ignore_errors=True)
 def luhn_digit(body):
     total = 0
@@ -26,7 +28,8 @@ def report(siren, score, limit, date):
         "creditScore": {"currentCreditRating": rating}}}, separators=(",", ":"))
 scores = {s: random.randrange(20, 100) for s in sirens}
 limits = {s: random.randrange(1000, 300000) for s in sirens}
-for step, date in (("01-baseline", "2026-03-02"), ("02-changes", "2026-03-03")):
+steps = [(f"{day + 1:02d}-same", f"2026-03-{day + 2:02d}") for day in range(steady)] if steady else [("01-baseline", "2026-03-02"), ("02-changes", "2026-03-03")]
+for step, date in steps:
     folder = os.path.join(root, "scenario", "steps", step)
     os.makedirs(folder)
     with open(os.path.join(folder, "creditsafe.jsonl"), "w") as f:

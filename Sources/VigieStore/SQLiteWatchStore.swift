@@ -218,6 +218,12 @@ public final class SQLiteWatchStore: WatchStore {
                 let columns = ScoreColumns(score: snapshot.score, rating: snapshot.rating, creditLimit: snapshot.creditLimit, status: snapshot.status)
                 try upsertSnapshot.execute(arguments: [snapshot.siren.digits, snapshot.source, snapshot.observedOn?.iso, steps, facts] + columns.arguments + [at])
             }
+            for (source, keys) in Dictionary(grouping: cycle.confirmed, by: \.source) {
+                try Self.chunked(keys.map(\.siren.digits)) { chunk -> [Int] in
+                    try db.execute(sql: "UPDATE snapshot SET confirmed_at = ? WHERE source = ? AND siren IN (\(Self.placeholders(chunk.count)))", arguments: StatementArguments([at, source] as [any DatabaseValueConvertible]) + StatementArguments(chunk))
+                    return []
+                }
+            }
             let insertObservation = try db.cachedStatement(sql: """
                 INSERT INTO observation (siren, source, observed_on, \(ScoreColumns.names), company_name, recorded_at)
                 VALUES (?, ?, ?, \(ScoreColumns.placeholders), ?, ?)
@@ -311,6 +317,40 @@ public final class SQLiteWatchStore: WatchStore {
                 """, arguments: [since ?? Date(timeIntervalSince1970: 0), limit ?? -1])
         }
         return try payloads.map { try decode(Alert.self, $0) }
+    }
+
+    public func prune(observationsBefore: Date?, attemptsBefore: Date?, dryRun: Bool) async throws -> PruneReport {
+        let observations = """
+            FROM observation WHERE recorded_at < ? AND id NOT IN (SELECT max(id) FROM observation GROUP BY siren, source)
+            """
+        let attempts = """
+            FROM delivery_attempt WHERE attempted_at < ? AND delivery_id IN (SELECT id FROM delivery WHERE status != 'pending')
+            """
+        return try await writer.write { db in
+            var report = PruneReport()
+            if let cutoff = observationsBefore {
+                report.observations = try Int.fetchOne(db, sql: "SELECT count(*) " + observations, arguments: [cutoff]) ?? 0
+                if !dryRun { try db.execute(sql: "DELETE " + observations, arguments: [cutoff]) }
+            }
+            if let cutoff = attemptsBefore {
+                report.attempts = try Int.fetchOne(db, sql: "SELECT count(*) " + attempts, arguments: [cutoff]) ?? 0
+                if !dryRun { try db.execute(sql: "DELETE " + attempts, arguments: [cutoff]) }
+            }
+            return report
+        }
+    }
+
+    public func observations(of siren: SIREN) async throws -> [ScoreObservation] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT source, observed_on, \(ScoreColumns.names), company_name FROM observation WHERE siren = ? ORDER BY id", arguments: [siren.digits])
+                .map { row in
+                    let columns = ScoreColumns(row: row, offset: 2)
+                    return ScoreObservation(
+                        siren: siren, provider: row[0], observedOn: CalendarDay(iso: row[1] as String) ?? CalendarDay(ordinal: 0),
+                        score: columns.score, rating: columns.rating, creditLimit: columns.creditLimit, status: columns.status, companyName: row[11]
+                    )
+                }
+        }
     }
 
     public func alert(id: String) async throws -> Alert? {

@@ -165,8 +165,12 @@ enum StoreMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
-        migrator.registerMigration("v6: what providers said of failure, judgements, procedures and privileges") { db in
+        migrator.registerMigration("v6: provider facts; observations on change, confirmations, pruning indexes") { db in
             try db.execute(sql: "ALTER TABLE snapshot ADD COLUMN provider_facts TEXT")
+            // When a source last said the same thing again: observations are stored on change only.
+            try db.execute(sql: "ALTER TABLE snapshot ADD COLUMN confirmed_at DATETIME")
+            try db.execute(sql: "CREATE INDEX observation_recorded ON observation (recorded_at)")
+            try db.execute(sql: "CREATE INDEX delivery_attempt_time ON delivery_attempt (attempted_at)")
         }
         return migrator
     }

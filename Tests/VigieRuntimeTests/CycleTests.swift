@@ -386,3 +386,24 @@ struct BudgetTests {
         #expect(provider.ordered == 27)
     }
 }
+
+@Suite("A store that follows the changes")
+struct ChangeOnlyTests {
+    @Test("a provider saying the same thing every cycle, day after day, adds nothing to the history; a change is recorded")
+    func observationsOnChange() async throws {
+        let folder = try CycleTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try CycleTests.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let days = (2...9).map { CalendarDay(year: 2026, month: 2, day: $0)! }
+        let provider = ScriptedScoreProvider(script: days.map { .success(ScorePoll(observations: [CycleTests.score($0 == days.last ? 52 : 78, on: $0)], cursor: nil)) })
+        let cycle = CycleTests.cycle(folder: folder, store: store, providers: [provider])
+        for _ in days {
+            let report = try await cycle.run()
+            #expect(report.observations == 1, "each cycle observed the company")
+        }
+        let history = try await store.observations(of: CycleTests.gammVert)
+        #expect(history.map(\.observedOn) == [days.first, days.last], "the first sight and the change, not the seven confirmations in between")
+        #expect(try await store.snapshots(for: [CycleTests.gammVert]).values.first?.observedOn == days.last)
+    }
+}

@@ -197,3 +197,26 @@ struct StoreOpeningTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("state").path))
     }
 }
+
+@Suite("Pruning the store")
+struct PruneTests {
+    @Test("observations past the retention go, except each company's latest; attempts of finished deliveries go; a dry run deletes nothing", arguments: StoreUnderTest.allCases)
+    func prune(store kind: StoreUnderTest) async throws {
+        let store = try kind.make()
+        let siren = SQLiteStoreTests.siren
+        let old = Date(timeIntervalSince1970: 1_600_000_000), recent = Date(timeIntervalSince1970: 1_770_000_000)
+        for (index, at) in [old, old, recent].enumerated() {
+            let observation = ScoreObservation(siren: siren, provider: "creditsafe", observedOn: CalendarDay(at), score: .value(Double(50 + index), minimum: 0, maximum: 100))
+            _ = try await store.commit(CycleCommit(snapshots: [], observations: [observation], alertChanges: [], notices: [], cursors: [:], router: Router(always: []), at: at))
+        }
+        let other = try SIREN("337891287")
+        _ = try await store.commit(CycleCommit(snapshots: [], observations: [ScoreObservation(siren: other, provider: "creditsafe", observedOn: CalendarDay(old), score: .value(1, minimum: 0, maximum: 100))],
+                                               alertChanges: [], notices: [], cursors: [:], router: Router(always: []), at: old))
+        let cutoff = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(try await store.prune(observationsBefore: cutoff, attemptsBefore: nil, dryRun: true) == PruneReport(observations: 2))
+        #expect(try await store.observations(of: siren).count == 3, "a dry run deletes nothing")
+        #expect(try await store.prune(observationsBefore: cutoff, attemptsBefore: nil, dryRun: false) == PruneReport(observations: 2))
+        #expect(try await store.observations(of: siren).map(\.observedOn) == [CalendarDay(recent)])
+        #expect(try await store.observations(of: other).count == 1, "a company's latest observation stays, however old")
+    }
+}

@@ -35,8 +35,14 @@ public enum WatchEngine {
     public struct Outcome: Sendable {
         /// Snapshots that changed, to write back.
         public var snapshots: [Snapshot] = []
-        /// Observations of watched companies, for the history.
+        /// Observations that changed what Vigie knows (a value, a fact), for the history; an
+        /// observation that only confirms it is `confirmed`, so the store grows with the
+        /// changes, not with the clock.
         public var observations: [ScoreObservation] = []
+        /// Snapshots an observation confirmed unchanged this cycle.
+        public var confirmed: [SnapshotKey] = []
+        /// Observations of watched companies received, changed or not.
+        public var observed = 0
         public var alertChanges: [AlertChange] = []
         /// Notices that named a watched company, with the SIRENs they matched.
         public var matchedNotices: [(notice: BodaccNotice, sirens: [SIREN])] = []
@@ -71,7 +77,16 @@ public enum WatchEngine {
             }
             let key = SnapshotKey(siren: observation.siren, source: observation.provider)
             let (snapshot, events) = ScoreDiff.apply(observation, to: snapshots[key], thresholds: company.thresholds)
-            outcome.observations.append(observation)
+            outcome.observed += 1
+            // The observation's date alone is no change: a daily report saying the same thing
+            // confirms the snapshot, it does not add to the history.
+            var values = snapshot
+            values.observedOn = snapshots[key]?.observedOn
+            if snapshots[key] == nil || values != snapshots[key] {
+                outcome.observations.append(observation)
+            } else {
+                outcome.confirmed.append(key)
+            }
             if snapshot != snapshots[key] {
                 snapshots[key] = snapshot
                 changed.insert(key)

@@ -7,7 +7,26 @@ import Foundation
 /// - `OutboxStore`: deliveries, their attempts and dead letters;
 /// - `AlertQueries`: alerts for people (`vigie alerts`, later the API);
 /// - `WatchlistArchive`: the last good version of each watchlist.
-public protocol WatchStore: CycleStore, OutboxStore, AlertQueries, WatchlistArchive {}
+public protocol WatchStore: CycleStore, OutboxStore, AlertQueries, WatchlistArchive, MaintenanceStore {}
+
+/// Keeping the store the size of what matters: history older than the retention goes.
+public protocol MaintenanceStore: Sendable {
+    /// Deletes observations recorded before `observationsBefore` (a company's latest from
+    /// each source is kept, so its timeline never empties) and attempts made before
+    /// `attemptsBefore` on deliveries no longer pending. `dryRun` counts without deleting.
+    func prune(observationsBefore: Date?, attemptsBefore: Date?, dryRun: Bool) async throws -> PruneReport
+}
+
+/// What a prune removed (or would remove).
+public struct PruneReport: Sendable, Hashable {
+    public var observations: Int
+    public var attempts: Int
+
+    public init(observations: Int = 0, attempts: Int = 0) {
+        self.observations = observations
+        self.attempts = attempts
+    }
+}
 
 /// What a cycle reads before it decides, and the one transaction it writes.
 ///
@@ -29,10 +48,13 @@ public protocol CycleStore: Sendable {
     func commit(_ cycle: CycleCommit) async throws -> CommitSummary
 }
 
-/// Alerts, as people look for them.
+/// Alerts and a company's history, as people look for them.
 public protocol AlertQueries: Sendable {
     func alerts(since: Date?, limit: Int?) async throws -> [Alert]
     func alert(id: String) async throws -> Alert?
+    /// What the providers said of a company that changed something, oldest first: the
+    /// history behind a company's timeline (an observation that only confirmed is not in it).
+    func observations(of siren: SIREN) async throws -> [ScoreObservation]
 }
 
 /// The outbox: one delivery per alert revision and channel, queued with the alert.
@@ -75,6 +97,8 @@ public struct CycleCommit: Sendable {
     public var historyLookups: [String: [SIREN]]
     /// The sources polled this cycle (their keys), whatever the outcome.
     public var polled: [String]
+    /// Snapshots an observation confirmed unchanged: their `confirmed_at` moves, nothing is added.
+    public var confirmed: [SnapshotKey] = []
     /// Where each alert's revision is queued, by alert id: routed here, by the caller, so that
     /// the store only writes what it is given.
     public var destinations: [String: [Router.Destination]]

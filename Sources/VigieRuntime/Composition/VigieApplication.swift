@@ -82,7 +82,7 @@ public struct VigieApplication: Sendable {
         )
         cycle = WatchCycle(
             registry: registry, providers: providers, feeds: feeds, store: store, router: router, clock: clock,
-            health: configuration.health, intervals: configuration.sourceIntervals, budgets: configuration.reportBudgets, logger: logger
+            health: configuration.health, intervals: configuration.sourceIntervals, budgets: configuration.reportBudgets, retention: configuration.retention, logger: logger
         )
         var dispatch = OutboxDispatcher.Configuration()
         dispatch.retry = configuration.delivery.retry

@@ -18,6 +18,8 @@ public struct VigieConfiguration: Sendable {
     public var stateDirectory: String = ".vigie"
     /// Watchlist files, or folders whose `.yaml`, `.yml` and `.csv` files are all read.
     public var watchlists: [String] = ["watchlists"]
+    /// How long history is kept before it is pruned.
+    public var retention = Retention()
     /// When a watchlist that shrinks at once is held as suspect (its last good version kept).
     public var watchlistGuard = WatchlistRegistry.ShrinkGuard()
     /// The language of messages to people (chat, email).
@@ -162,7 +164,7 @@ public enum ChannelSpec: Sendable {
 }
 
 extension VigieConfiguration {
-    static let topKeys = ["state_dir", "watchlists", "watchlist_guard", "interval", "language", "providers", "health", "channels", "delivery"]
+    static let topKeys = ["state_dir", "watchlists", "watchlist_guard", "interval", "language", "providers", "health", "channels", "delivery", "retention"]
 
     /// Reads `vigie.yaml`. Every problem is reported with its line; a file with problems is
     /// not used, so a typo never silently turns a channel off.
@@ -193,6 +195,14 @@ extension VigieConfiguration {
             case "language": configuration.language = language(value, key, reader) ?? configuration.language
             case "providers": readProviders(value, into: &configuration, reader)
             case "health": readHealth(value, into: &configuration, reader)
+            case "retention":
+                for (setting, settingLine, settingValue) in reader.entries(value, key, expected: "observations_days and delivery_attempts_days") {
+                    switch setting {
+                    case "observations_days": configuration.retention.observationsDays = reader.integer(settingValue, setting, range: 1...36_500)
+                    case "delivery_attempts_days": configuration.retention.attemptsDays = reader.integer(settingValue, setting, range: 1...36_500)
+                    default: reader.unknown(setting, line: settingLine, known: ["observations_days", "delivery_attempts_days"])
+                    }
+                }
             case "watchlist_guard":
                 for (setting, settingLine, settingValue) in reader.entries(value, key, expected: "max_loss_percent and min_companies") {
                     switch setting {

@@ -36,7 +36,7 @@ public struct WatchCycle: Sendable {
     let registry: WatchlistRegistry
     let providers: [any ScoreProvider]
     let feeds: [any ProcedureFeed]
-    let store: any CycleStore
+    let store: any CycleStore & MaintenanceStore
     let router: Router
     let clock: any WallClock
     let health: SourceHealthTracker.Configuration
@@ -44,14 +44,17 @@ public struct WatchCycle: Sendable {
     let intervals: [String: Duration]
     /// Billed reports a provider may be asked for in a day, by key (`score:ellisphere`).
     let budgets: [String: Int]
+    /// How long history is kept; pruned once a day, after a cycle.
+    let retention: Retention
     let logger: Logger
 
     public init(
         registry: WatchlistRegistry, providers: [any ScoreProvider], feeds: [any ProcedureFeed],
-        store: any CycleStore, router: Router, clock: any WallClock,
+        store: any CycleStore & MaintenanceStore, router: Router, clock: any WallClock,
         health: SourceHealthTracker.Configuration = SourceHealthTracker.Configuration(), intervals: [String: Duration] = [:],
-        budgets: [String: Int] = [:], logger: Logger
+        budgets: [String: Int] = [:], retention: Retention = Retention(), logger: Logger
     ) {
+        self.retention = retention
         self.health = health
         self.intervals = intervals
         self.budgets = budgets
@@ -194,7 +197,7 @@ public struct WatchCycle: Sendable {
             snapshots: snapshotsBefore,
             priorAlerts: try await store.noticeAlerts(for: named), history: history, joining: joining, now: clock.now
         ))
-        report.observations = outcome.observations.count
+        report.observations = outcome.observed
         report.matchedNotices = outcome.matchedNotices.count
         let matchedIDs = Set(outcome.matchedNotices.map(\.notice.id))
 
@@ -209,11 +212,25 @@ public struct WatchCycle: Sendable {
             if a.companyName != b.companyName { return (a.companyName ?? "") < (b.companyName ?? "") }
             return first.offset < second.offset
         }.map(\.element) + all.filter { if case .raised = $0 { false } else { true } }
-        report.summary = try await store.commit(CycleCommit(
+        var commit = CycleCommit(
             snapshots: outcome.snapshots, observations: outcome.observations, alertChanges: changes,
             notices: outcome.matchedNotices, ignoredNoticeIDs: (notices + history).map(\.id).filter { !matchedIDs.contains($0) },
             cursors: cursors, sourceHealth: sources.health, historyLookups: historyLookups, polled: sources.polled, router: router, at: clock.now
-        ))
+        )
+        commit.confirmed = outcome.confirmed
+        let lastPrune = try await store.cursor(for: Retention.cursorKey).flatMap { try? Date($0, strategy: .iso8601) }
+        let pruneDue = lastPrune.map { clock.now.timeIntervalSince($0) >= 86_400 } ?? true
+        if pruneDue { commit.cursors[Retention.cursorKey] = clock.now.iso8601 }
+        report.summary = try await store.commit(commit)
+        if pruneDue {
+            let pruned = try await store.prune(
+                observationsBefore: retention.observationsDays.map { clock.now.addingTimeInterval(-Double($0) * 86_400) },
+                attemptsBefore: retention.attemptsDays.map { clock.now.addingTimeInterval(-Double($0) * 86_400) }, dryRun: false
+            )
+            if pruned != PruneReport() {
+                logger.info("store.pruned", metadata: ["pruned.observations": "\(pruned.observations)", "pruned.attempts": "\(pruned.attempts)"])
+            }
+        }
         logger.info("cycle.committed", metadata: [
             "cycle.companies": "\(report.companies)", "cycle.observations": "\(report.observations)",
             "cycle.notices": "\(report.notices)", "cycle.notices_matched": "\(report.matchedNotices)",
@@ -252,4 +269,18 @@ extension Array {
         }
         return (matching, others)
     }
+}
+
+/// How long the store keeps history: observations and delivery attempts older than this go,
+/// once a day (a company's latest observation from each source always stays).
+public struct Retention: Sendable, Hashable {
+    public var observationsDays: Int? = 730
+    public var attemptsDays: Int? = 180
+
+    public init(observationsDays: Int? = 730, attemptsDays: Int? = 180) {
+        self.observationsDays = observationsDays
+        self.attemptsDays = attemptsDays
+    }
+
+    static let cursorKey = "maintenance:pruned_at"
 }
