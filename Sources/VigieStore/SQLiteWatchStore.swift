@@ -181,6 +181,16 @@ public final class SQLiteWatchStore: WatchStore {
         }
     }
 
+    public func providerIDs(provider: String) async throws -> [SIREN: String] {
+        try await writer.read { db in
+            var ids: [SIREN: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT siren, id FROM provider_id WHERE provider = ?", arguments: [provider]) {
+                ids[SIREN(stored: row[0])] = row[1]
+            }
+            return ids
+        }
+    }
+
     public func historyLookedUp(feed: String) async throws -> Set<SIREN> {
         try await writer.read { db in
             var sirens: Set<SIREN> = []
@@ -217,6 +227,14 @@ public final class SQLiteWatchStore: WatchStore {
             for (snapshot, steps, facts) in snapshots {
                 let columns = ScoreColumns(score: snapshot.score, rating: snapshot.rating, creditLimit: snapshot.creditLimit, status: snapshot.status)
                 try upsertSnapshot.execute(arguments: [snapshot.siren.digits, snapshot.source, snapshot.observedOn?.iso, steps, facts] + columns.arguments + [at])
+            }
+            for (provider, ids) in cycle.providerIDs {
+                for (siren, id) in ids {
+                    try db.execute(sql: """
+                        INSERT INTO provider_id (provider, siren, id, learned_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (provider, siren) DO UPDATE SET id = excluded.id, learned_at = excluded.learned_at
+                        """, arguments: [provider, siren.digits, id, at])
+                }
             }
             for (source, keys) in Dictionary(grouping: cycle.confirmed, by: \.source) {
                 try Self.chunked(keys.map(\.siren.digits)) { chunk -> [Int] in

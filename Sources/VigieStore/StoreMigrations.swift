@@ -165,12 +165,22 @@ enum StoreMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
-        migrator.registerMigration("v6: provider facts; observations on change, confirmations, pruning indexes") { db in
+        migrator.registerMigration("v6: provider facts and ids; observations on change, confirmations, pruning indexes") { db in
             try db.execute(sql: "ALTER TABLE snapshot ADD COLUMN provider_facts TEXT")
             // When a source last said the same thing again: observations are stored on change only.
             try db.execute(sql: "ALTER TABLE snapshot ADD COLUMN confirmed_at DATETIME")
             try db.execute(sql: "CREATE INDEX observation_recorded ON observation (recorded_at)")
             try db.execute(sql: "CREATE INDEX delivery_attempt_time ON delivery_attempt (attempted_at)")
+            // Ids providers gave companies (Creditsafe's connectIds): a restart does not search again.
+            try db.execute(sql: """
+                CREATE TABLE provider_id (
+                    provider TEXT NOT NULL,
+                    siren TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    learned_at DATETIME NOT NULL,
+                    PRIMARY KEY (provider, siren)
+                ) WITHOUT ROWID;
+                """)
         }
         return migrator
     }

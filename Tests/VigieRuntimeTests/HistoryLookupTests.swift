@@ -84,3 +84,36 @@ struct FixtureHistoryTests {
         #expect(alerts.map { "\($0.companyName ?? "?"): \($0.kind)" }.contains("PASARGAD: procedure_opened"), "\(alerts.map(\.kind))")
     }
 }
+
+@Suite("Provider ids kept in the store")
+struct ProviderIDTests {
+    @Test("a restarted process asks Creditsafe for reports directly: the connectIds found by searching are kept in the store")
+    func connectIDsKept() async throws {
+        let folder = try CycleTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try CycleTests.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let requests = try await MockProviderServer.serving(MockProviderServer.Configuration(scenario: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))) { baseURL in
+            let control = CurlTransport()
+            defer { control.shutdown() }
+            func apiRequests() async throws -> Int {
+                let body = try await control.send(HTTPRequest(method: "GET", url: baseURL + "/_mock/stats")).body
+                return ((try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])?["api"] as? Int) ?? 0
+            }
+            var counts: [Int] = []
+            for _ in 0..<2 {
+                // A new provider each time: a new process, with nothing in memory.
+                var configuration = CreditsafeProvider.Configuration(baseURL: baseURL + "/creditsafe", username: "demo", password: "demo")
+                configuration.monitoring = nil
+                let transport = CurlTransport()
+                defer { transport.shutdown() }
+                let before = try await apiRequests()
+                _ = try await CycleTests.cycle(folder: folder, store: store, providers: [CreditsafeProvider(configuration: configuration, transport: transport)]).run()
+                counts.append(try await apiRequests() - before)
+            }
+            return counts
+        }
+        #expect(requests == [14, 7], "7 searches and 7 reports, then 7 reports")
+        #expect(try await store.providerIDs(provider: "creditsafe").count == 7)
+    }
+}

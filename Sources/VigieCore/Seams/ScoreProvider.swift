@@ -11,6 +11,9 @@ public protocol ScoreProvider: Sendable {
     /// daily budget. Companies it could not afford are `deferred`, asked first next time.
     /// Providers that bill nothing (a fixture) ignore the allowance.
     func poll(_ companies: [SIREN], cursor: String?, allowance: Int) async throws -> ScorePoll
+    /// Ids the provider gave companies before (Creditsafe's connectIds), kept in the store: a
+    /// restarted process asks for a report directly, not for a search first.
+    func remember(ids: [SIREN: String])
     /// What the provider says about one company now, outside any cycle: `vigie providers test`.
     /// Nothing is stored and no cursor moves.
     func probe(_ company: SIREN) async throws -> ScoreObservation?
@@ -20,6 +23,8 @@ extension ScoreProvider {
     public func poll(_ companies: [SIREN], cursor: String?, allowance: Int) async throws -> ScorePoll {
         try await poll(companies, cursor: cursor)
     }
+
+    public func remember(ids: [SIREN: String]) {}
 
     public func probe(_ company: SIREN) async throws -> ScoreObservation? {
         let poll = try await poll([company], cursor: nil)
@@ -51,6 +56,8 @@ public struct ScorePoll: Sendable {
     public var reportsOrdered = 0
     /// Companies not asked about because the daily budget was spent: neither values nor failures.
     public var deferred: [SIREN] = []
+    /// Ids the provider gave companies this poll (a search's result): the store keeps them.
+    public var learnedIDs: [SIREN: String] = [:]
 
     public init(observations: [ScoreObservation], failures: [ProviderFailure] = [], cursor: String?, asked: Int? = nil) {
         self.observations = observations

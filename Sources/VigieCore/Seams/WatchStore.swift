@@ -45,6 +45,8 @@ public protocol CycleStore: Sendable {
     func lastPolls() async throws -> [String: Date]
     /// The companies whose history a feed has already been asked for.
     func historyLookedUp(feed: String) async throws -> Set<SIREN>
+    /// The ids a provider gave companies (Creditsafe's connectIds).
+    func providerIDs(provider: String) async throws -> [SIREN: String]
     func commit(_ cycle: CycleCommit) async throws -> CommitSummary
 }
 
@@ -99,6 +101,8 @@ public struct CycleCommit: Sendable {
     public var polled: [String]
     /// Snapshots an observation confirmed unchanged: their `confirmed_at` moves, nothing is added.
     public var confirmed: [SnapshotKey] = []
+    /// Ids providers gave companies this cycle, by provider.
+    public var providerIDs: [String: [SIREN: String]] = [:]
     /// Where each alert's revision is queued, by alert id: routed here, by the caller, so that
     /// the store only writes what it is given.
     public var destinations: [String: [Router.Destination]]

@@ -52,7 +52,7 @@ public final class CreditsafeProvider: CompanyByCompanyProvider {
     public let name = "creditsafe"
     let configuration: Configuration
     let client: ProviderClient
-    private let state = Mutex<(token: String?, connectIDs: [SIREN: String])>((nil, [:]))
+    private let state = Mutex<(token: String?, connectIDs: [SIREN: String], learned: [SIREN: String])>((nil, [:], [:]))
 
     public init(configuration: Configuration, transport: CurlTransport) {
         self.configuration = configuration
@@ -65,10 +65,20 @@ public final class CreditsafeProvider: CompanyByCompanyProvider {
 
     public func poll(_ companies: [SIREN], cursor: String?, allowance: Int) async throws -> ScorePoll {
         _ = try await token(renew: false)
-        if let monitoring = configuration.monitoring {
-            return try await pollMonitored(companies, cursor: cursor, monitoring: monitoring, allowance: allowance)
+        var poll = if let monitoring = configuration.monitoring {
+            try await pollMonitored(companies, cursor: cursor, monitoring: monitoring, allowance: allowance)
+        } else {
+            try await observeEach(companies, allowance: allowance)
         }
-        return try await observeEach(companies, allowance: allowance)
+        poll.learnedIDs = state.withLock { state in
+            defer { state.learned = [:] }
+            return state.learned
+        }
+        return poll
+    }
+
+    public func remember(ids: [SIREN: String]) {
+        remember(connectIDs: ids)
     }
 
     var concurrency: Int { configuration.concurrency }
@@ -110,7 +120,10 @@ public final class CreditsafeProvider: CompanyByCompanyProvider {
         // "No results" comes with `companies` as an object, not a list: no hit.
         let hits = (try? JSONDecoder().decode(Search.self, from: Data(response.body)))?.companies ?? []
         guard let chosen = Self.establishment(among: hits, of: siren) else { return nil }
-        state.withLock { $0.connectIDs[siren] = chosen.id }
+        state.withLock {
+            $0.connectIDs[siren] = chosen.id
+            $0.learned[siren] = chosen.id
+        }
         return chosen.id
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import VigieCore
 
 /// One pass of the watch: read the watchlists, poll every provider and feed, diff against
@@ -46,6 +47,8 @@ public struct WatchCycle: Sendable {
     let budgets: [String: Int]
     /// How long history is kept; pruned once a day, after a cycle.
     let retention: Retention
+    /// Providers whose stored ids were handed to them, once per process.
+    let idsLoaded = LoadedOnce()
     let logger: Logger
 
     public init(
@@ -93,6 +96,7 @@ public struct WatchCycle: Sendable {
         }
 
         var observations: [ScoreObservation] = []
+        var learnedIDs: [String: [SIREN: String]] = [:]
         let snapshotsBefore = try await store.snapshots(for: Set(sirens))
         let today = CalendarDay(clock.now)
         for provider in providers {
@@ -114,7 +118,9 @@ public struct WatchCycle: Sendable {
                     case let (a?, b?): return a == b ? first < second : a < b
                     }
                 }
+                if !idsLoaded.loaded(provider.name) { provider.remember(ids: try await store.providerIDs(provider: provider.name)) }
                 let poll = try await provider.poll(order, cursor: try await store.cursor(for: key), allowance: budget?.remaining ?? .max)
+                if !poll.learnedIDs.isEmpty { learnedIDs[provider.name] = poll.learnedIDs }
                 if var spent = budget {
                     if spent.spend(poll.reportsOrdered) {
                         logger.warning("provider.budget_nearly_spent", metadata: [
@@ -218,6 +224,7 @@ public struct WatchCycle: Sendable {
             cursors: cursors, sourceHealth: sources.health, historyLookups: historyLookups, polled: sources.polled, router: router, at: clock.now
         )
         commit.confirmed = outcome.confirmed
+        commit.providerIDs = learnedIDs
         let lastPrune = try await store.cursor(for: Retention.cursorKey).flatMap { try? Date($0, strategy: .iso8601) }
         let pruneDue = lastPrune.map { clock.now.timeIntervalSince($0) >= 86_400 } ?? true
         if pruneDue { commit.cursors[Retention.cursorKey] = clock.now.iso8601 }
@@ -283,4 +290,13 @@ public struct Retention: Sendable, Hashable {
     }
 
     static let cursorKey = "maintenance:pruned_at"
+}
+
+/// Names done once per process: `loaded` answers false the first time for each name.
+final class LoadedOnce: Sendable {
+    private let names = Mutex<Set<String>>([])
+
+    func loaded(_ name: String) -> Bool {
+        names.withLock { !$0.insert(name).inserted }
+    }
 }
