@@ -59,6 +59,11 @@ public final class SQLiteWatchStore: WatchStore {
             } else {
                 writer = try DatabaseQueue(configuration: options)
             }
+            // A store a newer Vigie migrated has tables this one does not know: writing to it
+            // could lose what they hold, so both writers and readers refuse it.
+            if try writer.read({ try StoreMigrations.migrator.hasBeenSuperseded($0) }) {
+                throw Failure(description: "the store at \(configuration.path ?? ":memory:") was written by a newer Vigie; run that version, or restore a backup taken before the upgrade")
+            }
             if configuration.access == .writer {
                 try StoreMigrations.migrator.migrate(writer)
             } else if try writer.read({ try !StoreMigrations.migrator.hasCompletedMigrations($0) }) {
@@ -237,7 +242,7 @@ public final class SQLiteWatchStore: WatchStore {
                 }
             }
             for (source, keys) in Dictionary(grouping: cycle.confirmed, by: \.source) {
-                try Self.chunked(keys.map(\.siren.digits)) { chunk -> [Int] in
+                try Self.chunked(keys.map(\.siren.digits)) { chunk -> [Never] in
                     try db.execute(sql: "UPDATE snapshot SET confirmed_at = ? WHERE source = ? AND siren IN (\(Self.placeholders(chunk.count)))", arguments: StatementArguments([at, source] as [any DatabaseValueConvertible]) + StatementArguments(chunk))
                     return []
                 }
@@ -491,6 +496,7 @@ public final class SQLiteWatchStore: WatchStore {
     }
 
     /// SQLite caps bound parameters; long IN lists are run in chunks.
+    @discardableResult
     static func chunked<T>(_ values: [String], _ body: ([String]) throws -> [T]) rethrows -> [T] {
         var result: [T] = []
         var start = 0

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import VigieCore
 import VigieStore
@@ -182,6 +183,24 @@ struct StoreOpeningTests {
         #expect(try await reader.alerts(since: nil, limit: nil).count == 1)
         first = nil
         _ = try SQLiteWatchStore(configuration: .init(path: path))
+    }
+
+    @Test("a store a newer Vigie migrated is refused by writers and readers alike, and left as it was")
+    func newerStore() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("vigie.sqlite").path
+        _ = try SQLiteWatchStore(configuration: .init(path: path))
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')") }
+        for access in [SQLiteWatchStore.Access.writer, .reader] {
+            #expect {
+                try SQLiteWatchStore(configuration: .init(path: path, access: access))
+            } throws: { error in
+                "\(error)".contains("written by a newer Vigie") && "\(error)".contains("restore a backup")
+            }
+        }
+        #expect(try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }.contains("v99: from the future"))
     }
 
     @Test("a reader never creates a store, nor its folder")
