@@ -96,6 +96,31 @@ public final class SQLiteWatchStore: WatchStore {
         }
     }
 
+    /// The schema of the store at `path` against the migrations this Vigie knows, read
+    /// without the writer's lock and without migrating: what `store migrate` would do.
+    public static func schemaStatus(path: String) throws -> SchemaStatus {
+        let known = StoreMigrations.migrator.migrations
+        guard FileManager.default.fileExists(atPath: path) else {
+            return SchemaStatus(location: path, exists: false, applied: [], pending: known, unknown: [])
+        }
+        try checkFile(at: path, access: .reader)
+        var options = GRDB.Configuration()
+        options.readonly = true
+        let applied: [String]
+        do {
+            applied = try openForReading(path: path, options: options).read { db in
+                guard try db.tableExists("grdb_migrations") else { return [] }
+                return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
+            }
+        } catch {
+            throw Failure(description: "cannot read the store at \(path): \(error)")
+        }
+        return SchemaStatus(
+            location: path, exists: true, applied: applied.filter(known.contains),
+            pending: known.filter { !applied.contains($0) }, unknown: applied.filter { !known.contains($0) }
+        )
+    }
+
     /// Only a missing file is a new store. An empty file (a truncated copy, a full disk) or
     /// one that is not SQLite is refused: taking it for a new store would raise and deliver
     /// every alert again.

@@ -7,6 +7,31 @@ import VigieTestSupport
 
 @Suite("Store migrations")
 struct MigrationTests {
+    @Test("schema status reads what is applied and pending without migrating; a writer then applies the rest")
+    func schemaStatus() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-schema-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("vigie.sqlite").path
+        let known = StoreMigrations.migrator.migrations
+
+        let none = try SQLiteWatchStore.schemaStatus(path: path)
+        #expect(!none.exists && none.pending == known && none.applied.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: path), "asking creates nothing")
+
+        try StoreMigrations.migrator.migrate(try DatabaseQueue(path: path), upTo: "v3: digests")
+        let old = try SQLiteWatchStore.schemaStatus(path: path)
+        #expect(old.exists && old.applied == Array(known.prefix(3)) && old.pending == Array(known.dropFirst(3)))
+        #expect(try SQLiteWatchStore.schemaStatus(path: path) == old, "asking twice changes nothing")
+
+        _ = try SQLiteWatchStore(configuration: .init(path: path))
+        let now = try SQLiteWatchStore.schemaStatus(path: path)
+        #expect(now.applied == known && now.pending.isEmpty && now.unknown.isEmpty)
+
+        try DatabaseQueue(path: path).write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')") }
+        #expect(try SQLiteWatchStore.schemaStatus(path: path).unknown == ["v99: from the future"])
+    }
+
     @Test("a store written before v4 keeps its alerts and queued deliveries, and takes company-less alerts after")
     func upgradeFromV3() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-migration-\(UUID())")

@@ -17,6 +17,29 @@ public protocol MaintenanceStore: Sendable {
     func prune(observationsBefore: Date?, attemptsBefore: Date?, dryRun: Bool) async throws -> PruneReport
 }
 
+/// Where a store's schema stands against the migrations this Vigie knows, read without
+/// changing anything (`vigie store migrate --dry-run`).
+public struct SchemaStatus: Sendable, Hashable {
+    /// Where the store is (a path), for messages.
+    public var location: String
+    /// False when the store does not exist yet: every migration is pending.
+    public var exists: Bool
+    /// Migrations already applied, oldest first.
+    public var applied: [String]
+    /// Migrations a writer would apply, in order.
+    public var pending: [String]
+    /// Migrations applied by a newer Vigie, unknown to this one: the store is refused.
+    public var unknown: [String]
+
+    public init(location: String, exists: Bool, applied: [String], pending: [String], unknown: [String]) {
+        self.location = location
+        self.exists = exists
+        self.applied = applied
+        self.pending = pending
+        self.unknown = unknown
+    }
+}
+
 /// What a prune removed (or would remove).
 public struct PruneReport: Sendable, Hashable {
     public var observations: Int

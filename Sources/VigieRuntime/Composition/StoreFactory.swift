@@ -17,4 +17,9 @@ public enum StoreFactory {
     public static func open(_ configuration: VigieConfiguration, access: Access) throws -> any WatchStore {
         try SQLiteWatchStore(configuration: .init(path: configuration.storePath, access: access == .writer ? .writer : .reader))
     }
+
+    /// Where the configured store's schema stands; changes nothing.
+    public static func schemaStatus(_ configuration: VigieConfiguration) throws -> SchemaStatus {
+        try SQLiteWatchStore.schemaStatus(path: configuration.storePath)
+    }
 }
