@@ -19,11 +19,23 @@ struct EllispherePappersOverHTTPTests {
         return (EllisphereProvider(configuration: configuration, transport: transport), transport)
     }
 
-    static func pappers(_ baseURL: String, token: String = "demo") -> (PappersProvider, CurlTransport) {
+    static func pappers(_ baseURL: String, token: String = "demo", clock: any WallClock = SystemWallClock()) -> (PappersProvider, CurlTransport) {
         var configuration = PappersProvider.Configuration(api: PappersAPI(baseURL: baseURL + "/pappers/v2", apiToken: token))
         configuration.client.backoff = .milliseconds(20)
         let transport = CurlTransport()
-        return (PappersProvider(configuration: configuration, transport: transport), transport)
+        return (PappersProvider(configuration: configuration, transport: transport, clock: clock), transport)
+    }
+
+    @Test("Pappers gives no date of its own: the observation is dated by the clock the provider is given")
+    func pappersDatedByTheClock() async throws {
+        let day = try #require(CalendarDay(iso: "2025-06-02"))
+        let observations = try await withMockProvider { baseURL, _ in
+            let clock = ManualWallClock(try #require(ISO8601DateFormatter().date(from: "2025-06-02T12:00:00Z")))
+            let (provider, transport) = Self.pappers(baseURL, clock: clock)
+            defer { transport.shutdown() }
+            return try await provider.poll([Self.gammVert], cursor: nil).observations
+        }
+        #expect(observations.map(\.observedOn) == [day])
     }
 
     @Test("Ellisphère: the real report read over HTTP, then its lowered score (and class) becomes one score-drop alert")

@@ -37,6 +37,44 @@ struct ProviderClientTests {
         #expect(elapsed >= .seconds(1), "\(elapsed)")
     }
 
+    @Test("the breaker's pause runs on the client's clock: no request while it is open, one probe once the clock passes the cooldown")
+    func breakerOnTheClock() async throws {
+        let (requests, messages) = try await withMockProvider({ $0.faults.down = true }) { baseURL, control in
+            let clock = ManualWallClock()
+            var configuration = ProviderClient.Configuration()
+            configuration.rate = 1000
+            configuration.burst = 1000
+            configuration.attempts = 1
+            configuration.breaker = .init(threshold: 2, cooldown: .seconds(600))
+            let transport = CurlTransport()
+            defer { transport.shutdown() }
+            let client = ProviderClient(name: "Pappers", configuration: configuration, transport: transport, clock: clock)
+            var messages: [String] = []
+            var requests: [Int] = []
+            for step in ["down", "down", "open", "passed", "up"] {
+                if step == "passed" { clock.advance(by: 599) }
+                if step == "up" {
+                    clock.advance(by: 2)
+                    _ = try await control.send(HTTPRequest(method: "POST", url: baseURL + "/_mock/up"))
+                }
+                do {
+                    _ = try await client.send(Self.request(baseURL))
+                    messages.append("answered")
+                } catch {
+                    messages.append("\(error)")
+                }
+                requests.append(try await CreditsafeOverHTTPTests.stats(baseURL, control)["api"] ?? -1)
+            }
+            return (requests, messages)
+        }
+        // Two failures open the circuit; a second short of the cooldown it still holds without a
+        // request; past it, the probe goes out and closes it.
+        #expect(requests == [1, 2, 2, 2, 3], "\(messages)")
+        #expect(messages[2].contains("calls are paused for 600 s more"), "\(messages[2])")
+        #expect(messages[3].contains("calls are paused for 1 s more"), "\(messages[3])")
+        #expect(messages[4] == "answered")
+    }
+
     @Test("a Retry-After longer than the client accepts fails the request at once, counted, not waited for")
     func retryAfterTooLong() async throws {
         let (requests, message) = try await withMockProvider({ $0.faults.throttleEvery = 1 }) { baseURL, control in

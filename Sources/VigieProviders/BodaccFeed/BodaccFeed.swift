@@ -46,7 +46,7 @@ public struct BodaccFeed: ProcedureFeed {
 
     public init(configuration: Configuration, transport: CurlTransport, clock: any WallClock = SystemWallClock()) {
         self.configuration = configuration
-        self.client = ProviderClient(name: "BODACC", configuration: configuration.client, transport: transport)
+        self.client = ProviderClient(name: "BODACC", configuration: configuration.client, transport: transport, clock: clock)
         self.clock = clock
     }
 

@@ -22,7 +22,7 @@ extension CreditsafeProvider {
     }
 
     func pollMonitored(_ companies: [SIREN], cursor: String?, monitoring: Configuration.Monitoring, allowance: Int) async throws -> ScorePoll {
-        let started = Date()
+        let started = clock.now
         let previous = cursor.flatMap { try? Self.cursorDecoder.decode(MonitoringCursor.self, from: Data($0.utf8)) }
         let portfolio: Int
         if let known = previous?.portfolio {

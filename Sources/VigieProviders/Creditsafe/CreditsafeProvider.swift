@@ -54,10 +54,12 @@ public final class CreditsafeProvider: CompanyByCompanyProvider {
     let client: ProviderClient
     private let state = Mutex<(token: String?, connectIDs: [SIREN: String], learned: [SIREN: String])>((nil, [:], [:]))
 
-    public init(configuration: Configuration, transport: CurlTransport) {
+    public init(configuration: Configuration, transport: CurlTransport, clock: any WallClock = SystemWallClock()) {
         self.configuration = configuration
-        self.client = ProviderClient(name: "Creditsafe", configuration: configuration.client, transport: transport)
+        self.client = ProviderClient(name: "Creditsafe", configuration: configuration.client, transport: transport, clock: clock)
     }
+
+    var clock: any WallClock { client.clock }
 
     public func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll {
         try await poll(companies, cursor: cursor, allowance: .max)

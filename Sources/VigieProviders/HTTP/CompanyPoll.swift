@@ -63,6 +63,8 @@ enum CompanyPoll {
 /// order, Pappers' company): its poll asks about each, `concurrency` at once.
 protocol CompanyByCompanyProvider: ScoreProvider {
     var concurrency: Int { get }
+    /// The clock the provider's client reads: the day an observation is dated.
+    var clock: any WallClock { get }
     /// The company's observation, or nil when the provider does not know it.
     func observe(_ siren: SIREN, on today: CalendarDay) async throws -> ScoreObservation?
 }
@@ -71,7 +73,7 @@ extension CompanyByCompanyProvider {
     /// Each company's report, in the order given, as many as `allowance` affords (one billed
     /// report each); the rest are deferred.
     func observeEach(_ companies: [SIREN], allowance: Int = .max) async throws -> ScorePoll {
-        let today = CalendarDay(Date())
+        let today = CalendarDay(clock.now)
         let affordable = Array(companies.prefix(max(0, allowance)))
         var poll = try await CompanyPoll.run(affordable, concurrency: concurrency, provider: ProviderName.display(name)) { siren in
             try await self.observe(siren, on: today)
@@ -91,7 +93,7 @@ extension CompanyByCompanyProvider {
 
     /// One company's report, outside any cycle (and outside Creditsafe's monitoring portfolio).
     public func probe(_ company: SIREN) async throws -> ScoreObservation? {
-        try await observe(company, on: CalendarDay(Date()))
+        try await observe(company, on: CalendarDay(clock.now))
     }
 }
 

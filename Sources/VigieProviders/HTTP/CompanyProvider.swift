@@ -35,16 +35,17 @@ public final class CompanyProvider<API: CompanyAPI>: CompanyByCompanyProvider {
     let configuration: Configuration
     let client: ProviderClient
 
-    public init(configuration: Configuration, transport: CurlTransport) {
+    public init(configuration: Configuration, transport: CurlTransport, clock: any WallClock = SystemWallClock()) {
         self.configuration = configuration
-        self.client = ProviderClient(name: ProviderName.display(API.provider), configuration: configuration.client, transport: transport)
+        self.client = ProviderClient(name: ProviderName.display(API.provider), configuration: configuration.client, transport: transport, clock: clock)
     }
 
     var concurrency: Int { configuration.concurrency }
+    var clock: any WallClock { client.clock }
 
     /// The company's observation, or nil when the provider does not know it (404).
     func observe(_ siren: SIREN, on today: CalendarDay) async throws -> ScoreObservation? {
-        guard let response = try await client.company(configuration.api.request(for: siren, at: Date()), credentials: API.credentials) else { return nil }
+        guard let response = try await client.company(configuration.api.request(for: siren, at: clock.now), credentials: API.credentials) else { return nil }
         return try configuration.api.observation(from: Data(response.body), observedOn: today)
     }
 }

@@ -33,13 +33,17 @@ public final class ProviderClient: Sendable {
     let name: String
     let configuration: Configuration
     let transport: CurlTransport
+    /// The time the rate limit, the breaker and `Retry-After` dates are read against; waits
+    /// themselves sleep on the monotonic clock.
+    let clock: any WallClock
     private let bucket: Mutex<TokenBucket>
     private let breaker: Mutex<CircuitBreaker>
 
-    public init(name: String, configuration: Configuration, transport: CurlTransport) {
+    public init(name: String, configuration: Configuration, transport: CurlTransport, clock: any WallClock = SystemWallClock()) {
         self.name = name
         self.configuration = configuration
         self.transport = transport
+        self.clock = clock
         self.bucket = Mutex(TokenBucket(rate: configuration.rate, capacity: configuration.burst))
         self.breaker = Mutex(CircuitBreaker(configuration: configuration.breaker))
     }
@@ -52,12 +56,12 @@ public final class ProviderClient: Sendable {
         var lastFailure = Failure(status: nil, message: "\(name): no attempt made")
         for attempt in 1...max(1, configuration.attempts) {
             try await admit()
-            let wait = bucket.withLock { $0.reserve(now: Date()) }
+            let wait = bucket.withLock { $0.reserve(now: clock.now) }
             if wait > .zero { try await Task.sleep(for: wait) }
             do {
                 let response = try await transport.send(request)
                 if (500...599).contains(response.status) {
-                    breaker.withLock { $0.recordFailure(now: Date()) }
+                    breaker.withLock { $0.recordFailure(now: clock.now) }
                 } else {
                     breaker.withLock { $0.recordSuccess() }
                 }
@@ -65,7 +69,7 @@ public final class ProviderClient: Sendable {
                 case 200..<300, 401:
                     return response
                 case 429, 503:
-                    let retryAfter = RetryAfter.parse(response.headers["retry-after"], now: Date()) ?? configuration.backoff
+                    let retryAfter = RetryAfter.parse(response.headers["retry-after"], now: clock.now) ?? configuration.backoff
                     lastFailure = Failure(status: response.status, message: "\(name) answered HTTP \(response.status) (\(response.status == 429 ? "rate limited" : "unavailable"))")
                     guard retryAfter <= configuration.maxRetryAfter, attempt < configuration.attempts else { throw lastFailure }
                     try await Task.sleep(for: retryAfter)
@@ -76,7 +80,7 @@ public final class ProviderClient: Sendable {
                     throw Failure(status: response.status, message: "\(name) answered HTTP \(response.status): \(String(response.text.prefix(120)))")
                 }
             } catch let error as TransportError {
-                if error.kind != .responseTooLarge { breaker.withLock { $0.recordFailure(now: Date()) } }
+                if error.kind != .responseTooLarge { breaker.withLock { $0.recordFailure(now: clock.now) } }
                 lastFailure = Failure(status: nil, message: "\(name): \(error.description)")
                 // An answer too large to read will be too large again.
                 if error.kind == .responseTooLarge { throw lastFailure }
@@ -107,7 +111,7 @@ public final class ProviderClient: Sendable {
     private func admit() async throws {
         let deadline = ContinuousClock.now + configuration.timeout
         while true {
-            let now = Date()
+            let now = clock.now
             let refusal: CircuitBreaker.State? = breaker.withLock { $0.admit(now: now) ? nil : $0.state }
             switch refusal {
             case nil:

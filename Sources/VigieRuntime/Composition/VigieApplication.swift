@@ -43,16 +43,16 @@ public struct VigieApplication: Sendable {
         var providers: [any ScoreProvider] = []
         var feeds: [any ProcedureFeed] = []
         if let creditsafe = configuration.creditsafe {
-            providers.append(CreditsafeProvider(configuration: creditsafe, transport: providerTransport))
+            providers.append(CreditsafeProvider(configuration: creditsafe, transport: providerTransport, clock: clock))
         }
         if let ellisphere = configuration.ellisphere {
-            providers.append(EllisphereProvider(configuration: ellisphere, transport: providerTransport))
+            providers.append(EllisphereProvider(configuration: ellisphere, transport: providerTransport, clock: clock))
         }
         if let pappers = configuration.pappers {
-            providers.append(PappersProvider(configuration: pappers, transport: providerTransport))
+            providers.append(PappersProvider(configuration: pappers, transport: providerTransport, clock: clock))
         }
         if let altares = configuration.altares {
-            providers.append(AltaresProvider(configuration: altares, transport: providerTransport))
+            providers.append(AltaresProvider(configuration: altares, transport: providerTransport, clock: clock))
         }
         if let bodacc = configuration.bodacc {
             feeds.append(BodaccFeed(configuration: bodacc, transport: providerTransport, clock: clock))
