@@ -210,7 +210,7 @@ struct AlertsCommand: AsyncParsableCommand {
                 printError("vigie: no alert \(id); vigie alerts dead lists the dead deliveries and their alerts")
                 throw ExitCode(1)
             }
-            let count = try await store.redeliver(alertID: allDead ? nil : id, at: Date())
+            let count = try await store.redeliver(alertID: allDead ? nil : id, at: SystemWallClock().now)
             print("\(counted(count, "delivery", "deliveries")) queued again")
         }
     }

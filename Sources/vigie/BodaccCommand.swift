@@ -91,7 +91,7 @@ extension BodaccCommand {
             do {
                 report = try await application.importer().run(files: files) { progress in
                     guard terminal else { return }
-                    let elapsed = max(Date().timeIntervalSince(progress.started), 0.001)
+                    let elapsed = max(SystemWallClock().now.timeIntervalSince(progress.started), 0.001)
                     let rate = Double(progress.done) / elapsed
                     let eta = rate > 0 ? Int(Double(progress.total - progress.done) / rate) : 0
                     let line = "\r\u{1B}[2K[\(progress.fileIndex)/\(progress.files)] \(progress.done)/\(progress.total) notices · \(Int(rate))/s · ETA \(eta) s · \(progress.alertsRaised) alerts"

@@ -50,7 +50,7 @@ struct ChannelsCommand: AsyncParsableCommand {
             } else {
                 TerminalChannel(language: configuration.language)
             }
-            let now = Date()
+            let now = SystemWallClock().now
             let alert = Alert(
                 id: "vg_test_\(Int(now.timeIntervalSince1970))", siren: nil, companyName: "VIGIE TEST — not a real alert",
                 kind: "channel_test", severity: .info, title: "Test alert from vigie channels test: nothing is wrong",
