@@ -11,7 +11,7 @@ lowered from 5 to 2 and its class from B to D (a derived file: the only change i
 and the delivery date). Altares publishes no format: its files (FRIZY's score, 11/20 then 6/20 once
 its safeguard is known) are in Vigie's own, unverified shape (Sources/VigieProviders/Altares), invented values.
 
-Usage: scripts/make-demo-scenario.py [SHARED_DATA_DIR]   (default data/)
+Usage: scripts/make-demo-scenario.py [DATA_DIR]   (default data/)
 """
 import json, os, shutil, sys
 

@@ -14,7 +14,7 @@ public final class TestServer: @unchecked Sendable {
     }
 
     public static func script(_ name: String) -> String {
-        SharedData.repositoryRoot.appendingPathComponent("Tests/Support/\(name)").path
+        RepositoryData.repositoryRoot.appendingPathComponent("Tests/Support/\(name)").path
     }
 
     /// Starts `script` with `arguments` and waits for the port it prints.

@@ -22,7 +22,7 @@ struct IdentifierTests {
             var la_poste_sirets_from_insee_snapshot: [LaPosteSIRET]
             var la_poste_head_office_siret: String
         }
-        let file = try JSONDecoder().decode(File.self, from: try SharedData.data("french-identifiers-real-examples.json"))
+        let file = try JSONDecoder().decode(File.self, from: try RepositoryData.data("french-identifiers-real-examples.json"))
         return (file.real_examples, file.la_poste_sirets_from_insee_snapshot + [LaPosteSIRET(siret: file.la_poste_head_office_siret)])
     }
 

@@ -71,7 +71,7 @@ struct ChannelLimitTests {
         let card = String(decoding: try JSONSerialization.data(withJSONObject: messages[1]), as: UTF8.self)
         #expect(!card.contains("*BOLD*") && !card.contains("](") && card.contains("@everyone"))
         let input = try JSONSerialization.data(withJSONObject: messages + digest)
-        let output = String(decoding: try TestServer.run("validate_card.py", arguments: [SharedData.url("channels/adaptive-card-1.5.0.schema.json").path], input: input), as: UTF8.self)
+        let output = String(decoding: try TestServer.run("validate_card.py", arguments: [RepositoryData.url("channels/adaptive-card-1.5.0.schema.json").path], input: input), as: UTF8.self)
         #expect(output.split(separator: "\n").allSatisfy { $0 == "ok" } && output.split(separator: "\n").count == messages.count + digest.count, "\(output)")
     }
 

@@ -17,7 +17,7 @@ struct WebhookTests {
 
     @Test("the Standard Webhooks test vector is reproduced exactly")
     func testVector() throws {
-        let vector = try JSONDecoder().decode(Vector.self, from: SharedData.data("standard-webhooks-test-vector.json"))
+        let vector = try JSONDecoder().decode(Vector.self, from: RepositoryData.data("standard-webhooks-test-vector.json"))
         let signer = try StandardWebhookSigner(secret: vector.secret)
         #expect(signer.signature(id: vector.msg_id, timestamp: vector.timestamp, body: Array(vector.payload.utf8)) == vector.expected_webhook_signature)
     }

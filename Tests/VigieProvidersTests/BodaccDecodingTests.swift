@@ -7,7 +7,7 @@ import VigieTestSupport
 @Suite("Decoding real BODACC notices")
 struct BodaccDecodingTests {
     static func read(_ path: String) throws -> [BodaccNotice] {
-        try NoticeFileReader.read(path: SharedData.url(path).path)
+        try NoticeFileReader.read(path: RepositoryData.url(path).path)
     }
 
     /// The classification the reference table gives, for notices whose nature is not "Autre…".

@@ -28,7 +28,7 @@ struct CreditsafeContractTests {
 
             let exchanges = try await control.send(HTTPRequest(method: "GET", url: proxied + "/_exchanges")).body
             let verdicts = String(decoding: try TestServer.run(
-                "check_contract.py", arguments: [SharedData.url("providers/creditsafe-connect-openapi.yaml").path, "/creditsafe"], input: Data(exchanges), allowFailure: true
+                "check_contract.py", arguments: [RepositoryData.url("providers/creditsafe-connect-openapi.yaml").path, "/creditsafe"], input: Data(exchanges), allowFailure: true
             ), as: UTF8.self).split(separator: "\n")
             let failures = verdicts.filter { $0.hasPrefix("FAIL") }
             #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")

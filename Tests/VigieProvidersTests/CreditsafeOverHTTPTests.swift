@@ -12,7 +12,7 @@ import VigieTransport
 /// Runs `vigie mock-provider`'s server in-process on a free loopback port, serving the demo
 /// scenario, for the duration of `body`, with a transport to steer it.
 func withMockProvider<T: Sendable>(_ configure: (inout MockProviderServer.Configuration) -> Void = { _ in }, _ body: @Sendable (_ baseURL: String, _ control: CurlTransport) async throws -> T) async throws -> T {
-    var configuration = MockProviderServer.Configuration(scenario: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))
+    var configuration = MockProviderServer.Configuration(scenario: RepositoryData.repositoryRoot.appendingPathComponent("scenarios/demo"))
     configure(&configuration)
     return try await MockProviderServer.serving(configuration) { baseURL in
         let control = CurlTransport()

@@ -8,7 +8,7 @@ import VigieTestSupport
 struct CreditsafeTests {
     @Test("the real report reads as a person reads it: struck off, Not Rated, no limit")
     func realReport() throws {
-        let observation = try CreditsafeReportDecoder.decode(try SharedData.data("providers/creditsafe-company-report.json"), observedOn: CalendarDay(year: 2000, month: 1, day: 1)!)
+        let observation = try CreditsafeReportDecoder.decode(try RepositoryData.data("providers/creditsafe-company-report.json"), observedOn: CalendarDay(year: 2000, month: 1, day: 1)!)
         #expect(observation.siren.digits == "494814452")
         #expect(observation.provider == "creditsafe")
         #expect(observation.observedOn == CalendarDay(year: 2022, month: 7, day: 22))
@@ -48,7 +48,7 @@ struct CreditsafeTests {
 
     @Test("the real report cut anywhere is refused, never read as a value")
     func cut() throws {
-        let data = try SharedData.data("providers/creditsafe-company-report.json")
+        let data = try RepositoryData.data("providers/creditsafe-company-report.json")
         // Cut at 200 places through the document (the mock's malformed fault cuts it in half).
         for cut in stride(from: 1, to: data.count, by: data.count / 200) {
             #expect(throws: CreditsafeReportDecoder.Failure.self, "cut at \(cut)") {
@@ -59,7 +59,7 @@ struct CreditsafeTests {
 
     @Test("the demo scenario: five steps, each readable, the first naming FRIZY's safeguard")
     func demoScenario() async throws {
-        let scenario = try FixtureScenario(folder: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))
+        let scenario = try FixtureScenario(folder: RepositoryData.repositoryRoot.appendingPathComponent("scenarios/demo"))
         #expect(scenario.steps.map(\.label) == ["01-baseline", "02-score-drop", "03-receivership", "04-liquidation", "05-limits"])
         let feed = FixtureProcedureFeed(scenario: scenario)
         let first = try await feed.poll(watching: [], cursor: nil)
@@ -75,7 +75,7 @@ struct CreditsafeTests {
 
 @Suite("Creditsafe's insolvency signal")
 struct CreditsafeInsolvencyTests {
-    static let real = try! CreditsafeReportDecoder.decode(try! SharedData.data("providers/creditsafe-company-report.json"), observedOn: CalendarDay(year: 2026, month: 2, day: 2)!)
+    static let real = try! CreditsafeReportDecoder.decode(try! RepositoryData.data("providers/creditsafe-company-report.json"), observedOn: CalendarDay(year: 2026, month: 2, day: 2)!)
 
     @Test("the real report of a failed company: in failure, its judgements, procedures and privileges read as facts")
     func realFacts() throws {

@@ -159,7 +159,7 @@ struct AnotherCompanyTests {
     func anotherCompany() async throws {
         let receiver = try WebhookReceiver()
         // The real Pappers answer is about GAMM VERT (337891287); Vigie asks about EDOUIN.
-        let gammVert = String(decoding: try SharedData.data("providers/pappers-entreprise.json"), as: UTF8.self)
+        let gammVert = String(decoding: try RepositoryData.data("providers/pappers-entreprise.json"), as: UTF8.self)
         try await receiver.plan([], fallback: ["status": 200, "body": gammVert, "headers": ["Content-Type": "application/json"]])
         let (provider, transport) = EllispherePappersOverHTTPTests.pappers("http://127.0.0.1:\(receiver.server.port)")
         defer { transport.shutdown() }

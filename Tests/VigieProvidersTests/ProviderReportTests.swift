@@ -10,7 +10,7 @@ struct ProviderReportTests {
 
     @Test("the real Ellisphère report: SIREN 300 254 471, score 5/10, class B, credit opinion 15 000 EUR, active")
     func ellisphere() throws {
-        let observation = try EllisphereReportDecoder.decode(try SharedData.data("providers/ellisphere-online-order-response.xml"), observedOn: Self.fallback)
+        let observation = try EllisphereReportDecoder.decode(try RepositoryData.data("providers/ellisphere-online-order-response.xml"), observedOn: Self.fallback)
         #expect(observation.siren.digits == "300254471")
         #expect(observation.provider == "ellisphere")
         #expect(observation.companyName == "ENTREPRISE EDOUIN ERIC")
@@ -52,14 +52,14 @@ struct ProviderReportTests {
 
     @Test("Ellisphère amounts keep their currencyUnit: a limit in thousands is a thousand times larger")
     func ellisphereCurrencyUnit() throws {
-        let real = String(decoding: try SharedData.data("providers/ellisphere-online-order-response.xml"), as: UTF8.self)
+        let real = String(decoding: try RepositoryData.data("providers/ellisphere-online-order-response.xml"), as: UTF8.self)
         let thousands = real.replacingOccurrences(of: #"<upTo format="currency" currencyCode="EUR" currencyUnit="0">15000.00"#, with: #"<upTo format="currency" currencyCode="EUR" currencyUnit="3">15.00"#)
         #expect(try EllisphereReportDecoder.decode(Data(thousands.utf8), observedOn: Self.fallback).creditLimit == .amount(15_000, currency: "EUR"))
     }
 
     @Test("the real Pappers answer: GAMM VERT, active, no procedure")
     func pappers() throws {
-        let company = try PappersCompanyDecoder.decode(try SharedData.data("providers/pappers-entreprise.json"), observedOn: Self.fallback)
+        let company = try PappersCompanyDecoder.decode(try RepositoryData.data("providers/pappers-entreprise.json"), observedOn: Self.fallback)
         #expect(company.observation.siren.digits == "337891287")
         #expect(company.observation.companyName == "GAMM VERT")
         #expect(company.observation.status == .active)

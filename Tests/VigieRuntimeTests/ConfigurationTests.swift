@@ -172,7 +172,7 @@ struct ConfigurationTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("vigie.yaml").path
-        try "watchlists: [\(SharedData.repositoryRoot.path)/watchlists]\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "watchlists: [\(RepositoryData.repositoryRoot.path)/watchlists]\n".write(toFile: file, atomically: true, encoding: .utf8)
         var configuration = try VigieConfiguration.load(file: file).get()
         configuration.stateDirectory = folder.appendingPathComponent("state").path
         let scenario = try configuration.fixtureScenario(try #require(configuration.fixture))
@@ -191,7 +191,7 @@ struct ConfigurationTests {
     func gracefulShutdown() async throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-service-\(UUID())")
         defer { try? FileManager.default.removeItem(at: state) }
-        var configuration = VigieConfiguration(root: SharedData.repositoryRoot)
+        var configuration = VigieConfiguration(root: RepositoryData.repositoryRoot)
         configuration.stateDirectory = state.path
         configuration.terminal.enabled = false
         configuration.poller.interval = .seconds(3600)
@@ -213,7 +213,7 @@ struct ConfigurationTests {
 struct ExampleConfigurationTests {
     @Test("deploy/vigie.example.yaml and alerts/routes.example.yaml are valid and mean what they say")
     func examples() throws {
-        let root = SharedData.repositoryRoot
+        let root = RepositoryData.repositoryRoot
         let secretFile = FileManager.default.temporaryDirectory.appendingPathComponent("teams-url-\(UUID())")
         try "https://prod.westeurope.logic.azure.com/workflows/x/triggers/manual/paths/invoke?sig=abc".write(to: secretFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: secretFile) }

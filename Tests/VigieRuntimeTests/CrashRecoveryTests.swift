@@ -5,7 +5,7 @@ import VigieTestSupport
 /// The `vigie` binary itself, killed and restarted.
 @Suite("Crash recovery", .serialized)
 struct CrashRecoveryTests {
-    static var binary: String { SharedData.repositoryRoot.appendingPathComponent(".build/debug/vigie").path }
+    static var binary: String { RepositoryData.repositoryRoot.appendingPathComponent(".build/debug/vigie").path }
 
     static func start(config: String) throws -> Process {
         let process = Process()
@@ -30,7 +30,7 @@ struct CrashRecoveryTests {
 
         // A port with nobody listening, that the receiver will take later.
         let port = try WebhookReceiver().server.port
-        let repository = SharedData.repositoryRoot.path
+        let repository = RepositoryData.repositoryRoot.path
         let config = folder.appendingPathComponent("vigie.yaml").path
         try """
             state_dir: \(folder.path)/state

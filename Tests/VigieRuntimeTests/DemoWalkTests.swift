@@ -10,7 +10,7 @@ import VigieTestSupport
 struct DemoWalkTests {
     /// The repository's own configuration (watchlists/, scenarios/demo), with state in a fresh folder.
     static func configuration(state: URL) -> VigieConfiguration {
-        var configuration = VigieConfiguration(root: SharedData.repositoryRoot)
+        var configuration = VigieConfiguration(root: RepositoryData.repositoryRoot)
         configuration.stateDirectory = state.path
         configuration.terminal.enabled = false
         return configuration

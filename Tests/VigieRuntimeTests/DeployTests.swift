@@ -7,7 +7,7 @@ import VigieTestSupport
 /// team would run before shipping.
 @Suite("deploy/")
 struct DeployTests {
-    static let root = SharedData.repositoryRoot
+    static let root = RepositoryData.repositoryRoot
     static var binary: String { CrashRecoveryTests.binary }
 
     /// The checker's problems, one per line; none when the file passes.

@@ -54,7 +54,7 @@ struct FaultMatrixTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         try CycleTests.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
         let store = try SQLiteWatchStore(configuration: .init(path: folder.appendingPathComponent("vigie.sqlite").path))
-        var mock = MockProviderServer.Configuration(scenario: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))
+        var mock = MockProviderServer.Configuration(scenario: RepositoryData.repositoryRoot.appendingPathComponent("scenarios/demo"))
         mock.faults = faults
         try await MockProviderServer.serving(mock) { baseURL in
             let logs = RecordingLogHandler()

@@ -21,7 +21,7 @@ struct HistoryLookupTests {
         // The day after the demo scenario's last notice.
         let clock = ManualWallClock(Date(timeIntervalSince1970: 1_770_422_400))
 
-        try await MockProviderServer.serving(MockProviderServer.Configuration(scenario: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))) { baseURL in
+        try await MockProviderServer.serving(MockProviderServer.Configuration(scenario: RepositoryData.repositoryRoot.appendingPathComponent("scenarios/demo"))) { baseURL in
             let control = CurlTransport()
             let transport = CurlTransport(configuration: { var c = CurlTransport.Configuration(); c.maxResponseBytes = BodaccFeed.maxResponseBytes; return c }())
             defer { control.shutdown(); transport.shutdown() }
@@ -71,7 +71,7 @@ struct FixtureHistoryTests {
         let list = folder.appendingPathComponent("erp.csv")
         try "siren;name\n337891287;GAMM VERT\n".write(to: list, atomically: true, encoding: .utf8)
         let store = try SQLiteWatchStore(configuration: .init(path: nil))
-        let scenario = try FixtureScenario(folder: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))
+        let scenario = try FixtureScenario(folder: RepositoryData.repositoryRoot.appendingPathComponent("scenarios/demo"))
         let cycle = CycleTests.cycle(folder: folder, store: store, providers: [], feeds: [FixtureProcedureFeed(scenario: scenario)])
         // Three steps published: PASARGAD's receivership (step 3) among them.
         for _ in 0..<3 { _ = try await cycle.run() }
@@ -93,7 +93,7 @@ struct ProviderIDTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         try CycleTests.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
         let store = try SQLiteWatchStore(configuration: .init(path: nil))
-        let requests = try await MockProviderServer.serving(MockProviderServer.Configuration(scenario: SharedData.repositoryRoot.appendingPathComponent("scenarios/demo"))) { baseURL in
+        let requests = try await MockProviderServer.serving(MockProviderServer.Configuration(scenario: RepositoryData.repositoryRoot.appendingPathComponent("scenarios/demo"))) { baseURL in
             let control = CurlTransport()
             defer { control.shutdown() }
             func apiRequests() async throws -> Int {

@@ -19,7 +19,7 @@ struct ImportTests {
         let clock = ManualWallClock(Date(timeIntervalSince1970: 1_780_000_000))
         let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: Logger(label: "test"))
         let importer = NoticeImporter(registry: registry, store: store, router: Router(always: ["log"]), clock: clock)
-        let report = try await importer.run(files: [SharedData.url("bodacc/dila-PCL_BXA20080010.xml").path])
+        let report = try await importer.run(files: [RepositoryData.url("bodacc/dila-PCL_BXA20080010.xml").path])
         #expect(report.matched == 2)
         #expect(report.alertsRaised == 0)
         let snapshot = try await store.snapshots(for: [try SIREN("453752099")])[SnapshotKey(siren: try SIREN("453752099"), source: "bodacc")]
@@ -32,7 +32,7 @@ struct ImportTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         // EUROTEKNIK (closure, insufficient assets) and A S CONSTRUCTION & RENOVATION (a rectificatif) are in the file.
         try "siren;name\n384898094;EUROTEKNIK\n453752099;A S CONSTRUCTION\n".write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
-        let file = SharedData.url("bodacc/dila-PCL_BXA20080010.xml").path
+        let file = RepositoryData.url("bodacc/dila-PCL_BXA20080010.xml").path
         let store = try SQLiteWatchStore(configuration: .init(path: nil))
         // As on the day the file came out: its judgments are news then.
         let clock = ManualWallClock(Self.february2008)
@@ -58,7 +58,7 @@ struct ImportTests {
         let folder = try CycleTests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try "siren;name\n384898094;EUROTEKNIK\n".write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
-        let file = SharedData.url("bodacc/dila-PCL_BXA20080010.xml").path
+        let file = RepositoryData.url("bodacc/dila-PCL_BXA20080010.xml").path
         let store = try SQLiteWatchStore(configuration: .init(path: nil))
         let clock = ManualWallClock(Self.february2008)
         let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: Logger(label: "test"))

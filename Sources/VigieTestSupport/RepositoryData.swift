@@ -1,15 +1,9 @@
 import Foundation
 
-/// Finds the real data no one here wrote (`data/` in the repository, copied from the team's
-/// shared folder with its provenance in `data/SOURCES.md`), so that a clone anywhere runs the
-/// tests against it. `VIGIE_SHARED_DATA` overrides the place.
-public enum SharedData {
-    public static var folder: URL {
-        if let override = ProcessInfo.processInfo.environment["VIGIE_SHARED_DATA"] {
-            return URL(fileURLWithPath: override)
-        }
-        return repositoryRoot.appendingPathComponent("data")
-    }
+/// Finds the real data no one here wrote: `data/` in the repository, with its provenance in
+/// `data/SOURCES.md`, so that a clone anywhere runs the tests against it.
+public enum RepositoryData {
+    public static var folder: URL { repositoryRoot.appendingPathComponent("data") }
 
     /// The repository's root, found from this file's place in it.
     public static var repositoryRoot: URL {
