@@ -258,18 +258,18 @@ public final class SQLiteWatchStore: WatchStore {
                 let columns = ScoreColumns(score: snapshot.score, rating: snapshot.rating, creditLimit: snapshot.creditLimit, status: snapshot.status)
                 try upsertSnapshot.execute(arguments: [snapshot.siren.digits, snapshot.source, snapshot.observedOn?.iso, steps, facts] + columns.arguments + [at])
             }
+            let upsertProviderID = try db.cachedStatement(sql: """
+                INSERT INTO provider_id (provider, siren, id, learned_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (provider, siren) DO UPDATE SET id = excluded.id, learned_at = excluded.learned_at
+                """)
             for (provider, ids) in cycle.providerIDs {
                 for (siren, id) in ids {
-                    try db.execute(sql: """
-                        INSERT INTO provider_id (provider, siren, id, learned_at) VALUES (?, ?, ?, ?)
-                        ON CONFLICT (provider, siren) DO UPDATE SET id = excluded.id, learned_at = excluded.learned_at
-                        """, arguments: [provider, siren.digits, id, at])
+                    try upsertProviderID.execute(arguments: [provider, siren.digits, id, at])
                 }
             }
             for (source, keys) in Dictionary(grouping: cycle.confirmed, by: \.source) {
-                try Self.chunked(keys.map(\.siren.digits)) { chunk -> [Never] in
+                try Self.inChunks(keys.map(\.siren.digits)) { chunk in
                     try db.execute(sql: "UPDATE snapshot SET confirmed_at = ? WHERE source = ? AND siren IN (\(Self.placeholders(chunk.count)))", arguments: StatementArguments([at, source] as [any DatabaseValueConvertible]) + StatementArguments(chunk))
-                    return []
                 }
             }
             let insertObservation = try db.cachedStatement(sql: """
@@ -372,7 +372,7 @@ public final class SQLiteWatchStore: WatchStore {
             FROM observation WHERE recorded_at < ? AND id NOT IN (SELECT max(id) FROM observation GROUP BY siren, source)
             """
         let attempts = """
-            FROM delivery_attempt WHERE attempted_at < ? AND delivery_id IN (SELECT id FROM delivery WHERE status != 'pending')
+            FROM delivery_attempt WHERE attempted_at < ? AND delivery_id IN (SELECT id FROM delivery WHERE status != '\(DeliveryStatus.pending.rawValue)')
             """
         return try await writer.write { db in
             var report = PruneReport()
@@ -521,15 +521,19 @@ public final class SQLiteWatchStore: WatchStore {
     }
 
     /// SQLite caps bound parameters; long IN lists are run in chunks.
-    @discardableResult
-    static func chunked<T>(_ values: [String], _ body: ([String]) throws -> [T]) rethrows -> [T] {
-        var result: [T] = []
+    static func inChunks(_ values: [String], _ body: ([String]) throws -> Void) rethrows {
         var start = 0
         while start < values.count {
             let end = min(start + 500, values.count)
-            result.append(contentsOf: try body(Array(values[start..<end])))
+            try body(Array(values[start..<end]))
             start = end
         }
+    }
+
+    /// The results of `body` over `values` in chunks, in order.
+    static func chunked<T>(_ values: [String], _ body: ([String]) throws -> [T]) rethrows -> [T] {
+        var result: [T] = []
+        try inChunks(values) { result.append(contentsOf: try body($0)) }
         return result
     }
 
@@ -553,7 +557,7 @@ final class StoreLock: Sendable {
             close(descriptor)
             throw SQLiteWatchStore.Failure(
                 kind: .locked,
-                description: "another Vigie process\(holder.map { $0.isEmpty ? "" : " (pid \($0))" } ?? "") is using the store \(path.dropLast(5)); stop it first. One process writes an SQLite store; to run several, use PostgreSQL"
+                description: "another Vigie process\(holder.map { $0.isEmpty ? "" : " (pid \($0))" } ?? "") is using the store \(path.dropLast(5)); stop it first: one process writes an SQLite store"
             )
         }
         ftruncate(descriptor, 0)

@@ -69,11 +69,7 @@ struct StoreCommand: AsyncParsableCommand {
             options.bootstrapLogging(default: .warning)
             let configuration = try options.load(secrets: .deferred)
             let store = try StoreFactory.open(configuration, access: .writer)
-            let now = SystemWallClock().now
-            let report = try await store.prune(
-                observationsBefore: configuration.retention.observationsDays.map { now.addingTimeInterval(-Double($0) * 86_400) },
-                attemptsBefore: configuration.retention.attemptsDays.map { now.addingTimeInterval(-Double($0) * 86_400) }, dryRun: dryRun
-            )
+            let report = try await configuration.retention.prune(store, now: SystemWallClock().now, dryRun: dryRun)
             print("\(dryRun ? "would delete" : "deleted") \(counted(report.observations, "observation")) and \(counted(report.attempts, "delivery attempt"))")
         }
     }

@@ -210,14 +210,13 @@ public struct WatchCycle: Sendable {
         // New alerts are queued most severe first, so that people reading the terminal or the
         // log top to bottom see a liquidation before a score drop. Revisions and retractions
         // follow, in their order: one may be about an alert raised in this very cycle.
-        let all = sources.alerts + outcome.alertChanges
-        let raised = all.filter { if case .raised = $0 { true } else { false } }
+        let (raised, others) = (sources.alerts + outcome.alertChanges).partitioned { if case .raised = $0 { true } else { false } }
         let changes = raised.enumerated().sorted { first, second in
             let (a, b) = (first.element.alert, second.element.alert)
             if a.severity != b.severity { return a.severity > b.severity }
             if a.companyName != b.companyName { return (a.companyName ?? "") < (b.companyName ?? "") }
             return first.offset < second.offset
-        }.map(\.element) + all.filter { if case .raised = $0 { false } else { true } }
+        }.map(\.element) + others
         var commit = CycleCommit(
             snapshots: outcome.snapshots, observations: outcome.observations, alertChanges: changes,
             notices: outcome.matchedNotices, ignoredNoticeIDs: (notices + history).map(\.id).filter { !matchedIDs.contains($0) },
@@ -230,10 +229,7 @@ public struct WatchCycle: Sendable {
         if pruneDue { commit.cursors[Retention.cursorKey] = clock.now.iso8601 }
         report.summary = try await store.commit(commit)
         if pruneDue {
-            let pruned = try await store.prune(
-                observationsBefore: retention.observationsDays.map { clock.now.addingTimeInterval(-Double($0) * 86_400) },
-                attemptsBefore: retention.attemptsDays.map { clock.now.addingTimeInterval(-Double($0) * 86_400) }, dryRun: false
-            )
+            let pruned = try await retention.prune(store, now: clock.now)
             if pruned != PruneReport() {
                 logger.info("store.pruned", metadata: ["pruned.observations": "\(pruned.observations)", "pruned.attempts": "\(pruned.attempts)"])
             }
@@ -290,6 +286,12 @@ public struct Retention: Sendable, Hashable {
     }
 
     static let cursorKey = "maintenance:pruned_at"
+
+    /// Prunes what this retention no longer keeps, as of `now`; `dryRun` only counts.
+    public func prune(_ store: any MaintenanceStore, now: Date, dryRun: Bool = false) async throws -> PruneReport {
+        func cutoff(_ days: Int?) -> Date? { days.map { now.addingTimeInterval(-Double($0) * 86_400) } }
+        return try await store.prune(observationsBefore: cutoff(observationsDays), attemptsBefore: cutoff(attemptsDays), dryRun: dryRun)
+    }
 }
 
 /// Names done once per process: `loaded` answers false the first time for each name.
