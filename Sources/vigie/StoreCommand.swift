@@ -32,7 +32,7 @@ struct StoreCommand: AsyncParsableCommand {
             let configuration = try options.load(secrets: .deferred)
             let status = try StoreFactory.schemaStatus(configuration)
             guard status.unknown.isEmpty else {
-                throw ValidationError("the store at \(status.location) was written by a newer Vigie (\(status.unknown.joined(separator: ", "))); run that version, or restore a backup taken before the upgrade")
+                throw StoreFailure(description: "the store at \(status.location) was written by a newer Vigie (\(status.unknown.joined(separator: ", "))); run that version, or restore a backup taken before the upgrade")
             }
             print(status.exists ? "store \(status.location): \(counted(status.applied.count, "migration")) applied" : "no store at \(status.location) yet: it will be created")
             guard !status.pending.isEmpty else {
