@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         /// The domain: identifiers, notices and their classification, observations, the diff,
@@ -49,12 +50,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        /// Snapshots, observations, alerts, the outbox and run state in SQLite, with migrations.
+        /// Snapshots, observations, alerts, the outbox and run state: in SQLite (the embedded
+        /// default) or PostgreSQL (several replicas), each with its migrations.
         .target(
             name: "VigieStore",
             dependencies: [
                 "VigieCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         /// The channels alerts go out on: log, terminal, signed webhooks, chat webhooks, email.
@@ -79,7 +83,11 @@ let package = Package(
         /// Fakes for the seams: providers, feed, channel, clock. Shipped for tests and benchmarks.
         .target(
             name: "VigieTestSupport",
-            dependencies: ["VigieCore", "VigieTransport", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "VigieCore", "VigieTransport", "VigieStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .executableTarget(
             name: "vigie",

@@ -1,45 +1,53 @@
-import GRDB
 import VigieCore
 
 /// A score, a rating, a limit and a status as table columns: snapshots and observations are
-/// written by the hundred thousand per cycle, and plain columns cost a fraction of JSON.
-struct ScoreColumns {
+/// written by the hundred thousand per cycle, and plain columns cost a fraction of JSON. Both
+/// stores map them here, once, so that they cannot disagree on what a column means.
+struct ScoreColumns: Codable, Sendable {
     static let names = "score, score_min, score_max, not_rated, rating, credit_limit, credit_limit_currency, credit_limit_not_applicable, status"
-    static let placeholders = "?, ?, ?, ?, ?, ?, ?, ?, ?"
 
-    var score: ScoreValue?
+    var score: Double?
+    var scoreMin: Double?
+    var scoreMax: Double?
+    var notRated: Bool
     var rating: String?
-    var creditLimit: CreditLimit?
-    var status: CompanyStatus?
+    var creditLimit: Double?
+    var creditLimitCurrency: String?
+    var creditLimitNotApplicable: Bool
+    var status: String?
 
-    var arguments: StatementArguments {
-        var value: Double?, minimum: Double?, maximum: Double?
-        if case .value(let number, let low, let high)? = score { (value, minimum, maximum) = (number, low, high) }
-        var limit: Double?, currency: String?
-        if case .amount(let amount, let code)? = creditLimit { (limit, currency) = (amount, code) }
-        return [value, minimum, maximum, score == .notRated, rating, limit, currency, creditLimit == .notApplicable, status?.rawValue]
-    }
-
-    /// Reads the columns back from a row that selected `names`, starting at `offset`.
-    init(row: Row, offset: Int) {
-        if let value: Double = row[offset] {
-            score = .value(value, minimum: row[offset + 1] ?? 0, maximum: row[offset + 2] ?? 100)
-        } else if row[offset + 3] == true {
-            score = .notRated
-        }
-        rating = row[offset + 4]
-        if let amount: Double = row[offset + 5] {
-            creditLimit = .amount(amount, currency: row[offset + 6])
-        } else if row[offset + 7] == true {
-            creditLimit = .notApplicable
-        }
-        status = (row[offset + 8] as String?).flatMap(CompanyStatus.init(rawValue:))
+    enum CodingKeys: String, CodingKey {
+        case score, scoreMin = "score_min", scoreMax = "score_max", notRated = "not_rated", rating
+        case creditLimit = "credit_limit", creditLimitCurrency = "credit_limit_currency"
+        case creditLimitNotApplicable = "credit_limit_not_applicable", status
     }
 
     init(score: ScoreValue?, rating: String?, creditLimit: CreditLimit?, status: CompanyStatus?) {
-        self.score = score
+        if case .value(let number, let low, let high)? = score { (self.score, scoreMin, scoreMax) = (number, low, high) }
+        notRated = score == .notRated
         self.rating = rating
-        self.creditLimit = creditLimit
-        self.status = status
+        if case .amount(let amount, let code)? = creditLimit { (self.creditLimit, creditLimitCurrency) = (amount, code) }
+        creditLimitNotApplicable = creditLimit == .notApplicable
+        self.status = status?.rawValue
     }
+
+    init(
+        score: Double?, scoreMin: Double?, scoreMax: Double?, notRated: Bool, rating: String?,
+        creditLimit: Double?, creditLimitCurrency: String?, creditLimitNotApplicable: Bool, status: String?
+    ) {
+        (self.score, self.scoreMin, self.scoreMax, self.notRated, self.rating) = (score, scoreMin, scoreMax, notRated, rating)
+        (self.creditLimit, self.creditLimitCurrency, self.creditLimitNotApplicable, self.status) = (creditLimit, creditLimitCurrency, creditLimitNotApplicable, status)
+    }
+
+    var scoreValue: ScoreValue? {
+        if let score { return .value(score, minimum: scoreMin ?? 0, maximum: scoreMax ?? 100) }
+        return notRated ? .notRated : nil
+    }
+
+    var creditLimitValue: CreditLimit? {
+        if let creditLimit { return .amount(creditLimit, currency: creditLimitCurrency) }
+        return creditLimitNotApplicable ? .notApplicable : nil
+    }
+
+    var companyStatus: CompanyStatus? { status.flatMap(CompanyStatus.init(rawValue:)) }
 }

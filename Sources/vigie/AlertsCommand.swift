@@ -14,12 +14,12 @@ struct AlertsCommand: AsyncParsableCommand {
 
     /// The store named by the configuration in force. Reading needs no secret, takes no lock
     /// (it works beside a running daemon) and never creates a file; nil when there is no store yet.
-    static func store(_ options: ConfigOptions, access: StoreFactory.Access) throws -> (any WatchStore)? {
+    static func store(_ options: ConfigOptions, access: StoreFactory.Access) async throws -> (any WatchStore)? {
         options.bootstrapLogging(default: .warning)
         // The store needs no channel or provider secret, whether it is read or written.
         let configuration = try options.load(secrets: .deferred)
         do {
-            return try StoreFactory.open(configuration, access: access)
+            return try await StoreFactory.open(configuration, access: access)
         } catch let failure as StoreFailure where failure.kind == .missing {
             printError("vigie: \(failure.description)")
             return nil
@@ -76,7 +76,7 @@ struct AlertsCommand: AsyncParsableCommand {
                 sinceDate = try? Date("\(day.iso)T00:00:00Z", strategy: .iso8601)
             }
             let company = try siren.map(parseSIRENOption)
-            guard let store = try AlertsCommand.store(options, access: .reader) else { return }
+            guard let store = try await AlertsCommand.store(options, access: .reader) else { return }
             var output = OutputBuffer()
             for alert in try await store.alerts(since: sinceDate, limit: nil) {
                 if let company, alert.siren != company { continue }
@@ -104,7 +104,7 @@ struct AlertsCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
-            guard let store = try AlertsCommand.store(options, access: .reader), let alert = try await store.alert(id: id) else {
+            guard let store = try await AlertsCommand.store(options, access: .reader), let alert = try await store.alert(id: id) else {
                 printError("vigie: no alert \(id); vigie alerts list shows the ids")
                 throw ExitCode(1)
             }
@@ -139,7 +139,7 @@ struct AlertsCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
-            guard let store = try AlertsCommand.store(options, access: .reader) else { return }
+            guard let store = try await AlertsCommand.store(options, access: .reader) else { return }
             let dead = try await store.deadDeliveries()
             for delivery in dead {
                 let alert = try await store.alert(id: delivery.alertID)
@@ -169,7 +169,7 @@ struct AlertsCommand: AsyncParsableCommand {
 
         func run() async throws {
             options.bootstrapLogging(default: .warning)
-            let application = try VigieApplication(configuration: try options.load(), logger: Logger(label: "vigie"))
+            let application = try await VigieApplication(configuration: try options.load(), logger: Logger(label: "vigie"))
             defer { application.shutdown() }
             var total = OutboxDispatcher.Report()
             repeat {
@@ -205,7 +205,7 @@ struct AlertsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            guard let store = try AlertsCommand.store(options, access: .writer) else { throw ExitCode(1) }
+            guard let store = try await AlertsCommand.store(options, access: .writer) else { throw ExitCode(1) }
             if let id, !allDead, try await store.alert(id: id) == nil {
                 printError("vigie: no alert \(id); vigie alerts dead lists the dead deliveries and their alerts")
                 throw ExitCode(1)

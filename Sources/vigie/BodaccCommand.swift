@@ -84,7 +84,7 @@ extension BodaccCommand {
 
         func run() async throws {
             options.bootstrapLogging(default: .warning)
-            let application = try VigieApplication(configuration: try options.load(), logger: Logger(label: "vigie"))
+            let application = try await VigieApplication(configuration: try options.load(), logger: Logger(label: "vigie"))
             defer { application.shutdown() }
             let terminal = isatty(STDERR_FILENO) == 1
             let report: NoticeImporter.Report

@@ -38,7 +38,7 @@ struct DemoCommand: AsyncParsableCommand {
         let steps: [FixtureScenario.Step]
         do {
             steps = try FixtureScenario(folder: configuration.resolve(scenario)).steps
-            application = try VigieApplication(configuration: configuration, logger: Logger(label: "vigie.demo"))
+            application = try await VigieApplication(configuration: configuration, logger: Logger(label: "vigie.demo"))
         } catch {
             printError("vigie demo: \(error)")
             throw ExitCode(2)

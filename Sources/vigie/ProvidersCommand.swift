@@ -69,7 +69,7 @@ struct ProvidersCommand: AsyncParsableCommand {
         func run() async throws {
             options.bootstrapLogging(default: .warning)
             let configuration = try options.load()
-            let application = try VigieApplication(configuration: configuration, logger: Logger(label: "vigie"))
+            let application = try await VigieApplication(configuration: configuration, logger: Logger(label: "vigie"))
             defer { application.shutdown() }
             let company: SIREN
             if let siren {

@@ -36,7 +36,7 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "vigie")
         let application: VigieApplication
         do {
-            application = try VigieApplication(configuration: configuration, logger: logger)
+            application = try await VigieApplication(configuration: configuration, logger: logger)
         } catch {
             printError("vigie: \(error)")
             throw ExitCode(2)

@@ -30,7 +30,7 @@ struct StoreCommand: AsyncParsableCommand {
         func run() async throws {
             options.bootstrapLogging(default: .warning)
             let configuration = try options.load(secrets: .deferred)
-            let status = try StoreFactory.schemaStatus(configuration)
+            let status = try await StoreFactory.schemaStatus(configuration)
             guard status.unknown.isEmpty else {
                 throw StoreFailure(description: "the store at \(status.location) was written by a newer Vigie (\(status.unknown.joined(separator: ", "))); run that version, or restore a backup taken before the upgrade")
             }
@@ -43,7 +43,7 @@ struct StoreCommand: AsyncParsableCommand {
                 print("\(dryRun ? "would apply" : "applying") \(migration)")
             }
             guard !dryRun else { return }
-            _ = try StoreFactory.open(configuration, access: .writer)
+            _ = try await StoreFactory.open(configuration, access: .writer)
             print("applied \(counted(status.pending.count, "migration"))")
         }
     }
@@ -68,7 +68,7 @@ struct StoreCommand: AsyncParsableCommand {
         func run() async throws {
             options.bootstrapLogging(default: .warning)
             let configuration = try options.load(secrets: .deferred)
-            let store = try StoreFactory.open(configuration, access: .writer)
+            let store = try await StoreFactory.open(configuration, access: .writer)
             let report = try await configuration.retention.prune(store, now: SystemWallClock().now, dryRun: dryRun)
             print("\(dryRun ? "would delete" : "deleted") \(counted(report.observations, "observation")) and \(counted(report.attempts, "delivery attempt"))")
         }

@@ -185,7 +185,7 @@ struct WatchlistCommand: AsyncParsableCommand {
             options.bootstrapLogging(default: .warning)
             let configuration = try options.load()
             let url = URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
-            let store = try StoreFactory.open(configuration, access: .writer)
+            let store = try await StoreFactory.open(configuration, access: .writer)
             let registry = WatchlistRegistry(configuration: .init(paths: [url]), store: store, clock: SystemWallClock(), logger: Logger(label: "vigie"))
             let before = try await store.lastGoodWatchlist(file: url.path).flatMap { WatchlistLoader.parse($0, file: url.path).watchlist }
             let result = try await registry.accept(url)

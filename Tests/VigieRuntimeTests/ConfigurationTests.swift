@@ -167,7 +167,7 @@ struct ConfigurationTests {
     }
 
     @Test("a vigie.yaml with only watchlists runs on the demo scenario wherever it is written")
-    func minimalConfiguration() throws {
+    func minimalConfiguration() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-minimal-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -177,14 +177,14 @@ struct ConfigurationTests {
         configuration.stateDirectory = folder.appendingPathComponent("state").path
         let scenario = try configuration.fixtureScenario(try #require(configuration.fixture))
         #expect(FileManager.default.fileExists(atPath: scenario.appendingPathComponent("steps").path))
-        let application = try VigieApplication(configuration: configuration, logger: Logger(label: "test"))
+        let application = try await VigieApplication(configuration: configuration, logger: Logger(label: "test"))
         defer { application.shutdown() }
         #expect(application.providers.count == 1)
 
         // A scenario the file names, that does not exist, says which key to fix.
         try "providers:\n  fixture:\n    scenario: nowhere\n".write(toFile: file, atomically: true, encoding: .utf8)
         let named = try VigieConfiguration.load(file: file).get()
-        #expect(throws: (any Error).self) { try VigieApplication(configuration: named, logger: Logger(label: "test")) }
+        await #expect(throws: (any Error).self) { try await VigieApplication(configuration: named, logger: Logger(label: "test")) }
     }
 
     @Test("on graceful shutdown the poller finishes its cycle and returns")
@@ -195,7 +195,7 @@ struct ConfigurationTests {
         configuration.stateDirectory = state.path
         configuration.terminal.enabled = false
         configuration.poller.interval = .seconds(3600)
-        let application = try VigieApplication(configuration: configuration, logger: Logger(label: "test"))
+        let application = try await VigieApplication(configuration: configuration, logger: Logger(label: "test"))
         let group = ServiceGroup(services: [application.pollerService()], logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

@@ -28,7 +28,7 @@ struct DemoWalkTests {
         let configuration = Self.configuration(state: state)
         let alertCount: Int
         do {
-            let application = try VigieApplication(configuration: configuration, clock: clock, logger: Logger(label: "test"))
+            let application = try await VigieApplication(configuration: configuration, clock: clock, logger: Logger(label: "test"))
 
             var raisedPerCycle: [[String]] = []
             for _ in 0..<6 {
@@ -79,12 +79,12 @@ struct DemoWalkTests {
             #expect(((logged["watch"] as? [[String: Any]])?.first?["exposure"] as? [String: Any])?["amount"] as? String == "4300")
 
             // One process writes an SQLite store: a second one refuses while the first runs.
-            #expect(throws: SQLiteWatchStore.Failure.self) { try VigieApplication(configuration: configuration, clock: clock, logger: Logger(label: "test")) }
+            await #expect(throws: SQLiteWatchStore.Failure.self) { try await VigieApplication(configuration: configuration, clock: clock, logger: Logger(label: "test")) }
             alertCount = alerts.count
         }
 
         // A restart on the same store, once the first process is gone: nothing new, nothing delivered twice.
-        let restarted = try VigieApplication(configuration: configuration, clock: clock, logger: Logger(label: "test"))
+        let restarted = try await VigieApplication(configuration: configuration, clock: clock, logger: Logger(label: "test"))
         let report = try await restarted.cycle.run()
         let delivered = try await restarted.dispatcher.drain()
         #expect(report.summary == CommitSummary())

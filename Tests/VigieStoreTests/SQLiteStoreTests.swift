@@ -9,11 +9,13 @@ import VigieTestSupport
 /// that a second implementation (PostgreSQL) runs them unchanged by adding its case.
 enum StoreUnderTest: String, CaseIterable, CustomTestStringConvertible {
     case sqlite
+    case postgres
 
     /// An empty store, on its own.
-    func make() throws -> any WatchStore {
+    func make() async throws -> any WatchStore {
         switch self {
         case .sqlite: try SQLiteWatchStore(configuration: .init(path: nil))
+        case .postgres: try await TestPostgres.makeStore()
         }
     }
 
@@ -44,7 +46,7 @@ struct SQLiteStoreTests {
 
     @Test("an alert committed twice is stored once and queued once per channel", arguments: StoreUnderTest.allCases)
     func idempotentAlerts(store kind: StoreUnderTest) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let first = try await store.commit(Self.commit([.raised(Self.alert("A1"))]))
         let second = try await store.commit(Self.commit([.raised(Self.alert("A1"))]))
         #expect(first == CommitSummary(alertsRaised: 1, deliveriesQueued: 2))
@@ -55,7 +57,7 @@ struct SQLiteStoreTests {
 
     @Test("a revision replaces the alert and is delivered again; an older revision never overwrites a newer one", arguments: StoreUnderTest.allCases)
     func revisions(store kind: StoreUnderTest) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let original = Self.alert("A1")
         _ = try await store.commit(Self.commit([.raised(original)]))
         var revised = original
@@ -92,7 +94,7 @@ struct SQLiteStoreTests {
 
     @Test("a delivered revision leaves the queue; a failed one waits for its next attempt; a dead one is listed and can be requeued", arguments: StoreUnderTest.allCases)
     func outbox(store kind: StoreUnderTest) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         _ = try await store.commit(Self.commit([.raised(Self.alert("A1")), .raised(Self.alert("A2")), .raised(Self.alert("A3"))]))
         let pending = try await store.dueDeliveries(channel: "log", due: Self.now, limit: 10)
         let later = Self.now.addingTimeInterval(30)
@@ -122,7 +124,7 @@ struct SQLiteStoreTests {
 
     @Test("seen notices and last good watchlists are remembered", arguments: StoreUnderTest.allCases)
     func bookkeeping(store kind: StoreUnderTest) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         var commit = Self.commit([])
         commit.ignoredNoticeIDs = ["A9"]
         _ = try await store.commit(commit)
@@ -221,7 +223,7 @@ struct StoreOpeningTests {
 struct PruneTests {
     @Test("observations past the retention go, except each company's latest; attempts of finished deliveries go; a dry run deletes nothing", arguments: StoreUnderTest.allCases)
     func prune(store kind: StoreUnderTest) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let siren = SQLiteStoreTests.siren
         let old = Date(timeIntervalSince1970: 1_600_000_000), recent = Date(timeIntervalSince1970: 1_770_000_000)
         for (index, at) in [old, old, recent].enumerated() {

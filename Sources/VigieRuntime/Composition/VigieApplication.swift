@@ -24,7 +24,7 @@ public struct VigieApplication: Sendable {
     /// Providers' answers (a day of BODACC notices) are far larger than a webhook's.
     let providerTransport: CurlTransport
 
-    public init(configuration: VigieConfiguration, clock: any WallClock = SystemWallClock(), logger: Logger) throws {
+    public init(configuration: VigieConfiguration, clock: any WallClock = SystemWallClock(), logger: Logger) async throws {
         guard configuration.unresolvedSecrets.isEmpty else {
             throw ConfigurationError(issues: configuration.unresolvedSecrets.map { issue in
                 var problem = issue
@@ -34,7 +34,7 @@ public struct VigieApplication: Sendable {
         }
         self.configuration = configuration
         self.clock = clock
-        store = try StoreFactory.open(configuration, access: .writer)
+        store = try await StoreFactory.open(configuration, access: .writer, logger: logger)
 
         transport = CurlTransport(configuration: configuration.delivery.transport)
         var providerTransportConfiguration = configuration.delivery.transport

@@ -2,6 +2,7 @@ import Foundation
 import VigieCore
 import VigieDelivery
 import VigieProviders
+import VigieStore
 import VigieTransport
 import Yams
 
@@ -16,6 +17,8 @@ public struct VigieConfiguration: Sendable {
     public var file: String?
     /// Where the store and the alert log live.
     public var stateDirectory: String = ".vigie"
+    /// Which store: SQLite in the state folder (the embedded default), or PostgreSQL.
+    public var store: Store = .sqlite
     /// Watchlist files, or folders whose `.yaml`, `.yml` and `.csv` files are all read.
     public var watchlists: [String] = ["watchlists"]
     /// How long history is kept before it is pruned.
@@ -47,6 +50,24 @@ public struct VigieConfiguration: Sendable {
     /// Webhook and email channels, by name.
     public var channels: [ChannelSpec] = []
     public var delivery = Delivery()
+
+    /// The store a configuration names (`store:` in `vigie.yaml`).
+    public enum Store: Sendable {
+        /// `vigie.sqlite` in the state folder: one writing process.
+        case sqlite
+        /// A PostgreSQL database shared by any number of replicas.
+        case postgres(Postgres)
+    }
+
+    public struct Postgres: Sendable {
+        /// Nil when the URL's secret could not be read (read-only commands defer secrets).
+        public var location: PostgresLocation?
+        /// This process among the replicas; the host name and process id when not set.
+        public var replica: String?
+        /// How long a replica keeps a delivery it claimed before others may take it over.
+        public var claimTimeout: Duration = .seconds(300)
+        public var maxConnections = 8
+    }
 
     public struct Poller: Sendable {
         /// Time between the starts of two cycles in `vigie run`.
@@ -164,7 +185,7 @@ public enum ChannelSpec: Sendable {
 }
 
 extension VigieConfiguration {
-    static let topKeys = ["state_dir", "watchlists", "watchlist_guard", "interval", "language", "providers", "health", "channels", "delivery", "retention"]
+    static let topKeys = ["state_dir", "store", "watchlists", "watchlist_guard", "interval", "language", "providers", "health", "channels", "delivery", "retention"]
 
     /// Reads `vigie.yaml`. Every problem is reported with its line; a file with problems is
     /// not used, so a typo never silently turns a channel off.
@@ -190,6 +211,7 @@ extension VigieConfiguration {
         for (key, line, value) in reader.entries(node, "vigie.yaml", expected: "keys such as \(topKeys.joined(separator: ", "))") {
             switch key {
             case "state_dir": configuration.stateDirectory = reader.string(value, key) ?? configuration.stateDirectory
+            case "store": configuration.store = readStore(value, line: line, reader, root: root) ?? configuration.store
             case "watchlists": configuration.watchlists = reader.strings(value, key)
             case "interval": configuration.poller.interval = reader.duration(value, key) ?? configuration.poller.interval
             case "language": configuration.language = language(value, key, reader) ?? configuration.language
@@ -220,6 +242,49 @@ extension VigieConfiguration {
         }
         configuration.unresolvedSecrets = reader.unresolved
         return reader.issues.isEmpty ? .success(configuration) : .failure(ConfigurationError(issues: reader.issues))
+    }
+
+    static let storeKeys = ["type", "url", "url_env", "url_file", "replica", "claim_timeout", "max_connections"]
+
+    /// `store: {type: postgres, url_env: VIGIE_DATABASE_URL}`; `type: sqlite` is the default.
+    static func readStore(_ node: Node, line: Int, _ reader: ConfigReader, root: URL) -> Store? {
+        let fields = reader.entries(node, "store", expected: "type (sqlite or postgres), and for postgres url_env or url_file")
+        let type = fields.first { $0.key == "type" }.flatMap { reader.string($0.value, "type") } ?? "sqlite"
+        switch type {
+        case "sqlite":
+            for field in fields where field.key != "type" {
+                reader.issue(line: field.line, field.key, "an SQLite store lives in state_dir and takes no other setting; remove this line, or set type: postgres")
+            }
+            return .sqlite
+        case "postgres", "postgresql":
+            var settings = Postgres()
+            for (key, keyLine, value) in fields {
+                switch key {
+                case "type", "url", "url_env", "url_file": continue
+                case "replica": settings.replica = reader.string(value, key)
+                case "claim_timeout": settings.claimTimeout = reader.duration(value, key) ?? settings.claimTimeout
+                case "max_connections": settings.maxConnections = reader.integer(value, key, range: 1...200) ?? settings.maxConnections
+                default: reader.unknown(key, line: keyLine, known: storeKeys)
+                }
+            }
+            guard let (urlKey, urlLine, _) = fields.first(where: { ["url", "url_env", "url_file"].contains($0.key) }) else {
+                reader.issue(line: line, "store", "a PostgreSQL store needs url_env (an environment variable holding postgres://USER:PASSWORD@HOST/DATABASE) or url_file")
+                return nil
+            }
+            guard let url = reader.secret("url", in: fields, root: root) else { return nil }
+            if url != ConfigReader.unresolvedSecret {
+                do {
+                    settings.location = try PostgresLocation(url: url, origin: "the URL")
+                } catch {
+                    reader.issue(line: urlLine, urlKey, (error as? StoreFailure)?.description ?? "\(error)")
+                    return nil
+                }
+            }
+            return .postgres(settings)
+        default:
+            reader.issue(line: fields.first { $0.key == "type" }?.line ?? line, "type", "\"\(type)\" is not a store Vigie knows; use sqlite (the default) or postgres")
+            return nil
+        }
     }
 
     static func language(_ node: Node, _ key: String, _ reader: ConfigReader) -> Language? {

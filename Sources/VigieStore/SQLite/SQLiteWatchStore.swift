@@ -19,16 +19,7 @@ public final class SQLiteWatchStore: WatchStore {
         }
     }
 
-    /// How a process uses the store.
-    public enum Access: Sendable {
-        /// The one process that writes: it creates the store and its folder, migrates it, and
-        /// holds `<file>.lock` so that a second one refuses to start instead of sending every
-        /// alert twice.
-        case writer
-        /// Reading only (`alerts list`, `status`): works beside a running daemon and on a
-        /// read-only file; never creates a file or a folder.
-        case reader
-    }
+    public typealias Access = StoreAccess
 
     public typealias Failure = StoreFailure
 
@@ -161,10 +152,10 @@ public final class SQLiteWatchStore: WatchStore {
                     snapshot.procedureSteps = try decoder.decode([ProcedureStep].self, from: Data(steps.utf8))
                 }
                 let columns = ScoreColumns(row: row, offset: 4)
-                snapshot.score = columns.score
+                snapshot.score = columns.scoreValue
                 snapshot.rating = columns.rating
-                snapshot.creditLimit = columns.creditLimit
-                snapshot.status = columns.status
+                snapshot.creditLimit = columns.creditLimitValue
+                snapshot.status = columns.companyStatus
                 if let facts: String = row[13] {
                     snapshot.facts = try decoder.decode(ProviderFacts.self, from: Data(facts.utf8))
                 }
@@ -395,7 +386,7 @@ public final class SQLiteWatchStore: WatchStore {
                     let columns = ScoreColumns(row: row, offset: 2)
                     return ScoreObservation(
                         siren: siren, provider: row[0], observedOn: CalendarDay(iso: row[1] as String) ?? CalendarDay(ordinal: 0),
-                        score: columns.score, rating: columns.rating, creditLimit: columns.creditLimit, status: columns.status, companyName: row[11]
+                        score: columns.scoreValue, rating: columns.rating, creditLimit: columns.creditLimitValue, status: columns.companyStatus, companyName: row[11]
                     )
                 }
         }

@@ -1,0 +1,106 @@
+/// The PostgreSQL schema, as migrations applied once each, in order, under an advisory lock so
+/// that replicas starting together migrate once. Add a migration; never edit one that has shipped.
+///
+/// The schema is SQLite's as of its v6, with PostgreSQL's types, checked statuses, and the
+/// columns several replicas need: delivery claims and work leases.
+enum PostgresMigrations {
+    struct Migration: Sendable {
+        var identifier: String
+        /// One statement each: the extended query protocol runs one at a time.
+        var statements: [String]
+    }
+
+    /// Taken by every migration run, so that replicas starting at once wait for each other.
+    static let lockKey: Int64 = 0x5649_4749_4501 // "VIGIE" + 1
+
+    static let scoreColumns = """
+        score double precision, score_min double precision, score_max double precision, not_rated boolean NOT NULL DEFAULT false,
+        rating text, credit_limit double precision, credit_limit_currency text, credit_limit_not_applicable boolean NOT NULL DEFAULT false, status text
+        """
+
+    static let all: [Migration] = [
+        Migration(identifier: "v1: snapshots, observations, notices, alerts, outbox, cursors, health, provider ids", statements: [
+            """
+            CREATE TABLE snapshot (
+                siren text NOT NULL, source text NOT NULL, observed_on text, \(scoreColumns),
+                procedure_steps text, provider_facts text, confirmed_at timestamptz, updated_at timestamptz NOT NULL,
+                PRIMARY KEY (siren, source)
+            )
+            """,
+            """
+            CREATE TABLE observation (
+                id bigserial PRIMARY KEY, siren text NOT NULL, source text NOT NULL, observed_on text NOT NULL, \(scoreColumns),
+                company_name text, recorded_at timestamptz NOT NULL
+            )
+            """,
+            "CREATE INDEX observation_company ON observation (siren, source, observed_on)",
+            "CREATE INDEX observation_recorded ON observation (recorded_at)",
+            """
+            CREATE TABLE notice (
+                id text PRIMARY KEY, published text, sirens text NOT NULL, payload text, seen_at timestamptz NOT NULL
+            )
+            """,
+            // An alert's id is its identity: the primary key is what keeps two replicas that saw
+            // the same fact from raising it twice.
+            """
+            CREATE TABLE alert (
+                id text PRIMARY KEY, seq bigserial NOT NULL, siren text, kind text NOT NULL,
+                severity text NOT NULL, state text NOT NULL, revision integer NOT NULL, notice_id text,
+                created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, payload text NOT NULL
+            )
+            """,
+            "CREATE INDEX alert_company ON alert (siren)",
+            "CREATE INDEX alert_created ON alert (created_at, seq)",
+            """
+            CREATE TABLE alert_revision (
+                alert_id text NOT NULL REFERENCES alert (id), revision integer NOT NULL, payload text NOT NULL,
+                recorded_at timestamptz NOT NULL, PRIMARY KEY (alert_id, revision)
+            )
+            """,
+            """
+            CREATE TABLE delivery (
+                id bigserial PRIMARY KEY, alert_id text NOT NULL, revision integer NOT NULL, channel text NOT NULL,
+                status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'dead')),
+                attempts integer NOT NULL DEFAULT 0, last_error text, created_at timestamptz NOT NULL,
+                queued_at timestamptz NOT NULL, next_attempt_at timestamptz, delivered_at timestamptz, dead_reason text,
+                digest_key text, claimed_by text, claimed_until timestamptz,
+                UNIQUE (alert_id, revision, channel),
+                FOREIGN KEY (alert_id, revision) REFERENCES alert_revision (alert_id, revision)
+            )
+            """,
+            "CREATE INDEX delivery_due ON delivery (channel, status, next_attempt_at)",
+            "CREATE INDEX delivery_digest ON delivery (channel, digest_key, status)",
+            """
+            CREATE TABLE delivery_attempt (
+                id bigserial PRIMARY KEY, delivery_id bigint NOT NULL REFERENCES delivery (id),
+                attempted_at timestamptz NOT NULL, outcome text NOT NULL CHECK (outcome IN ('delivered', 'failed')),
+                http_status integer, error text
+            )
+            """,
+            "CREATE INDEX delivery_attempt_delivery ON delivery_attempt (delivery_id)",
+            "CREATE INDEX delivery_attempt_time ON delivery_attempt (attempted_at)",
+            "CREATE TABLE cursor (source text PRIMARY KEY, value text NOT NULL, updated_at timestamptz NOT NULL)",
+            "CREATE TABLE watchlist_version (file text PRIMARY KEY, content text NOT NULL, loaded_at timestamptz NOT NULL)",
+            """
+            CREATE TABLE source_health (
+                source text PRIMARY KEY, consecutive_failures integer NOT NULL, failing_since timestamptz,
+                alert_id text, last_error text, updated_at timestamptz NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE history_lookup (
+                feed text NOT NULL, siren text NOT NULL, looked_up_at timestamptz NOT NULL, PRIMARY KEY (feed, siren)
+            )
+            """,
+            "CREATE TABLE source_poll (source text PRIMARY KEY, polled_at timestamptz NOT NULL)",
+            """
+            CREATE TABLE provider_id (
+                provider text NOT NULL, siren text NOT NULL, id text NOT NULL, learned_at timestamptz NOT NULL,
+                PRIMARY KEY (provider, siren)
+            )
+            """,
+        ]),
+    ]
+
+    static var identifiers: [String] { all.map(\.identifier) }
+}

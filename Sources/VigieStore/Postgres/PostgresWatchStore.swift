@@ -1,0 +1,627 @@
+import Foundation
+import Logging
+import PostgresNIO
+import VigieCore
+
+/// The store for several replicas: PostgreSQL, through postgres-nio's connection pool.
+///
+/// It keeps the same promises as the SQLite store, held by the same conformance suite: a
+/// cycle is one transaction; an alert's id is its primary key, so writing it twice (from a
+/// second replica, say) is a no-op. What several replicas add:
+///
+/// - a delivery is *claimed* by the replica that takes it (`claimed_by`, `claimed_until`): no
+///   other replica sends it while the claim holds, and a crashed replica's claims are taken
+///   over once they expire;
+/// - migrations run under an advisory lock, so replicas starting together migrate once.
+public final class PostgresWatchStore: WatchStore {
+    public struct Configuration: Sendable {
+        public var location: PostgresLocation
+        /// This process's name among the replicas, in claims and leases.
+        public var replica: String
+        /// How long a claimed delivery stays with its replica before another may take it: longer
+        /// than one attempt with its timeout, short enough that a crash delays little.
+        public var claimDuration: Duration
+        public var maximumConnections: Int
+
+        public init(location: PostgresLocation, replica: String, claimDuration: Duration = .seconds(300), maximumConnections: Int = 8) {
+            self.location = location
+            self.replica = replica
+            self.claimDuration = claimDuration
+            self.maximumConnections = maximumConnections
+        }
+    }
+
+
+    let client: PostgresClient
+    let configuration: Configuration
+    let logger: Logger
+    private let running: Task<Void, Never>
+    private let encoder: JSONEncoder
+    private let decoder: JSONDecoder
+
+    /// Connects, checks the schema and, for a writer, migrates it.
+    public init(configuration: Configuration, access: StoreAccess, logger: Logger) async throws {
+        self.configuration = configuration
+        self.logger = logger
+        var options = try configuration.location.clientConfiguration()
+        options.options.maximumConnections = configuration.maximumConnections
+        let client = PostgresClient(configuration: options, backgroundLogger: logger)
+        self.client = client
+        running = Task { await client.run() }
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            let status = try await Self.schemaStatus(client: client, location: configuration.location, logger: logger)
+            if !status.unknown.isEmpty {
+                throw StoreFailure(description: "the store at \(configuration.location) was written by a newer Vigie (\(status.unknown.joined(separator: ", "))); run that version, or restore a backup taken before the upgrade")
+            }
+            switch access {
+            case .writer:
+                try await migrate()
+            case .reader:
+                guard status.exists else {
+                    throw StoreFailure(kind: .missing, description: "no store in \(configuration.location) yet: Vigie has not run against it; run vigie run --once (or vigie store migrate) first")
+                }
+                guard status.pending.isEmpty else {
+                    throw StoreFailure(kind: .outdated, description: "the store at \(configuration.location) was written by an older Vigie; run vigie store migrate to upgrade it first")
+                }
+            }
+        } catch {
+            running.cancel()
+            if let failure = error as? StoreFailure { throw failure }
+            throw StoreFailure(description: "cannot open the store at \(configuration.location): \(Self.describe(error)); check the server is up, the URL's user, password and database, and its sslmode")
+        }
+    }
+
+    deinit { running.cancel() }
+
+    // MARK: Schema
+
+    /// Where the schema of the database at `location` stands; changes nothing.
+    public static func schemaStatus(location: PostgresLocation, logger: Logger) async throws -> SchemaStatus {
+        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
+        let running = Task { await client.run() }
+        defer { running.cancel() }
+        do {
+            return try await schemaStatus(client: client, location: location, logger: logger)
+        } catch {
+            throw StoreFailure(description: "cannot read the store at \(location): \(describe(error)); check the server is up, the URL's user, password and database, and its sslmode")
+        }
+    }
+
+    static func schemaStatus(client: PostgresClient, location: PostgresLocation, logger: Logger) async throws -> SchemaStatus {
+        let known = PostgresMigrations.identifiers
+        let exists = try await client.query("SELECT to_regclass('vigie_migration') IS NOT NULL", logger: logger).collect().first?.decode(Bool.self) ?? false
+        guard exists else {
+            return SchemaStatus(location: location.description, exists: false, applied: [], pending: known, unknown: [])
+        }
+        let applied = try await client.query("SELECT id FROM vigie_migration ORDER BY applied_order", logger: logger).collect().map { try $0.decode(String.self) }
+        return SchemaStatus(
+            location: location.description, exists: true, applied: applied.filter(known.contains),
+            pending: known.filter { !applied.contains($0) }, unknown: applied.filter { !known.contains($0) }
+        )
+    }
+
+    /// Applies what is pending, each migration in its own transaction, all under one advisory
+    /// lock: a second replica starting now waits, then finds nothing left to do.
+    func migrate() async throws {
+        try await client.withConnection { connection in
+            try await connection.query("SELECT pg_advisory_lock(\(PostgresMigrations.lockKey))", logger: logger)
+            do {
+                try await connection.query("""
+                    CREATE TABLE IF NOT EXISTS vigie_migration (
+                        id text PRIMARY KEY, applied_order serial NOT NULL, applied_at timestamptz NOT NULL DEFAULT now()
+                    )
+                    """, logger: logger)
+                let applied = Set(try await connection.query("SELECT id FROM vigie_migration", logger: logger).collect().map { try $0.decode(String.self) })
+                for migration in PostgresMigrations.all where !applied.contains(migration.identifier) {
+                    try await connection.withTransaction(logger: logger) { connection in
+                        for statement in migration.statements {
+                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
+                        try await connection.query("INSERT INTO vigie_migration (id) VALUES (\(migration.identifier))", logger: logger)
+                    }
+                    logger.info("store.migrated", metadata: ["store.migration": "\(migration.identifier)"])
+                }
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(PostgresMigrations.lockKey))", logger: logger)
+                throw error
+            }
+            try await connection.query("SELECT pg_advisory_unlock(\(PostgresMigrations.lockKey))", logger: logger)
+        }
+    }
+
+    // MARK: Reading state for a cycle
+
+    public func snapshots(for sirens: Set<SIREN>) async throws -> [SnapshotKey: Snapshot] {
+        let rows = try await client.query("""
+            SELECT siren, source, observed_on, procedure_steps, provider_facts, \(unescaped: ScoreColumns.names)
+            FROM snapshot WHERE siren = ANY(\(sirens.map(\.digits)))
+            """, logger: logger).collect()
+        var result: [SnapshotKey: Snapshot] = [:]
+        result.reserveCapacity(rows.count)
+        for row in rows {
+            let (siren, source, observedOn, steps, facts, columns) = try Self.decodeSnapshot(row)
+            var snapshot = Snapshot(siren: SIREN(stored: siren), source: source)
+            snapshot.observedOn = observedOn.flatMap { CalendarDay(iso: $0) }
+            if let steps { snapshot.procedureSteps = try decode([ProcedureStep].self, steps) }
+            if let facts { snapshot.facts = try decode(ProviderFacts.self, facts) }
+            snapshot.score = columns.scoreValue
+            snapshot.rating = columns.rating
+            snapshot.creditLimit = columns.creditLimitValue
+            snapshot.status = columns.companyStatus
+            result[snapshot.key] = snapshot
+        }
+        return result
+    }
+
+    public func noticeAlerts(for sirens: Set<SIREN>) async throws -> [SIREN: [Alert]] {
+        let payloads = try await strings("SELECT payload FROM alert WHERE notice_id IS NOT NULL AND siren = ANY(\(sirens.map(\.digits))) ORDER BY seq")
+        return Dictionary(grouping: try payloads.map { try decode(Alert.self, $0) }.compactMap { alert in alert.siren.map { ($0, alert) } }, by: \.0)
+            .mapValues { $0.map(\.1) }
+    }
+
+    public func seenNotices(_ ids: [String]) async throws -> Set<String> {
+        Set(try await strings("SELECT id FROM notice WHERE id = ANY(\(ids))"))
+    }
+
+    public func cursor(for source: String) async throws -> String? {
+        try await strings("SELECT value FROM cursor WHERE source = \(source)").first
+    }
+
+    public func sourceHealth() async throws -> [String: SourceHealth] {
+        var health: [String: SourceHealth] = [:]
+        for row in try await client.query("SELECT source, consecutive_failures, failing_since, alert_id, last_error FROM source_health", logger: logger).collect() {
+            let (source, failures, since, alert, error) = try row.decode((String, Int, Date?, String?, String?).self)
+            health[source] = SourceHealth(source: source, consecutiveFailures: failures, failingSince: since, alertID: alert, lastError: error)
+        }
+        return health
+    }
+
+    public func lastPolls() async throws -> [String: Date] {
+        var polls: [String: Date] = [:]
+        for row in try await client.query("SELECT source, polled_at FROM source_poll", logger: logger).collect() {
+            let (source, at) = try row.decode((String, Date).self)
+            polls[source] = at
+        }
+        return polls
+    }
+
+    public func historyLookedUp(feed: String) async throws -> Set<SIREN> {
+        Set(try await strings("SELECT siren FROM history_lookup WHERE feed = \(feed)").map(SIREN.init(stored:)))
+    }
+
+    public func providerIDs(provider: String) async throws -> [SIREN: String] {
+        var ids: [SIREN: String] = [:]
+        for row in try await client.query("SELECT siren, id FROM provider_id WHERE provider = \(provider)", logger: logger).collect() {
+            let (siren, id) = try row.decode((String, String).self)
+            ids[SIREN(stored: siren)] = id
+        }
+        return ids
+    }
+
+    // MARK: Writing a cycle
+
+    /// Rows go to the server as one JSON document per statement (`jsonb_to_recordset`): one
+    /// round trip for a hundred thousand snapshots, and NULLs where a column has none, which
+    /// postgres-nio's arrays cannot carry.
+    static let rowsPerStatement = 5_000
+
+    public func commit(_ cycle: CycleCommit) async throws -> CommitSummary {
+        var latest: [SnapshotKey: SnapshotRow] = [:]
+        for snapshot in cycle.snapshots {
+            latest[snapshot.key] = SnapshotRow(
+                siren: snapshot.siren.digits, source: snapshot.source, observedOn: snapshot.observedOn?.iso,
+                procedureSteps: snapshot.procedureSteps.isEmpty ? nil : try encode(snapshot.procedureSteps),
+                providerFacts: try snapshot.facts.map(encode),
+                columns: ScoreColumns(score: snapshot.score, rating: snapshot.rating, creditLimit: snapshot.creditLimit, status: snapshot.status)
+            )
+        }
+        let snapshots = try Self.documents(Array(latest.values), encoder: encoder)
+        let observations = try Self.documents(cycle.observations.map { observation in
+            ObservationRow(
+                siren: observation.siren.digits, source: observation.provider, observedOn: observation.observedOn.iso, companyName: observation.companyName,
+                columns: ScoreColumns(score: observation.score, rating: observation.rating, creditLimit: observation.creditLimit, status: observation.status)
+            )
+        }, encoder: encoder)
+        let notices = try cycle.notices.map { (id: $0.notice.id, published: $0.notice.published?.iso, sirens: $0.sirens.map(\.digits).joined(separator: ","), payload: try encode($0.notice)) }
+        let changes = try cycle.alertChanges.map { ($0, try encode($0.alert)) }
+        let at = cycle.at
+        return try await client.withTransaction(logger: logger) { connection in
+            for document in snapshots {
+                try await connection.query("""
+                    INSERT INTO snapshot (siren, source, observed_on, procedure_steps, provider_facts, \(unescaped: ScoreColumns.names), updated_at)
+                    SELECT siren, source, observed_on, procedure_steps, provider_facts, \(unescaped: ScoreColumns.names), \(at)
+                    FROM jsonb_to_recordset(\(document)::jsonb) AS x(siren text, source text, observed_on text, procedure_steps text, provider_facts text, \(unescaped: ScoreColumns.postgresTypes))
+                    ON CONFLICT (siren, source) DO UPDATE SET observed_on = excluded.observed_on, procedure_steps = excluded.procedure_steps,
+                        provider_facts = excluded.provider_facts,
+                        score = excluded.score, score_min = excluded.score_min, score_max = excluded.score_max, not_rated = excluded.not_rated,
+                        rating = excluded.rating, credit_limit = excluded.credit_limit, credit_limit_currency = excluded.credit_limit_currency,
+                        credit_limit_not_applicable = excluded.credit_limit_not_applicable, status = excluded.status, updated_at = excluded.updated_at
+                    """, logger: logger)
+            }
+            for (provider, ids) in cycle.providerIDs where !ids.isEmpty {
+                let (sirens, values) = (ids.keys.map(\.digits), ids.keys.map { ids[$0]! })
+                try await connection.query("""
+                    INSERT INTO provider_id (provider, siren, id, learned_at) SELECT \(provider), siren, id, \(at) FROM unnest(\(sirens)::text[], \(values)::text[]) AS x(siren, id)
+                    ON CONFLICT (provider, siren) DO UPDATE SET id = excluded.id, learned_at = excluded.learned_at
+                    """, logger: logger)
+            }
+            for (source, keys) in Dictionary(grouping: cycle.confirmed, by: \.source) {
+                try await connection.query("UPDATE snapshot SET confirmed_at = \(at) WHERE source = \(source) AND siren = ANY(\(keys.map(\.siren.digits)))", logger: logger)
+            }
+            for document in observations {
+                try await connection.query("""
+                    INSERT INTO observation (siren, source, observed_on, \(unescaped: ScoreColumns.names), company_name, recorded_at)
+                    SELECT siren, source, observed_on, \(unescaped: ScoreColumns.names), company_name, \(at)
+                    FROM ROWS FROM (jsonb_to_recordset(\(document)::jsonb) AS (siren text, source text, observed_on text, company_name text, \(unescaped: ScoreColumns.postgresTypes)))
+                        WITH ORDINALITY AS x
+                    ORDER BY ordinality
+                    """, logger: logger)
+            }
+            for notice in notices {
+                // A notice first skipped (it named no watched company) is recorded again when a
+                // joining company's history matches it.
+                try await connection.query("""
+                    INSERT INTO notice (id, published, sirens, payload, seen_at) VALUES (\(notice.id), \(notice.published), \(notice.sirens), \(notice.payload), \(at))
+                    ON CONFLICT (id) DO UPDATE SET sirens = excluded.sirens, payload = excluded.payload WHERE notice.sirens = ''
+                    """, logger: logger)
+            }
+            if !cycle.ignoredNoticeIDs.isEmpty {
+                try await connection.query("""
+                    INSERT INTO notice (id, sirens, seen_at) SELECT id, '', \(at) FROM unnest(\(cycle.ignoredNoticeIDs)::text[]) AS x(id) ON CONFLICT (id) DO NOTHING
+                    """, logger: logger)
+            }
+            var summary = CommitSummary()
+            for (change, payload) in changes {
+                let alert = change.alert
+                let changed: Int
+                switch change {
+                case .raised:
+                    changed = try await Self.count(connection.query("""
+                        INSERT INTO alert (id, siren, kind, severity, state, revision, notice_id, created_at, updated_at, payload)
+                        VALUES (\(alert.id), \(alert.siren?.digits), \(alert.kind), \(alert.severity.rawValue), \(alert.state.rawValue),
+                                \(alert.revision), \(alert.noticeID), \(alert.createdAt), \(alert.updatedAt), \(payload))
+                        ON CONFLICT (id) DO NOTHING RETURNING 1
+                        """, logger: logger))
+                    if changed > 0 { summary.alertsRaised += 1 }
+                case .revised, .retracted:
+                    changed = try await Self.count(connection.query("""
+                        UPDATE alert SET kind = \(alert.kind), severity = \(alert.severity.rawValue), state = \(alert.state.rawValue), revision = \(alert.revision),
+                            notice_id = \(alert.noticeID), updated_at = \(alert.updatedAt), payload = \(payload)
+                        WHERE id = \(alert.id) AND revision < \(alert.revision) RETURNING 1
+                        """, logger: logger))
+                    if changed > 0 { if case .revised = change { summary.alertsRevised += 1 } else { summary.alertsRetracted += 1 } }
+                }
+                guard changed > 0 else { continue }
+                try await connection.query("""
+                    INSERT INTO alert_revision (alert_id, revision, payload, recorded_at) VALUES (\(alert.id), \(alert.revision), \(payload), \(at))
+                    """, logger: logger)
+                for destination in cycle.destinations[alert.id] ?? [] {
+                    // A digest waits for the window of its group, which the group's first alert opened.
+                    var due: Date?
+                    if let key = destination.digestKey, let window = destination.digestWindow {
+                        let opened = try await connection.query("""
+                            SELECT next_attempt_at FROM delivery WHERE channel = \(destination.channel) AND digest_key = \(key) AND status = 'pending' AND attempts = 0 LIMIT 1
+                            """, logger: logger).collect().first?.decode(Date?.self)
+                        due = opened.flatMap { $0 } ?? at.addingTimeInterval(window.seconds)
+                    }
+                    summary.deliveriesQueued += try await Self.count(connection.query("""
+                        INSERT INTO delivery (alert_id, revision, channel, created_at, queued_at, next_attempt_at, digest_key)
+                        VALUES (\(alert.id), \(alert.revision), \(destination.channel), \(at), \(at), \(due), \(destination.digestKey))
+                        ON CONFLICT (alert_id, revision, channel) DO NOTHING RETURNING 1
+                        """, logger: logger))
+                }
+            }
+            for health in cycle.sourceHealth {
+                try await connection.query("""
+                    INSERT INTO source_health (source, consecutive_failures, failing_since, alert_id, last_error, updated_at)
+                    VALUES (\(health.source), \(health.consecutiveFailures), \(health.failingSince), \(health.alertID), \(health.lastError), \(at))
+                    ON CONFLICT (source) DO UPDATE SET consecutive_failures = excluded.consecutive_failures, failing_since = excluded.failing_since,
+                        alert_id = excluded.alert_id, last_error = excluded.last_error, updated_at = excluded.updated_at
+                    """, logger: logger)
+            }
+            if !cycle.polled.isEmpty {
+                try await connection.query("""
+                    INSERT INTO source_poll (source, polled_at) SELECT source, \(at) FROM unnest(\(Array(Set(cycle.polled)))::text[]) AS x(source)
+                    ON CONFLICT (source) DO UPDATE SET polled_at = excluded.polled_at
+                    """, logger: logger)
+            }
+            for (feed, sirens) in cycle.historyLookups where !sirens.isEmpty {
+                try await connection.query("""
+                    INSERT INTO history_lookup (feed, siren, looked_up_at) SELECT \(feed), siren, \(at) FROM unnest(\(sirens.map(\.digits))::text[]) AS x(siren)
+                    ON CONFLICT (feed, siren) DO NOTHING
+                    """, logger: logger)
+            }
+            for (source, value) in cycle.cursors {
+                try await connection.query("""
+                    INSERT INTO cursor (source, value, updated_at) VALUES (\(source), \(value), \(at))
+                    ON CONFLICT (source) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                    """, logger: logger)
+            }
+            return summary
+        }
+    }
+
+    // MARK: Alerts
+
+    public func alerts(since: Date?, limit: Int?) async throws -> [Alert] {
+        try await strings("""
+            SELECT payload FROM alert WHERE created_at >= \(since ?? Date(timeIntervalSince1970: 0)) ORDER BY created_at, seq LIMIT \(limit)
+            """).map { try decode(Alert.self, $0) }
+    }
+
+    public func alert(id: String) async throws -> Alert? {
+        try await strings("SELECT payload FROM alert WHERE id = \(id)").first.map { try decode(Alert.self, $0) }
+    }
+
+    public func observations(of siren: SIREN) async throws -> [ScoreObservation] {
+        try await client.query("""
+            SELECT source, observed_on, company_name, \(unescaped: ScoreColumns.names) FROM observation WHERE siren = \(siren.digits) ORDER BY id
+            """, logger: logger).collect().map { row in
+            let (source, observedOn, name, score, low, high, notRated, rating, limit, currency, notApplicable, status) =
+                try row.decode((String, String, String?, Double?, Double?, Double?, Bool, String?, Double?, String?, Bool, String?).self)
+            let columns = ScoreColumns(
+                score: score, scoreMin: low, scoreMax: high, notRated: notRated, rating: rating, creditLimit: limit,
+                creditLimitCurrency: currency, creditLimitNotApplicable: notApplicable, status: status
+            )
+            return ScoreObservation(
+                siren: siren, provider: source, observedOn: CalendarDay(iso: observedOn) ?? CalendarDay(ordinal: 0),
+                score: columns.scoreValue, rating: columns.rating, creditLimit: columns.creditLimitValue, status: columns.companyStatus, companyName: name
+            )
+        }
+    }
+
+    // MARK: Maintenance
+
+    /// Each kind of history is counted and deleted by one statement, so that the dry run counts
+    /// exactly what the real run deletes.
+    public func prune(observationsBefore: Date?, attemptsBefore: Date?, dryRun: Bool) async throws -> PruneReport {
+        let delete = !dryRun
+        return try await client.withTransaction(logger: logger) { connection in
+            var report = PruneReport()
+            if let cutoff = observationsBefore {
+                report.observations = try await connection.query("""
+                    WITH doomed AS (
+                        SELECT id FROM observation WHERE recorded_at < \(cutoff) AND id NOT IN (SELECT max(id) FROM observation GROUP BY siren, source)
+                    ), gone AS (DELETE FROM observation WHERE \(delete) AND id IN (SELECT id FROM doomed))
+                    SELECT count(*) FROM doomed
+                    """, logger: logger).collect().first?.decode(Int.self) ?? 0
+            }
+            if let cutoff = attemptsBefore {
+                report.attempts = try await connection.query("""
+                    WITH doomed AS (
+                        SELECT id FROM delivery_attempt WHERE attempted_at < \(cutoff)
+                            AND delivery_id IN (SELECT id FROM delivery WHERE status <> \(DeliveryStatus.pending.rawValue))
+                    ), gone AS (DELETE FROM delivery_attempt WHERE \(delete) AND id IN (SELECT id FROM doomed))
+                    SELECT count(*) FROM doomed
+                    """, logger: logger).collect().first?.decode(Int.self) ?? 0
+            }
+            return report
+        }
+    }
+
+    // MARK: Outbox
+
+    /// Claims the due deliveries for this replica: rows another replica holds are skipped
+    /// (`FOR UPDATE SKIP LOCKED` while the claim is made, `claimed_until` after), and a claim
+    /// older than `claimDuration` — its replica died — is taken over.
+    public func dueDeliveries(channel: String, due: Date, limit: Int) async throws -> [PendingDelivery] {
+        let replica = configuration.replica
+        let until = due.addingTimeInterval(configuration.claimDuration.seconds)
+        let rows = try await client.query("""
+            UPDATE delivery d SET claimed_by = \(replica), claimed_until = \(until)
+            FROM alert_revision r
+            WHERE d.id IN (
+                SELECT id FROM delivery
+                WHERE channel = \(channel) AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= \(due))
+                    AND (claimed_until IS NULL OR claimed_until <= \(due) OR claimed_by = \(replica))
+                ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+            ) AND r.alert_id = d.alert_id AND r.revision = d.revision
+            RETURNING d.id, r.payload, d.attempts, d.queued_at, d.digest_key
+            """, logger: logger).collect()
+        return try rows.map { try $0.decode((Int64, String, Int, Date, String?).self) }.sorted { $0.0 < $1.0 }.map { id, payload, attempts, queuedAt, digestKey in
+            PendingDelivery(id: id, alert: try decode(Alert.self, payload), channel: channel, attempts: attempts, queuedAt: queuedAt, digestKey: digestKey)
+        }
+    }
+
+    /// The next time this replica has something to send: a delivery another replica holds is
+    /// due for this one only when that claim runs out.
+    public func nextDue(channel: String) async throws -> Date? {
+        try await client.query("""
+            SELECT MIN(GREATEST(COALESCE(next_attempt_at, queued_at), CASE WHEN claimed_by <> \(configuration.replica) THEN claimed_until END))
+            FROM delivery WHERE channel = \(channel) AND status = 'pending'
+            """, logger: logger).collect().first?.decode(Date?.self).flatMap { $0 }
+    }
+
+    public func recordAttempts(_ attempts: [DeliveryAttempt]) async throws {
+        guard !attempts.isEmpty else { return }
+        try await client.withTransaction(logger: logger) { connection in
+            for attempt in attempts {
+                let id = attempt.delivery.id
+                let outcome = attempt.error == nil ? AttemptOutcome.delivered : .failed
+                try await connection.query("""
+                    INSERT INTO delivery_attempt (delivery_id, attempted_at, outcome, http_status, error)
+                    VALUES (\(id), \(attempt.at), \(outcome.rawValue), \(attempt.httpStatus), \(attempt.error))
+                    """, logger: logger)
+                let (status, count, due, deliveredAt, error, reason): (DeliveryStatus, Int, Date?, Date?, String?, String?) = switch attempt.next {
+                case .delivered(let count, let at): (.delivered, count, nil, at, nil, nil)
+                case .pending(let count, let due): (.pending, count, due, nil, attempt.error, nil)
+                case .dead(let count, let reason): (.dead, count, nil, nil, attempt.error, reason)
+                }
+                try await connection.query("""
+                    UPDATE delivery SET status = \(status.rawValue), attempts = \(count), next_attempt_at = \(due), delivered_at = \(deliveredAt),
+                        last_error = \(error), dead_reason = \(reason), claimed_by = NULL, claimed_until = NULL
+                    WHERE id = \(id)
+                    """, logger: logger)
+            }
+        }
+    }
+
+    public func enqueue(_ deliveries: [(alertID: String, revision: Int)], channel: String, at: Date) async throws {
+        guard !deliveries.isEmpty else { return }
+        try await client.query("""
+            INSERT INTO delivery (alert_id, revision, channel, created_at, queued_at)
+            SELECT alert_id, revision, \(channel), \(at), \(at) FROM unnest(\(deliveries.map(\.alertID))::text[], \(deliveries.map(\.revision))::integer[]) AS x(alert_id, revision)
+            ON CONFLICT (alert_id, revision, channel) DO NOTHING
+            """, logger: logger)
+    }
+
+    public func deadDeliveries() async throws -> [DeliveryRecord] {
+        try await deliveryRecords(where: "d.status = 'dead'")
+    }
+
+    public func redeliver(alertID: String?, at: Date) async throws -> Int {
+        try await Self.count(client.query("""
+            UPDATE delivery SET status = 'pending', attempts = 0, next_attempt_at = NULL, queued_at = \(at), dead_reason = NULL, claimed_by = NULL, claimed_until = NULL
+            WHERE status = 'dead' AND (\(alertID)::text IS NULL OR alert_id = \(alertID)) RETURNING 1
+            """, logger: logger))
+    }
+
+    public func deliveries(alertID: String) async throws -> [DeliveryRecord] {
+        try await deliveryRecords(where: "d.alert_id = \(alertID)")
+    }
+
+    private func deliveryRecords(where condition: PostgresQuery) async throws -> [DeliveryRecord] {
+        let query = PostgresQuery(unsafeSQL: """
+            SELECT d.id, d.alert_id, d.revision, d.channel, d.status, d.queued_at, d.next_attempt_at, d.dead_reason,
+                a.attempted_at, a.outcome, a.http_status, a.error
+            FROM delivery d LEFT JOIN delivery_attempt a ON a.delivery_id = d.id
+            WHERE \(condition.sql) ORDER BY d.id, a.id
+            """, binds: condition.binds)
+        var records: [Int64: DeliveryRecord] = [:]
+        var order: [Int64] = []
+        for row in try await client.query(query, logger: logger).collect() {
+            let (id, alertID, revision, channel, status, queuedAt, next, reason, attemptedAt, outcome, httpStatus, error) =
+                try row.decode((Int64, String, Int, String, String, Date, Date?, String?, Date?, String?, Int?, String?).self)
+            if records[id] == nil {
+                order.append(id)
+                records[id] = DeliveryRecord(
+                    alertID: alertID, revision: revision, channel: channel, status: DeliveryStatus(rawValue: status) ?? .pending,
+                    queuedAt: queuedAt, nextAttemptAt: next, deadReason: reason, attempts: []
+                )
+            }
+            if let attemptedAt {
+                records[id]?.attempts.append(.init(at: attemptedAt, outcome: outcome.flatMap(AttemptOutcome.init(rawValue:)) ?? .failed, httpStatus: httpStatus, error: error))
+            }
+        }
+        return order.compactMap { records[$0] }
+    }
+
+    // MARK: Watchlists
+
+    public func lastGoodWatchlist(file: String) async throws -> String? {
+        try await strings("SELECT content FROM watchlist_version WHERE file = \(file)").first
+    }
+
+    public func saveGoodWatchlist(file: String, text: String, at: Date) async throws {
+        try await client.query("""
+            INSERT INTO watchlist_version (file, content, loaded_at) VALUES (\(file), \(text), \(at))
+            ON CONFLICT (file) DO UPDATE SET content = excluded.content, loaded_at = excluded.loaded_at
+            """, logger: logger)
+    }
+
+    // MARK: Helpers
+
+    private func strings(_ query: PostgresQuery) async throws -> [String] {
+        try await client.query(query, logger: logger).collect().map { try $0.decode(String.self) }
+    }
+
+    /// Rows a statement with `RETURNING 1` touched.
+    private static func count(_ rows: PostgresRowSequence) async throws -> Int {
+        try await rows.collect().count
+    }
+
+    private func encode(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ payload: String) throws -> T {
+        try decoder.decode(type, from: Data(payload.utf8))
+    }
+
+    static func documents<Row: Encodable>(_ rows: [Row], encoder: JSONEncoder) throws -> [String] {
+        var documents: [String] = []
+        for start in stride(from: 0, to: rows.count, by: rowsPerStatement) {
+            documents.append(String(decoding: try encoder.encode(Array(rows[start..<min(start + rowsPerStatement, rows.count)])), as: UTF8.self))
+        }
+        return documents
+    }
+
+    private static func decodeSnapshot(_ row: PostgresRow) throws -> (String, String, String?, String?, String?, ScoreColumns) {
+        let (siren, source, observedOn, steps, facts, score, low, high, notRated, rating, limit, currency, notApplicable, status) =
+            try row.decode((String, String, String?, String?, String?, Double?, Double?, Double?, Bool, String?, Double?, String?, Bool, String?).self)
+        return (siren, source, observedOn, steps, facts, ScoreColumns(
+            score: score, scoreMin: low, scoreMax: high, notRated: notRated, rating: rating, creditLimit: limit,
+            creditLimitCurrency: currency, creditLimitNotApplicable: notApplicable, status: status
+        ))
+    }
+
+    /// What went wrong, from the server's own message when there is one; postgres-nio's
+    /// description is generic on purpose (a query's binds may be secret), and so is this: it
+    /// says the SQLSTATE and the server's message, never a bound value.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PostgresTransactionError {
+            return describe(error.closureError ?? error.commitError ?? error.beginError ?? error.rollbackError ?? error)
+        }
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let message = error.serverInfo?[.message] {
+            return "\(message)\(error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "")"
+        }
+        if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+        return "\(error.code)"
+    }
+}
+
+/// One snapshot, as a row of the JSON document a commit sends.
+struct SnapshotRow: Encodable {
+    var siren: String
+    var source: String
+    var observedOn: String?
+    var procedureSteps: String?
+    var providerFacts: String?
+    var columns: ScoreColumns
+
+    enum CodingKeys: String, CodingKey { case siren, source, observedOn = "observed_on", procedureSteps = "procedure_steps", providerFacts = "provider_facts" }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(siren, forKey: .siren)
+        try container.encode(source, forKey: .source)
+        try container.encodeIfPresent(observedOn, forKey: .observedOn)
+        try container.encodeIfPresent(procedureSteps, forKey: .procedureSteps)
+        try container.encodeIfPresent(providerFacts, forKey: .providerFacts)
+        try columns.encode(to: encoder)
+    }
+}
+
+/// One observation, as a row of the JSON document a commit sends.
+struct ObservationRow: Encodable {
+    var siren: String
+    var source: String
+    var observedOn: String
+    var companyName: String?
+    var columns: ScoreColumns
+
+    enum CodingKeys: String, CodingKey { case siren, source, observedOn = "observed_on", companyName = "company_name" }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(siren, forKey: .siren)
+        try container.encode(source, forKey: .source)
+        try container.encode(observedOn, forKey: .observedOn)
+        try container.encodeIfPresent(companyName, forKey: .companyName)
+        try columns.encode(to: encoder)
+    }
+}
+
+extension ScoreColumns {
+    /// The columns' types, for `jsonb_to_recordset`.
+    static let postgresTypes = """
+        score double precision, score_min double precision, score_max double precision, not_rated boolean, rating text,
+        credit_limit double precision, credit_limit_currency text, credit_limit_not_applicable boolean, status text
+        """
+}
