@@ -9,10 +9,10 @@ import VigieTransport
 
 @Suite("Digests")
 struct DigestTests {
-    @Test("a digest route sends its window's alerts as one message; a critical alert goes at once")
-    func digest() async throws {
+    @Test("a digest route sends its window's alerts as one message; a critical alert goes at once", arguments: StoreUnderTest.allCases)
+    func digest(store kind: StoreUnderTest) async throws {
         let receiver = try WebhookReceiver()
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let channel = WebhookChannel(configuration: .init(name: "team", url: receiver.url, language: .fr), format: SlackFormat(), transport: transport)

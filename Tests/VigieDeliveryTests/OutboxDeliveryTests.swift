@@ -87,12 +87,12 @@ struct OutboxDeliveryTests {
         #expect(try await receiver.requests().count == 2)
     }
 
-    @Test("a delivery its channel gives up on goes to the fallback channel")
-    func fallback() async throws {
+    @Test("a delivery its channel gives up on goes to the fallback channel", arguments: StoreUnderTest.allCases)
+    func fallback(store kind: StoreUnderTest) async throws {
         let dead = try WebhookReceiver()
         try await dead.plan([], fallback: ["status": 410, "body": "gone"])
         let backup = try WebhookReceiver()
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let channels: [any AlertChannel] = [
@@ -111,8 +111,8 @@ struct OutboxDeliveryTests {
         #expect(try await store.deliveries(alertID: alert.id).map { "\($0.channel):\($0.status)" } == ["primary:dead", "backup:delivered"])
     }
 
-    @Test("no secret appears in logs, recorded errors or the delivery history")
-    func noSecretLeaks() async throws {
+    @Test("no secret appears in logs, recorded errors or the delivery history", arguments: StoreUnderTest.allCases)
+    func noSecretLeaks(store kind: StoreUnderTest) async throws {
         let receiver = try WebhookReceiver()
         try await receiver.plan([], fallback: ["status": 500, "body": "internal error"])
         let log = RecordingLogHandler()
@@ -121,7 +121,7 @@ struct OutboxDeliveryTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-mail-\(UUID())")
         defer { try? FileManager.default.removeItem(at: folder) }
         let smtp = try TestServer(script: "smtp_server.py", arguments: [folder.path, "--auth", "vigie:right-password"])
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let channels: [any AlertChannel] = [
@@ -147,13 +147,13 @@ struct OutboxDeliveryTests {
 
 @Suite("Secrets in what receivers answer")
 struct EchoedSecretTests {
-    @Test("a receiver echoing the request path puts no token into attempts, dead letters or logs")
-    func echoedPath() async throws {
+    @Test("a receiver echoing the request path puts no token into attempts, dead letters or logs", arguments: StoreUnderTest.allCases)
+    func echoedPath(store kind: StoreUnderTest) async throws {
         let receiver = try WebhookReceiver()
         try await receiver.plan([], fallback: ["status": 404, "body": "no_such_hook: POST {path} not found"])
         let slackURL = "http://127.0.0.1:\(receiver.server.port)/services/T0001/B0002/SLACKTOKENxyz123?x=QUERY-SECRET"
         let log = RecordingLogHandler()
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let channel = WebhookChannel(configuration: .init(name: "slack", url: slackURL), format: SlackFormat(), transport: transport)

@@ -53,12 +53,12 @@ struct CycleTests {
 
         """
 
-    @Test("the same observations polled twice raise one alert")
-    func rerun() async throws {
+    @Test("the same observations polled twice raise one alert", arguments: StoreUnderTest.allCases)
+    func rerun(store kind: StoreUnderTest) async throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try Self.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         let provider = ScriptedScoreProvider(script: [
             .success(ScorePoll(observations: [Self.score(78, on: CalendarDay(year: 2026, month: 2, day: 2)!)], cursor: nil)),
             .success(ScorePoll(observations: [Self.score(52)], cursor: nil)),
@@ -71,12 +71,12 @@ struct CycleTests {
         #expect(provider.asked.first?.count == 7)
     }
 
-    @Test("a provider that fails changes nothing and does not stop the feed")
-    func providerFailure() async throws {
+    @Test("a provider that fails changes nothing and does not stop the feed", arguments: StoreUnderTest.allCases)
+    func providerFailure(store kind: StoreUnderTest) async throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try Self.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         let provider = ScriptedScoreProvider(script: [
             .success(ScorePoll(observations: [Self.score(78)], cursor: "page-1")),
             .failure(ProviderFailureError("HTTP 503 from connect.creditsafe.com")),
@@ -121,9 +121,9 @@ struct CycleTests {
         #expect(try await Self.cycle(folder: folder, store: store, providers: []).run().companies == 8)
     }
 
-    @Test("a dead channel keeps its deliveries queued and never holds back another")
-    func channelIsolation() async throws {
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+    @Test("a dead channel keeps its deliveries queued and never holds back another", arguments: StoreUnderTest.allCases)
+    func channelIsolation(store kind: StoreUnderTest) async throws {
+        let store = try await kind.make()
         let alerts = Self.scoreDrops(3)
         _ = try await store.commit(CycleCommit(snapshots: [], observations: [], alertChanges: alerts.map { .raised($0) }, notices: [], cursors: [:], router: Router(always: ["dead", "alive"]), at: Date()))
         let dead = RecordingChannel(name: "dead", failing: true)
@@ -141,12 +141,12 @@ struct CycleTests {
         #expect(dead.alerts.map(\.title).sorted() == ["drop 1", "drop 2", "drop 3"], "once each")
     }
 
-    @Test("a source with its own interval waits for it, while the others are polled every cycle")
-    func sourceInterval() async throws {
+    @Test("a source with its own interval waits for it, while the others are polled every cycle", arguments: StoreUnderTest.allCases)
+    func sourceInterval(store kind: StoreUnderTest) async throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try Self.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         let daily = ScriptedScoreProvider(name: "pappers", script: [])
         let every = ScriptedScoreProvider(name: "creditsafe", script: [])
         let clock = ManualWallClock()
@@ -162,12 +162,12 @@ struct CycleTests {
         #expect(waiting.first == [] && waiting[1] == ["score:pappers"])
     }
 
-    @Test("a provider failing for many companies logs twenty of them and one line for the rest")
-    func failureLogging() async throws {
+    @Test("a provider failing for many companies logs twenty of them and one line for the rest", arguments: StoreUnderTest.allCases)
+    func failureLogging(store kind: StoreUnderTest) async throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try Self.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         let failures = (0..<500).map { ProviderFailure(siren: Self.gammVert, message: "HTTP 503 #\($0)") }
         let provider = ScriptedScoreProvider(script: [.success(ScorePoll(observations: [], failures: failures, cursor: nil))])
         let logs = RecordingLogHandler()
@@ -181,12 +181,12 @@ struct CycleTests {
 
 @Suite("Observations nobody asked for")
 struct StrayObservationTests {
-    @Test("an observation of a company no watchlist holds is a counted, logged provider failure that feeds source health")
-    func strayObservation() async throws {
+    @Test("an observation of a company no watchlist holds is a counted, logged provider failure that feeds source health", arguments: StoreUnderTest.allCases)
+    func strayObservation(store kind: StoreUnderTest) async throws {
         let folder = try CycleTests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try CycleTests.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         let stranger = try SIREN("552081317")
         let stray = ScoreObservation(siren: stranger, provider: "creditsafe", observedOn: CycleTests.day, score: .value(50, minimum: 0, maximum: 100))
         let provider = ScriptedScoreProvider(script: [.success(ScorePoll(observations: [stray], cursor: nil))])
@@ -203,18 +203,18 @@ struct StrayObservationTests {
 
 @Suite("Watchlists never empty the watch in silence")
 struct WatchlistSafetyTests {
-    static func run(_ folder: URL, _ store: SQLiteWatchStore, clock: ManualWallClock = ManualWallClock()) async throws -> (WatchCycle.Report, [Alert]) {
+    static func run(_ folder: URL, _ store: any WatchStore, clock: ManualWallClock = ManualWallClock()) async throws -> (WatchCycle.Report, [Alert]) {
         let report = try await CycleTests.cycle(folder: folder, store: store, providers: [], clock: clock).run()
         return (report, try await store.alerts(since: nil, limit: nil))
     }
 
-    @Test("first load with one bad line: the other lines are watched, one watchlist_problem alert, once; fixed: watchlist_fixed")
-    func firstLoadWithBadLine() async throws {
+    @Test("first load with one bad line: the other lines are watched, one watchlist_problem alert, once; fixed: watchlist_fixed", arguments: StoreUnderTest.allCases)
+    func firstLoadWithBadLine(store kind: StoreUnderTest) async throws {
         let folder = try CycleTests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("erp.csv")
         try CycleTests.goodList.replacingOccurrences(of: "881843924", with: "881843925").write(to: file, atomically: true, encoding: .utf8)
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         let clock = ManualWallClock()
         var (report, alerts) = try await Self.run(folder, store, clock: clock)
         #expect(report.companies == 6)
@@ -283,13 +283,13 @@ struct WatchlistSafetyTests {
         #expect(report.watchlistIssues.isEmpty, "\(report.watchlistIssues)")
     }
 
-    @Test("losing one company of seven is ordinary: no suspicion")
-    func ordinaryRemoval() async throws {
+    @Test("losing one company of seven is ordinary: no suspicion", arguments: StoreUnderTest.allCases)
+    func ordinaryRemoval(store kind: StoreUnderTest) async throws {
         let folder = try CycleTests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("erp.csv")
         try CycleTests.goodList.write(to: file, atomically: true, encoding: .utf8)
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         _ = try await Self.run(folder, store)
         try CycleTests.goodList.replacingOccurrences(of: "881843924;PASARGAD;12480\n", with: "").write(to: file, atomically: true, encoding: .utf8)
         let (report, alerts) = try await Self.run(folder, store)
@@ -301,9 +301,9 @@ struct WatchlistSafetyTests {
 
 @Suite("A channel down for a day")
 struct ChannelOutageTests {
-    @Test("a channel down 24 h: probed one delivery at a time, nothing dead, channel_failing once to the others, then channel_recovered")
-    func dayLongOutage() async throws {
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+    @Test("a channel down 24 h: probed one delivery at a time, nothing dead, channel_failing once to the others, then channel_recovered", arguments: StoreUnderTest.allCases)
+    func dayLongOutage(store kind: StoreUnderTest) async throws {
+        let store = try await kind.make()
         let alerts = CycleTests.scoreDrops(20)
         let clock = ManualWallClock()
         _ = try await store.commit(CycleCommit(snapshots: [], observations: [], alertChanges: alerts.map { .raised($0) }, notices: [], cursors: [:], router: Router(always: ["slack", "email"]), at: clock.now))
@@ -358,12 +358,12 @@ struct BudgetTests {
         }
     }
 
-    @Test("a simulated day of 15-minute cycles on a manual clock never orders more than max_reports_per_day, and warns before")
-    func neverExceeded() async throws {
+    @Test("a simulated day of 15-minute cycles on a manual clock never orders more than max_reports_per_day, and warns before", arguments: StoreUnderTest.allCases)
+    func neverExceeded(store kind: StoreUnderTest) async throws {
         let folder = try CycleTests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try CycleTests.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         let clock = ManualWallClock(Date(timeIntervalSince1970: 1_770_163_200))  // 2026-02-04T00:00Z
         let provider = Billing()
         let log = RecordingLogHandler()
@@ -389,12 +389,12 @@ struct BudgetTests {
 
 @Suite("A store that follows the changes")
 struct ChangeOnlyTests {
-    @Test("a provider saying the same thing every cycle, day after day, adds nothing to the history; a change is recorded")
-    func observationsOnChange() async throws {
+    @Test("a provider saying the same thing every cycle, day after day, adds nothing to the history; a change is recorded", arguments: StoreUnderTest.allCases)
+    func observationsOnChange(store kind: StoreUnderTest) async throws {
         let folder = try CycleTests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try CycleTests.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         let days = (2...9).map { CalendarDay(year: 2026, month: 2, day: $0)! }
         let provider = ScriptedScoreProvider(script: days.map { .success(ScorePoll(observations: [CycleTests.score($0 == days.last ? 52 : 78, on: $0)], cursor: nil)) })
         let cycle = CycleTests.cycle(folder: folder, store: store, providers: [provider])

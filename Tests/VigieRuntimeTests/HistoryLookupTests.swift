@@ -11,13 +11,13 @@ import VigieTransport
 
 @Suite("BODACC history when a company joins a watchlist, over HTTP")
 struct HistoryLookupTests {
-    @Test("companies added later: an ongoing procedure is alerted at once, a closed one is not, and nothing twice")
-    func joining() async throws {
+    @Test("companies added later: an ongoing procedure is alerted at once, a closed one is not, and nothing twice", arguments: StoreUnderTest.allCases)
+    func joining(store kind: StoreUnderTest) async throws {
         let folder = try CycleTests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let list = folder.appendingPathComponent("erp.csv")
         try "siren;name\n337891287;GAMM VERT\n".write(to: list, atomically: true, encoding: .utf8)
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         // The day after the demo scenario's last notice.
         let clock = ManualWallClock(Date(timeIntervalSince1970: 1_770_422_400))
 
@@ -64,13 +64,13 @@ struct HistoryLookupTests {
 
 @Suite("BODACC history on the embedded default")
 struct FixtureHistoryTests {
-    @Test("a company added to a watchlist mid-scenario gets its past from the fixture feed, as from the live one")
-    func joiningOnTheFixture() async throws {
+    @Test("a company added to a watchlist mid-scenario gets its past from the fixture feed, as from the live one", arguments: StoreUnderTest.allCases)
+    func joiningOnTheFixture(store kind: StoreUnderTest) async throws {
         let folder = try CycleTests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let list = folder.appendingPathComponent("erp.csv")
         try "siren;name\n337891287;GAMM VERT\n".write(to: list, atomically: true, encoding: .utf8)
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         let scenario = try FixtureScenario(folder: RepositoryData.repositoryRoot.appendingPathComponent("scenarios/demo"))
         let cycle = CycleTests.cycle(folder: folder, store: store, providers: [], feeds: [FixtureProcedureFeed(scenario: scenario)])
         // Three steps published: PASARGAD's receivership (step 3) among them.
@@ -87,12 +87,12 @@ struct FixtureHistoryTests {
 
 @Suite("Provider ids kept in the store")
 struct ProviderIDTests {
-    @Test("a restarted process asks Creditsafe for reports directly: the connectIds found by searching are kept in the store")
-    func connectIDsKept() async throws {
+    @Test("a restarted process asks Creditsafe for reports directly: the connectIds found by searching are kept in the store", arguments: StoreUnderTest.allCases)
+    func connectIDsKept(store kind: StoreUnderTest) async throws {
         let folder = try CycleTests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try CycleTests.goodList.write(to: folder.appendingPathComponent("erp.csv"), atomically: true, encoding: .utf8)
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         let requests = try await MockProviderServer.serving(MockProviderServer.Configuration(scenario: RepositoryData.repositoryRoot.appendingPathComponent("scenarios/demo"))) { baseURL in
             let control = CurlTransport()
             defer { control.shutdown() }

@@ -10,12 +10,12 @@ import VigieTestSupport
 struct ImportTests {
     static let february2008 = Date(timeIntervalSince1970: 1_201_824_000)
 
-    @Test("imported today, a 2008 file is the companies' history: their status is recorded, nothing is alerted as news")
-    func staleJudgments() async throws {
+    @Test("imported today, a 2008 file is the companies' history: their status is recorded, nothing is alerted as news", arguments: StoreUnderTest.allCases)
+    func staleJudgments(store kind: StoreUnderTest) async throws {
         let folder = try CycleTests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try "siren;name\n384898094;EUROTEKNIK\n453752099;A S CONSTRUCTION\n".write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         let clock = ManualWallClock(Date(timeIntervalSince1970: 1_780_000_000))
         let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: Logger(label: "test"))
         let importer = NoticeImporter(registry: registry, store: store, router: Router(always: ["log"]), clock: clock)
@@ -26,14 +26,14 @@ struct ImportTests {
         #expect(snapshot?.procedureStatus == .liquidation, "the company's standing is still known")
     }
 
-    @Test("the DILA file's notices about watched companies become alerts; a second import skips the file; an interrupted one resumes")
-    func importDILA() async throws {
+    @Test("the DILA file's notices about watched companies become alerts; a second import skips the file; an interrupted one resumes", arguments: StoreUnderTest.allCases)
+    func importDILA(store kind: StoreUnderTest) async throws {
         let folder = try CycleTests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         // EUROTEKNIK (closure, insufficient assets) and A S CONSTRUCTION & RENOVATION (a rectificatif) are in the file.
         try "siren;name\n384898094;EUROTEKNIK\n453752099;A S CONSTRUCTION\n".write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
         let file = RepositoryData.url("bodacc/dila-PCL_BXA20080010.xml").path
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         // As on the day the file came out: its judgments are news then.
         let clock = ManualWallClock(Self.february2008)
         let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: Logger(label: "test"))
@@ -53,13 +53,13 @@ struct ImportTests {
         #expect(try await store.alerts(since: nil, limit: nil).count == 2)
     }
 
-    @Test("an import stopped after some batches starts again after the last one")
-    func resume() async throws {
+    @Test("an import stopped after some batches starts again after the last one", arguments: StoreUnderTest.allCases)
+    func resume(store kind: StoreUnderTest) async throws {
         let folder = try CycleTests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try "siren;name\n384898094;EUROTEKNIK\n".write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
         let file = RepositoryData.url("bodacc/dila-PCL_BXA20080010.xml").path
-        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let store = try await kind.make()
         let clock = ManualWallClock(Self.february2008)
         let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: Logger(label: "test"))
         var configuration = NoticeImporter.Configuration()

@@ -5,23 +5,6 @@ import VigieCore
 import VigieStore
 import VigieTestSupport
 
-/// The stores every implementation is held to: these tests take the store as an argument, so
-/// that a second implementation (PostgreSQL) runs them unchanged by adding its case.
-enum StoreUnderTest: String, CaseIterable, CustomTestStringConvertible {
-    case sqlite
-    case postgres
-
-    /// An empty store, on its own.
-    func make() async throws -> any WatchStore {
-        switch self {
-        case .sqlite: try SQLiteWatchStore(configuration: .init(path: nil))
-        case .postgres: try await TestPostgres.makeStore()
-        }
-    }
-
-    var testDescription: String { rawValue }
-}
-
 @Suite("The store: conformance")
 struct SQLiteStoreTests {
     static let siren = try! SIREN("881843924")

@@ -67,6 +67,11 @@ public struct VigieConfiguration: Sendable {
         /// How long a replica keeps a delivery it claimed before others may take it over.
         public var claimTimeout: Duration = .seconds(300)
         public var maxConnections = 8
+
+        public init(location: PostgresLocation?, replica: String? = nil) {
+            self.location = location
+            self.replica = replica
+        }
     }
 
     public struct Poller: Sendable {
@@ -257,7 +262,7 @@ extension VigieConfiguration {
             }
             return .sqlite
         case "postgres", "postgresql":
-            var settings = Postgres()
+            var settings = Postgres(location: nil)
             for (key, keyLine, value) in fields {
                 switch key {
                 case "type", "url", "url_env", "url_file": continue
