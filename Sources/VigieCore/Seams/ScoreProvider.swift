@@ -17,6 +17,8 @@ public protocol ScoreProvider: Sendable {
     /// What the provider says about one company now, outside any cycle: `vigie providers test`.
     /// Nothing is stored and no cursor moves.
     func probe(_ company: SIREN) async throws -> ScoreObservation?
+    /// How replicas share its polls: company by company (the default), or whole.
+    var sharding: PollSharding { get }
 }
 
 extension ScoreProvider {
@@ -25,6 +27,8 @@ extension ScoreProvider {
     }
 
     public func remember(ids: [SIREN: String]) {}
+
+    public var sharding: PollSharding { .byCompany }
 
     public func probe(_ company: SIREN) async throws -> ScoreObservation? {
         let poll = try await poll([company], cursor: nil)

@@ -71,6 +71,10 @@ public protocol CycleStore: Sendable {
     /// The ids a provider gave companies (Creditsafe's connectIds).
     func providerIDs(provider: String) async throws -> [SIREN: String]
     func commit(_ cycle: CycleCommit) async throws -> CommitSummary
+    /// This replica's share of the work until `now + duration`, renewed every cycle: the
+    /// shards it holds and the sources among `leadable` it leads. A store with one writer
+    /// answers `.everything`.
+    func lease(leadable: [String], now: Date, duration: Duration) async throws -> WorkShare
 }
 
 /// Alerts and a company's history, as people look for them.

@@ -61,6 +61,9 @@ public final class CreditsafeProvider: CompanyByCompanyProvider {
 
     var clock: any WallClock { client.clock }
 
+    /// Monitoring reads one event cursor for the whole portfolio: one replica polls it.
+    public var sharding: PollSharding { configuration.monitoring == nil ? .byCompany : .wholePortfolio }
+
     public func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll {
         try await poll(companies, cursor: cursor, allowance: .max)
     }

@@ -111,6 +111,8 @@ public struct FixtureScenario: Sendable {
 public struct FixtureScoreProvider: ScoreProvider {
     public let scenario: FixtureScenario
     public var name: String { "creditsafe" }
+    /// Its cursor is the scenario's step, the same for every company.
+    public var sharding: PollSharding { .wholePortfolio }
 
     public init(scenario: FixtureScenario) {
         self.scenario = scenario

@@ -82,7 +82,10 @@ public struct VigieApplication: Sendable {
         )
         cycle = WatchCycle(
             registry: registry, providers: providers, feeds: feeds, store: store, router: router, clock: clock,
-            health: configuration.health, intervals: configuration.sourceIntervals, budgets: configuration.reportBudgets, retention: configuration.retention, logger: logger
+            health: configuration.health, intervals: configuration.sourceIntervals, budgets: configuration.reportBudgets, retention: configuration.retention,
+            // Renewed every cycle: two intervals leave room for a slow cycle, and a replica gone
+            // for good hands its share over within two intervals.
+            leaseDuration: configuration.poller.interval * 2, logger: logger
         )
         var dispatch = OutboxDispatcher.Configuration()
         dispatch.retry = configuration.delivery.retry

@@ -47,6 +47,9 @@ public struct WatchCycle: Sendable {
     let budgets: [String: Int]
     /// How long history is kept; pruned once a day, after a cycle.
     let retention: Retention
+    /// How long this replica's share of the work is held: renewed every cycle, so longer than
+    /// one interval; a replica that stops renewing gives its share up when it runs out.
+    let leaseDuration: Duration
     /// Providers whose stored ids were handed to them, once per process.
     let idsLoaded = LoadedOnce()
     let logger: Logger
@@ -55,8 +58,9 @@ public struct WatchCycle: Sendable {
         registry: WatchlistRegistry, providers: [any ScoreProvider], feeds: [any ProcedureFeed],
         store: any CycleStore & MaintenanceStore, router: Router, clock: any WallClock,
         health: SourceHealthTracker.Configuration = SourceHealthTracker.Configuration(), intervals: [String: Duration] = [:],
-        budgets: [String: Int] = [:], retention: Retention = Retention(), logger: Logger
+        budgets: [String: Int] = [:], retention: Retention = Retention(), leaseDuration: Duration = .seconds(1800), logger: Logger
     ) {
+        self.leaseDuration = leaseDuration
         self.retention = retention
         self.health = health
         self.intervals = intervals
@@ -79,6 +83,13 @@ public struct WatchCycle: Sendable {
         let sirens = watch.sirens
         var cursors: [String: String] = [:]
 
+        // Replicas sharing a store split the companies by shard, and one of them reads each
+        // feed and each provider whose cursor covers the whole portfolio.
+        let leadable = providers.filter { $0.sharding == .wholePortfolio }.map { SourceKey.score($0.name) } + feeds.map { SourceKey.feed($0.name) }
+        let share = try await store.lease(leadable: leadable, now: clock.now, duration: leaseDuration)
+        let mine = share.shards == nil ? sirens : sirens.filter(share.covers)
+        let leadsPortfolio = providers.contains { $0.sharding == .wholePortfolio && share.leads(SourceKey.score($0.name)) }
+
         var sources = SourceLedger(
             lastPolls: try await store.lastPolls(), healthBefore: try await store.sourceHealth(), intervals: intervals,
             configuration: health, now: clock.now
@@ -97,10 +108,16 @@ public struct WatchCycle: Sendable {
 
         var observations: [ScoreObservation] = []
         var learnedIDs: [String: [SIREN: String]] = [:]
-        let snapshotsBefore = try await store.snapshots(for: Set(sirens))
+        var snapshotsBefore = try await store.snapshots(for: Set(leadsPortfolio ? sirens : mine))
         let today = CalendarDay(clock.now)
         for provider in providers {
             let key = SourceKey.score(provider.name)
+            let asks: [SIREN]
+            switch provider.sharding {
+            case .byCompany: asks = mine
+            case .wholePortfolio: asks = share.leads(key) ? sirens : []
+            }
+            if !share.isEverything && asks.isEmpty { continue }
             guard sources.due(key) else { continue }
             do {
                 // Within a daily budget, the companies Vigie knows least recently go first:
@@ -109,7 +126,7 @@ public struct WatchCycle: Sendable {
                 if let limit = budgets[key] {
                     budget = ReportBudget(maxPerDay: limit, stored: try await store.cursor(for: ReportBudget.key(key)), today: today)
                 }
-                let order = budget == nil ? sirens : sirens.sorted { first, second in
+                let order = budget == nil ? asks : asks.sorted { first, second in
                     let (a, b) = (snapshotsBefore[SnapshotKey(siren: first, source: provider.name)]?.observedOn, snapshotsBefore[SnapshotKey(siren: second, source: provider.name)]?.observedOn)
                     switch (a, b) {
                     case (nil, nil): return first < second
@@ -146,7 +163,7 @@ public struct WatchCycle: Sendable {
                 if let cursor = poll.cursor { cursors[key] = cursor }
                 report.providerFailures += failures.count
                 logFailures(failures, provider: provider.name)
-                track(key, SourceHealthTracker.outcome(asked: poll.asked ?? sirens.count, failures: failures, configuration: health))
+                track(key, SourceHealthTracker.outcome(asked: poll.asked ?? asks.count, failures: failures, configuration: health))
             } catch {
                 report.providerFailures += 1
                 logger.error("provider.poll_failed", metadata: ["provider": "\(provider.name)", "error": "\(error)"])
@@ -162,10 +179,10 @@ public struct WatchCycle: Sendable {
             let key = SourceKey.feed(feed.name)
             // Joining companies' history is read every cycle, even when the feed waits for its
             // own interval: a procedure under way is alerted as soon as the company is watched.
-            let polling = sources.due(key)
+            let polling = share.leads(key) && sources.due(key)
             do {
                 let known = try await store.historyLookedUp(feed: feed.name)
-                let newcomers = sirens.filter { !known.contains($0) }
+                let newcomers = mine.filter { !known.contains($0) }
                 if !newcomers.isEmpty, let past = try await feed.history(of: newcomers, cursor: try await store.cursor(for: key)) {
                     history += past
                     // Sole traders' notices carry no SIREN: found by postcode, matched by name.
@@ -198,6 +215,11 @@ public struct WatchCycle: Sendable {
         report.notices = notices.count + history.count
 
         let named = Set((notices + history).flatMap(\.sirens)).filter { watch[$0] != nil }
+        // The feed's reader decides for every company a notice names, in its shards or not.
+        let unloaded = leadsPortfolio ? [] : named.filter { !share.covers($0) }
+        if !unloaded.isEmpty {
+            snapshotsBefore.merge(try await store.snapshots(for: Set(unloaded))) { loaded, _ in loaded }
+        }
         let outcome = WatchEngine.evaluate(WatchEngine.Input(
             watch: watch, observations: observations, notices: notices,
             snapshots: snapshotsBefore,

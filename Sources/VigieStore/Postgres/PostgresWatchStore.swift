@@ -181,9 +181,12 @@ public final class PostgresWatchStore: WatchStore {
         return health
     }
 
+    /// This replica's polls: each polls its own shards on its own schedule.
     public func lastPolls() async throws -> [String: Date] {
         var polls: [String: Date] = [:]
-        for row in try await client.query("SELECT source, polled_at FROM source_poll", logger: logger).collect() {
+        for row in try await client.query("""
+            SELECT source, max(polled_at) FROM source_poll WHERE replica IN (\(configuration.replica), '') GROUP BY source
+            """, logger: logger).collect() {
             let (source, at) = try row.decode((String, Date).self)
             polls[source] = at
         }
@@ -201,6 +204,47 @@ public final class PostgresWatchStore: WatchStore {
             ids[SIREN(stored: siren)] = id
         }
         return ids
+    }
+
+    // MARK: Sharing the work
+
+    /// Renews this replica's heartbeat, keeps or takes its fair share of the shards — the
+    /// shards it held first, then free or expired ones, `FOR UPDATE SKIP LOCKED` so that two
+    /// replicas leasing at once never take the same — gives back what it holds beyond its
+    /// share (a replica joined), and leads every source among `leadable` no live replica leads.
+    public func lease(leadable: [String], now: Date, duration: Duration) async throws -> WorkShare {
+        let me = configuration.replica
+        let until = now.addingTimeInterval(duration.seconds)
+        return try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("""
+                INSERT INTO replica (name, seen_at, expires_at) VALUES (\(me), \(now), \(until))
+                ON CONFLICT (name) DO UPDATE SET seen_at = excluded.seen_at, expires_at = excluded.expires_at
+                """, logger: logger)
+            let live = try await connection.query("SELECT count(*) FROM replica WHERE expires_at > \(now)", logger: logger).collect().first?.decode(Int.self) ?? 1
+            let fair = (WorkShare.shardCount + max(live, 1) - 1) / max(live, 1)
+            let available = try await connection.query("""
+                SELECT item FROM work_lease
+                WHERE item LIKE 'shard:%' AND (holder = \(me) OR holder IS NULL OR expires_at <= \(now))
+                ORDER BY (holder IS NOT DISTINCT FROM \(me)) DESC, item
+                LIMIT \(fair) FOR UPDATE SKIP LOCKED
+                """, logger: logger).collect().map { try $0.decode(String.self) }
+            // Only the rows taken are locked: a shard another replica skips is one this one takes.
+            let taken = available
+            try await connection.query("UPDATE work_lease SET holder = \(me), expires_at = \(until) WHERE item = ANY(\(taken))", logger: logger)
+            try await connection.query("""
+                UPDATE work_lease SET holder = NULL, expires_at = NULL WHERE holder = \(me) AND item LIKE 'shard:%' AND NOT (item = ANY(\(taken)))
+                """, logger: logger)
+            var leads: Set<String> = []
+            if !leadable.isEmpty {
+                try await connection.query("INSERT INTO work_lease (item) SELECT unnest(\(leadable)::text[]) ON CONFLICT (item) DO NOTHING", logger: logger)
+                leads = Set(try await connection.query("""
+                    UPDATE work_lease SET holder = \(me), expires_at = \(until)
+                    WHERE item = ANY(\(leadable)) AND (holder IS NOT DISTINCT FROM \(me) OR holder IS NULL OR expires_at <= \(now))
+                    RETURNING item
+                    """, logger: logger).collect().map { try $0.decode(String.self) })
+            }
+            return WorkShare(shards: Set(taken.compactMap { Int($0.dropFirst("shard:".count)) }), leads: leads)
+        }
     }
 
     // MARK: Writing a cycle
@@ -326,8 +370,9 @@ public final class PostgresWatchStore: WatchStore {
             }
             if !cycle.polled.isEmpty {
                 try await connection.query("""
-                    INSERT INTO source_poll (source, polled_at) SELECT source, \(at) FROM unnest(\(Array(Set(cycle.polled)))::text[]) AS x(source)
-                    ON CONFLICT (source) DO UPDATE SET polled_at = excluded.polled_at
+                    INSERT INTO source_poll (source, replica, polled_at)
+                    SELECT source, \(configuration.replica), \(at) FROM unnest(\(Array(Set(cycle.polled)))::text[]) AS x(source)
+                    ON CONFLICT (source, replica) DO UPDATE SET polled_at = excluded.polled_at
                     """, logger: logger)
             }
             for (feed, sirens) in cycle.historyLookups where !sirens.isEmpty {
@@ -337,8 +382,12 @@ public final class PostgresWatchStore: WatchStore {
                     """, logger: logger)
             }
             for (source, value) in cycle.cursors {
+                // A led source's cursor moves only for its leader: a replica whose lease ran out
+                // mid-cycle (a pause, a slow cycle) cannot move it back behind the new leader's.
                 try await connection.query("""
-                    INSERT INTO cursor (source, value, updated_at) VALUES (\(source), \(value), \(at))
+                    INSERT INTO cursor (source, value, updated_at)
+                    SELECT \(source), \(value), \(at)
+                    WHERE NOT EXISTS (SELECT 1 FROM work_lease WHERE item = \(source) AND holder IS DISTINCT FROM \(configuration.replica))
                     ON CONFLICT (source) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
                     """, logger: logger)
             }
