@@ -46,6 +46,7 @@ struct RunCommand: AsyncParsableCommand {
             let report = try await application.cycle.run()
             for issue in report.watchlistIssues { printError(issue.description) }
             let delivered = noDeliver ? OutboxDispatcher.Report() : try await application.dispatcher.drain()
+            await application.releaseWork()
             printError(CycleSummary(report: report, delivered: delivered).line)
             if !report.watchlistFilesWithProblems.isEmpty {
                 printError("vigie: watchlists with problems: \(report.watchlistFilesWithProblems.joined(separator: ", ")); see vigie watchlist check")
@@ -59,6 +60,7 @@ struct RunCommand: AsyncParsableCommand {
             logger: logger
         )
         try await group.run()
+        await application.releaseWork()
     }
 }
 

@@ -58,6 +58,14 @@ struct ConfigurationTests {
         ("providers:\n  pappers:\n    base_url: htps//api.pappers.fr\n    api_token: x\n", "vigie.yaml:3: base_url: \"htps//api.pappers.fr\" is not an http:// or https:// URL"),
         ("health:\n  failure_ratio: 2\n", "vigie.yaml:2: failure_ratio: failure_ratio must be a number above 0 and at most 1"),
         ("providers:\n  creditsafe:\n    username: u\n    password_env: VIGIE_TEST_PASSWORD\n    monitoring:\n      portfolo: x\n", "vigie.yaml:6: portfolo: unknown key; did you mean \"portfolio\"?"),
+        ("store:\n  type: mysql\n", "vigie.yaml:2: type: \"mysql\" is not a store Vigie knows; use sqlite (the default) or postgres"),
+        ("store:\n  type: postgres\n", "vigie.yaml:1: store: a PostgreSQL store needs url_env"),
+        ("store:\n  type: postgres\n  url_env: VIGIE_TEST_DATABASE_URL_UNSET\n", "vigie.yaml:3: url_env: the environment variable VIGIE_TEST_DATABASE_URL_UNSET is not set"),
+        ("store:\n  type: postgres\n  url: mysql://u:PASTEDTOKEN@db/vigie\n", "vigie.yaml:3: url: the URL: not a PostgreSQL URL"),
+        ("store:\n  type: postgres\n  url: postgres://u:PASTEDTOKEN@db/vigie?sslmode=sometimes\n", "vigie.yaml:3: url: the URL: sslmode must be one of disable, prefer, require, verify-full"),
+        ("store:\n  type: postgres\n  url: postgres://u:PASTEDTOKEN@db\n", "vigie.yaml:3: url: the URL: the URL names no database"),
+        ("store:\n  type: sqlite\n  url_env: X\n", "vigie.yaml:3: url_env: an SQLite store lives in state_dir"),
+        ("store:\n  type: postgres\n  url_env: VIGIE_TEST_PASSWORD\n  replicas: 3\n", "vigie.yaml:4: replicas: unknown key; did you mean \"replica\"?"),
     ])
     func problems(text: String, expected: String) {
         switch VigieConfiguration.parse(text, file: "vigie.yaml", root: URL(fileURLWithPath: "/"), environment: ["VIGIE_TEST_PASSWORD": "s3cret"]) {

@@ -135,6 +135,33 @@ struct ReplicaTests {
         #expect(Set(alerts.map(\.id)).count == alerts.count)
     }
 
+    @Test("a replica stopping gracefully hands its share over at once; restarted under its name, it takes a share back at its next cycle")
+    func gracefulHandover() async throws {
+        let sirens = Self.sirens(200)
+        let folder = try Self.watchlist(sirens)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let location = try await TestPostgres.makeDatabase()
+        let (provider, feed, clock) = (CountingScoreProvider(), CountingFeed(), ManualWallClock())
+        let replicas = try await Self.replicas(["r1", "r2"], location: location, folder: folder, provider: provider, feed: feed, clock: clock)
+        for _ in 1...3 {
+            _ = try await Self.round(replicas)
+            clock.advance(by: 900)
+        }
+        _ = provider.take()
+        try await replicas[1].store.releaseLeases()
+        _ = try await Self.round([replicas[0]])
+        let asked = provider.take()
+        #expect(asked.count == sirens.count && asked.values.allSatisfy { $0 == 1 }, "r1 polls every company right after r2 stopped")
+
+        let restarted = try await Self.replicas(["r2"], location: location, folder: folder, provider: provider, feed: feed, clock: clock)
+        clock.advance(by: 900)
+        _ = try await Self.round([replicas[0]] + restarted)
+        clock.advance(by: 900)
+        _ = try await Self.round([replicas[0]] + restarted)
+        let share = try await restarted[0].store.lease(leadable: [], now: clock.now, duration: .seconds(1800))
+        #expect((share.shards?.count ?? 0) >= 30, "r2 is back with its share: \(share.shards?.count ?? 0) shards")
+    }
+
     @Test("two replicas draining one outbox send each delivery once; a crashed replica's claims are taken over after they expire")
     func outboxClaims() async throws {
         let location = try await TestPostgres.makeDatabase()

@@ -75,6 +75,9 @@ public protocol CycleStore: Sendable {
     /// shards it holds and the sources among `leadable` it leads. A store with one writer
     /// answers `.everything`.
     func lease(leadable: [String], now: Date, duration: Duration) async throws -> WorkShare
+    /// Gives this replica's share back at once, on a graceful stop, so that the others take
+    /// it over at their next cycle instead of waiting for the lease to run out.
+    func releaseLeases() async throws
 }
 
 /// Alerts and a company's history, as people look for them.

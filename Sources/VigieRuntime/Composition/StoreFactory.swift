@@ -45,9 +45,10 @@ public enum StoreFactory {
         )
     }
 
-    /// A replica's name when the configuration gives none: unique per process, readable in
-    /// claims (`vigie-0:4242`).
+    /// A replica's name when the configuration gives none: the host's (a pod's) name, stable
+    /// across restarts, so that a restarted replica takes its own leases back at once. Two
+    /// processes on one host must each set `store.replica`.
     static var defaultReplica: String {
-        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+        ProcessInfo.processInfo.hostName
     }
 }

@@ -18,6 +18,7 @@ public struct VigieApplication: Sendable {
     public let router: Router
     /// The score providers and feeds the cycle polls, for `vigie providers test`.
     public let providers: [any ScoreProvider]
+    let logger: Logger
     public let feeds: [any ProcedureFeed]
     let clock: any WallClock
     let transport: CurlTransport
@@ -34,6 +35,7 @@ public struct VigieApplication: Sendable {
         }
         self.configuration = configuration
         self.clock = clock
+        self.logger = logger
         store = try await StoreFactory.open(configuration, access: .writer, logger: logger)
 
         transport = CurlTransport(configuration: configuration.delivery.transport)
@@ -138,6 +140,16 @@ public struct VigieApplication: Sendable {
 
     public func dispatcherService() -> DispatcherService {
         DispatcherService(dispatcher: dispatcher, logger: Logger(label: "vigie.dispatcher"))
+    }
+
+    /// Hands this replica's share of the work back, so that other replicas take it over at
+    /// their next cycle; a failure only delays that until the leases run out.
+    public func releaseWork() async {
+        do {
+            try await store.releaseLeases()
+        } catch {
+            logger.warning("store.release_failed", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Lets in-flight transfers finish; call before the process exits.

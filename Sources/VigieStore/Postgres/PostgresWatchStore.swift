@@ -247,6 +247,14 @@ public final class PostgresWatchStore: WatchStore {
         }
     }
 
+    public func releaseLeases() async throws {
+        let me = configuration.replica
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("UPDATE work_lease SET holder = NULL, expires_at = NULL WHERE holder = \(me)", logger: logger)
+            try await connection.query("DELETE FROM replica WHERE name = \(me)", logger: logger)
+        }
+    }
+
     // MARK: Writing a cycle
 
     /// Rows go to the server as one JSON document per statement (`jsonb_to_recordset`): one

@@ -230,6 +230,8 @@ public final class SQLiteWatchStore: WatchStore {
         .everything
     }
 
+    public func releaseLeases() async throws {}
+
     // MARK: Writing a cycle
 
     public func commit(_ cycle: CycleCommit) async throws -> CommitSummary {
