@@ -16,6 +16,31 @@ struct DemoWalkTests {
         return configuration
     }
 
+    /// What each cycle of the demo raises, by company and kind; the sixth is past the end.
+    static let raisedPerCycle = [
+        ["FRIZY: procedure_opened", "LE JULES VERNE: company_in_failure", "LE JULES VERNE: company_struck_off"],
+        ["GAMM VERT: credit_limit_cut", "GAMM VERT: score_drop"],
+        ["PASARGAD: procedure_opened"],
+        ["PASARGAD: credit_limit_cut", "PASARGAD: score_drop", "SCI DES QUATRE SAISONS: procedure_converted"],
+        ["ENTREPRISE EDOUIN ERIC: credit_limit_cancelled"],
+        [],
+    ]
+
+    /// Runs `cycles` cycles, each followed by a delivery pass, and says what each raised.
+    static func walk(_ application: VigieApplication, clock: ManualWallClock, cycles: Int) async throws -> [[String]] {
+        var raised: [[String]] = []
+        for _ in 0..<cycles {
+            let before = Set(try await application.store.alerts(since: nil, limit: nil).map(\.id))
+            let report = try await application.cycle.run()
+            _ = try await application.dispatcher.drain()
+            let alerts = try await application.store.alerts(since: nil, limit: nil).filter { !before.contains($0.id) }
+            #expect(report.summary.alertsRaised == alerts.count)
+            raised.append(alerts.map { "\($0.companyName ?? "?"): \($0.kind)" }.sorted())
+            clock.advance(by: 900)
+        }
+        return raised
+    }
+
     static func temporaryFolder() -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("vigie-test-\(UUID())")
     }
@@ -30,24 +55,7 @@ struct DemoWalkTests {
         do {
             let application = try await VigieApplication(configuration: configuration, clock: clock, logger: Logger(label: "test"))
 
-            var raisedPerCycle: [[String]] = []
-            for _ in 0..<6 {
-                let before = Set(try await application.store.alerts(since: nil, limit: nil).map(\.id))
-                let report = try await application.cycle.run()
-                _ = try await application.dispatcher.drain()
-                let alerts = try await application.store.alerts(since: nil, limit: nil).filter { !before.contains($0.id) }
-                #expect(report.summary.alertsRaised == alerts.count)
-                raisedPerCycle.append(alerts.map { "\($0.companyName ?? "?"): \($0.kind)" }.sorted())
-                clock.advance(by: 900)
-            }
-            #expect(raisedPerCycle == [
-                ["FRIZY: procedure_opened", "LE JULES VERNE: company_in_failure", "LE JULES VERNE: company_struck_off"],
-                ["GAMM VERT: credit_limit_cut", "GAMM VERT: score_drop"],
-                ["PASARGAD: procedure_opened"],
-                ["PASARGAD: credit_limit_cut", "PASARGAD: score_drop", "SCI DES QUATRE SAISONS: procedure_converted"],
-                ["ENTREPRISE EDOUIN ERIC: credit_limit_cancelled"],
-                [],
-            ])
+            #expect(try await Self.walk(application, clock: clock, cycles: 6) == Self.raisedPerCycle)
 
             let alerts = try await application.store.alerts(since: nil, limit: nil)
             let liquidation = try #require(alerts.first { $0.kind == "procedure_converted" })

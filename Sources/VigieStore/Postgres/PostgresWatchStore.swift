@@ -263,19 +263,21 @@ public final class PostgresWatchStore: WatchStore {
     static let rowsPerStatement = 5_000
 
     public func commit(_ cycle: CycleCommit) async throws -> CommitSummary {
-        var latest: [SnapshotKey: SnapshotRow] = [:]
+        var latest: [SnapshotKey: ScoreRow] = [:]
         for snapshot in cycle.snapshots {
-            latest[snapshot.key] = SnapshotRow(
-                siren: snapshot.siren.digits, source: snapshot.source, observedOn: snapshot.observedOn?.iso,
-                procedureSteps: snapshot.procedureSteps.isEmpty ? nil : try encode(snapshot.procedureSteps),
-                providerFacts: try snapshot.facts.map(encode),
+            latest[snapshot.key] = ScoreRow(
+                text: [
+                    "siren": snapshot.siren.digits, "source": snapshot.source, "observed_on": snapshot.observedOn?.iso,
+                    "procedure_steps": snapshot.procedureSteps.isEmpty ? nil : try encode(snapshot.procedureSteps),
+                    "provider_facts": try snapshot.facts.map(encode),
+                ],
                 columns: ScoreColumns(score: snapshot.score, rating: snapshot.rating, creditLimit: snapshot.creditLimit, status: snapshot.status)
             )
         }
         let snapshots = try Self.documents(Array(latest.values), encoder: encoder)
         let observations = try Self.documents(cycle.observations.map { observation in
-            ObservationRow(
-                siren: observation.siren.digits, source: observation.provider, observedOn: observation.observedOn.iso, companyName: observation.companyName,
+            ScoreRow(
+                text: ["siren": observation.siren.digits, "source": observation.provider, "observed_on": observation.observedOn.iso, "company_name": observation.companyName],
                 columns: ScoreColumns(score: observation.score, rating: observation.rating, creditLimit: observation.creditLimit, status: observation.status)
             )
         }, encoder: encoder)
@@ -633,44 +635,22 @@ public final class PostgresWatchStore: WatchStore {
     }
 }
 
-/// One snapshot, as a row of the JSON document a commit sends.
-struct SnapshotRow: Encodable {
-    var siren: String
-    var source: String
-    var observedOn: String?
-    var procedureSteps: String?
-    var providerFacts: String?
+/// A snapshot or an observation as a row of the JSON document a commit sends: its text
+/// columns (a missing one is NULL), then the score columns.
+struct ScoreRow: Encodable {
+    var text: [String: String?]
     var columns: ScoreColumns
 
-    enum CodingKeys: String, CodingKey { case siren, source, observedOn = "observed_on", procedureSteps = "procedure_steps", providerFacts = "provider_facts" }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(siren, forKey: .siren)
-        try container.encode(source, forKey: .source)
-        try container.encodeIfPresent(observedOn, forKey: .observedOn)
-        try container.encodeIfPresent(procedureSteps, forKey: .procedureSteps)
-        try container.encodeIfPresent(providerFacts, forKey: .providerFacts)
-        try columns.encode(to: encoder)
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
-}
-
-/// One observation, as a row of the JSON document a commit sends.
-struct ObservationRow: Encodable {
-    var siren: String
-    var source: String
-    var observedOn: String
-    var companyName: String?
-    var columns: ScoreColumns
-
-    enum CodingKeys: String, CodingKey { case siren, source, observedOn = "observed_on", companyName = "company_name" }
 
     func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(siren, forKey: .siren)
-        try container.encode(source, forKey: .source)
-        try container.encode(observedOn, forKey: .observedOn)
-        try container.encodeIfPresent(companyName, forKey: .companyName)
+        var container = encoder.container(keyedBy: Key.self)
+        for case let (name, value?) in text { try container.encode(value, forKey: Key(stringValue: name)) }
         try columns.encode(to: encoder)
     }
 }
