@@ -32,7 +32,8 @@ import VigieProviders
 ///
 /// A company a provider has no report for is a 404. Control: `POST /_mock/advance` moves to the
 /// scenario's next step, `POST /_mock/down` and `/_mock/up` take the providers down and back,
-/// `GET /_mock/stats` counts what was served.
+/// `GET /_mock/stats` counts what was served, `GET /_mock/reports` how often each company's report
+/// was served at each step (as a histogram), `GET /_mock/report-times` when (seconds since start).
 public struct MockProviderServer: Service {
     public struct Configuration: Sendable {
         public var host = "127.0.0.1"
@@ -203,7 +204,7 @@ public struct MockProviderServer: Service {
                 return refusal("Requête invalide : admin/context (appId, date) et request/deliveryOptions/outputMethod sont requis")
             }
             let siren = Self.element("id", in: body) ?? ""
-            guard let report = await state.report(.ellisphere, siren: siren) else { return refusal("Entreprise inconnue : aucun résultat pour \(siren)") }
+            guard let report = await state.serve(.ellisphere, siren: siren) else { return refusal("Entreprise inconnue : aucun résultat pour \(siren)") }
             return await Self.report(report, state, configuration.faults)
         }
         router.get("/pappers/v2/entreprise") { request, _ -> Response in
@@ -212,14 +213,14 @@ public struct MockProviderServer: Service {
                 return Self.json(#"{"statusCode": 401, "error": "Unauthorized", "message": "Invalid api_token"}"#, status: .unauthorized)
             }
             let siren = request.uri.queryParameters.get("siren") ?? ""
-            return await Self.report(await state.report(.pappers, siren: siren), state, configuration.faults)
+            return await Self.report(await state.serve(.pappers, siren: siren), state, configuration.faults)
         }
         router.get("/altares/entreprises/:siren/score") { request, context -> Response in
             if let refusal = await Self.gate(request, state, configuration, bearer: false) { return refusal }
             guard request.headers[.authorization] == "Bearer \(configuration.password)" else {
                 return Self.json(#"{"message": "Invalid API key"}"#, status: .unauthorized)
             }
-            return await Self.report(await state.report(.altares, siren: context.parameters.get("siren") ?? ""), state, configuration.faults)
+            return await Self.report(await state.serve(.altares, siren: context.parameters.get("siren") ?? ""), state, configuration.faults)
         }
         let bodacc = "/bodacc/api/explore/v2.1/catalog/datasets/annonces-commerciales"
         router.get("\(bodacc)/records") { request, _ -> Response in
@@ -267,6 +268,12 @@ public struct MockProviderServer: Service {
         router.post("/_mock/up") { _, _ -> Response in
             await state.setDown(false)
             return Self.json(#"{"down": false}"#)
+        }
+        router.get("/_mock/reports") { _, _ -> Response in
+            Self.json(await state.reportsServedJSON())
+        }
+        router.get("/_mock/report-times") { _, _ -> Response in
+            Self.json(await state.servedAtJSON())
         }
         router.get("/_mock/stats") { _, _ -> Response in
             Self.json(await state.statsJSON())

@@ -55,6 +55,13 @@ actor MockState {
     private var events: [Event] = []
     private var tokens: [String: Int] = [:]
     private var counters: [String: Int] = [:]
+    /// Reports served per step, per company: how often each company was asked, across every
+    /// client (replicas sharing the work should ask each once per cycle).
+    private var reportsServed: [Int: [String: Int]] = [:]
+    /// When each company's reports were served, in seconds since the mock started: how far
+    /// apart replicas sharing the work poll a company.
+    private var servedAt: [String: [Double]] = [:]
+    private let started = ContinuousClock.now
 
     init(folder: URL, bulk: (day: CalendarDay, count: Int)?, down: Bool) throws {
         self.down = down
@@ -257,11 +264,22 @@ actor MockState {
 
     /// The report a connectId names: the head office's (`…00010`-like SIRETs ending the mock's
     /// establishment 1) or the SIREN's; a branch has none.
+    /// A report as a client is served it: counted per company and step.
+    func serve(_ source: MockSource, siren: String) -> (body: Data, contentType: String)? {
+        let served = report(source, siren: siren)
+        if served != nil {
+            reportsServed[step, default: [:]][siren, default: 0] += 1
+            let elapsed = ContinuousClock.now - started
+            servedAt[siren, default: []].append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+        return served
+    }
+
     func report(connectID: String) -> (body: Data, contentType: String)? {
         let registration = connectID.split(separator: "-").last.map(String.init) ?? ""
         guard let siren = try? CompanyIdentifier(registration).siren else { return nil }
         if registration.count == 14, registration != Self.siret(siren, establishment: 1) { return nil }
-        return report(.creditsafe, siren: siren.digits)
+        return serve(.creditsafe, siren: siren.digits)
     }
 
     /// The provider's report on the company at the current step, and how it is typed.
@@ -402,6 +420,21 @@ actor MockState {
         step = min(step + 1, steps.count - 1)
         raiseEvents(from: previous, to: step)
         return step
+    }
+
+    /// Per step, how many companies were served a report how many times: `{"0": {"1": 9990, "2": 10}}`.
+    func reportsServedJSON() -> String {
+        let steps = reportsServed.keys.sorted().map { step in
+            let histogram = Dictionary(grouping: reportsServed[step]!.values, by: { $0 }).mapValues(\.count)
+            return "\"\(step)\": {" + histogram.keys.sorted().map { "\"\($0)\": \(histogram[$0]!)" }.joined(separator: ", ") + "}"
+        }
+        return "{" + steps.joined(separator: ", ") + "}"
+    }
+
+    /// `{"SIREN": [seconds, …]}`: when each company's reports were served.
+    func servedAtJSON() -> String {
+        "{" + servedAt.keys.sorted().map { siren in "\"\(siren)\": [" + servedAt[siren]!.map { String(format: "%.3f", $0) }.joined(separator: ",") + "]" }
+            .joined(separator: ", ") + "}"
     }
 
     func statsJSON() -> String {

@@ -6,6 +6,9 @@ public enum SourceKey {
     public static func score(_ provider: String) -> String { "score:\(provider)" }
     /// `feed:bodacc`.
     public static func feed(_ feed: String) -> String { "feed:\(feed)" }
+    /// `score:pappers#17`: one shard of a source, when replicas share the companies; its last
+    /// poll moves with the shard from one replica to another.
+    public static func shard(_ key: String, _ shard: Int) -> String { "\(key)#\(shard)" }
 }
 
 /// How one data source has fared, cycle after cycle. Stored with the cycle, so that an outage

@@ -87,7 +87,7 @@ public struct VigieApplication: Sendable {
             health: configuration.health, intervals: configuration.sourceIntervals, budgets: configuration.reportBudgets, retention: configuration.retention,
             // Renewed every cycle: two intervals leave room for a slow cycle, and a replica gone
             // for good hands its share over within two intervals.
-            leaseDuration: configuration.poller.interval * 2, logger: logger
+            leaseDuration: configuration.poller.interval * 2, cycleInterval: configuration.poller.interval, logger: logger
         )
         var dispatch = OutboxDispatcher.Configuration()
         dispatch.retry = configuration.delivery.retry

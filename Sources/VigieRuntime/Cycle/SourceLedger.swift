@@ -21,15 +21,32 @@ struct SourceLedger {
     /// (less a minute or a tenth, so that cycles drifting by seconds do not skip one). A due
     /// source counts as polled.
     mutating func due(_ source: String) -> Bool {
-        if let interval = intervals[source], let last = lastPolls[source] {
-            let seconds = Double(interval.components.seconds)
-            guard now.timeIntervalSince(last) >= seconds - min(60, seconds / 10) else {
-                waiting.append(source)
-                return false
-            }
+        guard isDue(intervals[source], last: lastPolls[source]) else {
+            waiting.append(source)
+            return false
         }
         polled.append(source)
         return true
+    }
+
+    /// The shards of a source that are due, when replicas share the companies: each shard keeps
+    /// its own last poll, so a shard that moved to this replica is polled on its own schedule, not
+    /// on this replica's. A shard never polled on its own goes by the source's last poll (a store
+    /// copied from SQLite). A shard is due once per cycle at most, whichever replica holds it. A
+    /// source none of whose shards is due is waiting.
+    mutating func dueShards(_ source: String, of shards: Set<Int>, every cycle: Duration?) -> Set<Int> {
+        // A source's own interval shorter than a cycle still means once per cycle.
+        let interval = [intervals[source], cycle].compactMap { $0 }.max()
+        let due = shards.filter { isDue(interval, last: lastPolls[SourceKey.shard(source, $0)] ?? lastPolls[source]) }
+        if due.isEmpty && !shards.isEmpty { waiting.append(source) }
+        polled += due.sorted().map { SourceKey.shard(source, $0) }
+        return due
+    }
+
+    private func isDue(_ interval: Duration?, last: Date?) -> Bool {
+        guard let interval, let last else { return true }
+        let seconds = Double(interval.components.seconds)
+        return now.timeIntervalSince(last) >= seconds - min(60, seconds / 10)
     }
 
     /// Records how a polled source fared; returns the source-health alert it raises, if any.

@@ -50,6 +50,9 @@ public struct WatchCycle: Sendable {
     /// How long this replica's share of the work is held: renewed every cycle, so longer than
     /// one interval; a replica that stops renewing gives its share up when it runs out.
     let leaseDuration: Duration
+    /// When replicas share the companies, a shard is due once per this interval (the poller's),
+    /// or the provider's own: whichever replica holds it, it is polled once per cycle.
+    let cycleInterval: Duration?
     /// Providers whose stored ids were handed to them, once per process.
     let idsLoaded = LoadedOnce()
     let logger: Logger
@@ -58,9 +61,11 @@ public struct WatchCycle: Sendable {
         registry: WatchlistRegistry, providers: [any ScoreProvider], feeds: [any ProcedureFeed],
         store: any CycleStore & MaintenanceStore, router: Router, clock: any WallClock,
         health: SourceHealthTracker.Configuration = SourceHealthTracker.Configuration(), intervals: [String: Duration] = [:],
-        budgets: [String: Int] = [:], retention: Retention = Retention(), leaseDuration: Duration = .seconds(1800), logger: Logger
+        budgets: [String: Int] = [:], retention: Retention = Retention(), leaseDuration: Duration = .seconds(1800), cycleInterval: Duration? = nil,
+        logger: Logger
     ) {
         self.leaseDuration = leaseDuration
+        self.cycleInterval = cycleInterval
         self.retention = retention
         self.health = health
         self.intervals = intervals
@@ -113,12 +118,18 @@ public struct WatchCycle: Sendable {
         for provider in providers {
             let key = SourceKey.score(provider.name)
             let asks: [SIREN]
-            switch provider.sharding {
-            case .byCompany: asks = mine
-            case .wholePortfolio: asks = share.leads(key) ? sirens : []
+            switch (provider.sharding, share.shards) {
+            case (.byCompany, let shards?):
+                let due = sources.dueShards(key, of: shards, every: cycleInterval)
+                guard !due.isEmpty else { continue }
+                asks = mine.filter { due.contains(WorkShare.shard(of: $0)) }
+            case (.byCompany, nil):
+                guard sources.due(key) else { continue }
+                asks = sirens
+            case (.wholePortfolio, _):
+                guard share.leads(key), sources.due(key) else { continue }
+                asks = sirens
             }
-            if !share.isEverything && asks.isEmpty { continue }
-            guard sources.due(key) else { continue }
             do {
                 // Within a daily budget, the companies Vigie knows least recently go first:
                 // never seen by this provider, then the oldest observations.

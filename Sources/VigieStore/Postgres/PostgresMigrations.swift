@@ -102,16 +102,12 @@ enum PostgresMigrations {
             )
             """,
         ]),
-        Migration(identifier: "v2: replicas share the work: shard and source leases, polls per replica", statements: [
+        Migration(identifier: "v2: replicas share the work: shard and source leases", statements: [
             "CREATE TABLE replica (name text PRIMARY KEY, seen_at timestamptz NOT NULL, expires_at timestamptz NOT NULL)",
             // One row per shard and per source one replica leads; a lease is its holder and when
             // it runs out. Changing `WorkShare.shardCount` needs a migration that reshapes these rows.
             "CREATE TABLE work_lease (item text PRIMARY KEY, holder text, expires_at timestamptz)",
             "INSERT INTO work_lease (item) SELECT 'shard:' || g FROM generate_series(0, \(WorkShare.shardCount - 1)) AS g",
-            // Each replica polls its own shards on its own schedule ('' for polls made before).
-            "ALTER TABLE source_poll ADD COLUMN replica text NOT NULL DEFAULT ''",
-            "ALTER TABLE source_poll DROP CONSTRAINT source_poll_pkey",
-            "ALTER TABLE source_poll ADD PRIMARY KEY (source, replica)",
         ]),
     ]
 

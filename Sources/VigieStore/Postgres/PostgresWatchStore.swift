@@ -45,7 +45,7 @@ public final class PostgresWatchStore: WatchStore {
         self.logger = logger
         var options = try configuration.location.clientConfiguration()
         options.options.maximumConnections = configuration.maximumConnections
-        let client = PostgresClient(configuration: options, backgroundLogger: logger)
+        let client = PostgresClient(configuration: options, backgroundLogger: Self.backgroundLogger(logger))
         self.client = client
         running = Task { await client.run() }
         encoder = JSONEncoder()
@@ -78,11 +78,20 @@ public final class PostgresWatchStore: WatchStore {
 
     deinit { running.cancel() }
 
+    /// The pool's own log, errors only: its warning that a query came before `run()` had
+    /// started is a race with the task this store starts (the query waits for it), and every
+    /// failure reaches the caller as an error anyway.
+    static func backgroundLogger(_ logger: Logger) -> Logger {
+        var background = logger
+        background.logLevel = max(logger.logLevel, .error)
+        return background
+    }
+
     // MARK: Schema
 
     /// Where the schema of the database at `location` stands; changes nothing.
     public static func schemaStatus(location: PostgresLocation, logger: Logger) async throws -> SchemaStatus {
-        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: logger)
+        let client = PostgresClient(configuration: try location.clientConfiguration(), backgroundLogger: backgroundLogger(logger))
         let running = Task { await client.run() }
         defer { running.cancel() }
         do {
@@ -181,12 +190,9 @@ public final class PostgresWatchStore: WatchStore {
         return health
     }
 
-    /// This replica's polls: each polls its own shards on its own schedule.
     public func lastPolls() async throws -> [String: Date] {
         var polls: [String: Date] = [:]
-        for row in try await client.query("""
-            SELECT source, max(polled_at) FROM source_poll WHERE replica IN (\(configuration.replica), '') GROUP BY source
-            """, logger: logger).collect() {
+        for row in try await client.query("SELECT source, polled_at FROM source_poll", logger: logger).collect() {
             let (source, at) = try row.decode((String, Date).self)
             polls[source] = at
         }
@@ -208,13 +214,17 @@ public final class PostgresWatchStore: WatchStore {
 
     // MARK: Sharing the work
 
-    /// Renews this replica's heartbeat, keeps or takes its fair share of the shards — the
-    /// shards it held first, then free or expired ones, `FOR UPDATE SKIP LOCKED` so that two
-    /// replicas leasing at once never take the same — gives back what it holds beyond its
-    /// share (a replica joined), and leads every source among `leadable` no live replica leads.
+    /// Renews this replica's heartbeat and its fair share of the shards (`ceil(64 / live
+    /// replicas)`): the shards it holds first, then free or expired ones, `FOR UPDATE SKIP
+    /// LOCKED` so that two replicas leasing at once never take the same. Shards held beyond the
+    /// share (a replica joined) are still polled by this replica this cycle and handed over a
+    /// quarter of the lease later: the replica taking them finds them polled, so a company is
+    /// neither skipped nor polled twice while shards move. Leads every source among `leadable`
+    /// that no live replica leads.
     public func lease(leadable: [String], now: Date, duration: Duration) async throws -> WorkShare {
         let me = configuration.replica
         let until = now.addingTimeInterval(duration.seconds)
+        let handover = now.addingTimeInterval(duration.seconds / 4)
         return try await client.withTransaction(logger: logger) { connection in
             try await connection.query("""
                 INSERT INTO replica (name, seen_at, expires_at) VALUES (\(me), \(now), \(until))
@@ -222,18 +232,24 @@ public final class PostgresWatchStore: WatchStore {
                 """, logger: logger)
             let live = try await connection.query("SELECT count(*) FROM replica WHERE expires_at > \(now)", logger: logger).collect().first?.decode(Int.self) ?? 1
             let fair = (WorkShare.shardCount + max(live, 1) - 1) / max(live, 1)
-            let available = try await connection.query("""
-                SELECT item FROM work_lease
-                WHERE item LIKE 'shard:%' AND (holder = \(me) OR holder IS NULL OR expires_at <= \(now))
-                ORDER BY (holder IS NOT DISTINCT FROM \(me)) DESC, item
-                LIMIT \(fair) FOR UPDATE SKIP LOCKED
+            let held = try await connection.query("""
+                SELECT item FROM work_lease WHERE item LIKE 'shard:%' AND holder = \(me) AND expires_at > \(now) ORDER BY item FOR UPDATE
                 """, logger: logger).collect().map { try $0.decode(String.self) }
-            // Only the rows taken are locked: a shard another replica skips is one this one takes.
-            let taken = available
-            try await connection.query("UPDATE work_lease SET holder = \(me), expires_at = \(until) WHERE item = ANY(\(taken))", logger: logger)
-            try await connection.query("""
-                UPDATE work_lease SET holder = NULL, expires_at = NULL WHERE holder = \(me) AND item LIKE 'shard:%' AND NOT (item = ANY(\(taken)))
-                """, logger: logger)
+            let (kept, shed) = (Array(held.prefix(fair)), Array(held.dropFirst(fair)))
+            try await connection.query("UPDATE work_lease SET expires_at = \(until) WHERE item = ANY(\(kept))", logger: logger)
+            try await connection.query("UPDATE work_lease SET expires_at = LEAST(expires_at, \(handover)) WHERE item = ANY(\(shed))", logger: logger)
+            var taken: [String] = []
+            if kept.count < fair {
+                // Only the rows taken are locked: a shard another replica skips is one this one takes.
+                taken = try await connection.query("""
+                    SELECT item FROM work_lease
+                    WHERE item LIKE 'shard:%' AND (holder IS NULL OR expires_at <= \(now))
+                    ORDER BY (holder IS NOT DISTINCT FROM \(me)) DESC, item
+                    LIMIT \(fair - kept.count) FOR UPDATE SKIP LOCKED
+                    """, logger: logger).collect().map { try $0.decode(String.self) }
+                try await connection.query("UPDATE work_lease SET holder = \(me), expires_at = \(until) WHERE item = ANY(\(taken))", logger: logger)
+            }
+            let shards = Set((kept + shed + taken).compactMap { Int($0.dropFirst("shard:".count)) })
             var leads: Set<String> = []
             if !leadable.isEmpty {
                 try await connection.query("INSERT INTO work_lease (item) SELECT unnest(\(leadable)::text[]) ON CONFLICT (item) DO NOTHING", logger: logger)
@@ -243,7 +259,7 @@ public final class PostgresWatchStore: WatchStore {
                     RETURNING item
                     """, logger: logger).collect().map { try $0.decode(String.self) })
             }
-            return WorkShare(shards: Set(taken.compactMap { Int($0.dropFirst("shard:".count)) }), leads: leads)
+            return WorkShare(shards: shards, leads: leads)
         }
     }
 
@@ -380,9 +396,8 @@ public final class PostgresWatchStore: WatchStore {
             }
             if !cycle.polled.isEmpty {
                 try await connection.query("""
-                    INSERT INTO source_poll (source, replica, polled_at)
-                    SELECT source, \(configuration.replica), \(at) FROM unnest(\(Array(Set(cycle.polled)))::text[]) AS x(source)
-                    ON CONFLICT (source, replica) DO UPDATE SET polled_at = excluded.polled_at
+                    INSERT INTO source_poll (source, polled_at) SELECT source, \(at) FROM unnest(\(Array(Set(cycle.polled)))::text[]) AS x(source)
+                    ON CONFLICT (source) DO UPDATE SET polled_at = excluded.polled_at
                     """, logger: logger)
             }
             for (feed, sirens) in cycle.historyLookups where !sirens.isEmpty {
