@@ -10,6 +10,13 @@ image builder or cluster runs here. Prints one problem per line; exits 1 if ther
         COPY source present in the repository, no secret in ENV/ARG, and every shared library
         the binary needs (other than the Swift runtime, linked in by --static-swift-stdlib)
         installed in the runtime stage or part of Debian's base.
+    check_deploy.py kubernetes FOLDER VIGIE_BINARY
+        every manifest validated offline against the Kubernetes 1.30 schemas (kubernetes-validate
+        --strict); the Deployment: several replicas, non-root, read-only root, no privilege
+        escalation, no capability, resources, a readiness probe, time to finish a cycle on
+        SIGTERM, secrets only from a Secret; the PodDisruptionBudget selects its pods; the
+        ConfigMap's vigie.yaml passes `vigie config check` on PostgreSQL with its watchlists;
+        the kustomization lists what exists, and never the Secret example.
 """
 import io
 import os
@@ -170,12 +177,100 @@ def check_container(containerfile, root, binary):
     return problems
 
 
+def check_kubernetes(folder, binary):
+    import yaml
+
+    problems = []
+    documents = {}
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".yaml"):
+            continue
+        path = os.path.join(folder, name)
+        documents[name] = yaml.safe_load(open(path, encoding="utf-8"))
+        if documents[name].get("kind") == "Kustomization":
+            continue
+        validate = subprocess.run([os.path.join(os.path.dirname(sys.executable), "kubernetes-validate"), "--strict", "--quiet", "-k", "1.30.0", path],
+                                  capture_output=True, text=True)
+        if validate.returncode != 0:
+            problems += [f"{name}: {line}" for line in (validate.stdout + validate.stderr).splitlines() if line.strip()]
+    by_kind = {document.get("kind"): (name, document) for name, document in documents.items()}
+    kustomization = by_kind.get("Kustomization", (None, {}))[1]
+    for resource in kustomization.get("resources", []):
+        if resource not in documents:
+            problems.append(f"kustomization.yaml: {resource} does not exist")
+    if "secret.example.yaml" in kustomization.get("resources", []):
+        problems.append("kustomization.yaml: applies secret.example.yaml; secrets are created outside the repository")
+    name, deployment = by_kind.get("Deployment", (None, None))
+    if deployment is None:
+        return problems + ["no Deployment"]
+    spec = deployment["spec"]
+    pod = spec["template"]["spec"]
+    labels = spec["template"]["metadata"].get("labels", {})
+    if spec.get("replicas", 1) < 2:
+        problems.append(f"{name}: {spec.get('replicas', 1)} replica; the point is several on PostgreSQL")
+    if not pod.get("securityContext", {}).get("runAsNonRoot"):
+        problems.append(f"{name}: pods may run as root (securityContext.runAsNonRoot)")
+    if pod.get("terminationGracePeriodSeconds", 30) < 60:
+        problems.append(f"{name}: terminationGracePeriodSeconds under 60: a cycle in flight may not commit")
+    for container in pod.get("initContainers", []) + pod.get("containers", []):
+        where = f"{name}: container {container['name']}"
+        context = container.get("securityContext", {})
+        if context.get("allowPrivilegeEscalation") is not False:
+            problems.append(f"{where}: allowPrivilegeEscalation is not false")
+        if context.get("readOnlyRootFilesystem") is not True:
+            problems.append(f"{where}: the root filesystem is writable")
+        if context.get("capabilities", {}).get("drop") != ["ALL"]:
+            problems.append(f"{where}: capabilities not all dropped")
+        resources = container.get("resources", {})
+        if not {"cpu", "memory"} <= set(resources.get("requests", {})) or "memory" not in resources.get("limits", {}):
+            problems.append(f"{where}: requests (cpu, memory) and a memory limit are needed")
+        for variable in container.get("env", []):
+            if "value" in variable and (SECRET_NAME.search(variable["name"]) or variable["name"].endswith("_URL")):
+                problems.append(f"{where}: {variable['name']} is written in the manifest; take it from the Secret")
+    main = [c for c in pod.get("containers", []) if c["name"] == "vigie"]
+    if not main or "readinessProbe" not in main[0]:
+        problems.append(f"{name}: the vigie container has no readiness probe")
+    pdb_name, pdb = by_kind.get("PodDisruptionBudget", (None, None))
+    if pdb is None:
+        problems.append("no PodDisruptionBudget")
+    elif any(labels.get(key) != value for key, value in pdb["spec"]["selector"].get("matchLabels", {}).items()):
+        problems.append(f"{pdb_name}: its selector does not match the Deployment's pods")
+    config_name, config = by_kind.get("ConfigMap", (None, None))
+    if config is None:
+        return problems + ["no ConfigMap"]
+    # vigie.yaml as Vigie reads it: the ConfigMap's files where the Deployment mounts them, and
+    # a dummy value for every variable it names (they come from the Secret).
+    work = tempfile.mkdtemp()
+    try:
+        items = {item["key"]: item["path"] for volume in pod.get("volumes", []) if volume.get("configMap", {}).get("name") == config["metadata"]["name"]
+                 for item in volume["configMap"].get("items", [])}
+        for key, text in config["data"].items():
+            target = os.path.join(work, items.get(key, key))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as out:
+                out.write(text.replace("/etc/vigie", work))
+        text = config["data"].get("vigie.yaml", "")
+        if not re.search(r"^store:\s*\n(\s+.*\n)*?\s+type: postgres", text, re.MULTILINE):
+            problems.append(f"{config_name}: vigie.yaml does not use a PostgreSQL store")
+        environment = dict(os.environ)
+        for variable in re.findall(r"_env:\s*([A-Za-z_][A-Za-z0-9_]*)", text):
+            environment[variable] = "postgres://vigie:dummy@db.invalid:5432/vigie" if "DATABASE" in variable else "https://example.invalid/x"
+        check = subprocess.run([binary, "config", "check", os.path.join(work, items.get("vigie.yaml", "vigie.yaml"))], capture_output=True, text=True, env=environment)
+        if check.returncode != 0:
+            problems += [f"{config_name}: vigie config check: {line.replace(work, '/etc/vigie')}" for line in (check.stdout + check.stderr).splitlines() if line.strip()]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return problems
+
+
 def main():
     kind = sys.argv[1]
     if kind == "systemd":
         problems = check_systemd(sys.argv[2], sys.argv[3])
     elif kind == "container":
         problems = check_container(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif kind == "kubernetes":
+        problems = check_kubernetes(sys.argv[2], sys.argv[3])
     else:
         sys.exit(f"unknown check {kind}")
     for problem in problems:

@@ -66,4 +66,34 @@ struct DeployTests {
         #expect(problems.contains { $0.contains("runs as root") })
         #expect(problems.contains { $0.contains("COPY source Source is not in the repository") })
     }
+
+    @Test("deploy/kubernetes: valid against the Kubernetes schemas, three hardened replicas, secrets from a Secret, a vigie.yaml that passes config check")
+    func kubernetes() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build vigie first (scripts/test does)")
+        #expect(try Self.problems(["kubernetes", Self.root.appendingPathComponent("deploy/kubernetes").path, Self.binary]) == [])
+    }
+
+    @Test("the Kubernetes check fails on one replica, a writable root, a database URL in the manifest, a typo in vigie.yaml")
+    func kubernetesCheckCanFail() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build vigie first (scripts/test does)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-k8s-\(UUID())")
+        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("deploy/kubernetes"), to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func edit(_ name: String, _ change: (String) -> String) throws {
+            let file = folder.appendingPathComponent(name)
+            try change(try String(contentsOf: file, encoding: .utf8)).write(to: file, atomically: true, encoding: .utf8)
+        }
+        try edit("deployment.yaml") {
+            $0.replacingOccurrences(of: "replicas: 3", with: "replicas: 1")
+                .replacingOccurrences(of: "readOnlyRootFilesystem: true", with: "readOnlyRootFilesystem: false")
+                .replacingOccurrences(of: "          envFrom:\n            - secretRef:\n                name: vigie\n          volumeMounts:\n            - name: config\n              mountPath: /etc/vigie\n              readOnly: true\n            - name: state",
+                                      with: "          env:\n            - name: VIGIE_DATABASE_URL\n              value: postgres://vigie:pw@db/vigie\n          volumeMounts:\n            - name: config\n              mountPath: /etc/vigie\n              readOnly: true\n            - name: state")
+        }
+        try edit("configmap.yaml") { $0.replacingOccurrences(of: "      claim_timeout: 5m", with: "      claim_timeot: 5m") }
+        let problems = try Self.problems(["kubernetes", folder.path, Self.binary])
+        #expect(problems.contains { $0.contains("1 replica") })
+        #expect(problems.contains { $0.contains("container vigie: the root filesystem is writable") })
+        #expect(problems.contains { $0.contains("VIGIE_DATABASE_URL is written in the manifest") })
+        #expect(problems.contains { $0.contains("claim_timeot: unknown key") })
+    }
 }
