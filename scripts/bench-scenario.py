@@ -3,15 +3,11 @@
 Usage: bench-scenario.py FOLDER COMPANIES EVERY [--steady DAYS]
   (step 2 lowers the score of one company in EVERY; with --steady, DAYS daily steps say the same thing)"""
 import json, os, random, shutil, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scenario_tools import luhn_digit, report  # noqa: E402
 root, count, every = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 steady = int(sys.argv[5]) if len(sys.argv) > 5 and sys.argv[4] == "--steady" else 0
 shutil.rmtree(root, ignore_errors=True)
-def luhn_digit(body):
-    total = 0
-    for i, c in enumerate(reversed(body)):
-        v = int(c) * (2 if i % 2 == 0 else 1)
-        total += v - 9 if v > 9 else v
-    return str((10 - total % 10) % 10)
 random.seed(7)
 sirens = sorted({(lambda b: b + luhn_digit(b))(str(random.randrange(10_000_000, 99_999_999))) for _ in range(count * 2)})[:count]
 os.makedirs(os.path.join(root, "watchlists"))
@@ -19,13 +15,6 @@ with open(os.path.join(root, "watchlists", "portfolio.csv"), "w") as f:
     f.write("siren;raison sociale;responsable;encours;limite assurée\n")
     for i, s in enumerate(sirens):
         f.write(f"{s};CLIENT {i};owner{i % 40}@example.fr;{random.randrange(1000, 500000)},00;{random.randrange(0, 300000)}\n")
-def report(siren, score, limit, date):
-    common = "A" if score > 70 else "B" if score > 50 else "C" if score > 29 else "D"
-    rating = {"commonValue": common, "commonDescription": "x", "creditLimit": {"currency": "EUR", "value": str(limit)},
-              "providerValue": {"minValue": "0", "maxValue": "100", "value": str(score)}}
-    return json.dumps({"companyId": "FR-X-" + siren, "dateOfOrder": date + "T08:00:00Z", "report": {
-        "companySummary": {"businessName": "CLIENT", "companyRegistrationNumber": siren, "companyStatus": {"status": "Active"}, "creditRating": rating},
-        "creditScore": {"currentCreditRating": rating}}}, separators=(",", ":"))
 scores = {s: random.randrange(20, 100) for s in sirens}
 limits = {s: random.randrange(1000, 300000) for s in sirens}
 steps = [(f"{day + 1:02d}-same", f"2026-03-{day + 2:02d}") for day in range(steady)] if steady else [("01-baseline", "2026-03-02"), ("02-changes", "2026-03-03")]

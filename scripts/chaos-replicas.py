@@ -20,13 +20,8 @@ The figures are printed on one line, for BENCHMARKS.md and the issue's note.
 """
 import json, os, random, signal, subprocess, sys, tempfile, time, urllib.request
 
-
-def luhn_digit(body):
-    total = 0
-    for i, c in enumerate(reversed(body)):
-        v = int(c) * (2 if i % 2 == 0 else 1)
-        total += v - 9 if v > 9 else v
-    return str((10 - total % 10) % 10)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scenario_tools import luhn_digit, report  # noqa: E402
 
 
 def shard(siren, count=64):
@@ -36,15 +31,6 @@ def shard(siren, count=64):
         h ^= b
         h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
     return h % count
-
-
-def report(siren, score, date):
-    common = "A" if score > 70 else "B" if score > 50 else "C" if score > 29 else "D"
-    rating = {"commonValue": common, "commonDescription": "x", "creditLimit": {"currency": "EUR", "value": "50000"},
-              "providerValue": {"minValue": "0", "maxValue": "100", "value": str(score)}}
-    return json.dumps({"companyId": "FR-X-" + siren, "dateOfOrder": date + "T08:00:00Z", "report": {
-        "companySummary": {"businessName": "CLIENT", "companyRegistrationNumber": siren, "companyStatus": {"status": "Active"}, "creditRating": rating},
-        "creditScore": {"currentCreditRating": rating}}}, separators=(",", ":"))
 
 
 def psql(url, sql):
@@ -82,7 +68,7 @@ def main():
                 scores[s] = rng.randrange(0, 100)
         os.makedirs(f"{work}/scenario/steps/{step:02d}")
         with open(f"{work}/scenario/steps/{step:02d}/creditsafe.jsonl", "w") as f:
-            f.writelines(report(s, scores[s], day) + "\n" for s in sirens)
+            f.writelines(report(s, scores[s], 50000, day) + "\n" for s in sirens)
 
     database = f"vigie_test_chaos_{os.getpid()}"
     psql(server, f"CREATE DATABASE {database}")
