@@ -77,6 +77,7 @@ let package = Package(
                 "VigieCore", "VigieProviders", "VigieStore", "VigieDelivery", "VigieTransport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

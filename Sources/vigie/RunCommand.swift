@@ -54,12 +54,22 @@ struct RunCommand: AsyncParsableCommand {
             }
             return
         }
+        var services: [any Service] = [application.pollerService(), application.dispatcherService()]
+        if let health = application.healthService(onReady: { port in logger.info("http.listening", metadata: ["http.port": "\(port)"]) }) {
+            services.append(health)
+        }
         let group = ServiceGroup(
-            services: [application.pollerService(), application.dispatcherService()],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let failure as HealthServer.ListenFailure {
+            await application.releaseWork()
+            printError("vigie: \(failure)")
+            throw ExitCode(1)
+        }
         await application.releaseWork()
     }
 }

@@ -228,8 +228,14 @@ def check_kubernetes(folder, binary):
             if "value" in variable and (SECRET_NAME.search(variable["name"]) or variable["name"].endswith("_URL")):
                 problems.append(f"{where}: {variable['name']} is written in the manifest; take it from the Secret")
     main = [c for c in pod.get("containers", []) if c["name"] == "vigie"]
-    if not main or "readinessProbe" not in main[0]:
-        problems.append(f"{name}: the vigie container has no readiness probe")
+    for probe, path in (("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")):
+        if not main or main[0].get(probe, {}).get("httpGet", {}).get("path") != path:
+            problems.append(f"{name}: the vigie container's {probe} should ask {path}")
+    service_name, service = by_kind.get("Service", (None, None))
+    if service is None:
+        problems.append("no Service")
+    elif any(labels.get(key) != value for key, value in service["spec"].get("selector", {}).items()):
+        problems.append(f"{service_name}: its selector does not match the Deployment's pods")
     pdb_name, pdb = by_kind.get("PodDisruptionBudget", (None, None))
     if pdb is None:
         problems.append("no PodDisruptionBudget")
@@ -252,6 +258,8 @@ def check_kubernetes(folder, binary):
         text = config["data"].get("vigie.yaml", "")
         if not re.search(r"^store:\s*\n(\s+.*\n)*?\s+type: postgres", text, re.MULTILINE):
             problems.append(f"{config_name}: vigie.yaml does not use a PostgreSQL store")
+        if not re.search(r"^http:\s*\n\s+listen: 0\.0\.0\.0:8080", text, re.MULTILINE):
+            problems.append(f"{config_name}: vigie.yaml does not listen on 0.0.0.0:8080, where the probes ask")
         environment = dict(os.environ)
         for variable in re.findall(r"_env:\s*([A-Za-z_][A-Za-z0-9_]*)", text):
             environment[variable] = "postgres://vigie:dummy@db.invalid:5432/vigie" if "DATABASE" in variable else "https://example.invalid/x"

@@ -66,6 +66,9 @@ struct ConfigurationTests {
         ("store:\n  type: postgres\n  url: postgres://u:PASTEDTOKEN@db\n", "vigie.yaml:3: url: the URL: the URL names no database"),
         ("store:\n  type: sqlite\n  url_env: X\n", "vigie.yaml:3: url_env: an SQLite store lives in state_dir"),
         ("store:\n  type: postgres\n  url_env: VIGIE_TEST_PASSWORD\n  replicas: 3\n", "vigie.yaml:4: replicas: unknown key; did you mean \"replica\"?"),
+        ("http:\n  listen: 8080\n", "vigie.yaml:2: listen: \"8080\" is not HOST:PORT; write it as 127.0.0.1:8080"),
+        ("http:\n  listen: 0.0.0.0:99999\n", "vigie.yaml:2: listen: \"0.0.0.0:99999\" is not HOST:PORT"),
+        ("http:\n  port: 8080\n", "vigie.yaml:2: port: unknown key"),
     ])
     func problems(text: String, expected: String) {
         switch VigieConfiguration.parse(text, file: "vigie.yaml", root: URL(fileURLWithPath: "/"), environment: ["VIGIE_TEST_PASSWORD": "s3cret"]) {

@@ -36,6 +36,8 @@ struct CrashRecoveryTests {
             state_dir: \(folder.path)/state
             watchlists: [\(repository)/watchlists]
             interval: 200ms
+            http:
+              listen: 127.0.0.1:0
             providers:
               fixture:
                 scenario: \(repository)/scenarios/demo

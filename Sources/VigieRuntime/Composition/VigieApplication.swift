@@ -36,6 +36,7 @@ public struct VigieApplication: Sendable {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
+        heartbeat = PollerHeartbeat(startedAt: clock.now)
         store = try await StoreFactory.open(configuration, access: .writer, logger: logger)
 
         transport = CurlTransport(configuration: configuration.delivery.transport)
@@ -130,8 +131,21 @@ public struct VigieApplication: Sendable {
         }
     }
 
+    /// The poller's liveness, recorded by `pollerService()` and reported by `healthService()`.
+    public let heartbeat: PollerHeartbeat
+
     public func pollerService() -> PollerService {
-        PollerService(configuration: .init(interval: configuration.poller.interval), cycle: cycle, logger: Logger(label: "vigie.poller"))
+        PollerService(configuration: .init(interval: configuration.poller.interval), cycle: cycle, heartbeat: heartbeat, clock: clock, logger: Logger(label: "vigie.poller"))
+    }
+
+    /// `/healthz` and `/readyz` where `http.listen` says; nil with `http: false`.
+    public func healthService(onReady: @escaping @Sendable (Int) async -> Void = { _ in }) -> HealthServer? {
+        guard let http = configuration.http else { return nil }
+        let store = self.store
+        return HealthServer(
+            configuration: .init(host: http.host, port: http.port, interval: configuration.poller.interval), heartbeat: heartbeat, clock: clock,
+            ready: { _ = try await store.lastPolls() }, onReady: onReady, logger: Logger(label: "vigie.http")
+        )
     }
 
     public func importer() -> NoticeImporter {

@@ -19,6 +19,8 @@ public struct VigieConfiguration: Sendable {
     public var stateDirectory: String = ".vigie"
     /// Which store: SQLite in the state folder (the embedded default), or PostgreSQL.
     public var store: Store = .sqlite
+    /// Where `vigie run` answers `/healthz` and `/readyz`; nil with `http: false`.
+    public var http: HTTP? = HTTP()
     /// Watchlist files, or folders whose `.yaml`, `.yml` and `.csv` files are all read.
     public var watchlists: [String] = ["watchlists"]
     /// How long history is kept before it is pruned.
@@ -71,6 +73,17 @@ public struct VigieConfiguration: Sendable {
         public init(location: PostgresLocation?, replica: String? = nil) {
             self.location = location
             self.replica = replica
+        }
+    }
+
+    public struct HTTP: Sendable, Hashable {
+        /// Loopback by default: exposing it is a choice (`0.0.0.0:8080` in a container).
+        public var host = "127.0.0.1"
+        public var port = 8080
+
+        public init(host: String = "127.0.0.1", port: Int = 8080) {
+            self.host = host
+            self.port = port
         }
     }
 
@@ -190,7 +203,7 @@ public enum ChannelSpec: Sendable {
 }
 
 extension VigieConfiguration {
-    static let topKeys = ["state_dir", "store", "watchlists", "watchlist_guard", "interval", "language", "providers", "health", "channels", "delivery", "retention"]
+    static let topKeys = ["state_dir", "store", "http", "watchlists", "watchlist_guard", "interval", "language", "providers", "health", "channels", "delivery", "retention"]
 
     /// Reads `vigie.yaml`. Every problem is reported with its line; a file with problems is
     /// not used, so a typo never silently turns a channel off.
@@ -217,6 +230,7 @@ extension VigieConfiguration {
             switch key {
             case "state_dir": configuration.stateDirectory = reader.string(value, key) ?? configuration.stateDirectory
             case "store": configuration.store = readStore(value, line: line, reader, root: root) ?? configuration.store
+            case "http": configuration.http = readHTTP(value, reader) ?? configuration.http
             case "watchlists": configuration.watchlists = reader.strings(value, key)
             case "interval": configuration.poller.interval = reader.duration(value, key) ?? configuration.poller.interval
             case "language": configuration.language = language(value, key, reader) ?? configuration.language
@@ -247,6 +261,29 @@ extension VigieConfiguration {
         }
         configuration.unresolvedSecrets = reader.unresolved
         return reader.issues.isEmpty ? .success(configuration) : .failure(ConfigurationError(issues: reader.issues))
+    }
+
+    /// `http: false`, or `http: {listen: HOST:PORT}`.
+    static func readHTTP(_ node: Node, _ reader: ConfigReader) -> HTTP?? {
+        if node.mapping == nil, let text = YAMLReading.scalar(node)?.lowercased(), ["false", "no", "off"].contains(text) {
+            return .some(nil)
+        }
+        var http = HTTP()
+        for (key, line, value) in reader.entries(node, "http", expected: "listen (HOST:PORT), or http: false") {
+            switch key {
+            case "listen":
+                guard let text = reader.string(value, key) else { continue }
+                let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+                guard parts.count == 2, !parts[0].isEmpty, let port = Int(parts[1]), (0...65_535).contains(port) else {
+                    reader.issue(value, key, "\"\(text)\" is not HOST:PORT; write it as 127.0.0.1:8080 (0.0.0.0:8080 to listen on every interface)")
+                    continue
+                }
+                http = HTTP(host: String(parts[0]), port: port)
+            default:
+                reader.unknown(key, line: line, known: ["listen"])
+            }
+        }
+        return .some(http)
     }
 
     static let storeKeys = ["type", "url", "url_env", "url_file", "replica", "claim_timeout", "max_connections"]

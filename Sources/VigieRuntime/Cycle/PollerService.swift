@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import VigieCore
 
 /// `vigie run` as a long-running service: a cycle, then a wait. The alerts a cycle commits are
 /// delivered by the `DispatcherService`, which runs beside it.
@@ -17,21 +18,31 @@ public struct PollerService: Service {
 
     let configuration: Configuration
     let cycle: WatchCycle
+    /// Where each cycle's start and end are recorded, for `/healthz`.
+    let heartbeat: PollerHeartbeat?
+    let clock: any WallClock
     let logger: Logger
 
-    public init(configuration: Configuration, cycle: WatchCycle, logger: Logger) {
+    public init(configuration: Configuration, cycle: WatchCycle, heartbeat: PollerHeartbeat? = nil, clock: any WallClock = SystemWallClock(), logger: Logger) {
         self.configuration = configuration
         self.cycle = cycle
+        self.heartbeat = heartbeat
+        self.clock = clock
         self.logger = logger
     }
 
     public func run() async throws {
         logger.info("poller.started", metadata: ["poller.interval": "\(configuration.interval)"])
-        while !Task.isShuttingDownGracefully {
+        // Cancelled too when another service of the group fails (the HTTP port is taken): the
+        // loop ends instead of spinning on CancellationError.
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let started = ContinuousClock.now
+            heartbeat?.cycleStarted(at: clock.now)
             do {
                 _ = try await cycle.run()
+                heartbeat?.cycleEnded(at: clock.now, failed: false)
             } catch {
+                heartbeat?.cycleEnded(at: clock.now, failed: true)
                 logger.error("cycle.failed", metadata: ["error": "\(error)"])
             }
             let wait = configuration.interval - (ContinuousClock.now - started)

@@ -80,6 +80,7 @@ public struct WatchCycle: Sendable {
     }
 
     public func run() async throws -> Report {
+        let began = clock.now
         var report = Report()
         let loaded = try await registry.load()
         report.watchlistIssues = loaded.issues
@@ -268,6 +269,7 @@ public struct WatchCycle: Sendable {
             }
         }
         logger.info("cycle.committed", metadata: [
+            "cycle.seconds": "\(String(format: "%.1f", clock.now.timeIntervalSince(began)))",
             "cycle.companies": "\(report.companies)", "cycle.observations": "\(report.observations)",
             "cycle.notices": "\(report.notices)", "cycle.notices_matched": "\(report.matchedNotices)",
             "cycle.alerts_raised": "\(report.summary.alertsRaised)", "cycle.alerts_revised": "\(report.summary.alertsRevised)",

@@ -24,18 +24,20 @@ public struct DispatcherService: Service {
 
     public func run() async throws {
         logger.info("dispatcher.started")
-        while !Task.isShuttingDownGracefully {
+        // Cancelled too when another service of the group fails (the HTTP port is taken): the
+        // loop ends instead of spinning on CancellationError.
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var wait = configuration.idle
             do {
                 _ = try await dispatcher.drain()
                 if let due = try await dispatcher.nextDue() {
-                    let untilDue = Duration.milliseconds(Int64(max(0, due.timeIntervalSinceNow) * 1000))
+                    let untilDue = Duration.milliseconds(Int64(max(0, due.timeIntervalSince(dispatcher.clock.now)) * 1000))
                     wait = min(wait, max(untilDue, .milliseconds(10)))
                 }
             } catch {
                 logger.error("dispatcher.failed", metadata: ["error": "\(error)"])
             }
-            guard !Task.isShuttingDownGracefully else { break }
+            guard !Task.isShuttingDownGracefully && !Task.isCancelled else { break }
             let pause = wait
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
