@@ -185,6 +185,21 @@ struct ReplicaTests {
         #expect(asked.count == sirens.count && asked.values.allSatisfy { $0 == 1 }, "day two: each company once more, by the replicas holding the shards now")
     }
 
+    @Test("a replica renewing its leases mid-cycle keeps its shards and feeds past the lease's first end")
+    func renewal() async throws {
+        let location = try await TestPostgres.makeDatabase()
+        let start = Date(timeIntervalSince1970: 1_770_000_000)
+        let first = try await PostgresWatchStore(configuration: .init(location: location, replica: "r1"), access: .writer, logger: Logger(label: "test"))
+        let second = try await PostgresWatchStore(configuration: .init(location: location, replica: "r2"), access: .writer, logger: Logger(label: "test"))
+        let held = try await first.lease(leadable: ["feed:bodacc"], now: start, duration: .seconds(60))
+        #expect(held.shards?.count == WorkShare.shardCount && held.leads == ["feed:bodacc"])
+        try await first.renewLeases(now: start.addingTimeInterval(50), duration: .seconds(60))
+        let during = try await second.lease(leadable: ["feed:bodacc"], now: start.addingTimeInterval(70), duration: .seconds(60))
+        #expect(during.shards == [] && during.leads == [], "renewed until 110 s: nothing to take at 70 s")
+        let after = try await second.lease(leadable: ["feed:bodacc"], now: start.addingTimeInterval(111), duration: .seconds(60))
+        #expect(after.shards?.count == WorkShare.shardCount && after.leads == ["feed:bodacc"], "no renewal since: everything at 111 s")
+    }
+
     @Test("two replicas draining one outbox send each delivery once; a crashed replica's claims are taken over after they expire")
     func outboxClaims() async throws {
         let location = try await TestPostgres.makeDatabase()

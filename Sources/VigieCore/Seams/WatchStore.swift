@@ -78,6 +78,9 @@ public protocol CycleStore: Sendable {
     /// Gives this replica's share back at once, on a graceful stop, so that the others take
     /// it over at their next cycle instead of waiting for the lease to run out.
     func releaseLeases() async throws
+    /// Extends, to `now + duration` at least, what this replica holds while a cycle longer than
+    /// expected runs, so that no other replica takes its shards or feeds mid-cycle.
+    func renewLeases(now: Date, duration: Duration) async throws
 }
 
 /// Alerts and a company's history, as people look for them.

@@ -93,6 +93,20 @@ public struct WatchCycle: Sendable {
         // feed and each provider whose cursor covers the whole portfolio.
         let leadable = providers.filter { $0.sharding == .wholePortfolio }.map { SourceKey.score($0.name) } + feeds.map { SourceKey.feed($0.name) }
         let share = try await store.lease(leadable: leadable, now: clock.now, duration: leaseDuration)
+        // A cycle longer than its lease (a slow provider, a busy machine) keeps its share: the
+        // lease is renewed every third of its duration until the cycle ends.
+        let renewal: Task<Void, Never>? = share.isEverything ? nil : Task { [store, clock, leaseDuration, logger] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: leaseDuration / 3)
+                guard !Task.isCancelled else { return }
+                do {
+                    try await store.renewLeases(now: clock.now, duration: leaseDuration)
+                } catch {
+                    logger.warning("store.lease_renewal_failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        defer { renewal?.cancel() }
         let mine = share.shards == nil ? sirens : sirens.filter(share.covers)
         let leadsPortfolio = providers.contains { $0.sharding == .wholePortfolio && share.leads(SourceKey.score($0.name)) }
 

@@ -263,6 +263,16 @@ public final class PostgresWatchStore: WatchStore {
         }
     }
 
+    public func renewLeases(now: Date, duration: Duration) async throws {
+        let (me, until) = (configuration.replica, now.addingTimeInterval(duration.seconds))
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("UPDATE replica SET seen_at = \(now), expires_at = GREATEST(expires_at, \(until)) WHERE name = \(me)", logger: logger)
+            try await connection.query("""
+                UPDATE work_lease SET expires_at = GREATEST(expires_at, \(until)) WHERE holder = \(me) AND expires_at > \(now)
+                """, logger: logger)
+        }
+    }
+
     public func releaseLeases() async throws {
         let me = configuration.replica
         try await client.withTransaction(logger: logger) { connection in

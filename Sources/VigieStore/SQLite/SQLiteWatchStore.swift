@@ -232,6 +232,8 @@ public final class SQLiteWatchStore: WatchStore {
 
     public func releaseLeases() async throws {}
 
+    public func renewLeases(now: Date, duration: Duration) async throws {}
+
     // MARK: Writing a cycle
 
     public func commit(_ cycle: CycleCommit) async throws -> CommitSummary {
