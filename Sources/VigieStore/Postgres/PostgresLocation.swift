@@ -43,6 +43,9 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         guard !database.isEmpty else {
             throw StoreFailure(description: "\(origin): the URL names no database; write it as postgres://USER:PASSWORD@HOST:5432/DATABASE")
         }
+        guard (1...65_535).contains(components.port ?? 5432) else {
+            throw StoreFailure(description: "\(origin): the URL's port is not between 1 and 65535")
+        }
         self.host = host
         port = components.port ?? 5432
         username = user.removingPercentEncoding ?? user
@@ -81,17 +84,44 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         return configuration
     }
 
+    /// The same settings for one connection outside the pool: opening a store first connects
+    /// once, so that a server down, a wrong password or a TLS refusal is said at once, not after
+    /// the pool has retried for a minute.
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS = switch try tlsSettings() {
+        case nil: .disable
+        case let (required, settings)?: required ? .require(try NIOSSLContext(configuration: settings)) : .prefer(try NIOSSLContext(configuration: settings))
+        }
+        var configuration = PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: tls)
+        configuration.options.connectTimeout = .seconds(10)
+        return configuration
+    }
+
+    /// Connects once and closes: throws what stops a connection.
+    func checkReachable(logger: Logger) async throws {
+        let connection = try await PostgresConnection.connect(configuration: try connectionConfiguration(), id: 0, logger: logger)
+        try await connection.close()
+    }
+
     private func clientTLS() throws -> PostgresClient.Configuration.TLS {
+        switch try tlsSettings() {
+        case nil: .disable
+        case let (required, settings)?: required ? .require(settings) : .prefer(settings)
+        }
+    }
+
+    /// Whether TLS is required, and how certificates are checked; nil without TLS.
+    private func tlsSettings() throws -> (required: Bool, TLSConfiguration)? {
         var unchecked = TLSConfiguration.makeClientConfiguration()
         unchecked.certificateVerification = .none
         switch tls {
-        case .disable: return .disable
-        case .prefer: return .prefer(unchecked)
-        case .require: return .require(unchecked)
+        case .disable: return nil
+        case .prefer: return (false, unchecked)
+        case .require: return (true, unchecked)
         case .verifyFull:
             var checked = TLSConfiguration.makeClientConfiguration()
             if let rootCertificates { checked.trustRoots = .file(rootCertificates) }
-            return .require(checked)
+            return (true, checked)
         }
     }
 }

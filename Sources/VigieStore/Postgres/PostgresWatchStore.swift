@@ -54,6 +54,7 @@ public final class PostgresWatchStore: WatchStore {
         decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         do {
+            try await configuration.location.checkReachable(logger: logger)
             let status = try await Self.schemaStatus(client: client, location: configuration.location, logger: logger)
             if !status.unknown.isEmpty {
                 throw StoreFailure(description: "the store at \(configuration.location) was written by a newer Vigie (\(status.unknown.joined(separator: ", "))); run that version, or restore a backup taken before the upgrade")
@@ -95,6 +96,7 @@ public final class PostgresWatchStore: WatchStore {
         let running = Task { await client.run() }
         defer { running.cancel() }
         do {
+            try await location.checkReachable(logger: logger)
             return try await schemaStatus(client: client, location: location, logger: logger)
         } catch {
             throw StoreFailure(description: "cannot read the store at \(location): \(describe(error)); check the server is up, the URL's user, password and database, and its sslmode")
