@@ -86,7 +86,7 @@ struct StoreCommand: AsyncParsableCommand {
 
                 Examples:
                   vigie store copy --from sqlite:.vigie/vigie.sqlite --to env:VIGIE_DATABASE_URL
-                  vigie --config vigie-postgres.yaml store copy
+                  vigie store copy --config vigie-postgres.yaml
                 """
         )
 

@@ -230,7 +230,7 @@ extension VigieConfiguration {
             switch key {
             case "state_dir": configuration.stateDirectory = reader.string(value, key) ?? configuration.stateDirectory
             case "store": configuration.store = readStore(value, line: line, reader, root: root) ?? configuration.store
-            case "http": configuration.http = readHTTP(value, reader) ?? configuration.http
+            case "http": readHTTP(value, into: &configuration, reader)
             case "watchlists": configuration.watchlists = reader.strings(value, key)
             case "interval": configuration.poller.interval = reader.duration(value, key) ?? configuration.poller.interval
             case "language": configuration.language = language(value, key, reader) ?? configuration.language
@@ -264,9 +264,10 @@ extension VigieConfiguration {
     }
 
     /// `http: false`, or `http: {listen: HOST:PORT}`.
-    static func readHTTP(_ node: Node, _ reader: ConfigReader) -> HTTP?? {
+    static func readHTTP(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
         if node.mapping == nil, let text = YAMLReading.scalar(node)?.lowercased(), ["false", "no", "off"].contains(text) {
-            return .some(nil)
+            configuration.http = nil
+            return
         }
         var http = HTTP()
         for (key, line, value) in reader.entries(node, "http", expected: "listen (HOST:PORT), or http: false") {
@@ -283,7 +284,7 @@ extension VigieConfiguration {
                 reader.unknown(key, line: line, known: ["listen"])
             }
         }
-        return .some(http)
+        configuration.http = http
     }
 
     static let storeKeys = ["type", "url", "url_env", "url_file", "replica", "claim_timeout", "max_connections"]

@@ -309,7 +309,11 @@ public final class PostgresWatchStore: WatchStore {
                 columns: ScoreColumns(score: observation.score, rating: observation.rating, creditLimit: observation.creditLimit, status: observation.status)
             )
         }, encoder: encoder)
-        let notices = try cycle.notices.map { (id: $0.notice.id, published: $0.notice.published?.iso, sirens: $0.sirens.map(\.digits).joined(separator: ","), payload: try encode($0.notice)) }
+        // One row per notice id (the first), as one statement cannot update a row twice.
+        var seenNotices: Set<String> = []
+        let notices = try Self.documents(cycle.notices.filter { seenNotices.insert($0.notice.id).inserted }.map { notice, sirens in
+            NoticeRow(id: notice.id, published: notice.published?.iso, sirens: sirens.map(\.digits).joined(separator: ","), payload: try encode(notice))
+        }, encoder: encoder)
         let changes = try cycle.alertChanges.map { ($0, try encode($0.alert)) }
         let at = cycle.at
         return try await client.withTransaction(logger: logger) { connection in
@@ -344,11 +348,12 @@ public final class PostgresWatchStore: WatchStore {
                     ORDER BY ordinality
                     """, logger: logger)
             }
-            for notice in notices {
+            for document in notices {
                 // A notice first skipped (it named no watched company) is recorded again when a
                 // joining company's history matches it.
                 try await connection.query("""
-                    INSERT INTO notice (id, published, sirens, payload, seen_at) VALUES (\(notice.id), \(notice.published), \(notice.sirens), \(notice.payload), \(at))
+                    INSERT INTO notice (id, published, sirens, payload, seen_at)
+                    SELECT id, published, sirens, payload, \(at) FROM jsonb_to_recordset(\(document)::jsonb) AS x(id text, published text, sirens text, payload text)
                     ON CONFLICT (id) DO UPDATE SET sirens = excluded.sirens, payload = excluded.payload WHERE notice.sirens = ''
                     """, logger: logger)
             }
@@ -660,6 +665,14 @@ public final class PostgresWatchStore: WatchStore {
         if let underlying = error.underlying { return "\(error.code): \(underlying)" }
         return "\(error.code)"
     }
+}
+
+/// A notice as a row of the JSON document a commit sends: a bulk import sends thousands.
+struct NoticeRow: Encodable {
+    var id: String
+    var published: String?
+    var sirens: String
+    var payload: String
 }
 
 /// A snapshot or an observation as a row of the JSON document a commit sends: its text
