@@ -15,6 +15,8 @@ import VigieCore
 /// | `evidence` | `source` (`bodacc`, the provider, or `score:…`/`feed:…` for source health), then the notice, the observation or the source's state |
 /// | `watch` | the watchlist entries: `watchlist`, `owner`, `tags`, `exposure`, `insured_limit` |
 /// | `related_alert_id` | for a follow-up, the alert it is about |
+/// | `case_id`, `disposition` | the case the alert is a fact of, and whether it was sent (`notified`) or only recorded (`merged`, `inhibited`, `recorded`, `held`) |
+/// | `also_reported_by` | other sources that reported the same fact |
 public struct AlertRecord: Encodable, Sendable {
     public var id: String
     public var revision: Int
@@ -29,6 +31,9 @@ public struct AlertRecord: Encodable, Sendable {
     public var evidence: EvidenceRecord
     public var watch: [WatchRecord]
     public var relatedAlertID: String?
+    public var caseID: String?
+    public var disposition: String?
+    public var alsoReportedBy: [String]?
 
     public struct EvidenceRecord: Encodable, Sendable {
         public var source: String
@@ -58,6 +63,17 @@ public struct AlertRecord: Encodable, Sendable {
         public var failingCycles: Int?
         public var recoveredAt: String?
         public var lastError: String?
+        /// A judgment that opens a claims period: the deadline and the officer to declare to.
+        public var claimsDeadline: String?
+        public var mandataire: String?
+        /// A message about a case: which, why (`resolved`, `reminder`, `claims_deadline`), its state and age.
+        public var caseID: String?
+        public var purpose: String?
+        public var situation: String?
+        public var caseState: String?
+        public var ageDays: Int?
+        public var resolution: String?
+        public var daysLeft: Int?
     }
 
     public struct WatchRecord: Encodable, Sendable {
@@ -91,6 +107,9 @@ public struct AlertRecord: Encodable, Sendable {
         severity = alert.severity.rawValue
         title = alert.title
         relatedAlertID = alert.relatedAlertID
+        caseID = alert.caseID
+        disposition = alert.disposition?.rawValue
+        alsoReportedBy = alert.alsoReportedBy
         watch = alert.watch.map {
             WatchRecord(watchlist: $0.watchlist, owner: $0.owner, tags: $0.tags, exposure: $0.exposure.map(MoneyRecord.init), insuredLimit: $0.insuredLimit.map(MoneyRecord.init))
         }
@@ -101,7 +120,8 @@ public struct AlertRecord: Encodable, Sendable {
                 published: notice.published?.iso, judgmentDate: notice.judgmentDate?.iso, tribunal: notice.tribunal,
                 nature: notice.nature, complement: notice.complement, procedure: notice.procedure?.rawValue,
                 fromProcedure: notice.fromProcedure?.rawValue, statusAfter: notice.statusAfter?.rawValue,
-                detail: notice.detail, supersedes: notice.supersedes
+                detail: notice.detail, supersedes: notice.supersedes,
+                claimsDeadline: notice.claims?.deadline.iso, mandataire: notice.claims?.mandataire
             )
         case .observation(let observation):
             evidence = EvidenceRecord(
@@ -113,6 +133,12 @@ public struct AlertRecord: Encodable, Sendable {
             evidence = EvidenceRecord(
                 source: source.source, health: source.state.rawValue, failingSince: source.failingSince.iso8601,
                 failingCycles: source.failingCycles, recoveredAt: source.recoveredAt?.iso8601, lastError: source.lastError
+            )
+        case .case(let item):
+            evidence = EvidenceRecord(
+                source: "vigie", claimsDeadline: item.claims?.deadline.iso, mandataire: item.claims?.mandataire, caseID: item.caseID,
+                purpose: item.purpose.rawValue, situation: item.situation.rawValue, caseState: item.state.rawValue, ageDays: item.ageDays,
+                resolution: item.resolution, daysLeft: item.daysLeft
             )
         }
     }

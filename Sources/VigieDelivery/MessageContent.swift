@@ -43,6 +43,7 @@ public struct MessageContent: Sendable {
         self.language = language
         let french = language == .fr
         let oneLine = Escape.singleLine
+        let wording = french ? CaseWording.french : CaseWording.english
         if let siren = alert.siren {
             companyName = oneLine(alert.companyName ?? siren.formatted)
             sirenLabel = siren.formatted
@@ -85,6 +86,9 @@ public struct MessageContent: Sendable {
             facts.append(Fact(label: french ? "Annonce" : "Notice", value: notice.noticeID))
             evidenceURL = notice.url
             courtText = notice.complement.map { Limits.cut($0, 1000) }
+            if let claims = notice.claims {
+                facts.append(Fact(label: wording.claimsLabel, value: wording.declareBy(claims.deadline.iso, claims.mandataire)))
+            }
         case .observation(let observation):
             let value = { (raw: String?) in raw.map { french ? FrenchTitles.value($0) : $0 } ?? "—" }
             let change = "\(value(observation.old)) → \(value(observation.new))"
@@ -103,7 +107,17 @@ public struct MessageContent: Sendable {
             facts.append(Fact(label: french ? "Cycles en échec" : "Failing cycles", value: "\(source.failingCycles)"))
             if let recovered = source.recoveredAt { facts.append(Fact(label: french ? "Rétablie le" : "Recovered at", value: recovered.iso8601)) }
             if let error = source.lastError { facts.append(Fact(label: french ? "Dernière erreur" : "Last error", value: error.count > 300 ? String(error.prefix(300)) + "…" : error)) }
+        case .case(let item):
+            facts.append(Fact(label: french ? "État du dossier" : "Case state", value: wording.states[item.state] ?? item.state.rawValue))
+            facts.append(Fact(label: french ? "Ouvert le" : "Opened", value: CalendarDay(item.openedAt).iso))
+            if let claims = item.claims {
+                facts.append(Fact(label: wording.claimsLabel, value: wording.declareBy(claims.deadline.iso, claims.mandataire)))
+            }
         }
+        if let others = alert.alsoReportedBy, !others.isEmpty {
+            facts.append(Fact(label: french ? "Aussi signalé par" : "Also reported by", value: others.map(ProviderName.display).joined(separator: ", ")))
+        }
+        if let caseID = alert.caseID { facts.append(Fact(label: french ? "Dossier" : "Case", value: caseID)) }
         self.facts = facts.map { Fact(label: $0.label, value: oneLine($0.value)) }
         courtText = courtText.map(oneLine)
     }
@@ -177,6 +191,8 @@ enum FrenchTitles {
             }
         case .source(let source) where source.isWatchlist:
             return source.state == .failing ? "Liste \(source.displayName) : problèmes à corriger" : "Liste \(source.displayName) corrigée"
+        case .case(let item):
+            return CaseWording.french.title(item, exposure: alert.exposure)
         case .source(let source):
             let name = source.displayName
             return source.state == .failing

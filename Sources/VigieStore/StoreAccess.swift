@@ -7,4 +7,8 @@ public enum StoreAccess: Sendable {
     /// Reading only (`alerts list`, `status`): works beside a running daemon and on a
     /// read-only SQLite file; never creates a store, a file or a folder.
     case reader
+    /// People's actions on cases (`cases ack`, `alerts redeliver`): small writes beside a
+    /// running daemon, each its own transaction. It takes no lock and never migrates: the
+    /// store must exist and be up to date, as for a reader.
+    case editor
 }

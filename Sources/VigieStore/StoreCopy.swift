@@ -41,14 +41,21 @@ public enum StoreCopy {
     /// Every table, parents before children (foreign keys hold at each insert).
     static let tables: [Table] = [
         Table(name: "snapshot", columns: [("siren", .text), ("source", .text), ("observed_on", .text)] + score
-            + [("procedure_steps", .text), ("provider_facts", .text), ("confirmed_at", .date), ("updated_at", .date)], order: "siren, source"),
+            + [("procedure_steps", .text), ("provider_facts", .text), ("score_watch", .text), ("confirmed_at", .date), ("updated_at", .date)], order: "siren, source"),
         Table(name: "observation", columns: [("id", .integer), ("siren", .text), ("source", .text), ("observed_on", .text)] + score
             + [("company_name", .text), ("recorded_at", .date)], order: "id", serial: "id"),
         Table(name: "notice", columns: [("id", .text), ("published", .text), ("sirens", .text), ("payload", .text), ("seen_at", .date)], order: "id"),
         Table(name: "alert", columns: [
             ("id", .text), ("siren", .text), ("kind", .text), ("severity", .text), ("state", .text), ("revision", .integer),
-            ("notice_id", .text), ("created_at", .date), ("updated_at", .date), ("payload", .text),
+            ("notice_id", .text), ("created_at", .date), ("updated_at", .date), ("payload", .text), ("case_id", .text),
         ], order: "rowid"),
+        Table(name: "case_file", columns: [
+            ("id", .text), ("siren", .text), ("situation", .text), ("state", .text), ("severity", .text), ("owner", .text),
+            ("opened_at", .date), ("updated_at", .date), ("version", .integer), ("payload", .text),
+        ], order: "id"),
+        Table(name: "case_entry", columns: [
+            ("id", .integer), ("case_id", .text), ("at", .date), ("actor", .text), ("action", .text), ("from_state", .text), ("to_state", .text), ("note", .text),
+        ], order: "id", serial: "id"),
         Table(name: "alert_revision", columns: [("alert_id", .text), ("revision", .integer), ("payload", .text), ("recorded_at", .date)], order: "alert_id, revision"),
         Table(name: "delivery", columns: [
             ("id", .integer), ("alert_id", .text), ("revision", .integer), ("channel", .text), ("status", .text), ("attempts", .integer),

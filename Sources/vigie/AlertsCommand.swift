@@ -205,7 +205,7 @@ struct AlertsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            guard let store = try await AlertsCommand.store(options, access: .writer) else { throw ExitCode(1) }
+            guard let store = try await AlertsCommand.store(options, access: .editor) else { throw ExitCode(1) }
             if let id, !allDead, try await store.alert(id: id) == nil {
                 printError("vigie: no alert \(id); vigie alerts dead lists the dead deliveries and their alerts")
                 throw ExitCode(1)

@@ -28,6 +28,12 @@ public struct Alert: Hashable, Sendable, Codable, Identifiable {
     public var relatedAlertID: String?
     public var createdAt: Date
     public var updatedAt: Date
+    /// The case this alert is a fact of; nil for alerts that are no company's trouble.
+    public var caseID: String?
+    /// Whether the alert was sent, or only recorded on its case (merged, inhibited…).
+    public var disposition: Disposition?
+    /// Other sources that reported the same fact (Pappers beside Creditsafe): one message lists them all.
+    public var alsoReportedBy: [String]?
 
     public init(
         id: String, revision: Int = 1, state: State = .active, siren: SIREN?, companyName: String?, kind: String,

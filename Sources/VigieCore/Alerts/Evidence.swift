@@ -6,6 +6,8 @@ public enum Evidence: Hashable, Sendable, Codable {
     case observation(ObservationEvidence)
     /// A data source failing cycle after cycle, or back after failing.
     case source(SourceEvidence)
+    /// A case: resolved, still open (a reminder), or its claims deadline near.
+    case `case`(CaseEvidence)
 
     /// The part of the alert's identity that says which real event this is.
     public var identityKey: String {
@@ -13,6 +15,7 @@ public enum Evidence: Hashable, Sendable, Codable {
         case .notice(let notice): "notice:\(notice.noticeID)"
         case .observation(let observation): observation.identityKey
         case .source(let source): "source:\(source.source):\(source.state.rawValue):\(source.failingSince.timeIntervalSince1970)"
+        case .case(let item): "case:\(item.caseID):\(item.purpose.rawValue)"
         }
     }
 }
@@ -43,6 +46,8 @@ public struct NoticeEvidence: Hashable, Sendable, Codable {
     /// How the notice was tied to the company: nil by its SIREN; `name_postcode` for a notice
     /// that names no SIREN, matched by name and postcode (a weaker match).
     public var match: String?
+    /// For a judgment that opens a claims period: the deadline and the officer to declare to.
+    public var claims: ClaimsDeadline?
 
     public init(notice: BodaccNotice, classification: NoticeClassification) {
         self.noticeID = notice.id
@@ -59,6 +64,7 @@ public struct NoticeEvidence: Hashable, Sendable, Codable {
         self.statusAfter = classification.statusAfter
         self.detail = classification.detail
         self.supersedes = notice.supersedes
+        self.claims = ClaimsDeadline.of(notice, event: classification.event)
     }
 }
 

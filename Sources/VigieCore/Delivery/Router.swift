@@ -16,11 +16,19 @@ public struct Router: Sendable, Hashable {
         /// Group this route's alerts per watchlist over this window into one message.
         /// Critical alerts bypass it.
         public var digest: Duration?
+        /// Open, unacknowledged cases of high severity this route matches are sent again this
+        /// often, with their age, until someone acknowledges, snoozes or resolves them.
+        public var repeatInterval: Duration?
+        /// This route also gets the message that a case it matches is resolved.
+        public var sendResolved: Bool
 
         public init(
             name: String, minSeverity: Severity? = nil, kinds: Set<String>? = nil, watchlists: Set<String>? = nil,
-            tags: Set<String>? = nil, owners: Set<String>? = nil, channels: [String], continues: Bool = false, digest: Duration? = nil
+            tags: Set<String>? = nil, owners: Set<String>? = nil, channels: [String], continues: Bool = false, digest: Duration? = nil,
+            repeatInterval: Duration? = nil, sendResolved: Bool = false
         ) {
+            self.repeatInterval = repeatInterval
+            self.sendResolved = sendResolved
             self.name = name
             self.minSeverity = minSeverity
             self.kinds = kinds
@@ -32,9 +40,16 @@ public struct Router: Sendable, Hashable {
             self.digest = digest
         }
 
+        /// A `case_resolved` message matches only routes that ask for it, on the case's
+        /// severity and entries (its kind is not a fact's); a reminder is addressed by the
+        /// case book, never routed.
         public func matches(_ alert: Alert) -> Bool {
             if let minSeverity, alert.severity < minSeverity { return false }
-            if let kinds, !kinds.contains(alert.kind) { return false }
+            switch alert.kind {
+            case CaseNotice.resolved.rawValue: if !sendResolved { return false }
+            case CaseNotice.reminder.rawValue: return false
+            default: if let kinds, !kinds.contains(alert.kind) { return false }
+            }
             if let watchlists, !alert.watch.contains(where: { watchlists.contains($0.watchlist) }) { return false }
             if let tags, !alert.watch.contains(where: { !tags.isDisjoint(with: $0.tags) }) { return false }
             if let owners, !alert.watch.contains(where: { $0.owner.map(owners.contains) ?? false }) { return false }
@@ -47,8 +62,11 @@ public struct Router: Sendable, Hashable {
     public var defaultChannels: [String]
     /// Where a delivery goes when its channel gave up on it.
     public var fallback: String?
+    /// Which facts are silenced while a procedure stands: the routes file's `inhibit`.
+    public var inhibit: [InhibitRule]
 
-    public init(always: [String], routes: [Route] = [], defaultChannels: [String] = [], fallback: String? = nil) {
+    public init(always: [String], routes: [Route] = [], defaultChannels: [String] = [], fallback: String? = nil, inhibit: [InhibitRule] = InhibitRule.defaults) {
+        self.inhibit = inhibit
         self.always = always
         self.routes = routes
         self.defaultChannels = defaultChannels
@@ -79,7 +97,8 @@ public struct Router: Sendable, Hashable {
             chosen += route.channels.map { Destination(channel: $0, digestKey: key, digestWindow: digest) }
             if !route.continues { break }
         }
-        if !matched { chosen += defaultChannels.map { Destination(channel: $0) } }
+        // A resolution goes only where a route asked for it, never to the default channels.
+        if !matched, alert.kind != CaseNotice.resolved.rawValue { chosen += defaultChannels.map { Destination(channel: $0) } }
         var seen = Set<String>()
         return chosen.filter { seen.insert($0.channel).inserted }
     }

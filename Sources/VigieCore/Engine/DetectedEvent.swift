@@ -31,4 +31,6 @@ public enum ScoreEvent: String, Sendable, CaseIterable {
     case providerProcedure = "provider_procedure"
     /// More active tax or social privileges than before.
     case privilegeRegistered = "privilege_registered"
+    /// The score came back past the hysteresis margin and stayed there: the weakening is over.
+    case scoreRecovered = "score_recovered"
 }

@@ -23,13 +23,25 @@ public enum ScoreDiff {
 
         var scoreDropped = false
         if case .value = observation.score, let newScore = observation.score {
-            if !isBaseline, let oldScore = previous?.score, let event = scoreDrop(from: oldScore, to: newScore, thresholds: thresholds) {
-                scoreDropped = true
-                events.append(DetectedEvent(
-                    siren: observation.siren, kind: ScoreEvent.scoreDrop.rawValue, severity: event.severity,
-                    title: "\(ProviderName.display(observation.provider)) score dropped from \(oldScore.text) to \(newScore.text)",
-                    evidence: evidence("score", oldScore.text, newScore.text, event.reasons)
-                ))
+            if !isBaseline, let oldScore = previous?.score {
+                let (watch, event) = hysteresis(from: oldScore, to: newScore, watch: previous?.scoreWatch, on: observation.observedOn, thresholds: thresholds)
+                next.scoreWatch = watch
+                switch event {
+                case .drop(let drop):
+                    scoreDropped = true
+                    events.append(DetectedEvent(
+                        siren: observation.siren, kind: ScoreEvent.scoreDrop.rawValue, severity: drop.severity,
+                        title: "\(ProviderName.display(observation.provider)) score dropped from \(oldScore.text) to \(newScore.text)",
+                        evidence: evidence("score", oldScore.text, newScore.text, drop.reasons)
+                    ))
+                case .recovered:
+                    events.append(DetectedEvent(
+                        siren: observation.siren, kind: ScoreEvent.scoreRecovered.rawValue, severity: .info,
+                        title: "\(ProviderName.display(observation.provider)) score recovered to \(newScore.text)",
+                        evidence: evidence("score", oldScore.text, newScore.text, ["recovered"])
+                    ))
+                case nil: break
+                }
             }
             next.score = newScore
         }
@@ -148,9 +160,51 @@ public enum ScoreDiff {
         return .warning
     }
 
+    enum ScoreMove {
+        case drop((reasons: [String], severity: Severity))
+        /// Back past the margin for long enough: re-armed.
+        case recovered
+    }
+
+    /// A score move through the hysteresis, as a pure state machine with the observation day
+    /// passed in. Armed (no watch), a drop that crosses the thresholds alerts and disarms at
+    /// the new level. Disarmed, only a fall below the level alerted at that would itself be a
+    /// drop alerts (an escalation); a score back `hysteresisPoints` above that level for
+    /// `hysteresisDays` re-arms, and says the weakening is over.
+    static func hysteresis(
+        from old: ScoreValue, to new: ScoreValue, watch: ScoreWatch?, on day: CalendarDay, thresholds: Thresholds
+    ) -> (watch: ScoreWatch?, move: ScoreMove?) {
+        guard let oldLevel = old.normalized, let newLevel = new.normalized else { return (watch, nil) }
+        guard var watch else {
+            guard let drop = scoreDrop(from: oldLevel, to: newLevel, thresholds: thresholds) else { return (nil, nil) }
+            return (ScoreWatch(alertedLevel: newLevel), .drop(drop))
+        }
+        if newLevel < watch.alertedLevel, let drop = scoreDrop(from: watch.alertedLevel, to: newLevel, thresholds: thresholds) {
+            return (ScoreWatch(alertedLevel: newLevel), .drop(drop))
+        }
+        let margin = thresholds.hysteresisPoints ?? Thresholds.standard.hysteresisPoints ?? 5
+        guard newLevel >= watch.alertedLevel + margin - 1e-9 else {
+            watch.recoveringSince = nil
+            return (watch, nil)
+        }
+        let since = watch.recoveringSince ?? day
+        let days = Double(since.days(until: day))
+        if days >= (thresholds.hysteresisDays ?? Thresholds.standard.hysteresisDays ?? 7) - 1e-9 {
+            return (nil, .recovered)
+        }
+        watch.recoveringSince = since
+        return (watch, nil)
+    }
+
     /// Whether a score fell far enough, and why: by points, by percent, into a worse band.
     public static func scoreDrop(from old: ScoreValue, to new: ScoreValue, thresholds: Thresholds) -> (reasons: [String], severity: Severity)? {
-        guard let oldScore = old.normalized, let newScore = new.normalized, newScore < oldScore else { return nil }
+        guard let oldScore = old.normalized, let newScore = new.normalized else { return nil }
+        return scoreDrop(from: oldScore, to: newScore, thresholds: thresholds)
+    }
+
+    /// The same on normalized (0–100) levels.
+    static func scoreDrop(from oldScore: Double, to newScore: Double, thresholds: Thresholds) -> (reasons: [String], severity: Severity)? {
+        guard newScore < oldScore else { return nil }
         let drop = oldScore - newScore
         var reasons: [String] = []
         if let points = thresholds.scoreDropPoints, drop >= points - 1e-9 { reasons.append("points") }

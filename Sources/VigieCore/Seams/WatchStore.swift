@@ -6,8 +6,90 @@ import Foundation
 /// - `CycleStore`: what a watch cycle reads and writes in one transaction;
 /// - `OutboxStore`: deliveries, their attempts and dead letters;
 /// - `AlertQueries`: alerts for people (`vigie alerts`, later the API);
+/// - `CaseQueries`: cases for people, and what they do to them (`vigie cases`);
 /// - `WatchlistArchive`: the last good version of each watchlist.
-public protocol WatchStore: CycleStore, OutboxStore, AlertQueries, WatchlistArchive, MaintenanceStore {}
+public protocol WatchStore: CycleStore, OutboxStore, AlertQueries, CaseQueries, WatchlistArchive, MaintenanceStore {}
+
+/// Cases as people look for them, and their actions on them.
+public protocol CaseQueries: Sendable {
+    /// Cases the filter admits (filtering on what the store indexes; the rest is the filter's).
+    func cases(_ filter: CaseFilter) async throws -> [Case]
+    func `case`(id: String) async throws -> Case?
+    /// The case's audit trail, oldest first.
+    func caseEntries(caseID: String) async throws -> [CaseEntry]
+    /// The alerts that are the case's facts and messages, oldest first.
+    func alerts(caseID: String) async throws -> [Alert]
+    /// Writes a person's action in one transaction: the case at its new version, refused with
+    /// `CaseConflict` when someone changed it since `update.before` was read; the audit entry;
+    /// and the alerts it raises (a resolution), queued where `destinations` says.
+    func act(_ update: CaseBook.Update, entry: CaseEntry, alerts: [Alert], destinations: [String: [Router.Destination]], at: Date) async throws
+}
+
+/// Someone else changed the case between reading it and writing an action on it.
+public struct CaseConflict: Error, CustomStringConvertible {
+    public var caseID: String
+
+    public init(caseID: String) {
+        self.caseID = caseID
+    }
+
+    public var description: String { "case \(caseID) changed while the action was written; look at it again (vigie cases show \(caseID)) and retry" }
+}
+
+/// Which cases to list, and in which order.
+public struct CaseFilter: Sendable, Hashable {
+    public enum Order: String, Sendable, Hashable, CaseIterable {
+        /// The most money at stake first, then the gravest, then the oldest.
+        case exposure
+        /// The oldest first.
+        case age
+    }
+
+    /// Only cases not resolved.
+    public var activeOnly: Bool
+    public var state: CaseState?
+    public var owner: String?
+    public var siren: SIREN?
+    public var minSeverity: Severity?
+    public var order: Order
+    /// The moment states are read at (a snooze past its date is open), from the caller's clock.
+    public var asOf: Date
+
+    public init(activeOnly: Bool = false, state: CaseState? = nil, owner: String? = nil, siren: SIREN? = nil, minSeverity: Severity? = nil, order: Order = .exposure, asOf: Date) {
+        self.asOf = asOf
+        self.activeOnly = activeOnly
+        self.state = state
+        self.owner = owner
+        self.siren = siren
+        self.minSeverity = minSeverity
+        self.order = order
+    }
+
+    /// Whether the case belongs in the list as of `asOf` (a snooze past its date is open).
+    public func admits(_ item: Case) -> Bool {
+        let current = item.state(at: asOf)
+        if activeOnly, !current.isActive { return false }
+        if let state, current != state { return false }
+        if let owner, item.owner?.lowercased() != owner.lowercased() { return false }
+        if let siren, item.siren != siren { return false }
+        if let minSeverity, item.severity < minSeverity { return false }
+        return true
+    }
+
+    /// The admitted cases in the filter's order: one rule for every store and every reader.
+    public func apply(_ cases: [Case]) -> [Case] {
+        cases.filter(admits).sorted { a, b in
+            switch order {
+            case .exposure:
+                if a.exposureForSorting != b.exposureForSorting { return a.exposureForSorting > b.exposureForSorting }
+                if a.severity != b.severity { return a.severity > b.severity }
+                return (a.openedAt, a.id) < (b.openedAt, b.id)
+            case .age:
+                return (a.openedAt, a.id) < (b.openedAt, b.id)
+            }
+        }
+    }
+}
 
 /// Keeping the store the size of what matters: history older than the retention goes.
 public protocol MaintenanceStore: Sendable {
@@ -70,6 +152,10 @@ public protocol CycleStore: Sendable {
     func historyLookedUp(feed: String) async throws -> Set<SIREN>
     /// The ids a provider gave companies (Creditsafe's connectIds).
     func providerIDs(provider: String) async throws -> [SIREN: String]
+    /// Every case of these companies, by id, resolved or not: a new fact joins or reopens one.
+    func cases(for sirens: Set<SIREN>) async throws -> [String: Case]
+    /// Cases not resolved: for reminders, deadlines and companies no longer watched.
+    func activeCases() async throws -> [Case]
     func commit(_ cycle: CycleCommit) async throws -> CommitSummary
     /// This replica's share of the work until `now + duration`, renewed every cycle: the
     /// shards it holds and the sources among `leadable` it leads. A store with one writer
@@ -136,6 +222,10 @@ public struct CycleCommit: Sendable {
     public var confirmed: [SnapshotKey] = []
     /// Ids providers gave companies this cycle, by provider.
     public var providerIDs: [String: [SIREN: String]] = [:]
+    /// Cases the cycle's facts changed, with the version each was read at.
+    public var caseUpdates: [CaseBook.Update] = []
+    /// The audit entries of what the facts did to cases.
+    public var caseEntries: [CaseEntry] = []
     /// Where each alert's revision is queued, by alert id: routed here, by the caller, so that
     /// the store only writes what it is given.
     public var destinations: [String: [Router.Destination]]

@@ -14,6 +14,9 @@ public struct Snapshot: Hashable, Sendable, Codable {
     public var procedureSteps: [ProcedureStep]
     /// What the provider said of failure, judgements, procedures and privileges, as last seen.
     public var facts: ProviderFacts?
+    /// After a score drop was alerted: the level it was alerted at, and since when the score
+    /// has stood back above it by the margin. Nil when armed (no drop alerted, or recovered).
+    public var scoreWatch: ScoreWatch?
 
     public init(siren: SIREN, source: String) {
         self.siren = siren
@@ -35,6 +38,19 @@ public struct SnapshotKey: Hashable, Sendable {
     public init(siren: SIREN, source: String) {
         self.siren = siren
         self.source = source
+    }
+}
+
+/// The hysteresis of a score: where the last alerted drop left it.
+public struct ScoreWatch: Hashable, Sendable, Codable {
+    /// The normalized (0–100) score the last drop was alerted at.
+    public var alertedLevel: Double
+    /// The first observation day of the current stretch above `alertedLevel + margin`.
+    public var recoveringSince: CalendarDay?
+
+    public init(alertedLevel: Double, recoveringSince: CalendarDay? = nil) {
+        self.alertedLevel = alertedLevel
+        self.recoveringSince = recoveringSince
     }
 }
 

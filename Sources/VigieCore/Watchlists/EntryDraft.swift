@@ -24,6 +24,8 @@ struct EntryDraft {
         case scoreDropPoints = "score_drop_points"
         case scoreDropPercent = "score_drop_percent"
         case creditLimitCutPercent = "credit_limit_cut_percent"
+        case hysteresisPoints = "hysteresis_points"
+        case hysteresisDays = "hysteresis_days"
     }
 
     /// Checks every value, and reports every problem, not just the first.
@@ -100,6 +102,8 @@ extension EntryDraft {
                 case .scoreDropPoints: result.scoreDropPoints = number
                 case .scoreDropPercent: result.scoreDropPercent = number
                 case .creditLimitCutPercent: result.creditLimitCutPercent = number
+                case .hysteresisPoints: result.hysteresisPoints = number
+                case .hysteresisDays: result.hysteresisDays = number
                 }
             } catch {
                 issues.append(FileIssue(file: file, line: value.line, field: field.rawValue, message: error.message))

@@ -111,7 +111,9 @@ public struct WatchSet: Sendable {
                 Thresholds(
                     scoreDropPoints: [strictest.scoreDropPoints, next.scoreDropPoints].compactMap { $0 }.min(),
                     scoreDropPercent: [strictest.scoreDropPercent, next.scoreDropPercent].compactMap { $0 }.min(),
-                    creditLimitCutPercent: [strictest.creditLimitCutPercent, next.creditLimitCutPercent].compactMap { $0 }.min()
+                    creditLimitCutPercent: [strictest.creditLimitCutPercent, next.creditLimitCutPercent].compactMap { $0 }.min(),
+                    hysteresisPoints: [strictest.hysteresisPoints, next.hysteresisPoints].compactMap { $0 }.min(),
+                    hysteresisDays: [strictest.hysteresisDays, next.hysteresisDays].compactMap { $0 }.min()
                 )
             }.over(.standard)
         }

@@ -16,6 +16,8 @@ public enum WatchlistCSVParser {
         ("score_drop_points", ["scoredroppoints", "seuilpoints", "baissepoints"]),
         ("score_drop_percent", ["scoredroppercent", "seuilpourcentage", "seuilpourcent", "baissepourcentage"]),
         ("credit_limit_cut_percent", ["creditlimitcutpercent", "seuillimite", "baisselimitepourcentage"]),
+        ("hysteresis_points", ["hysteresispoints", "hysteresis", "marge", "margepoints"]),
+        ("hysteresis_days", ["hysteresisdays", "margejours"]),
     ]
 
     /// "did you mean" the closest column Vigie reads, or the list of what it reads.

@@ -53,6 +53,7 @@ public struct TerminalChannel: AlertChannel {
         case .observation(let observation): parts.append("\(observation.provider) \(observation.observedOn.iso)")
         case .source(let source):
             parts.append(source.state == .failing ? Escape.controlCharacters(source.lastError ?? source.source) : "\(words.failingSince) \(source.failingSince.iso8601)")
+        case .case(let item): parts.append(item.caseID)
         }
         return parts.joined(separator: " · ")
     }

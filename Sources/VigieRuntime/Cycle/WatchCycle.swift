@@ -272,6 +272,12 @@ public struct WatchCycle: Sendable {
         )
         commit.confirmed = outcome.confirmed
         commit.providerIDs = learnedIDs
+        // Facts join their cases; a company dropped from every list closes its cases, but only
+        // when every list read cleanly: a list that failed to read is no sign of removal.
+        let everyListRead = report.watchlistFilesWithProblems.isEmpty && watch.count > 0
+        try await CaseDesk(store: store, router: router, bodaccRead: !feeds.isEmpty).decide(
+            &commit, watched: everyListRead ? { watch[$0] != nil } : nil, covers: share.covers, now: clock.now
+        )
         let lastPrune = try await store.cursor(for: Retention.cursorKey).flatMap { try? Date($0, strategy: .iso8601) }
         let pruneDue = lastPrune.map { clock.now.timeIntervalSince($0) >= 86_400 } ?? true
         if pruneDue { commit.cursors[Retention.cursorKey] = clock.now.iso8601 }

@@ -70,10 +70,14 @@ public struct NoticeImporter: Sendable {
                 ))
                 let matched = Set(outcome.matchedNotices.map(\.notice.id))
                 done += batch.count
-                let summary = try await store.commit(CycleCommit(
+                var commit = CycleCommit(
                     snapshots: outcome.snapshots, observations: [], alertChanges: outcome.alertChanges, notices: outcome.matchedNotices,
                     ignoredNoticeIDs: fresh.map(\.id).filter { !matched.contains($0) }, cursors: [key: String(done)], router: router, at: clock.now
-                ))
+                )
+                // An import is BODACC read: its judgments open procedure cases. Reminders wait
+                // for the daemon's cycle, which sees every case.
+                try await CaseDesk(store: store, router: router, bodaccRead: true).decide(&commit, watched: nil, covers: { _ in false }, now: clock.now)
+                let summary = try await store.commit(commit)
                 report.notices += batch.count
                 report.matched += matched.count
                 report.alertsRaised += summary.alertsRaised

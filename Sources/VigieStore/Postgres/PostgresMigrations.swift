@@ -109,6 +109,29 @@ enum PostgresMigrations {
             "CREATE TABLE work_lease (item text PRIMARY KEY, holder text, expires_at timestamptz)",
             "INSERT INTO work_lease (item) SELECT 'shard:' || g FROM generate_series(0, \(WorkShare.shardCount - 1)) AS g",
         ]),
+        Migration(identifier: "v3: cases, their audit trail, alerts' cases, score hysteresis", statements: [
+            """
+            CREATE TABLE case_file (
+                id text PRIMARY KEY, siren text NOT NULL,
+                situation text NOT NULL CHECK (situation IN ('procedure', 'cessation', 'deterioration')),
+                state text NOT NULL CHECK (state IN ('open', 'acknowledged', 'snoozed', 'resolved')),
+                severity text NOT NULL CHECK (severity IN ('info', 'warning', 'high', 'critical')),
+                owner text, opened_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, version bigint NOT NULL, payload text NOT NULL
+            )
+            """,
+            "CREATE INDEX case_company ON case_file (siren)",
+            "CREATE INDEX case_active ON case_file (state) WHERE state <> 'resolved'",
+            """
+            CREATE TABLE case_entry (
+                id bigserial PRIMARY KEY, case_id text NOT NULL REFERENCES case_file (id), at timestamptz NOT NULL,
+                actor text NOT NULL, action text NOT NULL, from_state text, to_state text NOT NULL, note text
+            )
+            """,
+            "CREATE INDEX case_entry_case ON case_entry (case_id, id)",
+            "ALTER TABLE alert ADD COLUMN case_id text",
+            "CREATE INDEX alert_case ON alert (case_id)",
+            "ALTER TABLE snapshot ADD COLUMN score_watch text",
+        ]),
     ]
 
     static var identifiers: [String] { all.map(\.identifier) }

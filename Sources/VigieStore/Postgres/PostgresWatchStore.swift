@@ -62,7 +62,7 @@ public final class PostgresWatchStore: WatchStore {
             switch access {
             case .writer:
                 try await migrate()
-            case .reader:
+            case .reader, .editor:
                 guard status.exists else {
                     throw StoreFailure(kind: .missing, description: "no store in \(configuration.location) yet: Vigie has not run against it; run vigie run --once (or vigie store migrate) first")
                 }
@@ -149,17 +149,18 @@ public final class PostgresWatchStore: WatchStore {
 
     public func snapshots(for sirens: Set<SIREN>) async throws -> [SnapshotKey: Snapshot] {
         let rows = try await client.query("""
-            SELECT siren, source, observed_on, procedure_steps, provider_facts, \(unescaped: ScoreColumns.names)
+            SELECT siren, source, observed_on, procedure_steps, provider_facts, \(unescaped: ScoreColumns.names), score_watch
             FROM snapshot WHERE siren = ANY(\(sirens.map(\.digits)))
             """, logger: logger).collect()
         var result: [SnapshotKey: Snapshot] = [:]
         result.reserveCapacity(rows.count)
         for row in rows {
-            let (siren, source, observedOn, steps, facts, columns) = try Self.decodeSnapshot(row)
+            let (siren, source, observedOn, steps, facts, columns, watch) = try Self.decodeSnapshot(row)
             var snapshot = Snapshot(siren: SIREN(stored: siren), source: source)
             snapshot.observedOn = observedOn.flatMap { CalendarDay(iso: $0) }
             if let steps { snapshot.procedureSteps = try decode([ProcedureStep].self, steps) }
             if let facts { snapshot.facts = try decode(ProviderFacts.self, facts) }
+            if let watch { snapshot.scoreWatch = try decode(ScoreWatch.self, watch) }
             snapshot.score = columns.scoreValue
             snapshot.rating = columns.rating
             snapshot.creditLimit = columns.creditLimitValue
@@ -298,6 +299,7 @@ public final class PostgresWatchStore: WatchStore {
                     "siren": snapshot.siren.digits, "source": snapshot.source, "observed_on": snapshot.observedOn?.iso,
                     "procedure_steps": snapshot.procedureSteps.isEmpty ? nil : try encode(snapshot.procedureSteps),
                     "provider_facts": try snapshot.facts.map(encode),
+                    "score_watch": try snapshot.scoreWatch.map(encode),
                 ],
                 columns: ScoreColumns(score: snapshot.score, rating: snapshot.rating, creditLimit: snapshot.creditLimit, status: snapshot.status)
             )
@@ -319,11 +321,11 @@ public final class PostgresWatchStore: WatchStore {
         return try await client.withTransaction(logger: logger) { connection in
             for document in snapshots {
                 try await connection.query("""
-                    INSERT INTO snapshot (siren, source, observed_on, procedure_steps, provider_facts, \(unescaped: ScoreColumns.names), updated_at)
-                    SELECT siren, source, observed_on, procedure_steps, provider_facts, \(unescaped: ScoreColumns.names), \(at)
-                    FROM jsonb_to_recordset(\(document)::jsonb) AS x(siren text, source text, observed_on text, procedure_steps text, provider_facts text, \(unescaped: ScoreColumns.postgresTypes))
+                    INSERT INTO snapshot (siren, source, observed_on, procedure_steps, provider_facts, score_watch, \(unescaped: ScoreColumns.names), updated_at)
+                    SELECT siren, source, observed_on, procedure_steps, provider_facts, score_watch, \(unescaped: ScoreColumns.names), \(at)
+                    FROM jsonb_to_recordset(\(document)::jsonb) AS x(siren text, source text, observed_on text, procedure_steps text, provider_facts text, score_watch text, \(unescaped: ScoreColumns.postgresTypes))
                     ON CONFLICT (siren, source) DO UPDATE SET observed_on = excluded.observed_on, procedure_steps = excluded.procedure_steps,
-                        provider_facts = excluded.provider_facts,
+                        provider_facts = excluded.provider_facts, score_watch = excluded.score_watch,
                         score = excluded.score, score_min = excluded.score_min, score_max = excluded.score_max, not_rated = excluded.not_rated,
                         rating = excluded.rating, credit_limit = excluded.credit_limit, credit_limit_currency = excluded.credit_limit_currency,
                         credit_limit_not_applicable = excluded.credit_limit_not_applicable, status = excluded.status, updated_at = excluded.updated_at
@@ -362,47 +364,8 @@ public final class PostgresWatchStore: WatchStore {
                     INSERT INTO notice (id, sirens, seen_at) SELECT id, '', \(at) FROM unnest(\(cycle.ignoredNoticeIDs)::text[]) AS x(id) ON CONFLICT (id) DO NOTHING
                     """, logger: logger)
             }
-            var summary = CommitSummary()
-            for (change, payload) in changes {
-                let alert = change.alert
-                let changed: Int
-                switch change {
-                case .raised:
-                    changed = try await Self.count(connection.query("""
-                        INSERT INTO alert (id, siren, kind, severity, state, revision, notice_id, created_at, updated_at, payload)
-                        VALUES (\(alert.id), \(alert.siren?.digits), \(alert.kind), \(alert.severity.rawValue), \(alert.state.rawValue),
-                                \(alert.revision), \(alert.noticeID), \(alert.createdAt), \(alert.updatedAt), \(payload))
-                        ON CONFLICT (id) DO NOTHING RETURNING 1
-                        """, logger: logger))
-                    if changed > 0 { summary.alertsRaised += 1 }
-                case .revised, .retracted:
-                    changed = try await Self.count(connection.query("""
-                        UPDATE alert SET kind = \(alert.kind), severity = \(alert.severity.rawValue), state = \(alert.state.rawValue), revision = \(alert.revision),
-                            notice_id = \(alert.noticeID), updated_at = \(alert.updatedAt), payload = \(payload)
-                        WHERE id = \(alert.id) AND revision < \(alert.revision) RETURNING 1
-                        """, logger: logger))
-                    if changed > 0 { if case .revised = change { summary.alertsRevised += 1 } else { summary.alertsRetracted += 1 } }
-                }
-                guard changed > 0 else { continue }
-                try await connection.query("""
-                    INSERT INTO alert_revision (alert_id, revision, payload, recorded_at) VALUES (\(alert.id), \(alert.revision), \(payload), \(at))
-                    """, logger: logger)
-                for destination in cycle.destinations[alert.id] ?? [] {
-                    // A digest waits for the window of its group, which the group's first alert opened.
-                    var due: Date?
-                    if let key = destination.digestKey, let window = destination.digestWindow {
-                        let opened = try await connection.query("""
-                            SELECT next_attempt_at FROM delivery WHERE channel = \(destination.channel) AND digest_key = \(key) AND status = 'pending' AND attempts = 0 LIMIT 1
-                            """, logger: logger).collect().first?.decode(Date?.self)
-                        due = opened.flatMap { $0 } ?? at.addingTimeInterval(window.seconds)
-                    }
-                    summary.deliveriesQueued += try await Self.count(connection.query("""
-                        INSERT INTO delivery (alert_id, revision, channel, created_at, queued_at, next_attempt_at, digest_key)
-                        VALUES (\(alert.id), \(alert.revision), \(destination.channel), \(at), \(at), \(due), \(destination.digestKey))
-                        ON CONFLICT (alert_id, revision, channel) DO NOTHING RETURNING 1
-                        """, logger: logger))
-                }
-            }
+            let summary = try await Self.writeAlerts(connection, changes, destinations: cycle.destinations, at: at, logger: logger)
+            try await Self.writeCases(connection, cycle.caseUpdates, entries: cycle.caseEntries, conflicts: .merge, logger: logger)
             for health in cycle.sourceHealth {
                 try await connection.query("""
                     INSERT INTO source_health (source, consecutive_failures, failing_since, alert_id, last_error, updated_at)
@@ -434,6 +397,149 @@ public final class PostgresWatchStore: WatchStore {
                     """, logger: logger)
             }
             return summary
+        }
+    }
+
+    /// Alert changes and their deliveries, idempotently: an alert already stored is not
+    /// raised again, a revision not newer than the stored one changes nothing.
+    static func writeAlerts(
+        _ connection: PostgresConnection, _ changes: [(AlertChange, String)], destinations: [String: [Router.Destination]], at: Date, logger: Logger
+    ) async throws -> CommitSummary {
+        var summary = CommitSummary()
+        for (change, payload) in changes {
+            let alert = change.alert
+            let changed: Int
+            switch change {
+            case .raised:
+                changed = try await Self.count(connection.query("""
+                    INSERT INTO alert (id, siren, kind, severity, state, revision, notice_id, created_at, updated_at, payload, case_id)
+                    VALUES (\(alert.id), \(alert.siren?.digits), \(alert.kind), \(alert.severity.rawValue), \(alert.state.rawValue),
+                            \(alert.revision), \(alert.noticeID), \(alert.createdAt), \(alert.updatedAt), \(payload), \(alert.caseID))
+                    ON CONFLICT (id) DO NOTHING RETURNING 1
+                    """, logger: logger))
+                if changed > 0 { summary.alertsRaised += 1 }
+            case .revised, .retracted:
+                changed = try await Self.count(connection.query("""
+                    UPDATE alert SET kind = \(alert.kind), severity = \(alert.severity.rawValue), state = \(alert.state.rawValue), revision = \(alert.revision),
+                        notice_id = \(alert.noticeID), updated_at = \(alert.updatedAt), payload = \(payload), case_id = \(alert.caseID)
+                    WHERE id = \(alert.id) AND revision < \(alert.revision) RETURNING 1
+                    """, logger: logger))
+                if changed > 0 { if case .revised = change { summary.alertsRevised += 1 } else { summary.alertsRetracted += 1 } }
+            }
+            guard changed > 0 else { continue }
+            try await connection.query("""
+                INSERT INTO alert_revision (alert_id, revision, payload, recorded_at) VALUES (\(alert.id), \(alert.revision), \(payload), \(at))
+                """, logger: logger)
+            for destination in destinations[alert.id] ?? [] {
+                // A digest waits for the window of its group, which the group's first alert opened.
+                var due: Date?
+                if let key = destination.digestKey, let window = destination.digestWindow {
+                    let opened = try await connection.query("""
+                        SELECT next_attempt_at FROM delivery WHERE channel = \(destination.channel) AND digest_key = \(key) AND status = 'pending' AND attempts = 0 LIMIT 1
+                        """, logger: logger).collect().first?.decode(Date?.self)
+                    due = opened.flatMap { $0 } ?? at.addingTimeInterval(window.seconds)
+                }
+                summary.deliveriesQueued += try await Self.count(connection.query("""
+                    INSERT INTO delivery (alert_id, revision, channel, created_at, queued_at, next_attempt_at, digest_key)
+                    VALUES (\(alert.id), \(alert.revision), \(destination.channel), \(at), \(at), \(due), \(destination.digestKey))
+                    ON CONFLICT (alert_id, revision, channel) DO NOTHING RETURNING 1
+                    """, logger: logger))
+            }
+        }
+        return summary
+    }
+
+    /// How a case write meets a case changed since it was read.
+    enum CaseConflictPolicy {
+        /// A cycle's facts: kept, over the person's lifecycle changes (`Update.merged(over:)`).
+        case merge
+        /// A person's action: refused, so that they look again.
+        case refuse
+    }
+
+    /// Cases and their audit entries; each case row is locked while it is compared and written.
+    static func writeCases(_ connection: PostgresConnection, _ updates: [CaseBook.Update], entries: [CaseEntry], conflicts: CaseConflictPolicy, logger: Logger) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        for update in updates {
+            var item = update.after
+            let stored = try await connection.query("SELECT payload FROM case_file WHERE id = \(item.id) FOR UPDATE", logger: logger).collect().first?.decode(String.self)
+            if let stored {
+                let current = try decoder.decode(Case.self, from: Data(stored.utf8))
+                if current.version != update.before?.version {
+                    guard conflicts == .merge else { throw CaseConflict(caseID: item.id) }
+                    item = update.merged(over: current)
+                }
+            } else if update.before != nil, conflicts == .refuse {
+                throw CaseConflict(caseID: item.id)
+            }
+            let payload = String(decoding: try encoder.encode(item), as: UTF8.self)
+            try await connection.query("""
+                INSERT INTO case_file (id, siren, situation, state, severity, owner, opened_at, updated_at, version, payload)
+                VALUES (\(item.id), \(item.siren.digits), \(item.situation.rawValue), \(item.state.rawValue), \(item.severity.rawValue), \(item.owner),
+                        \(item.openedAt), \(item.updatedAt), \(item.version), \(payload))
+                ON CONFLICT (id) DO UPDATE SET state = excluded.state, severity = excluded.severity, owner = excluded.owner,
+                    updated_at = excluded.updated_at, version = excluded.version, payload = excluded.payload
+                """, logger: logger)
+        }
+        for entry in entries {
+            try await connection.query("""
+                INSERT INTO case_entry (case_id, at, actor, action, from_state, to_state, note)
+                VALUES (\(entry.caseID), \(entry.at), \(entry.actor), \(entry.action), \(entry.fromState?.rawValue), \(entry.toState.rawValue), \(entry.note))
+                """, logger: logger)
+        }
+    }
+
+    // MARK: Cases
+
+    public func cases(for sirens: Set<SIREN>) async throws -> [String: Case] {
+        let payloads = try await strings("SELECT payload FROM case_file WHERE siren = ANY(\(sirens.map(\.digits)))")
+        return Dictionary(try payloads.map { try decode(Case.self, $0) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func activeCases() async throws -> [Case] {
+        try await strings("SELECT payload FROM case_file WHERE state <> 'resolved' ORDER BY opened_at, id").map { try decode(Case.self, $0) }
+    }
+
+    public func cases(_ filter: CaseFilter) async throws -> [Case] {
+        let payloads = try await strings("""
+            SELECT payload FROM case_file
+            WHERE (\(!filter.activeOnly) OR state <> 'resolved') AND (\(filter.siren?.digits)::text IS NULL OR siren = \(filter.siren?.digits))
+            """)
+        return filter.apply(try payloads.map { try decode(Case.self, $0) })
+    }
+
+    public func `case`(id: String) async throws -> Case? {
+        try await strings("SELECT payload FROM case_file WHERE id = \(id)").first.map { try decode(Case.self, $0) }
+    }
+
+    public func caseEntries(caseID: String) async throws -> [CaseEntry] {
+        try await client.query("""
+            SELECT at, actor, action, from_state, to_state, note FROM case_entry WHERE case_id = \(caseID) ORDER BY id
+            """, logger: logger).collect().map { row in
+            let (at, actor, action, from, to, note) = try row.decode((Date, String, String, String?, String, String?).self)
+            return CaseEntry(caseID: caseID, at: at, actor: actor, action: action, fromState: from.flatMap(CaseState.init(rawValue:)), toState: CaseState(rawValue: to) ?? .open, note: note)
+        }
+    }
+
+    public func alerts(caseID: String) async throws -> [Alert] {
+        try await strings("SELECT payload FROM alert WHERE case_id = \(caseID) ORDER BY created_at, seq").map { try decode(Alert.self, $0) }
+    }
+
+    public func act(_ update: CaseBook.Update, entry: CaseEntry, alerts: [Alert], destinations: [String: [Router.Destination]], at: Date) async throws {
+        let changes = try alerts.map { (AlertChange.raised($0), try encode($0)) }
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                try await Self.writeCases(connection, [update], entries: [entry], conflicts: .refuse, logger: logger)
+                _ = try await Self.writeAlerts(connection, changes, destinations: destinations, at: at, logger: logger)
+            }
+        } catch let error as PostgresTransactionError {
+            // The conflict is the caller's to act on, not a database failure.
+            if let conflict = error.closureError as? CaseConflict { throw conflict }
+            throw error
         }
     }
 
@@ -642,13 +748,13 @@ public final class PostgresWatchStore: WatchStore {
         return documents
     }
 
-    private static func decodeSnapshot(_ row: PostgresRow) throws -> (String, String, String?, String?, String?, ScoreColumns) {
-        let (siren, source, observedOn, steps, facts, score, low, high, notRated, rating, limit, currency, notApplicable, status) =
-            try row.decode((String, String, String?, String?, String?, Double?, Double?, Double?, Bool, String?, Double?, String?, Bool, String?).self)
+    private static func decodeSnapshot(_ row: PostgresRow) throws -> (String, String, String?, String?, String?, ScoreColumns, String?) {
+        let (siren, source, observedOn, steps, facts, score, low, high, notRated, rating, limit, currency, notApplicable, status, watch) =
+            try row.decode((String, String, String?, String?, String?, Double?, Double?, Double?, Bool, String?, Double?, String?, Bool, String?, String?).self)
         return (siren, source, observedOn, steps, facts, ScoreColumns(
             score: score, scoreMin: low, scoreMax: high, notRated: notRated, rating: rating, creditLimit: limit,
             creditLimitCurrency: currency, creditLimitNotApplicable: notApplicable, status: status
-        ))
+        ), watch)
     }
 
     /// What went wrong, from the server's own message when there is one; postgres-nio's

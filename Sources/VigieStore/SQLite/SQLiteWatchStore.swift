@@ -46,6 +46,10 @@ public final class SQLiteWatchStore: WatchStore {
                 case .reader:
                     options.readonly = true
                     writer = try Self.openForReading(path: path, options: options)
+                case .editor:
+                    // Beside the daemon: SQLite's own locking orders the transactions, the busy
+                    // timeout waits out a cycle's commit.
+                    writer = try DatabaseQueue(path: path, configuration: options)
                 }
             } else {
                 writer = try DatabaseQueue(configuration: options)
@@ -142,7 +146,7 @@ public final class SQLiteWatchStore: WatchStore {
         return try await writer.read { db in
             var result: [SnapshotKey: Snapshot] = [:]
             result.reserveCapacity(sirens.count)
-            let rows = try Row.fetchCursor(db, sql: "SELECT siren, source, observed_on, procedure_steps, \(ScoreColumns.names), provider_facts FROM snapshot")
+            let rows = try Row.fetchCursor(db, sql: "SELECT siren, source, observed_on, procedure_steps, \(ScoreColumns.names), provider_facts, score_watch FROM snapshot")
             while let row = try rows.next() {
                 let siren = SIREN(stored: row[0])
                 guard sirens.contains(siren) else { continue }
@@ -158,6 +162,9 @@ public final class SQLiteWatchStore: WatchStore {
                 snapshot.status = columns.companyStatus
                 if let facts: String = row[13] {
                     snapshot.facts = try decoder.decode(ProviderFacts.self, from: Data(facts.utf8))
+                }
+                if let watch: String = row[14] {
+                    snapshot.scoreWatch = try decoder.decode(ScoreWatch.self, from: Data(watch.utf8))
                 }
                 result[snapshot.key] = snapshot
             }
@@ -238,7 +245,7 @@ public final class SQLiteWatchStore: WatchStore {
 
     public func commit(_ cycle: CycleCommit) async throws -> CommitSummary {
         let snapshots = try cycle.snapshots.map { snapshot in
-            (snapshot, snapshot.procedureSteps.isEmpty ? nil : try encode(snapshot.procedureSteps), try snapshot.facts.map(encode))
+            (snapshot, snapshot.procedureSteps.isEmpty ? nil : try encode(snapshot.procedureSteps), try snapshot.facts.map(encode), try snapshot.scoreWatch.map(encode))
         }
         let notices = try cycle.notices.map { ($0.notice, $0.sirens, try encode($0.notice)) }
         let changes = try cycle.alertChanges.map { ($0, try encode($0.alert)) }
@@ -246,17 +253,17 @@ public final class SQLiteWatchStore: WatchStore {
         let at = cycle.at
         return try await writer.write { db in
             let upsertSnapshot = try db.cachedStatement(sql: """
-                INSERT INTO snapshot (siren, source, observed_on, procedure_steps, provider_facts, \(ScoreColumns.names), updated_at)
-                VALUES (?, ?, ?, ?, ?, \(ScoreColumns.placeholders), ?)
+                INSERT INTO snapshot (siren, source, observed_on, procedure_steps, provider_facts, score_watch, \(ScoreColumns.names), updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, \(ScoreColumns.placeholders), ?)
                 ON CONFLICT (siren, source) DO UPDATE SET observed_on = excluded.observed_on, procedure_steps = excluded.procedure_steps,
-                    provider_facts = excluded.provider_facts,
+                    provider_facts = excluded.provider_facts, score_watch = excluded.score_watch,
                     score = excluded.score, score_min = excluded.score_min, score_max = excluded.score_max, not_rated = excluded.not_rated,
                     rating = excluded.rating, credit_limit = excluded.credit_limit, credit_limit_currency = excluded.credit_limit_currency,
                     credit_limit_not_applicable = excluded.credit_limit_not_applicable, status = excluded.status, updated_at = excluded.updated_at
                 """)
-            for (snapshot, steps, facts) in snapshots {
+            for (snapshot, steps, facts, watch) in snapshots {
                 let columns = ScoreColumns(score: snapshot.score, rating: snapshot.rating, creditLimit: snapshot.creditLimit, status: snapshot.status)
-                try upsertSnapshot.execute(arguments: [snapshot.siren.digits, snapshot.source, snapshot.observedOn?.iso, steps, facts] + columns.arguments + [at])
+                try upsertSnapshot.execute(arguments: [snapshot.siren.digits, snapshot.source, snapshot.observedOn?.iso, steps, facts, watch] + columns.arguments + [at])
             }
             let upsertProviderID = try db.cachedStatement(sql: """
                 INSERT INTO provider_id (provider, siren, id, learned_at) VALUES (?, ?, ?, ?)
@@ -292,44 +299,8 @@ public final class SQLiteWatchStore: WatchStore {
             for id in cycle.ignoredNoticeIDs {
                 try db.execute(sql: "INSERT OR IGNORE INTO notice (id, sirens, seen_at) VALUES (?, '', ?)", arguments: [id, at])
             }
-            var summary = CommitSummary()
-            for (change, payload) in changes {
-                let alert = change.alert
-                switch change {
-                case .raised:
-                    try db.execute(sql: """
-                        INSERT OR IGNORE INTO alert (id, siren, kind, severity, state, revision, notice_id, created_at, updated_at, payload)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [alert.id, alert.siren?.digits, alert.kind, alert.severity.rawValue, alert.state.rawValue,
-                                         alert.revision, alert.noticeID, alert.createdAt, alert.updatedAt, payload])
-                    guard db.changesCount > 0 else { continue }
-                    summary.alertsRaised += 1
-                case .revised, .retracted:
-                    try db.execute(sql: """
-                        UPDATE alert SET kind = ?, severity = ?, state = ?, revision = ?, notice_id = ?, updated_at = ?, payload = ?
-                        WHERE id = ? AND revision < ?
-                        """, arguments: [alert.kind, alert.severity.rawValue, alert.state.rawValue, alert.revision, alert.noticeID,
-                                         alert.updatedAt, payload, alert.id, alert.revision])
-                    guard db.changesCount > 0 else { continue }
-                    if case .revised = change { summary.alertsRevised += 1 } else { summary.alertsRetracted += 1 }
-                }
-                try db.execute(sql: "INSERT INTO alert_revision (alert_id, revision, payload, recorded_at) VALUES (?, ?, ?, ?)",
-                               arguments: [alert.id, alert.revision, payload, at])
-                for destination in cycle.destinations[alert.id] ?? [] {
-                    // A digest waits for the window of its group, which the group's first alert opened.
-                    var due: Date?
-                    if let key = destination.digestKey, let window = destination.digestWindow {
-                        due = try Date.fetchOne(db, sql: """
-                            SELECT next_attempt_at FROM delivery WHERE channel = ? AND digest_key = ? AND status = 'pending' AND attempts = 0 LIMIT 1
-                            """, arguments: [destination.channel, key]) ?? at.addingTimeInterval(window.seconds)
-                    }
-                    try db.execute(sql: """
-                        INSERT OR IGNORE INTO delivery (alert_id, revision, channel, created_at, queued_at, next_attempt_at, digest_key)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [alert.id, alert.revision, destination.channel, at, at, due, destination.digestKey])
-                    summary.deliveriesQueued += db.changesCount
-                }
-            }
+            let summary = try Self.writeAlerts(db, changes, destinations: cycle.destinations, at: at)
+            try Self.writeCases(db, cycle.caseUpdates, entries: cycle.caseEntries, conflicts: .merge)
             for health in cycle.sourceHealth {
                 try db.execute(sql: """
                     INSERT INTO source_health (source, consecutive_failures, failing_since, alert_id, last_error, updated_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -353,6 +324,167 @@ public final class SQLiteWatchStore: WatchStore {
                     """, arguments: [source, value, at])
             }
             return summary
+        }
+    }
+
+    /// Alert changes and their deliveries, idempotently: an alert already stored is not
+    /// raised again, a revision not newer than the stored one changes nothing.
+    static func writeAlerts(_ db: Database, _ changes: [(AlertChange, String)], destinations: [String: [Router.Destination]], at: Date) throws -> CommitSummary {
+        var summary = CommitSummary()
+        for (change, payload) in changes {
+            let alert = change.alert
+            switch change {
+            case .raised:
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO alert (id, siren, kind, severity, state, revision, notice_id, created_at, updated_at, payload, case_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [alert.id, alert.siren?.digits, alert.kind, alert.severity.rawValue, alert.state.rawValue,
+                                     alert.revision, alert.noticeID, alert.createdAt, alert.updatedAt, payload, alert.caseID])
+                guard db.changesCount > 0 else { continue }
+                summary.alertsRaised += 1
+            case .revised, .retracted:
+                try db.execute(sql: """
+                    UPDATE alert SET kind = ?, severity = ?, state = ?, revision = ?, notice_id = ?, updated_at = ?, payload = ?, case_id = ?
+                    WHERE id = ? AND revision < ?
+                    """, arguments: [alert.kind, alert.severity.rawValue, alert.state.rawValue, alert.revision, alert.noticeID,
+                                     alert.updatedAt, payload, alert.caseID, alert.id, alert.revision])
+                guard db.changesCount > 0 else { continue }
+                if case .revised = change { summary.alertsRevised += 1 } else { summary.alertsRetracted += 1 }
+            }
+            try db.execute(sql: "INSERT INTO alert_revision (alert_id, revision, payload, recorded_at) VALUES (?, ?, ?, ?)",
+                           arguments: [alert.id, alert.revision, payload, at])
+            for destination in destinations[alert.id] ?? [] {
+                // A digest waits for the window of its group, which the group's first alert opened.
+                var due: Date?
+                if let key = destination.digestKey, let window = destination.digestWindow {
+                    due = try Date.fetchOne(db, sql: """
+                        SELECT next_attempt_at FROM delivery WHERE channel = ? AND digest_key = ? AND status = 'pending' AND attempts = 0 LIMIT 1
+                        """, arguments: [destination.channel, key]) ?? at.addingTimeInterval(window.seconds)
+                }
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO delivery (alert_id, revision, channel, created_at, queued_at, next_attempt_at, digest_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [alert.id, alert.revision, destination.channel, at, at, due, destination.digestKey])
+                summary.deliveriesQueued += db.changesCount
+            }
+        }
+        return summary
+    }
+
+    /// How a case write meets a case changed since it was read.
+    enum CaseConflictPolicy {
+        /// A cycle's facts: kept, over the person's lifecycle changes (`Update.merged(over:)`).
+        case merge
+        /// A person's action: refused, so that they look again.
+        case refuse
+    }
+
+    /// Cases and their audit entries.
+    static func writeCases(_ db: Database, _ updates: [CaseBook.Update], entries: [CaseEntry], conflicts: CaseConflictPolicy) throws {
+        let (encoder, decoder) = (jsonEncoder(), jsonDecoder())
+        for update in updates {
+            var item = update.after
+            if let stored = try String.fetchOne(db, sql: "SELECT payload FROM case_file WHERE id = ?", arguments: [item.id]) {
+                let current = try decoder.decode(Case.self, from: Data(stored.utf8))
+                if current.version != update.before?.version {
+                    guard conflicts == .merge else { throw CaseConflict(caseID: item.id) }
+                    item = update.merged(over: current)
+                }
+            } else if update.before != nil, conflicts == .refuse {
+                throw CaseConflict(caseID: item.id)
+            }
+            let payload = String(decoding: try encoder.encode(item), as: UTF8.self)
+            try db.execute(sql: """
+                INSERT INTO case_file (id, siren, situation, state, severity, owner, opened_at, updated_at, version, payload)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET state = excluded.state, severity = excluded.severity, owner = excluded.owner,
+                    updated_at = excluded.updated_at, version = excluded.version, payload = excluded.payload
+                """, arguments: [item.id, item.siren.digits, item.situation.rawValue, item.state.rawValue, item.severity.rawValue, item.owner,
+                                 item.openedAt, item.updatedAt, item.version, payload])
+        }
+        let insert = try db.cachedStatement(sql: "INSERT INTO case_entry (case_id, at, actor, action, from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        for entry in entries {
+            try insert.execute(arguments: [entry.caseID, entry.at, entry.actor, entry.action, entry.fromState?.rawValue, entry.toState.rawValue, entry.note])
+        }
+    }
+
+    static func jsonEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    static func jsonDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    // MARK: Cases
+
+    public func cases(for sirens: Set<SIREN>) async throws -> [String: Case] {
+        let payloads = try await writer.read { db in
+            try Self.chunked(sirens.map(\.digits)) { chunk in
+                try String.fetchAll(db, sql: "SELECT payload FROM case_file WHERE siren IN (\(Self.placeholders(chunk.count)))", arguments: StatementArguments(chunk))
+            }
+        }
+        return Dictionary(try payloads.map { try decode(Case.self, $0) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func activeCases() async throws -> [Case] {
+        let payloads = try await writer.read { db in
+            try String.fetchAll(db, sql: "SELECT payload FROM case_file WHERE state != ? ORDER BY opened_at, id", arguments: [CaseState.resolved.rawValue])
+        }
+        return try payloads.map { try decode(Case.self, $0) }
+    }
+
+    public func cases(_ filter: CaseFilter) async throws -> [Case] {
+        let payloads = try await writer.read { db in
+            var conditions: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            if filter.activeOnly {
+                conditions.append("state != ?")
+                arguments.append(CaseState.resolved.rawValue)
+            }
+            if let siren = filter.siren {
+                conditions.append("siren = ?")
+                arguments.append(siren.digits)
+            }
+            let clause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+            return try String.fetchAll(db, sql: "SELECT payload FROM case_file" + clause, arguments: StatementArguments(arguments))
+        }
+        return filter.apply(try payloads.map { try decode(Case.self, $0) })
+    }
+
+    public func `case`(id: String) async throws -> Case? {
+        let payload = try await writer.read { db in try String.fetchOne(db, sql: "SELECT payload FROM case_file WHERE id = ?", arguments: [id]) }
+        return try payload.map { try decode(Case.self, $0) }
+    }
+
+    public func caseEntries(caseID: String) async throws -> [CaseEntry] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT at, actor, action, from_state, to_state, note FROM case_entry WHERE case_id = ? ORDER BY id", arguments: [caseID]).map { row in
+                CaseEntry(
+                    caseID: caseID, at: row[0], actor: row[1], action: row[2], fromState: (row[3] as String?).flatMap(CaseState.init(rawValue:)),
+                    toState: CaseState(rawValue: row[4]) ?? .open, note: row[5]
+                )
+            }
+        }
+    }
+
+    public func alerts(caseID: String) async throws -> [Alert] {
+        let payloads = try await writer.read { db in
+            try String.fetchAll(db, sql: "SELECT payload FROM alert WHERE case_id = ? ORDER BY created_at, rowid", arguments: [caseID])
+        }
+        return try payloads.map { try decode(Alert.self, $0) }
+    }
+
+    public func act(_ update: CaseBook.Update, entry: CaseEntry, alerts: [Alert], destinations: [String: [Router.Destination]], at: Date) async throws {
+        let changes = try alerts.map { (AlertChange.raised($0), try encode($0)) }
+        try await writer.write { db in
+            try Self.writeCases(db, [update], entries: [entry], conflicts: .refuse)
+            _ = try Self.writeAlerts(db, changes, destinations: destinations, at: at)
         }
     }
 

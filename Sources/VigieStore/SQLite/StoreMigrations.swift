@@ -182,6 +182,40 @@ enum StoreMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v7: cases, their audit trail, alerts' cases, score hysteresis") { db in
+            try db.execute(sql: """
+                CREATE TABLE case_file (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    siren TEXT NOT NULL,
+                    situation TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    owner TEXT,
+                    opened_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    version INTEGER NOT NULL,
+                    payload TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX case_company ON case_file (siren);
+                CREATE INDEX case_state ON case_file (state);
+
+                CREATE TABLE case_entry (
+                    id INTEGER PRIMARY KEY,
+                    case_id TEXT NOT NULL REFERENCES case_file (id),
+                    at DATETIME NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    from_state TEXT,
+                    to_state TEXT NOT NULL,
+                    note TEXT
+                );
+                CREATE INDEX case_entry_case ON case_entry (case_id, id);
+
+                ALTER TABLE alert ADD COLUMN case_id TEXT;
+                CREATE INDEX alert_case ON alert (case_id);
+                ALTER TABLE snapshot ADD COLUMN score_watch TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,60 @@
+import Foundation
+import VigieCore
+
+/// Where a commit's alert changes meet the cases: the one step the watch cycle and the BODACC
+/// importer share, so that a fact joins its case, is told or kept quiet, and the cases'
+/// reminders and deadlines go out, the same way whichever path raised it.
+struct CaseDesk: Sendable {
+    let store: any CycleStore
+    let router: Router
+    /// BODACC is read by this process (the feed, or an import): it tells procedures.
+    let bodaccRead: Bool
+
+    /// Decides the cases of `commit`'s alert changes and writes the result into it: the
+    /// changes as marked, quiet alerts without deliveries, reminders and deadlines of active
+    /// cases (among those `covers` admits: a replica's own shards), and the cases of companies
+    /// `watched` no longer admits resolved. Without `watched`, nothing is resolved for it.
+    func decide(_ commit: inout CycleCommit, watched: ((SIREN) -> Bool)?, covers: (SIREN) -> Bool, now: Date) async throws {
+        let sirens = Set(commit.alertChanges.compactMap(\.alert.siren))
+        let known = sirens.isEmpty ? [:] : try await store.cases(for: sirens)
+        var outcome = CaseBook.apply(commit.alertChanges, to: known, policy: .init(inhibit: router.inhibit, bodaccRead: bodaccRead), now: now)
+        let decided = Dictionary(outcome.updates.map { ($0.after.id, $0.after) }, uniquingKeysWith: { _, last in last })
+        var active = try await store.activeCases().filter { covers($0.siren) }.map { decided[$0.id] ?? $0 }
+        for item in decided.values where item.state.isActive && !active.contains(where: { $0.id == item.id }) { active.append(item) }
+        active = active.filter(\.state.isActive)
+        if let watched {
+            let unwatched = CaseBook.resolveUnwatched(active, watched: watched, now: now)
+            outcome.append(unwatched)
+            let resolved = Set(unwatched.updates.map(\.after.id))
+            active.removeAll { resolved.contains($0.id) }
+        }
+        outcome.append(CaseBook.reminders(active, router: router, now: now))
+
+        commit.alertChanges = outcome.changes
+        for change in outcome.changes where commit.destinations[change.alert.id] == nil {
+            commit.destinations[change.alert.id] = router.destinations(for: change.alert)
+        }
+        for (id, destinations) in outcome.destinations { commit.destinations[id] = destinations }
+        for id in outcome.quiet { commit.destinations[id] = [] }
+        commit.caseUpdates = outcome.updates
+        commit.caseEntries = outcome.entries
+    }
+}
+
+extension CaseBook.Outcome {
+    /// This outcome followed by `next`: a case both change is written once, from the version
+    /// first read to the last one.
+    mutating func append(_ next: CaseBook.Outcome) {
+        changes += next.changes
+        quiet.formUnion(next.quiet)
+        entries += next.entries
+        for (id, destinations) in next.destinations { self.destinations[id] = destinations }
+        for update in next.updates {
+            if let index = updates.firstIndex(where: { $0.after.id == update.after.id }) {
+                updates[index].after = update.after
+            } else {
+                updates.append(update)
+            }
+        }
+    }
+}

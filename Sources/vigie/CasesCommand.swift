@@ -1,0 +1,284 @@
+import ArgumentParser
+import Foundation
+import VigieCore
+import VigieDelivery
+import VigieRuntime
+
+struct CasesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cases",
+        abstract: "Work the cases: one per company and situation, with its facts, owner and lifecycle.",
+        discussion: """
+            A case gathers everything about one company's one situation (its collective procedure, its cessation, its weakening), whatever the sources. Actions write beside a running daemon.
+
+            Examples:
+              vigie cases list --open
+              vigie cases show vc_3f1c…
+              vigie cases ack vc_3f1c… --note "calling the client"
+              vigie cases snooze vc_3f1c… --until 2026-12-15
+            """,
+        subcommands: [List.self, Show.self, Ack.self, Assign.self, Snooze.self, Resolve.self, Reopen.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List cases, the most money at stake first.",
+            discussion: "Examples:\n  vigie cases list --open\n  vigie cases list --owner marie@example.fr --severity high\n  vigie cases list --sort age --format jsonl"
+        )
+
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case text, jsonl
+        }
+
+        @Flag(name: .long, help: "Only cases not resolved.")
+        var open = false
+
+        @Option(name: .long, help: ArgumentHelp("Only cases in this state: open, acknowledged, snoozed, resolved.", valueName: "state"))
+        var state: CaseState?
+
+        @Option(name: .long, help: ArgumentHelp("Only cases this person handles.", valueName: "email"))
+        var owner: String?
+
+        @Option(name: .long, help: ArgumentHelp("Only this company's cases (SIREN or SIRET).", valueName: "siren"))
+        var siren: String?
+
+        @Option(name: .long, help: ArgumentHelp("Only cases at least this severe: info, warning, high, critical.", valueName: "severity"))
+        var severity: Severity?
+
+        @Option(name: .long, help: ArgumentHelp("Order: exposure (money at stake first) or age (oldest first).", valueName: "order"))
+        var sort: CaseFilter.Order = .exposure
+
+        @Option(name: .long, help: "Output format: text or jsonl.")
+        var format: Format = .text
+
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            let company = try siren.map(parseSIRENOption)
+            guard let store = try await AlertsCommand.store(options, access: .reader) else { return }
+            let now = SystemWallClock().now
+            let filter = CaseFilter(activeOnly: open, state: state, owner: owner, siren: company, minSeverity: severity, order: sort, asOf: now)
+            let cases = try await store.cases(filter)
+            var output = OutputBuffer()
+            for item in cases {
+                switch format {
+                case .jsonl: output.line(CaseRecord(item, at: now).jsonLine())
+                case .text: output.line(CasesCommand.line(item, at: now))
+                }
+            }
+            output.flush()
+            if format == .text { printError(counted(cases.count, "case")) }
+        }
+    }
+
+    /// One line a credit manager scans: severity, company, what, money at stake, age, owner, state.
+    static func line(_ item: Case, at now: Date) -> String {
+        let exposure = item.exposure.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).formatted(.english) }.joined(separator: ", ")
+        let state = item.state(at: now)
+        var parts = [
+            item.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0),
+            "\(Escape.controlCharacters(item.companyName ?? item.siren.formatted)) (\(item.siren.formatted))",
+            Escape.controlCharacters(item.title),
+            exposure.isEmpty ? "no exposure given" : "\(exposure) at stake",
+            "\(item.ageDays(at: now)) d",
+            item.owner.map { Escape.controlCharacters($0) } ?? "no owner",
+            state == .snoozed ? "snoozed\(item.snoozedUntil.map { " until \($0.iso8601)" } ?? " until something new")" : state.rawValue,
+        ]
+        if let claims = item.claims, state.isActive { parts.append("declare by \(claims.deadline.iso)") }
+        return "\(item.id)  " + parts.joined(separator: " · ")
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a case: its facts with their evidence, what to do, and its audit trail.",
+            discussion: "Example:\n  vigie cases show vc_3f1c0b5e0f9d4a7c8e2b1a6d5c4f3e21"
+        )
+
+        @Argument(help: ArgumentHelp("The case's id (vc_…).", valueName: "id"))
+        var id: String
+
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            guard let store = try await AlertsCommand.store(options, access: .reader), let item = try await store.case(id: id) else {
+                printError("vigie: no case \(id); vigie cases list shows the ids")
+                throw ExitCode(1)
+            }
+            let now = SystemWallClock().now
+            print(CasesCommand.line(item, at: now))
+            print("\(item.situation.rawValue) case, opened \(item.openedAt.iso8601), \(item.state(at: now).rawValue)\(item.resolution.map { " (\($0))" } ?? "")")
+            if let claims = item.claims {
+                print("\nDeclare the claim by \(claims.deadline.iso) (\(claims.months) months after the BODACC publication of \(claims.published.iso))"
+                    + (claims.mandataire.map { " to the \(claims.role ?? "mandataire judiciaire"): \(Escape.controlCharacters($0))" } ?? "; the notice names no officer: see the court's text"))
+            }
+            print("\nTimeline:")
+            let alerts = Dictionary(try await store.alerts(caseID: id).map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+            for fact in item.facts {
+                let marks = [fact.active ? nil : "retracted", fact.disposition == .notified ? nil : fact.disposition.rawValue].compactMap { $0 }
+                print("  \(fact.at.iso8601)  \(fact.severity.rawValue.uppercased())  \(Escape.controlCharacters(fact.title))  [\(fact.source)]\(marks.isEmpty ? "" : " (\(marks.joined(separator: ", ")))")  \(fact.alertID)")
+                guard let alert = alerts[fact.alertID] else { continue }
+                let content = MessageContent(alert: alert, language: .en)
+                for evidence in content.facts where !["Company", "Severity", "Watchlist", "Owner", "Exposure", "Case"].contains(evidence.label) {
+                    print("      \(evidence.label): \(Escape.controlCharacters(evidence.value))")
+                }
+                if let url = content.evidenceURL { print("      Evidence: \(url)") }
+                if let text = content.courtText { print("      Court text: \(Escape.controlCharacters(text))") }
+            }
+            print("\nAudit trail:")
+            for entry in try await store.caseEntries(caseID: id) {
+                let move = entry.fromState.map { "\($0.rawValue) → \(entry.toState.rawValue)" } ?? entry.toState.rawValue
+                print("  \(entry.at.iso8601)  \(Escape.controlCharacters(entry.actor))  \(entry.action)  \(move)\(entry.note.map { "  “\(Escape.controlCharacters($0))”" } ?? "")")
+            }
+        }
+    }
+
+    /// What every action takes: the case, a note, who acts.
+    struct ActionOptions: ParsableArguments {
+        @Argument(help: ArgumentHelp("The case's id (vc_…).", valueName: "id"))
+        var id: String
+
+        @Option(name: .long, help: ArgumentHelp("Why, for the audit trail.", valueName: "text"))
+        var note: String?
+
+        @Option(name: .long, help: ArgumentHelp("Who acts, for the audit trail (default: the user name).", valueName: "name"))
+        var by: String?
+
+        @OptionGroup var options: ConfigOptions
+
+        var actor: String {
+            by ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "cli"
+        }
+
+        /// Applies the action and writes it; a case changed meanwhile is read again and the
+        /// action retried once, so two people acting at once both land or one is told why not.
+        func perform(_ action: CaseAction) async throws {
+            guard let store = try await AlertsCommand.store(options, access: .editor) else { throw ExitCode(1) }
+            let configuration = try options.load(secrets: .deferred)
+            let router = try VigieApplication.delivery(configuration).1
+            for attempt in 1...2 {
+                guard let item = try await store.case(id: id) else {
+                    printError("vigie: no case \(id); vigie cases list shows the ids")
+                    throw ExitCode(1)
+                }
+                let now = SystemWallClock().now
+                let (next, entry): (Case, CaseEntry)
+                do {
+                    (next, entry) = try item.applying(action, by: actor, note: note, at: now)
+                } catch {
+                    printError("vigie: \(error.description)")
+                    throw ExitCode(1)
+                }
+                // A case resolved by hand tells the routes that asked for it.
+                var alerts: [Alert] = []
+                if case .resolve = action { alerts.append(CaseBook.resolvedNotice(next, at: now)) }
+                let destinations = Dictionary(alerts.map { ($0.id, router.destinations(for: $0)) }, uniquingKeysWith: { first, _ in first })
+                do {
+                    try await store.act(CaseBook.Update(before: item, after: next), entry: entry, alerts: alerts, destinations: destinations, at: now)
+                    print(CasesCommand.line(next, at: now))
+                    return
+                } catch let conflict as CaseConflict where attempt == 1 {
+                    _ = conflict
+                    continue
+                }
+            }
+        }
+    }
+
+    struct Ack: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "ack", abstract: "Acknowledge a case: someone has it in hand; reminders stop.")
+        @OptionGroup var action: ActionOptions
+        func run() async throws { try await action.perform(.acknowledge) }
+    }
+
+    struct Assign: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give a case to a person.", discussion: "Example:\n  vigie cases assign vc_… --to marie@example.fr")
+        @Option(name: .long, help: ArgumentHelp("Who handles it from now on.", valueName: "email"))
+        var to: String
+        @OptionGroup var action: ActionOptions
+        func run() async throws { try await action.perform(.assign(to: to)) }
+    }
+
+    struct Snooze: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a case aside until a date, or until something new happens.",
+            discussion: "Without --until, the next new fact wakes it. With --until, it wakes on that date, or earlier on a graver fact.\n\nExamples:\n  vigie cases snooze vc_… --until 2026-12-15\n  vigie cases snooze vc_… --note \"waiting for the plan\""
+        )
+        @Option(name: .long, help: ArgumentHelp("Wake on this day (YYYY-MM-DD) or at this time (ISO 8601).", valueName: "date"))
+        var until: String?
+        @OptionGroup var action: ActionOptions
+        func run() async throws {
+            var date: Date?
+            if let until {
+                if let day = CalendarDay(iso: until), until.count == 10 {
+                    date = try? Date("\(day.iso)T00:00:00Z", strategy: .iso8601)
+                } else {
+                    date = try? Date(until, strategy: .iso8601)
+                }
+                guard date != nil else {
+                    printError("vigie: --until \"\(until)\" is not a date; write it as YYYY-MM-DD or 2026-12-15T09:00:00Z")
+                    throw ExitCode(2)
+                }
+            }
+            try await action.perform(.snooze(until: date))
+        }
+    }
+
+    struct Resolve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Close a case by hand (the claim is declared, the client paid…).")
+        @OptionGroup var action: ActionOptions
+        func run() async throws { try await action.perform(.resolve) }
+    }
+
+    struct Reopen: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Open a resolved case again.")
+        @OptionGroup var action: ActionOptions
+        func run() async throws { try await action.perform(.reopen) }
+    }
+}
+
+extension CaseState: ExpressibleByArgument {}
+extension CaseFilter.Order: ExpressibleByArgument {}
+
+/// A case as `vigie cases list --format jsonl` prints it: stable snake_case keys.
+struct CaseRecord: Encodable {
+    var id: String
+    var siren: String
+    var company: String?
+    var situation: String
+    var state: String
+    var severity: String
+    var title: String
+    var owner: String?
+    var exposure: [String: String]
+    var openedAt: String
+    var ageDays: Int
+    var procedure: String?
+    var claimsDeadline: String?
+    var mandataire: String?
+    var facts: Int
+
+    init(_ item: Case, at now: Date) {
+        id = item.id
+        siren = item.siren.digits
+        company = item.companyName
+        situation = item.situation.rawValue
+        state = item.state(at: now).rawValue
+        severity = item.severity.rawValue
+        title = item.title
+        owner = item.owner
+        exposure = item.exposure.mapValues { "\($0)" }
+        openedAt = item.openedAt.iso8601
+        ageDays = item.ageDays(at: now)
+        procedure = item.procedure?.rawValue
+        claimsDeadline = item.claims?.deadline.iso
+        mandataire = item.claims?.mandataire
+        facts = item.facts.count
+    }
+
+    func jsonLine() -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+}
