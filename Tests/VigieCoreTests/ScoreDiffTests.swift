@@ -95,3 +95,48 @@ struct ScoreDiffTests {
         #expect(events.first?.title == "Creditsafe score dropped from 78/100 to 52/100")
     }
 }
+
+/// The hysteresis, walked observation by observation as the cycles would: the snapshot each
+/// diff leaves is the next one's input, and the day is the observation's.
+@Suite("Score hysteresis")
+struct HysteresisTests {
+    /// Each observation's events, as `kind` strings, day by day from 2 February 2026.
+    static func walk(_ series: [(score: Double, day: Int)], thresholds: Thresholds = .standard) -> [[String]] {
+        var snapshot: Snapshot?
+        return series.map { step in
+            let observation = ScoreDiffTests.observation(ScoreDiffTests.creditsafe(step.score), on: CalendarDay(year: 2026, month: 2, day: step.day)!)
+            let (next, events) = ScoreDiff.apply(observation, to: snapshot, thresholds: thresholds)
+            snapshot = next
+            return events.map(\.kind)
+        }
+    }
+
+    @Test("a score wavering around a band edge, 52 → 48 → 52 → 48 → 52 → 48, alerts once")
+    func flapping() {
+        let events = Self.walk([(52, 1), (48, 2), (52, 3), (48, 4), (52, 5), (48, 6)])
+        #expect(events.flatMap { $0 } == ["score_drop"])
+        #expect(events[1] == ["score_drop"])
+    }
+
+    @Test("a real recovery, held for the margin's days, re-arms: the same fall then alerts again, and says the first is over")
+    func recoveryThenFall() {
+        let events = Self.walk([(60, 1), (45, 2), (55, 3), (56, 10), (45, 11)])
+        #expect(events == [[], ["score_drop"], [], ["score_recovered"], ["score_drop"]])
+    }
+
+    @Test("a one-day rebound is no recovery: the fall back is not alerted again")
+    func rebound() {
+        #expect(Self.walk([(60, 1), (45, 2), (55, 3), (45, 4)]).flatMap { $0 } == ["score_drop"])
+    }
+
+    @Test("a further fall below the level alerted at escalates; a small one does not")
+    func escalation() {
+        #expect(Self.walk([(60, 1), (45, 2), (42, 3), (30, 4)]) == [[], ["score_drop"], [], ["score_drop"]])
+    }
+
+    @Test("a list's own margin and days apply")
+    func ownMargin() {
+        let strict = Thresholds(hysteresisPoints: 2, hysteresisDays: 1).over(.standard)
+        #expect(Self.walk([(52, 1), (48, 2), (51, 3), (51, 4), (48, 5)], thresholds: strict).flatMap { $0 } == ["score_drop", "score_recovered", "score_drop"])
+    }
+}

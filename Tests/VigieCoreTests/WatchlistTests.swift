@@ -111,7 +111,7 @@ struct WatchlistTests {
         #expect(list.entries[0].owner == "credit@example.fr")
         #expect(list.entries[0].tags == ["france"])
         #expect(list.entries[0].line == 8)
-        #expect(list.entries[0].thresholds == Thresholds(scoreDropPoints: 8, scoreDropPercent: 20, creditLimitCutPercent: 25))
+        #expect(list.entries[0].thresholds == Thresholds(scoreDropPoints: 8, scoreDropPercent: 20, creditLimitCutPercent: 25, hysteresisPoints: 5, hysteresisDays: 7))
         #expect(list.entries[0].insuredLimit == Money(amount: 200_000, currency: "EUR"))
         #expect(list.entries[1].owner == "eric@example.fr")
         #expect(list.entries[1].exposure == Money(amount: 14_200, currency: "USD"))
@@ -139,7 +139,7 @@ struct WatchlistTests {
             Watchlist(name: "a", file: "a.yaml", entries: [WatchEntry(identifier: "337891287", siren: siren, owner: "a@x", thresholds: Thresholds(scoreDropPoints: 15).over(.standard))]),
             Watchlist(name: "b", file: "b.yaml", entries: [WatchEntry(identifier: "337891287", siren: siren, owner: "b@x", thresholds: Thresholds(scoreDropPoints: 5, scoreDropPercent: 30).over(.standard))]),
         ])
-        #expect(watch[siren]?.thresholds == Thresholds(scoreDropPoints: 5, scoreDropPercent: 20, creditLimitCutPercent: 25))
+        #expect(watch[siren]?.thresholds == Thresholds(scoreDropPoints: 5, scoreDropPercent: 20, creditLimitCutPercent: 25, hysteresisPoints: 5, hysteresisDays: 7))
         #expect(watch[siren]?.contexts.map(\.owner) == ["a@x", "b@x"])
     }
 }
@@ -157,7 +157,7 @@ struct WatchlistInputTests {
         #expect(entry.insuredLimit == Money(amount: 200_000))
         #expect(result.issues.map(\.description) == [
             "erp.csv:1: warning: Encours client HT 2024: column not used by Vigie; did you mean exposure? (rename the column exposure if it holds that)",
-            "erp.csv:1: warning: Commentaire: column not used by Vigie; Vigie reads identifier, name, owner, tags, exposure, currency, postcode, insured_limit, score_drop_points, score_drop_percent, credit_limit_cut_percent",
+            "erp.csv:1: warning: Commentaire: column not used by Vigie; Vigie reads identifier, name, owner, tags, exposure, currency, postcode, insured_limit, score_drop_points, score_drop_percent, credit_limit_cut_percent, hysteresis_points, hysteresis_days",
         ])
         for header in ["Siret", "SIRET", "siren", "Montant", "Raison Sociale"] {
             #expect(WatchlistCSVParser.columns.contains { $0.names.contains(WatchlistCSVParser.fold(header)) }, "\(header)")

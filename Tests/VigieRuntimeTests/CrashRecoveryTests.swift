@@ -5,6 +5,10 @@ import VigieTestSupport
 /// The `vigie` binary itself, killed and restarted.
 @Suite("Crash recovery", .serialized)
 struct CrashRecoveryTests {
+    /// The demo walk's alerts that are told: ten raised, three only recorded on their cases
+    /// (LE JULES VERNE's failure, which BODACC tells; PASARGAD's weakening during its receivership).
+    static let told = 7
+
     static var binary: String { RepositoryData.repositoryRoot.appendingPathComponent(".build/debug/vigie").path }
 
     static func start(config: String) throws -> Process {
@@ -62,10 +66,10 @@ struct CrashRecoveryTests {
         // the test slower. While the receiver is down, the channel is probed, not hammered:
         // no delivery spends its attempts, so none is dead-lettered however long this takes.
         let deadline = Date().addingTimeInterval(180)
-        while Self.lines(log) < 10, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        while Self.lines(log) < Self.told, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
         try await Task.sleep(for: .milliseconds(500))
         kill(first.processIdentifier, SIGKILL)
-        #expect(Self.lines(log) == 10, "the whole scenario was walked before the kill")
+        #expect(Self.lines(log) == Self.told, "the whole scenario was walked before the kill")
 
         let receiver = try WebhookReceiver(port: port)
         let second = try Self.start(config: config)
@@ -73,14 +77,14 @@ struct CrashRecoveryTests {
         let until = Date().addingTimeInterval(180)
         while Date() < until {
             ids = try await receiver.requests().compactMap { $0.headers["webhook-id"] }
-            if Set(ids).count >= 10 { break }
+            if Set(ids).count >= Self.told { break }
             try await Task.sleep(for: .milliseconds(200))
         }
         try await Task.sleep(for: .milliseconds(500))
         kill(second.processIdentifier, SIGTERM)
         ids = try await receiver.requests().compactMap { $0.headers["webhook-id"] }
-        #expect(Set(ids).count == 10, "every alert arrived")
-        #expect(ids.count == 10, "none twice: \(ids.count) requests")
-        #expect(Self.lines(log) == 10, "the log channel did not repeat itself either")
+        #expect(Set(ids).count == Self.told, "every alert arrived")
+        #expect(ids.count == Self.told, "none twice: \(ids.count) requests")
+        #expect(Self.lines(log) == Self.told, "the log channel did not repeat itself either")
     }
 }

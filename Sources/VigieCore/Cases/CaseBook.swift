@@ -163,7 +163,7 @@ public enum CaseBook {
                     // Seen before (a re-poll, a re-import): nothing new, never told twice.
                     alert.caseID = item.id
                     alert.disposition = known.disposition
-                    if known.disposition != .notified { outcome.quiet.insert(alert.id) }
+                    outcome.quiet.insert(alert.id)
                     outcome.changes.append(.raised(alert))
                     continue
                 }
@@ -258,6 +258,9 @@ public enum CaseBook {
             item.resolution = reason
             item.snoozedUntil = nil
             log(item, "resolved", from: from, note: reason)
+            // A case the same facts opened and closed (a closure read first, a company's past)
+            // was never news: the fact that closed it says all.
+            guard before[item.id]?.state.isActive == true else { return }
             outcome.changes.append(.raised(resolvedNotice(item, at: now)))
         }
 
