@@ -238,6 +238,9 @@ struct ExampleConfigurationTests {
         let routesText = try String(contentsOf: root.appendingPathComponent("alerts/routes.example.yaml"), encoding: .utf8)
         let router = try RoutesFile.parse(routesText, file: "routes.example.yaml", always: ["log"], channels: Set(configuration.channels.map(\.name) + ["log"])).get()
         #expect(router.routes.count == 2 && router.fallback == "credit-mail")
+        #expect(router.routes[0].repeatInterval == .seconds(86_400) && router.routes[0].sendResolved)
+        #expect(router.routes[1].repeatInterval == nil && !router.routes[1].sendResolved)
+        #expect(router.inhibit == InhibitRule.defaults.map { InhibitRule(name: "insolvency silences weakening", during: $0.during, silenced: $0.silenced) })
 
         var liquidation = Alert(id: "vg_1", siren: try SIREN("494523335"), companyName: "X", kind: "procedure_converted", severity: .critical, title: "t",
                                 evidence: .observation(ObservationEvidence(provider: "p", observedOn: CalendarDay(year: 2026, month: 1, day: 1)!, previousOn: nil, field: "f", old: nil, new: nil)),
@@ -248,6 +251,19 @@ struct ExampleConfigurationTests {
         #expect(router.channels(for: liquidation) == ["log", "risk-teams"])
         liquidation.watch = []
         #expect(router.channels(for: liquidation) == ["log", "risk-slack"])
+    }
+
+    @Test("inhibit rules: a procedure or kind misspelt is reported at its line; [] silences nothing; none given keeps the defaults")
+    func inhibitRules() throws {
+        let text = "inhibit:\n  - during: [receivership, bankrupt]\n    silence: [score_drop, score_dorp]\n"
+        switch RoutesFile.parse(text, file: "routes.yaml", always: ["log"], channels: ["log"]) {
+        case .success: Issue.record("accepted")
+        case .failure(let error):
+            #expect(error.description.contains("routes.yaml:2: during: \"bankrupt\" is not a procedure; use safeguard, receivership or liquidation"))
+            #expect(error.description.contains("routes.yaml:3: silence: \"score_dorp\" is not an alert kind"))
+        }
+        #expect(try RoutesFile.parse("inhibit: []\n", file: "routes.yaml", always: [], channels: []).get().inhibit.isEmpty)
+        #expect(try RoutesFile.parse("default: []\n", file: "routes.yaml", always: [], channels: []).get().inhibit == InhibitRule.defaults)
     }
 
     @Test("a route naming an undefined channel is reported at its line")

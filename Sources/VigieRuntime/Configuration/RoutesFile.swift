@@ -11,12 +11,24 @@ import Yams
 ///     to: [credit-mail, risk-slack]
 ///     continue: true        # also try the next routes
 ///     digest: 10m           # one message per watchlist every 10 minutes (critical alerts go at once)
+///     repeat_interval: 24h  # open, unacknowledged high and critical cases are sent again this often
+///     send_resolved: true   # and the message that a case is resolved
 /// default: [risk-slack]     # when no route matches
 /// fallback: credit-mail     # where a delivery goes when its channel gave up on it
+/// inhibit:                  # facts joined to a procedure's case without a message of their own
+///   - name: insolvency silences weakening
+///     during: [receivership, liquidation]
+///     silence: [score_drop, rating_downgrade, credit_limit_cut, credit_limit_cancelled, privilege_registered]
 /// ```
+///
+/// Without `inhibit`, receivership and liquidation silence the weakening (`InhibitRule.defaults`);
+/// `inhibit: []` silences nothing.
 public enum RoutesFile {
-    static let topKeys = ["routes", "default", "fallback"]
-    static let routeKeys = ["name", "when", "to", "continue", "digest"]
+    static let topKeys = ["routes", "default", "fallback", "inhibit"]
+    static let routeKeys = ["name", "when", "to", "continue", "digest", "repeat_interval", "send_resolved"]
+    static let inhibitKeys = ["name", "during", "silence"]
+    /// Every kind a fact can have: what `silence` may name.
+    static let factKinds = Set(NoticeEvent.allCases.map(\.rawValue) + ScoreEvent.allCases.map(\.rawValue))
     static let conditionKeys = ["min_severity", "kinds", "watchlists", "tags", "owners"]
 
     /// The router for `always` plus the file's routes. Channel names must be ones the
@@ -55,6 +67,8 @@ public enum RoutesFile {
                         case "to": route.channels = channelList(fieldValue, field)
                         case "continue": route.continues = reader.bool(fieldValue, field) ?? false
                         case "digest": route.digest = reader.duration(fieldValue, field)
+                        case "repeat_interval": route.repeatInterval = reader.duration(fieldValue, field)
+                        case "send_resolved": route.sendResolved = reader.bool(fieldValue, field) ?? false
                         case "when": readConditions(fieldValue, into: &route, reader)
                         default: reader.unknown(field, line: fieldLine, known: routeKeys)
                         }
@@ -64,10 +78,47 @@ public enum RoutesFile {
                 }
             case "default": router.defaultChannels = channelList(value, key)
             case "fallback": router.fallback = channelList(value, key).first
+            case "inhibit": router.inhibit = readInhibitRules(value, reader)
             default: reader.unknown(key, line: line, known: topKeys)
             }
         }
         return reader.issues.isEmpty ? .success(router) : .failure(ConfigurationError(issues: reader.issues))
+    }
+
+    static func readInhibitRules(_ node: Node, _ reader: ConfigReader) -> [InhibitRule] {
+        guard let items = node.sequence else {
+            reader.issue(node, "inhibit", "expected a list of rules, each with during: and silence:, or [] to silence nothing")
+            return []
+        }
+        var rules: [InhibitRule] = []
+        for (index, item) in items.enumerated() {
+            var rule = InhibitRule(name: "inhibit rule \(index + 1)", during: [], silenced: [])
+            for (key, line, value) in reader.entries(item, "inhibit rule", expected: "a rule with during and silence") {
+                switch key {
+                case "name": rule.name = reader.string(value, key) ?? rule.name
+                case "during":
+                    for raw in reader.strings(value, key) {
+                        guard let status = ProcedureStatus(rawValue: raw), status.isOpen else {
+                            reader.issue(value, key, "\"\(raw)\" is not a procedure; use safeguard, receivership or liquidation")
+                            continue
+                        }
+                        rule.during.insert(status)
+                    }
+                case "silence":
+                    for kind in reader.strings(value, key) {
+                        guard factKinds.contains(kind) else {
+                            reader.issue(value, key, "\"\(kind)\" is not an alert kind; use score_drop, rating_downgrade, credit_limit_cut, credit_limit_cancelled, privilege_registered…")
+                            continue
+                        }
+                        rule.silenced.insert(kind)
+                    }
+                default: reader.unknown(key, line: line, known: inhibitKeys)
+                }
+            }
+            if rule.during.isEmpty || rule.silenced.isEmpty { reader.issue(item, "inhibit", "rule \"\(rule.name)\" needs both during: (procedures) and silence: (alert kinds)") }
+            rules.append(rule)
+        }
+        return rules
     }
 
     static func readConditions(_ node: Node, into route: inout Router.Route, _ reader: ConfigReader) {
