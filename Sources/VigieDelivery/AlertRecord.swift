@@ -74,6 +74,13 @@ public struct AlertRecord: Encodable, Sendable {
         public var ageDays: Int?
         public var resolution: String?
         public var daysLeft: Int?
+        /// A mass shift: companies compared and weakened, the distribution of moves, the alerts
+        /// held, and the operator's decision.
+        public var compared: Int?
+        public var weakened: Int?
+        public var distribution: [String: Int]?
+        public var heldAlerts: Int?
+        public var decision: String?
     }
 
     public struct WatchRecord: Encodable, Sendable {
@@ -139,6 +146,11 @@ public struct AlertRecord: Encodable, Sendable {
                 source: "vigie", claimsDeadline: item.claims?.deadline.iso, mandataire: item.claims?.mandataire, caseID: item.caseID,
                 purpose: item.purpose.rawValue, situation: item.situation.rawValue, caseState: item.state.rawValue, ageDays: item.ageDays,
                 resolution: item.resolution, daysLeft: item.daysLeft
+            )
+        case .shift(let shift):
+            evidence = EvidenceRecord(
+                source: shift.provider, compared: shift.compared, weakened: shift.weakened, distribution: shift.distribution,
+                heldAlerts: shift.held.count, decision: shift.decision?.rawValue
             )
         }
     }

@@ -48,6 +48,9 @@ public struct MessageContent: Sendable {
             companyName = oneLine(alert.companyName ?? siren.formatted)
             sirenLabel = siren.formatted
             company = "\(companyName) (\(siren.formatted))"
+        } else if case .shift(let shift) = alert.evidence {
+            companyName = oneLine("\(ProviderName.display(shift.provider)) (\(french ? "source de données" : "data source"))")
+            company = companyName
         } else {
             companyName = oneLine(Self.sourceLabel(alert, language))
             company = companyName
@@ -107,6 +110,13 @@ public struct MessageContent: Sendable {
             facts.append(Fact(label: french ? "Cycles en échec" : "Failing cycles", value: "\(source.failingCycles)"))
             if let recovered = source.recoveredAt { facts.append(Fact(label: french ? "Rétablie le" : "Recovered at", value: recovered.iso8601)) }
             if let error = source.lastError { facts.append(Fact(label: french ? "Dernière erreur" : "Last error", value: error.count > 300 ? String(error.prefix(300)) + "…" : error)) }
+        case .shift(let shift):
+            facts.append(Fact(label: french ? "Sociétés comparées" : "Companies compared", value: "\(shift.compared)"))
+            facts.append(Fact(label: french ? "Dégradées d’un coup" : "Weakened at once", value: "\(shift.weakened) (\(shift.percent) %)"))
+            facts.append(Fact(label: french ? "Écarts de score (points)" : "Score moves (points)", value: shift.distributionText))
+            facts.append(Fact(label: french ? "Alertes retenues" : "Alerts held", value: "\(shift.held.count)"))
+            let command = "vigie cases release-shift \(alert.id)  |  vigie cases discard-shift \(alert.id)"
+            facts.append(Fact(label: french ? "À décider" : "Decide", value: shift.decision.map { "\($0.rawValue)\(shift.decidedBy.map { " (\($0))" } ?? "")" } ?? command))
         case .case(let item):
             facts.append(Fact(label: french ? "État du dossier" : "Case state", value: wording.states[item.state] ?? item.state.rawValue))
             facts.append(Fact(label: french ? "Ouvert le" : "Opened", value: CalendarDay(item.openedAt).iso))
@@ -193,6 +203,9 @@ enum FrenchTitles {
             return source.state == .failing ? "Liste \(source.displayName) : problèmes à corriger" : "Liste \(source.displayName) corrigée"
         case .case(let item):
             return CaseWording.french.title(item, exposure: alert.exposure)
+        case .shift(let shift):
+            return "\(ProviderName.display(shift.provider)) : \(shift.weakened) sociétés sur \(shift.compared) dégradées d’un coup (\(shift.percent) %) ; \(shift.held.count) alertes retenues en attente de décision"
+
         case .source(let source):
             let name = source.displayName
             return source.state == .failing

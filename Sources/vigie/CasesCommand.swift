@@ -17,7 +17,7 @@ struct CasesCommand: AsyncParsableCommand {
               vigie cases ack vc_3f1c… --note "calling the client"
               vigie cases snooze vc_3f1c… --until 2026-12-15
             """,
-        subcommands: [List.self, Show.self, Ack.self, Assign.self, Snooze.self, Resolve.self, Reopen.self]
+        subcommands: [List.self, Show.self, Ack.self, Assign.self, Snooze.self, Resolve.self, Reopen.self, ReleaseShift.self, DiscardShift.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -233,6 +233,56 @@ struct CasesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open a resolved case again.")
         @OptionGroup var action: ActionOptions
         func run() async throws { try await action.perform(.reopen) }
+    }
+}
+
+/// What a mass-shift decision takes: the `source_shift` alert, a note, who decides.
+struct ShiftOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("The source_shift alert's id (vg_…).", valueName: "id"))
+    var id: String
+
+    @Option(name: .long, help: ArgumentHelp("Why, for the record.", valueName: "text"))
+    var note: String?
+
+    @Option(name: .long, help: ArgumentHelp("Who decides (default: the user name).", valueName: "name"))
+    var by: String?
+
+    @OptionGroup var options: ConfigOptions
+
+    func decide(_ decision: ShiftEvidence.Decision) async throws {
+        guard let store = try await AlertsCommand.store(options, access: .editor) else { throw ExitCode(1) }
+        let configuration = try options.load(secrets: .deferred)
+        let router = try VigieApplication.delivery(configuration).1
+        let actor = by ?? ProcessInfo.processInfo.environment["USER"] ?? "cli"
+        do {
+            let released = try await SourceShifts.decide(id, decision, by: actor, note: note, store: store, router: router, now: SystemWallClock().now)
+            print(decision == .released ? "\(counted(released, "held alert")) released: they join their cases and go out with the next delivery" : "shift \(id) discarded: its held alerts stay in its evidence, never sent")
+        } catch let failure as SourceShifts.Failure {
+            printError("vigie: \(failure.description)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension CasesCommand {
+    struct ReleaseShift: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "release-shift",
+            abstract: "Send the alerts a mass shift held: the provider's moves were real.",
+            discussion: "Example:\n  vigie cases release-shift vg_… --note \"checked with Creditsafe: real downgrades\""
+        )
+        @OptionGroup var shift: ShiftOptions
+        func run() async throws { try await shift.decide(.released) }
+    }
+
+    struct DiscardShift: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "discard-shift",
+            abstract: "Drop the alerts a mass shift held: the provider's batch was wrong.",
+            discussion: "The held alerts stay in the shift's evidence for the record; none is sent.\n\nExample:\n  vigie cases discard-shift vg_… --note \"Creditsafe rescaled its scores\""
+        )
+        @OptionGroup var shift: ShiftOptions
+        func run() async throws { try await shift.decide(.discarded) }
     }
 }
 

@@ -59,6 +59,7 @@ public struct Alert: Hashable, Sendable, Codable, Identifiable {
     public var subjectKey: String {
         if let siren { return siren.digits }
         if case .source(let source) = evidence { return "source:\(source.source)" }
+        if case .shift(let shift) = evidence { return "source:score:\(shift.provider)" }
         return "-"
     }
 

@@ -8,6 +8,8 @@ public enum Evidence: Hashable, Sendable, Codable {
     case source(SourceEvidence)
     /// A case: resolved, still open (a reminder), or its claims deadline near.
     case `case`(CaseEvidence)
+    /// A provider's scores moving the same way for much of the portfolio at once.
+    case shift(ShiftEvidence)
 
     /// The part of the alert's identity that says which real event this is.
     public var identityKey: String {
@@ -16,6 +18,7 @@ public enum Evidence: Hashable, Sendable, Codable {
         case .observation(let observation): observation.identityKey
         case .source(let source): "source:\(source.source):\(source.state.rawValue):\(source.failingSince.timeIntervalSince1970)"
         case .case(let item): "case:\(item.caseID):\(item.purpose.rawValue)"
+        case .shift(let shift): "shift:\(shift.provider):\(shift.compared):\(shift.weakened)"
         }
     }
 }

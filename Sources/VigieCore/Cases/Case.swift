@@ -111,7 +111,7 @@ public struct CaseFact: Hashable, Sendable, Codable {
             if text.includes("receivership") || text.includes("redressement") || text.includes(" rj") { return .receivership }
             if text.includes("safeguard") || text.includes("sauvegarde") { return .safeguard }
             return nil
-        case .source, .case: return nil
+        case .source, .case, .shift: return nil
         }
     }
 }
@@ -314,6 +314,7 @@ extension Alert {
         case .notice: "bodacc"
         case .observation(let observation): observation.provider
         case .source(let source): source.sourceName
+        case .shift(let shift): shift.provider
         case .case: "vigie"
         }
     }

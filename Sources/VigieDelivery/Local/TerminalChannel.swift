@@ -54,6 +54,7 @@ public struct TerminalChannel: AlertChannel {
         case .source(let source):
             parts.append(source.state == .failing ? Escape.controlCharacters(source.lastError ?? source.source) : "\(words.failingSince) \(source.failingSince.iso8601)")
         case .case(let item): parts.append(item.caseID)
+        case .shift(let shift): parts.append(shift.distributionText)
         }
         return parts.joined(separator: " · ")
     }

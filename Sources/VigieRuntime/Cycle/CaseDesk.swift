@@ -58,3 +58,41 @@ extension CaseBook.Outcome {
         }
     }
 }
+
+/// An operator's decision on a mass shift (`vigie cases release-shift` / `discard-shift`).
+public enum SourceShifts {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Releases the shift's held alerts (they join their cases and go out as any fact would, as
+    /// of now) or discards them (kept in the shift's evidence, never sent); the shift records
+    /// who decided, when and why. Returns how many alerts were released.
+    public static func decide(
+        _ id: String, _ decision: ShiftEvidence.Decision, by actor: String, note: String?, store: any WatchStore, router: Router, now: Date
+    ) async throws -> Int {
+        guard let alert = try await store.alert(id: id), case .shift(var evidence) = alert.evidence else {
+            throw Failure(description: "no mass shift \(id); vigie alerts list --kind \(MassShiftGuard.kind) shows them")
+        }
+        if let decided = evidence.decision {
+            throw Failure(description: "shift \(id) was already \(decided.rawValue)\(evidence.decidedBy.map { " by \($0)" } ?? "")\(evidence.decidedAt.map { " at \($0.iso8601)" } ?? "")")
+        }
+        evidence.decision = decision
+        evidence.decidedBy = actor
+        evidence.decidedAt = now
+        evidence.note = note
+        var decided = alert
+        decided.evidence = .shift(evidence)
+        decided.revision += 1
+        decided.updatedAt = now
+        let released = decision == .released ? evidence.held : []
+        var commit = CycleCommit(
+            snapshots: [], observations: [], alertChanges: released.map { .raised($0) } + [.revised(decided)], notices: [], cursors: [:], router: router, at: now
+        )
+        try await CaseDesk(store: store, router: router, bodaccRead: false).decide(&commit, watched: nil, covers: { _ in false }, now: now)
+        // The decision is recorded, not sent again: the operators made it.
+        commit.destinations[decided.id] = []
+        _ = try await store.commit(commit)
+        return released.count
+    }
+}

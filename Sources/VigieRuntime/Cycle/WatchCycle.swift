@@ -53,6 +53,8 @@ public struct WatchCycle: Sendable {
     /// When replicas share the companies, a shard is due once per this interval (the poller's),
     /// or the provider's own: whichever replica holds it, it is polled once per cycle.
     let cycleInterval: Duration?
+    /// Holds a provider's weakening alerts when much of the portfolio weakens at once.
+    let massShift: MassShiftGuard
     /// Providers whose stored ids were handed to them, once per process.
     let idsLoaded = LoadedOnce()
     let logger: Logger
@@ -62,8 +64,9 @@ public struct WatchCycle: Sendable {
         store: any CycleStore & MaintenanceStore, router: Router, clock: any WallClock,
         health: SourceHealthTracker.Configuration = SourceHealthTracker.Configuration(), intervals: [String: Duration] = [:],
         budgets: [String: Int] = [:], retention: Retention = Retention(), leaseDuration: Duration = .seconds(1800), cycleInterval: Duration? = nil,
-        logger: Logger
+        massShift: MassShiftGuard = MassShiftGuard(), logger: Logger
     ) {
+        self.massShift = massShift
         self.leaseDuration = leaseDuration
         self.cycleInterval = cycleInterval
         self.retention = retention
@@ -258,7 +261,23 @@ public struct WatchCycle: Sendable {
         // New alerts are queued most severe first, so that people reading the terminal or the
         // log top to bottom see a liquidation before a score drop. Revisions and retractions
         // follow, in their order: one may be about an alert raised in this very cycle.
-        let (raised, others) = (sources.alerts + outcome.alertChanges).partitioned { if case .raised = $0 { true } else { false } }
+        // A provider that moved much of the portfolio at once has its weakening held for an operator.
+        var moves: [String: MassShiftGuard.Moves] = [:]
+        for observation in observations {
+            guard case .value = observation.score, let new = observation.score?.normalized,
+                  let old = snapshotsBefore[SnapshotKey(siren: observation.siren, source: observation.provider)]?.score?.normalized else { continue }
+            moves[observation.provider, default: .init(compared: 0, scoreMoves: [])].compared += 1
+            moves[observation.provider]!.scoreMoves.append(new - old)
+        }
+        let (kept, shifts) = massShift.hold(outcome.alertChanges, moves: moves, now: clock.now)
+        for shift in shifts {
+            guard case .shift(let evidence) = shift.evidence else { continue }
+            logger.warning("provider.mass_shift", metadata: [
+                "provider": "\(evidence.provider)", "shift.weakened": "\(evidence.weakened)", "shift.compared": "\(evidence.compared)",
+                "shift.held_alerts": "\(evidence.held.count)", "alert.id": "\(shift.id)",
+            ])
+        }
+        let (raised, others) = (sources.alerts + shifts.map { .raised($0) } + kept).partitioned { if case .raised = $0 { true } else { false } }
         let changes = raised.enumerated().sorted { first, second in
             let (a, b) = (first.element.alert, second.element.alert)
             if a.severity != b.severity { return a.severity > b.severity }
