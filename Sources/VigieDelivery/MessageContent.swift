@@ -75,6 +75,11 @@ public struct MessageContent: Sendable {
             let figures = byList.map { "\($0.watchlist) \($0.exposure.formatted(style))" }.joined(separator: ", ")
             facts.append(Fact(label: french ? "Encours par liste (le plus élevé retenu)" : "Exposure by list (the largest is used)", value: figures))
         }
+        let uncovered = SeverityRule.uncovered(alert).filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).formatted(style) }
+        if !uncovered.isEmpty, alert.watch.contains(where: { $0.insuredLimit != nil }) || alert.kind.hasPrefix("credit_limit") {
+            facts.append(Fact(label: french ? "Non couvert" : "Uncovered", value: uncovered.joined(separator: ", ")))
+        }
+        if let rule = alert.escalatedBy { facts.append(Fact(label: french ? "Gravité relevée par" : "Severity raised by", value: rule)) }
         let limits = alert.watch.compactMap(\.insuredLimit).map { $0.formatted(style) }
         if !limits.isEmpty { facts.append(Fact(label: french ? "Limite assurée" : "Insured limit", value: limits.joined(separator: ", "))) }
         let owners = Array(Set(alert.watch.compactMap(\.owner))).sorted()

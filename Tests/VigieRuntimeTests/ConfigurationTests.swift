@@ -304,3 +304,43 @@ struct CostEstimateTests {
         #expect(rows["ellisphere"]?.dailyReports == 960_000 && rows["ellisphere"]?.overBudget == true, "every 15 minutes: 96 reports per company a day")
     }
 }
+
+@Suite("The severity file")
+struct SeverityFileTests {
+    @Test("alerts/severity.example.yaml is the defaults, written out")
+    func example() throws {
+        let text = try String(contentsOf: RepositoryData.repositoryRoot.appendingPathComponent("alerts/severity.example.yaml"), encoding: .utf8)
+        #expect(try SeverityFile.parse(text, file: "severity.example.yaml").get() == SeverityRules())
+    }
+
+    @Test("a severity, a situation or an amount misspelt is reported at its line; [] raises nothing")
+    func mistakes() throws {
+        let text = "rules:\n  - name: x\n    when: { situations: [procedur], min_exposure: 10k }\n    severity: urgent\n"
+        switch SeverityFile.parse(text, file: "severity.yaml") {
+        case .success: Issue.record("accepted")
+        case .failure(let error):
+            #expect(error.description.contains("severity.yaml:3: situations: \"procedur\" is not a situation; use procedure, cessation or deterioration"))
+            #expect(error.description.contains("severity.yaml:3: min_exposure: \"10k\" is not an amount"))
+            #expect(error.description.contains("severity.yaml:4: severity: \"urgent\" is not a severity"))
+        }
+        #expect(try SeverityFile.parse("rules: []\n", file: "severity.yaml").get().rules.isEmpty)
+    }
+
+    @Test("a route can ask for a minimum exposure")
+    func minExposure() throws {
+        let router = try RoutesFile.parse("routes:\n  - when: { min_exposure: 50000 }\n    to: [big]\n", file: "routes.yaml", always: [], channels: ["big"]).get()
+        let alert = SeverityRulesTestsSupport.alert(exposure: 182_450)
+        #expect(router.channels(for: alert) == ["big"])
+        #expect(router.channels(for: SeverityRulesTestsSupport.alert(exposure: 12_480)) == [])
+    }
+}
+
+enum SeverityRulesTestsSupport {
+    static func alert(exposure: Decimal) -> Alert {
+        Alert(
+            id: "vg_x", siren: try! SIREN("337891287"), companyName: "X", kind: "score_drop", severity: .warning, title: "t",
+            evidence: .observation(ObservationEvidence(provider: "creditsafe", observedOn: CalendarDay(year: 2026, month: 2, day: 4)!, previousOn: nil, field: "score", old: nil, new: nil)),
+            watch: [WatchContext(watchlist: "erp", owner: nil, tags: [], exposure: Money(amount: exposure), insuredLimit: nil)], createdAt: Date(timeIntervalSince1970: 0)
+        )
+    }
+}

@@ -34,6 +34,8 @@ public struct Alert: Hashable, Sendable, Codable, Identifiable {
     public var disposition: Disposition?
     /// Other sources that reported the same fact (Pappers beside Creditsafe): one message lists them all.
     public var alsoReportedBy: [String]?
+    /// The severity rule that raised this alert's severity, for money at stake.
+    public var escalatedBy: String?
 
     public init(
         id: String, revision: Int = 1, state: State = .active, siren: SIREN?, companyName: String?, kind: String,

@@ -85,6 +85,8 @@ public struct ObservationEvidence: Hashable, Sendable, Codable {
     /// The provider's latest legal event on the company (a judgement, a registry change), for
     /// context; not part of the identity.
     public var latestLegalEvent: String?
+    /// For a limit cut or cancelled: the new limit, as an amount, for what still covers the client.
+    public var newLimit: Money?
 
     public init(
         provider: String, observedOn: CalendarDay, previousOn: CalendarDay?, field: String, old: String?, new: String?,

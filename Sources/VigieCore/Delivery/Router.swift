@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which channels an alert goes to: the always-on channels (the log, the terminal), then the
 /// first route whose conditions hold (or every matching route while routes say `continue`),
 /// else the default channels.
@@ -10,6 +12,8 @@ public struct Router: Sendable, Hashable {
         public var watchlists: Set<String>?
         public var tags: Set<String>?
         public var owners: Set<String>?
+        /// What the client owes, in its currency, at least.
+        public var minExposure: Decimal?
         public var channels: [String]
         /// Go on to the next routes after this one matched.
         public var continues: Bool
@@ -53,6 +57,7 @@ public struct Router: Sendable, Hashable {
             if let watchlists, !alert.watch.contains(where: { watchlists.contains($0.watchlist) }) { return false }
             if let tags, !alert.watch.contains(where: { !tags.isDisjoint(with: $0.tags) }) { return false }
             if let owners, !alert.watch.contains(where: { $0.owner.map(owners.contains) ?? false }) { return false }
+            if let minExposure, !alert.exposure.values.contains(where: { $0 >= minExposure }) { return false }
             return true
         }
     }
@@ -64,6 +69,9 @@ public struct Router: Sendable, Hashable {
     public var fallback: String?
     /// Which facts are silenced while a procedure stands: the routes file's `inhibit`.
     public var inhibit: [InhibitRule]
+    /// How money at stake raises severity (`alerts/severity.yaml`): applied before routing,
+    /// so that routes match on the severity people should see.
+    public var severity = SeverityRules()
 
     public init(always: [String], routes: [Route] = [], defaultChannels: [String] = [], fallback: String? = nil, inhibit: [InhibitRule] = InhibitRule.defaults) {
         self.inhibit = inhibit

@@ -15,10 +15,14 @@ public enum ScoreDiff {
         let previousOn = previous?.observedOn
 
         func evidence(_ field: String, _ old: String?, _ new: String?, _ reasons: [String] = []) -> Evidence {
-            .observation(ObservationEvidence(
+            var evidence = ObservationEvidence(
                 provider: observation.provider, observedOn: observation.observedOn, previousOn: previousOn,
                 field: field, old: old, new: new, reasons: reasons, latestLegalEvent: observation.legalEvents.first?.summary
-            ))
+            )
+            if field == "credit_limit", case .amount(let amount, let currency) = observation.creditLimit {
+                evidence.newLimit = Money(amount: Decimal(amount), currency: currency ?? "EUR")
+            }
+            return .observation(evidence)
         }
 
         var scoreDropped = false

@@ -109,10 +109,15 @@ public struct VigieApplication: Sendable {
             channelTypes: Dictionary(configuration.channels.map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })
         )
         let routesPath = configuration.resolve(configuration.delivery.routes).path
-        guard let text = try? String(contentsOfFile: routesPath, encoding: .utf8) else {
-            return (templates, Router(always: always, defaultChannels: configuration.channels.map(\.name)))
+        var router = Router(always: always, defaultChannels: configuration.channels.map(\.name))
+        if let text = try? String(contentsOfFile: routesPath, encoding: .utf8) {
+            router = try RoutesFile.parse(text, file: routesPath, always: always, channels: Set(names)).get()
         }
-        return (templates, try RoutesFile.parse(text, file: routesPath, always: always, channels: Set(names)).get())
+        let severityPath = configuration.resolve(configuration.delivery.severity).path
+        if let text = try? String(contentsOfFile: severityPath, encoding: .utf8) {
+            router.severity = try SeverityFile.parse(text, file: severityPath).get()
+        }
+        return (templates, router)
     }
 
     public static func channel(_ spec: ChannelSpec, transport: CurlTransport, templates: MessageTemplates, clock: any WallClock) throws -> any AlertChannel {

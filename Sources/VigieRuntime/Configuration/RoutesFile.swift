@@ -29,7 +29,7 @@ public enum RoutesFile {
     static let inhibitKeys = ["name", "during", "silence"]
     /// Every kind a fact can have: what `silence` may name.
     static let factKinds = Set(NoticeEvent.allCases.map(\.rawValue) + ScoreEvent.allCases.map(\.rawValue))
-    static let conditionKeys = ["min_severity", "kinds", "watchlists", "tags", "owners"]
+    static let conditionKeys = ["min_severity", "kinds", "watchlists", "tags", "owners", "min_exposure"]
 
     /// The router for `always` plus the file's routes. Channel names must be ones the
     /// configuration defines.
@@ -135,6 +135,7 @@ public enum RoutesFile {
             case "watchlists": route.watchlists = Set(reader.strings(value, key))
             case "tags": route.tags = Set(reader.strings(value, key))
             case "owners": route.owners = Set(reader.strings(value, key))
+            case "min_exposure": route.minExposure = SeverityFile.amount(value, key, reader)
             default: reader.unknown(key, line: line, known: conditionKeys)
             }
         }

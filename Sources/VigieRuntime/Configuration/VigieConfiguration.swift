@@ -117,6 +117,8 @@ public struct VigieConfiguration: Sendable {
         public var routes = "alerts/routes.yaml"
         /// Message templates overriding the built-in ones; used when the folder exists.
         public var templates = "alerts/templates"
+        /// How money at stake raises severity; `SeverityRules.defaults` when the file does not exist.
+        public var severity = "alerts/severity.yaml"
         public var transport = CurlTransport.Configuration()
         public var retry = RetryPolicy.Configuration()
         /// Transfers in flight at once, per channel.
@@ -574,7 +576,7 @@ extension VigieConfiguration {
         }
     }
 
-    static let deliveryKeys = ["routes", "templates", "workers", "concurrency", "connect_timeout", "timeout", "verify_tls", "ca_bundle", "proxy", "max_response_bytes", "retry", "breaker_failures", "probe_interval", "max_probe_interval", "channel_failing_after"]
+    static let deliveryKeys = ["routes", "templates", "severity", "workers", "concurrency", "connect_timeout", "timeout", "verify_tls", "ca_bundle", "proxy", "max_response_bytes", "retry", "breaker_failures", "probe_interval", "max_probe_interval", "channel_failing_after"]
     static let retryKeys = ["base_delay", "max_delay", "max_attempts", "max_age"]
 
     static func readDelivery(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
@@ -582,6 +584,7 @@ extension VigieConfiguration {
             switch key {
             case "routes": configuration.delivery.routes = reader.string(value, key) ?? configuration.delivery.routes
             case "templates": configuration.delivery.templates = reader.string(value, key) ?? configuration.delivery.templates
+            case "severity": configuration.delivery.severity = reader.string(value, key) ?? configuration.delivery.severity
             case "workers": configuration.delivery.transport.workers = reader.integer(value, key, range: 1...256) ?? 16
             case "concurrency": configuration.delivery.concurrency = reader.integer(value, key, range: 1...256) ?? 16
             case "connect_timeout": configuration.delivery.transport.connectTimeout = reader.duration(value, key) ?? .seconds(10)

@@ -15,6 +15,8 @@ struct CaseDesk: Sendable {
     /// cases (among those `covers` admits: a replica's own shards), and the cases of companies
     /// `watched` no longer admits resolved. Without `watched`, nothing is resolved for it.
     func decide(_ commit: inout CycleCommit, watched: ((SIREN) -> Bool)?, covers: (SIREN) -> Bool, now: Date) async throws {
+        // Money at stake first: routes and cases see the severity people should.
+        commit.alertChanges = commit.alertChanges.map(router.severity.apply)
         let sirens = Set(commit.alertChanges.compactMap(\.alert.siren))
         let known = sirens.isEmpty ? [:] : try await store.cases(for: sirens)
         var outcome = CaseBook.apply(commit.alertChanges, to: known, policy: .init(inhibit: router.inhibit, bodaccRead: bodaccRead), now: now)
@@ -31,9 +33,8 @@ struct CaseDesk: Sendable {
         outcome.append(CaseBook.reminders(active, router: router, now: now))
 
         commit.alertChanges = outcome.changes
-        for change in outcome.changes where commit.destinations[change.alert.id] == nil {
-            commit.destinations[change.alert.id] = router.destinations(for: change.alert)
-        }
+        // Routed again: severity may have risen, and the case book added alerts of its own.
+        for change in outcome.changes { commit.destinations[change.alert.id] = router.destinations(for: change.alert) }
         for (id, destinations) in outcome.destinations { commit.destinations[id] = destinations }
         for id in outcome.quiet { commit.destinations[id] = [] }
         commit.caseUpdates = outcome.updates
