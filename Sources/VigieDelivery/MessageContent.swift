@@ -132,6 +132,10 @@ public struct MessageContent: Sendable {
         if let others = alert.alsoReportedBy, !others.isEmpty {
             facts.append(Fact(label: french ? "Aussi signalé par" : "Also reported by", value: others.map(ProviderName.display).joined(separator: ", ")))
         }
+        if let actions = alert.nextActions?[language.rawValue], !actions.isEmpty {
+            let numbered = actions.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: " ")
+            facts.append(Fact(label: french ? "À faire" : "What to do", value: numbered))
+        }
         if let caseID = alert.caseID { facts.append(Fact(label: french ? "Dossier" : "Case", value: caseID)) }
         self.facts = facts.map { Fact(label: $0.label, value: oneLine($0.value)) }
         courtText = courtText.map(oneLine)

@@ -111,6 +111,13 @@ struct CasesCommand: AsyncParsableCommand {
                 print("\nDeclare the claim by \(claims.deadline.iso) (\(claims.months) months after the BODACC publication of \(claims.published.iso))"
                     + (claims.mandataire.map { " to the \(claims.role ?? "mandataire judiciaire"): \(Escape.controlCharacters($0))" } ?? "; the notice names no officer: see the court's text"))
             }
+            if item.state(at: now).isActive, let topic = NextActions.topic(of: item) {
+                let actions = (try? VigieApplication.delivery(try options.load(secrets: .deferred)).1.actions) ?? NextActions()
+                print("\nWhat to do:")
+                for (index, action) in (actions.actions(topic, claims: item.claims)["en"] ?? []).enumerated() {
+                    print("  \(index + 1). \(Escape.controlCharacters(action))")
+                }
+            }
             print("\nTimeline:")
             let alerts = Dictionary(try await store.alerts(caseID: id).map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
             for fact in item.facts {
@@ -118,7 +125,7 @@ struct CasesCommand: AsyncParsableCommand {
                 print("  \(fact.at.iso8601)  \(fact.severity.rawValue.uppercased())  \(Escape.controlCharacters(fact.title))  [\(fact.source)]\(marks.isEmpty ? "" : " (\(marks.joined(separator: ", ")))")  \(fact.alertID)")
                 guard let alert = alerts[fact.alertID] else { continue }
                 let content = MessageContent(alert: alert, language: .en)
-                for evidence in content.facts where !["Company", "Severity", "Watchlist", "Owner", "Exposure", "Case"].contains(evidence.label) {
+                for evidence in content.facts where !["Company", "Severity", "Watchlist", "Owner", "Exposure", "Case", "Insured limit", "What to do", "Declare the claim", "Uncovered"].contains(evidence.label) {
                     print("      \(evidence.label): \(Escape.controlCharacters(evidence.value))")
                 }
                 if let url = content.evidenceURL { print("      Evidence: \(url)") }

@@ -214,3 +214,30 @@ struct CaseBookTests {
         }
     }
 }
+
+@Suite("What to do")
+struct NextActionsTests {
+    @Test("a receivership opening says what to do in English and French, with the officer and the deadline filled in")
+    func receivership() throws {
+        let alert = CaseBookTests.notice(.opened, status: .receivership)
+        let actions = try #require(NextActions().actions(for: alert))
+        #expect(actions["en"]?[1] == "Declare the claim to Maître Wallyn, 87 rue Pierre Brossolette, 02100 Saint Quentin by 2026-04-05.")
+        #expect(actions["fr"]?[1] == "Déclarer la créance auprès de Maître Wallyn, 87 rue Pierre Brossolette, 02100 Saint Quentin avant le 2026-04-05.")
+        #expect(actions["en"]?.first == "Stop selling on credit; deliver only against payment.")
+    }
+
+    @Test("a closure, a procedural step and a recovery call for nothing new; a weakening and a strike-off do")
+    func topics() {
+        #expect(NextActions().actions(for: CaseBookTests.notice(.closed, status: .closed, severity: .warning)) == nil)
+        #expect(NextActions().actions(for: CaseBookTests.notice(.claimsFiling, status: nil, severity: .info)) == nil)
+        #expect(NextActions().actions(for: CaseBookTests.observed(.scoreRecovered, provider: "creditsafe", severity: .info)) == nil)
+        #expect(NextActions().actions(for: CaseBookTests.observed(.scoreDrop, provider: "creditsafe"))?["en"]?.first == "Review the client's credit limit against what it owes.")
+        #expect(NextActions().actions(for: CaseBookTests.observed(.companyStruckOff, provider: "pappers"))?["fr"]?.count == 2)
+    }
+
+    @Test("without an officer named in the judgment, the text says where to find one")
+    func noOfficer() {
+        let actions = NextActions().actions(.liquidation, claims: nil)
+        #expect(actions["en"]?[1] == "Declare the claim to the mandataire judiciaire named in the judgment by two months after the BODACC publication.")
+    }
+}

@@ -344,3 +344,26 @@ enum SeverityRulesTestsSupport {
         )
     }
 }
+
+@Suite("The actions files")
+struct ActionsFileTests {
+    @Test("alerts/actions.en.yaml and actions.fr.yaml are the built-in actions, written out to be edited")
+    func shipped() throws {
+        #expect(try ActionsFile.load(folder: RepositoryData.repositoryRoot.appendingPathComponent("alerts")) == NextActions())
+    }
+
+    @Test("an unknown topic is reported at its line; a topic left out keeps its actions; [] says nothing")
+    func mistakes() throws {
+        var actions = NextActions()
+        #expect(throws: ConfigurationError.self) { try ActionsFile.parse("receivership:\n  - a\nreceivrship:\n  - b\n", file: "actions.en.yaml", language: "en", into: &actions) }
+        do {
+            try ActionsFile.parse("receivrship:\n  - b\n", file: "actions.en.yaml", language: "en", into: &actions)
+        } catch {
+            #expect(error.description.hasPrefix("actions.en.yaml:1: receivrship: unknown key; did you mean \"receivership\"?"), "\(error.description)")
+        }
+        try ActionsFile.parse("liquidation: []\ncessation:\n  - Call {officer}\n", file: "actions.en.yaml", language: "en", into: &actions)
+        #expect(actions.templates["en"]?[.liquidation] == [])
+        #expect(actions.templates["en"]?[.cessation] == ["Call {officer}"])
+        #expect(actions.templates["en"]?[.receivership] == NextActions.defaults["en"]?[.receivership])
+    }
+}

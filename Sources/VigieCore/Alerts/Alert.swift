@@ -36,6 +36,8 @@ public struct Alert: Hashable, Sendable, Codable, Identifiable {
     public var alsoReportedBy: [String]?
     /// The severity rule that raised this alert's severity, for money at stake.
     public var escalatedBy: String?
+    /// What to do, by language code (`en`, `fr`): filled when the alert is told.
+    public var nextActions: [String: [String]]?
 
     public init(
         id: String, revision: Int = 1, state: State = .active, siren: SIREN?, companyName: String?, kind: String,

@@ -72,6 +72,8 @@ public struct Router: Sendable, Hashable {
     /// How money at stake raises severity (`alerts/severity.yaml`): applied before routing,
     /// so that routes match on the severity people should see.
     public var severity = SeverityRules()
+    /// What each told alert says to do (`alerts/actions.<language>.yaml`).
+    public var actions = NextActions()
 
     public init(always: [String], routes: [Route] = [], defaultChannels: [String] = [], fallback: String? = nil, inhibit: [InhibitRule] = InhibitRule.defaults) {
         self.inhibit = inhibit

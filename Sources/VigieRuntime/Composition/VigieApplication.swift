@@ -117,6 +117,8 @@ public struct VigieApplication: Sendable {
         if let text = try? String(contentsOfFile: severityPath, encoding: .utf8) {
             router.severity = try SeverityFile.parse(text, file: severityPath).get()
         }
+        // What to do, next to the routes: alerts/actions.en.yaml and actions.fr.yaml.
+        router.actions = try ActionsFile.load(folder: URL(fileURLWithPath: routesPath).deletingLastPathComponent())
         return (templates, router)
     }
 

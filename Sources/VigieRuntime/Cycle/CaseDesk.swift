@@ -32,7 +32,12 @@ struct CaseDesk: Sendable {
         }
         outcome.append(CaseBook.reminders(active, router: router, now: now))
 
-        commit.alertChanges = outcome.changes
+        // What to do goes with what is told, in every language the channels may speak.
+        commit.alertChanges = outcome.changes.map { change in
+            guard case .raised(var alert) = change, !outcome.quiet.contains(alert.id), let actions = router.actions.actions(for: alert) else { return change }
+            alert.nextActions = actions
+            return .raised(alert)
+        }
         // Routed again: severity may have risen, and the case book added alerts of its own.
         for change in outcome.changes { commit.destinations[change.alert.id] = router.destinations(for: change.alert) }
         for (id, destinations) in outcome.destinations { commit.destinations[id] = destinations }
