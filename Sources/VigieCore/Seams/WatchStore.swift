@@ -176,6 +176,9 @@ public protocol AlertQueries: Sendable {
     /// What the providers said of a company that changed something, oldest first: the
     /// history behind a company's timeline (an observation that only confirmed is not in it).
     func observations(of siren: SIREN) async throws -> [ScoreObservation]
+    /// Every notice kept because it named a watched company, by publication: what `rules
+    /// preview` replays.
+    func matchedNotices() async throws -> [BodaccNotice]
 }
 
 /// The outbox: one delivery per alert revision and channel, queued with the alert.

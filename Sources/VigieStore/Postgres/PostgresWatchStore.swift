@@ -551,6 +551,10 @@ public final class PostgresWatchStore: WatchStore {
             """).map { try decode(Alert.self, $0) }
     }
 
+    public func matchedNotices() async throws -> [BodaccNotice] {
+        try await strings("SELECT payload FROM notice WHERE payload IS NOT NULL ORDER BY published, id").map { try decode(BodaccNotice.self, $0) }
+    }
+
     public func alert(id: String) async throws -> Alert? {
         try await strings("SELECT payload FROM alert WHERE id = \(id)").first.map { try decode(Alert.self, $0) }
     }

@@ -533,6 +533,13 @@ public final class SQLiteWatchStore: WatchStore {
         }
     }
 
+    public func matchedNotices() async throws -> [BodaccNotice] {
+        let payloads = try await writer.read { db in
+            try String.fetchAll(db, sql: "SELECT payload FROM notice WHERE payload IS NOT NULL ORDER BY published, id")
+        }
+        return try payloads.map { try decode(BodaccNotice.self, $0) }
+    }
+
     public func alert(id: String) async throws -> Alert? {
         let payload = try await writer.read { db in try String.fetchOne(db, sql: "SELECT payload FROM alert WHERE id = ?", arguments: [id]) }
         return try payload.map { try decode(Alert.self, $0) }
