@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import VigieCore
 import VigieProviders
 import VigieRuntime
 
@@ -49,7 +50,15 @@ struct DemoCommand: AsyncParsableCommand {
             let delivered = try await application.dispatcher.drain()
             print("   \(CycleSummary(report: report, delivered: delivered).line)")
         }
+        // Where a credit manager starts the day: the open cases, the most money at stake first.
+        let now = SystemWallClock().now
+        let cases = try await application.store.cases(CaseFilter(activeOnly: true, asOf: now))
+        print("\n── open cases, the most money at stake first (vigie cases list --open --state-dir \(stateDir))")
+        for item in cases { print(CasesCommand.line(item, at: now)) }
         application.shutdown()
         print("\nAlert log: \(configuration.logPath)")
+        if let first = cases.first {
+            print("Next: vigie cases show \(first.id) --state-dir \(stateDir)   (then ack, assign, snooze or resolve it)")
+        }
     }
 }

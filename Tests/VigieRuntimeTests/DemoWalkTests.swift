@@ -91,6 +91,21 @@ struct DemoWalkTests {
             // One process writes an SQLite store: a second one refuses while the first runs.
             await #expect(throws: SQLiteWatchStore.Failure.self) { try await VigieApplication(configuration: configuration, clock: clock, logger: Logger(label: "test")) }
             alertCount = told.count
+
+            // The walk ends with cases a credit manager can act on: one per company and
+            // situation, the most money at stake first, each with its owner; PASARGAD's
+            // weakening is on its receivership's case, not a case of its own.
+            let cases = try await application.store.cases(CaseFilter(activeOnly: true, asOf: clock.now))
+            #expect(cases.map { "\($0.companyName ?? ""): \($0.situation.rawValue) \($0.severity.rawValue)" } == [
+                "GAMM VERT: deterioration high", "FRIZY: procedure high", "ENTREPRISE EDOUIN ERIC: deterioration high",
+                "PASARGAD: procedure critical", "SCI DES QUATRE SAISONS: procedure critical",
+                "LE JULES VERNE: procedure critical", "LE JULES VERNE: cessation high",
+            ])
+            #expect(cases.allSatisfy { $0.owner != nil })
+            let pasargad = try #require(cases.first { $0.companyName == "PASARGAD" })
+            #expect(pasargad.facts.map(\.disposition) == [.notified, .inhibited, .inhibited])
+            #expect(pasargad.claims?.deadline == CalendarDay(year: 2026, month: 4, day: 5))
+            #expect(pasargad.claims?.mandataire?.hasPrefix("SCP alpha Mj") == true)
         }
 
         // A restart on the same store, once the first process is gone: nothing new, nothing delivered twice.
