@@ -175,9 +175,10 @@ struct CasesCommand: AsyncParsableCommand {
                     printError("vigie: \(error.description)")
                     throw ExitCode(1)
                 }
-                // A case resolved by hand tells the routes that asked for it.
+                // Routes that follow cases (an on-call incident) hear of its acknowledgement and resolution.
                 var alerts: [Alert] = []
-                if case .resolve = action { alerts.append(CaseBook.resolvedNotice(next, at: now)) }
+                if case .resolve = action { alerts.append(CaseBook.resolvedNotice(next, by: actor, at: now)) }
+                if case .acknowledge = action { alerts.append(CaseBook.acknowledgedNotice(next, by: actor, at: now)) }
                 let destinations = Dictionary(alerts.map { ($0.id, router.destinations(for: $0)) }, uniquingKeysWith: { first, _ in first })
                 do {
                     try await store.act(CaseBook.Update(before: item, after: next), entry: entry, alerts: alerts, destinations: destinations, at: now)

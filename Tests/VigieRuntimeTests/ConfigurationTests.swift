@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import Testing
 import VigieCore
+import VigieDelivery
 import VigieRuntime
 import VigieTestSupport
 
@@ -45,7 +46,7 @@ struct ConfigurationTests {
         ("delivery:\n  retry:\n    max_age: 1e300s\n", "vigie.yaml:3: max_age: \"1e300s\" is out of range"),
         ("providers:\n  creditsafe:\n    username: u\n    password_env: VIGIE_TEST_PASSWORD\n    timeout: 99999999999999999999ms\n", "vigie.yaml:5: timeout: \"99999999999999999999ms\" is out of range"),
         ("channels:\n  log:\n    enabled: maybe\n", "vigie.yaml:3: enabled: expected true or false"),
-        ("channels:\n  alerts:\n    url: x\n", "vigie.yaml:2: alerts: type must be one of webhook, slack, teams, mattermost, discord, email"),
+        ("channels:\n  alerts:\n    url: x\n", "vigie.yaml:2: alerts: type must be one of webhook, slack, teams, mattermost, discord, pagerduty, opsgenie, email"),
         ("channels:\n  risk:\n    type: slack\n    url_env: VIGIE_TEST_UNSET_VARIABLE\n", "vigie.yaml:4: url_env: the environment variable VIGIE_TEST_UNSET_VARIABLE is not set"),
         // A secret pasted into an _env or _file key is never repeated in the message.
         ("channels:\n  risk:\n    type: slack\n    url_env: https://hooks.slack.com/services/T0/B0/PASTEDTOKEN\n", "vigie.yaml:4: url_env: must name an environment variable (letters, digits and _), and what is written there is not one"),
@@ -365,5 +366,22 @@ struct ActionsFileTests {
         #expect(actions.templates["en"]?[.liquidation] == [])
         #expect(actions.templates["en"]?[.cessation] == ["Call {officer}"])
         #expect(actions.templates["en"]?[.receivership] == NextActions.defaults["en"]?[.receivership])
+    }
+}
+
+@Suite("On-call channels in vigie.yaml")
+struct IncidentChannelConfigurationTests {
+    @Test("pagerduty and opsgenie take their key from the environment and default to the service's URL; without a key, the line says what is missing")
+    func incidentChannels() throws {
+        let text = "channels:\n  on-call:\n    type: pagerduty\n    secret_env: PD_KEY\n  genie:\n    type: opsgenie\n    url: https://api.eu.opsgenie.com\n    secret_env: OG_KEY\n"
+        let configuration = try VigieConfiguration.parse(text, file: "vigie.yaml", root: URL(fileURLWithPath: "/"), environment: ["PD_KEY": "k1", "OG_KEY": "k2"]).get()
+        guard case .webhook(_, .pagerduty, let url, let secret, _) = configuration.channels[0] else { Issue.record("not pagerduty"); return }
+        #expect(url == PagerDutyFormat.defaultURL && secret == "k1")
+        guard case .webhook(_, .opsgenie, let genieURL, _, _) = configuration.channels[1] else { Issue.record("not opsgenie"); return }
+        #expect(genieURL == "https://api.eu.opsgenie.com")
+        switch VigieConfiguration.parse("channels:\n  on-call:\n    type: pagerduty\n", file: "vigie.yaml", root: URL(fileURLWithPath: "/"), environment: [:]) {
+        case .success: Issue.record("accepted")
+        case .failure(let error): #expect(error.description.contains("vigie.yaml:2: on-call: a pagerduty channel needs secret, secret_env or secret_file (the integration's routing key)"), "\(error.description)")
+        }
     }
 }

@@ -30,8 +30,11 @@ public struct InhibitRule: Hashable, Sendable {
 
 /// The kinds of alert Vigie raises about a case rather than a fact.
 public enum CaseNotice: String, Hashable, Sendable, CaseIterable {
-    /// The case is over: sent to routes that ask for it (`send_resolved`).
+    /// The case is over: sent to routes that follow cases (`send_resolved`).
     case resolved = "case_resolved"
+    /// Someone has the case in hand: sent to routes that follow cases, so that an on-call
+    /// incident is acknowledged with it.
+    case acknowledged = "case_acknowledged"
     /// Still open, not acknowledged: sent on a route's `repeat_interval`.
     case reminder = "case_reminder"
     /// The claim must be declared soon.
@@ -302,11 +305,21 @@ public enum CaseBook {
     }
 
     /// The message that a case is over.
-    public static func resolvedNotice(_ item: Case, at now: Date) -> Alert {
-        let evidence = CaseEvidence(item, purpose: .resolved, at: now)
+    public static func resolvedNotice(_ item: Case, by actor: String? = nil, at now: Date) -> Alert {
+        lifecycleNotice(item, .resolved, by: actor, at: now)
+    }
+
+    /// The message that someone acknowledged a case.
+    public static func acknowledgedNotice(_ item: Case, by actor: String, at now: Date) -> Alert {
+        lifecycleNotice(item, .acknowledged, by: actor, at: now)
+    }
+
+    static func lifecycleNotice(_ item: Case, _ notice: CaseNotice, by actor: String?, at now: Date) -> Alert {
+        let purpose: CaseEvidence.Purpose = notice == .resolved ? .resolved : .acknowledged
+        let evidence = CaseEvidence(item, purpose: purpose, at: now, actor: actor)
         var alert = Alert(
-            id: AlertIdentity.id(siren: item.siren, kind: CaseNotice.resolved.rawValue, evidenceKey: "case:\(item.id):resolved:\(Int(now.timeIntervalSince1970))"),
-            siren: item.siren, companyName: item.companyName, kind: CaseNotice.resolved.rawValue, severity: item.severity,
+            id: AlertIdentity.id(siren: item.siren, kind: notice.rawValue, evidenceKey: "case:\(item.id):\(purpose.rawValue):\(Int(now.timeIntervalSince1970))"),
+            siren: item.siren, companyName: item.companyName, kind: notice.rawValue, severity: item.severity,
             title: CaseWording.english.title(evidence), evidence: .case(evidence), watch: item.watch, createdAt: now
         )
         alert.caseID = item.id

@@ -5,6 +5,7 @@ import Foundation
 public struct CaseEvidence: Hashable, Sendable, Codable {
     public enum Purpose: String, Hashable, Sendable, Codable {
         case resolved
+        case acknowledged
         case reminder
         case claimsDeadline = "claims_deadline"
     }
@@ -24,8 +25,11 @@ public struct CaseEvidence: Hashable, Sendable, Codable {
     public var claims: ClaimsDeadline?
     /// For a claims reminder: days left until the deadline.
     public var daysLeft: Int?
+    /// Who acknowledged or resolved the case by hand.
+    public var actor: String?
 
-    public init(_ item: Case, purpose: Purpose, at now: Date, daysLeft: Int? = nil) {
+    public init(_ item: Case, purpose: Purpose, at now: Date, daysLeft: Int? = nil, actor: String? = nil) {
+        self.actor = actor
         caseID = item.id
         self.purpose = purpose
         situation = item.situation
@@ -49,6 +53,7 @@ public struct CaseWording: Sendable {
     public var states: [CaseState: String]
     public var style: NumberStyle
     public var resolved: @Sendable (_ what: String, _ why: String) -> String
+    public var acknowledged: @Sendable (_ what: String, _ who: String?) -> String
     public var reminder: @Sendable (_ what: String, _ days: Int, _ stake: String?) -> String
     public var claims: @Sendable (_ deadline: String, _ daysLeft: Int, _ whom: String?) -> String
     /// "Declare the claim to": the label of the claims fact in messages.
@@ -65,6 +70,7 @@ public struct CaseWording: Sendable {
         states: [.open: "open", .acknowledged: "acknowledged", .snoozed: "snoozed", .resolved: "resolved"],
         style: .english,
         resolved: { what, why in "Case resolved: \(what) (\(why))" },
+        acknowledged: { what, who in "Case acknowledged: \(what)\(who.map { ", by \($0)" } ?? "")" },
         reminder: { what, days, stake in "\(what) for \(days) day\(days == 1 ? "" : "s")\(stake.map { ", \($0) at stake" } ?? ""), not acknowledged" },
         claims: { deadline, left, whom in "Declare the claim by \(deadline) (\(left) day\(left == 1 ? "" : "s") left)\(whom.map { " to \($0)" } ?? "")" },
         claimsLabel: "Declare the claim",
@@ -81,6 +87,7 @@ public struct CaseWording: Sendable {
         states: [.open: "ouvert", .acknowledged: "pris en charge", .snoozed: "en sommeil", .resolved: "clos"],
         style: .french,
         resolved: { what, why in "Dossier clos : \(what) (\(why))" },
+        acknowledged: { what, who in "Dossier pris en charge : \(what)\(who.map { ", par \($0)" } ?? "")" },
         reminder: { what, days, stake in "\(what) depuis \(days) jour\(days > 1 ? "s" : "")\(stake.map { ", \($0) en jeu" } ?? ""), non pris en charge" },
         claims: { deadline, left, whom in "Déclarer la créance avant le \(deadline) (\(left) jour\(left > 1 ? "s" : "") restant\(left > 1 ? "s" : ""))\(whom.map { " auprès de \($0)" } ?? "")" },
         claimsLabel: "Déclaration de créance",
@@ -98,6 +105,8 @@ public struct CaseWording: Sendable {
         switch evidence.purpose {
         case .resolved:
             return resolved(what(evidence), resolutions[evidence.resolution ?? ""] ?? evidence.resolution ?? "")
+        case .acknowledged:
+            return acknowledged(what(evidence), evidence.actor)
         case .reminder:
             let stake = exposure.isEmpty ? nil : exposure.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).formatted(style) }.joined(separator: ", ")
             return reminder(what(evidence), evidence.ageDays, stake)

@@ -129,7 +129,7 @@ public struct NextActions: Hashable, Sendable {
 
     static func topic(of alert: Alert) -> Topic? {
         if case .case(let item) = alert.evidence {
-            guard item.purpose != .resolved else { return nil }
+            guard item.purpose != .resolved, item.purpose != .acknowledged else { return nil }
             switch item.situation {
             case .procedure: return topic(item.procedure)
             case .cessation: return .cessation

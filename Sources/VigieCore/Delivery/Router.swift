@@ -23,7 +23,8 @@ public struct Router: Sendable, Hashable {
         /// Open, unacknowledged cases of high severity this route matches are sent again this
         /// often, with their age, until someone acknowledges, snoozes or resolves them.
         public var repeatInterval: Duration?
-        /// This route also gets the message that a case it matches is resolved.
+        /// This route follows the cases it matches: it also gets their acknowledgement and
+        /// resolution (what an on-call incident needs to close).
         public var sendResolved: Bool
 
         public init(
@@ -50,7 +51,7 @@ public struct Router: Sendable, Hashable {
         public func matches(_ alert: Alert) -> Bool {
             if let minSeverity, alert.severity < minSeverity { return false }
             switch alert.kind {
-            case CaseNotice.resolved.rawValue: if !sendResolved { return false }
+            case CaseNotice.resolved.rawValue, CaseNotice.acknowledged.rawValue: if !sendResolved { return false }
             case CaseNotice.reminder.rawValue: return false
             default: if let kinds, !kinds.contains(alert.kind) { return false }
             }
@@ -108,7 +109,7 @@ public struct Router: Sendable, Hashable {
             if !route.continues { break }
         }
         // A resolution goes only where a route asked for it, never to the default channels.
-        if !matched, alert.kind != CaseNotice.resolved.rawValue { chosen += defaultChannels.map { Destination(channel: $0) } }
+        if !matched, alert.kind != CaseNotice.resolved.rawValue, alert.kind != CaseNotice.acknowledged.rawValue { chosen += defaultChannels.map { Destination(channel: $0) } }
         var seen = Set<String>()
         return chosen.filter { seen.insert($0.channel).inserted }
     }

@@ -131,6 +131,8 @@ public struct VigieApplication: Sendable {
             case .teams: TeamsFormat()
             case .mattermost: MattermostFormat()
             case .discord: DiscordFormat()
+            case .pagerduty: PagerDutyFormat(routingKey: secret ?? "")
+            case .opsgenie: OpsgenieFormat(apiKey: secret ?? "")
             }
             return WebhookChannel(configuration: .init(name: name, url: url, language: language), format: format, transport: transport, templates: templates, clock: clock, secrets: [secret].compactMap { $0 })
         case .email(let configuration):

@@ -183,6 +183,11 @@ public struct VigieConfiguration: Sendable {
 public enum ChannelSpec: Sendable {
     public enum WebhookKind: String, Sendable, CaseIterable {
         case webhook, slack, teams, mattermost, discord
+        /// On-call incidents that follow cases: `secret` is the routing key (PagerDuty) or the
+        /// API key (Opsgenie); `url` defaults to the service's own.
+        case pagerduty, opsgenie
+
+        public var isIncident: Bool { self == .pagerduty || self == .opsgenie }
     }
 
     case webhook(name: String, kind: WebhookKind, url: String, secret: String?, language: Language)
@@ -556,16 +561,22 @@ extension VigieConfiguration {
                 configuration.channels.append(.email(EmailChannel.Configuration(name: name, relay: relay, from: from, to: to, language: language)))
             } else if let kind = type.flatMap(ChannelSpec.WebhookKind.init(rawValue:)) {
                 for field in fields where !webhookKeys.contains(field.key) { reader.unknown(field.key, line: field.line, known: webhookKeys) }
-                guard let url = reader.secret("url", in: fields, root: configuration.root) else {
+                let defaultURL = kind == .pagerduty ? PagerDutyFormat.defaultURL : kind == .opsgenie ? OpsgenieFormat.defaultURL : nil
+                guard let url = reader.secret("url", in: fields, root: configuration.root) ?? defaultURL else {
                     reader.issue(line: line, name, "a \(kind.rawValue) channel needs url, url_env or url_file")
                     continue
                 }
                 let secret = reader.secret("secret", in: fields, root: configuration.root)
+                if kind.isIncident, secret == nil {
+                    let what = kind == .pagerduty ? "the integration's routing key" : "the API integration's key"
+                    reader.issue(line: line, name, "a \(kind.rawValue) channel needs secret, secret_env or secret_file (\(what))")
+                    continue
+                }
                 if kind == .webhook, secret == nil {
                     reader.issue(line: line, name, "a signed webhook needs secret, secret_env or secret_file (a whsec_… Standard Webhooks secret)")
                     continue
                 }
-                if let secret, secret != ConfigReader.unresolvedSecret, (try? StandardWebhookSigner(secret: secret)) == nil {
+                if kind == .webhook, let secret, secret != ConfigReader.unresolvedSecret, (try? StandardWebhookSigner(secret: secret)) == nil {
                     reader.issue(line: line, name, StandardWebhookSigner.InvalidSecret().description)
                     continue
                 }
