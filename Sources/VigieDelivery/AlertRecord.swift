@@ -81,6 +81,10 @@ public struct AlertRecord: Encodable, Sendable {
         public var distribution: [String: Int]?
         public var heldAlerts: Int?
         public var decision: String?
+        /// An owner's digest: whose, how many new facts and open cases.
+        public var owner: String?
+        public var newFacts: Int?
+        public var openCases: Int?
     }
 
     public struct WatchRecord: Encodable, Sendable {
@@ -147,6 +151,8 @@ public struct AlertRecord: Encodable, Sendable {
                 purpose: item.purpose.rawValue, situation: item.situation.rawValue, caseState: item.state.rawValue, ageDays: item.ageDays,
                 resolution: item.resolution, daysLeft: item.daysLeft
             )
+        case .digest(let digest):
+            evidence = EvidenceRecord(source: "vigie", caseState: nil, heldAlerts: nil, owner: digest.owner, newFacts: digest.newFacts.count, openCases: digest.openCases.count)
         case .shift(let shift):
             evidence = EvidenceRecord(
                 source: shift.provider, compared: shift.compared, weakened: shift.weakened, distribution: shift.distribution,

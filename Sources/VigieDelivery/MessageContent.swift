@@ -48,6 +48,9 @@ public struct MessageContent: Sendable {
             companyName = oneLine(alert.companyName ?? siren.formatted)
             sirenLabel = siren.formatted
             company = "\(companyName) (\(siren.formatted))"
+        } else if case .digest(let digest) = alert.evidence {
+            companyName = oneLine(digest.owner)
+            company = companyName
         } else if case .shift(let shift) = alert.evidence {
             companyName = oneLine("\(ProviderName.display(shift.provider)) (\(french ? "source de données" : "data source"))")
             company = companyName
@@ -115,6 +118,20 @@ public struct MessageContent: Sendable {
             facts.append(Fact(label: french ? "Cycles en échec" : "Failing cycles", value: "\(source.failingCycles)"))
             if let recovered = source.recoveredAt { facts.append(Fact(label: french ? "Rétablie le" : "Recovered at", value: recovered.iso8601)) }
             if let error = source.lastError { facts.append(Fact(label: french ? "Dernière erreur" : "Last error", value: error.count > 300 ? String(error.prefix(300)) + "…" : error)) }
+        case .digest(let digest):
+            let stake = digest.atStake.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).formatted(style) }
+            if !stake.isEmpty { facts.append(Fact(label: french ? "En jeu" : "At stake", value: stake.joined(separator: ", "))) }
+            if let since = digest.since { facts.append(Fact(label: french ? "Depuis" : "Since", value: since.iso8601)) }
+            func describe(_ line: OwnerDigest.Line) -> String {
+                let exposure = line.exposure.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).formatted(style) }.joined(separator: ", ")
+                return [Self.severityLabel(line.severity, language), line.title, exposure.isEmpty ? nil : exposure, "\(line.ageDays) \(french ? "j" : "d")",
+                        wording.states[line.state] ?? line.state.rawValue, line.deadline.map { "\(french ? "déclarer avant le" : "declare by") \($0.iso)" }]
+                    .compactMap { $0 }.joined(separator: " · ")
+            }
+            for line in digest.newFacts.prefix(25) { facts.append(Fact(label: "\(french ? "Nouveau" : "New") · \(line.company)", value: describe(line))) }
+            if digest.newFacts.count > 25 { facts.append(Fact(label: french ? "Nouveau" : "New", value: "… \(digest.newFacts.count - 25) \(french ? "de plus" : "more")")) }
+            for line in digest.openCases.prefix(50) { facts.append(Fact(label: line.company, value: describe(line))) }
+            if digest.openCases.count > 50 { facts.append(Fact(label: french ? "Dossiers" : "Cases", value: "… \(digest.openCases.count - 50) \(french ? "de plus" : "more")")) }
         case .shift(let shift):
             facts.append(Fact(label: french ? "Sociétés comparées" : "Companies compared", value: "\(shift.compared)"))
             facts.append(Fact(label: french ? "Dégradées d’un coup" : "Weakened at once", value: "\(shift.weakened) (\(shift.percent) %)"))
@@ -212,6 +229,8 @@ enum FrenchTitles {
             return source.state == .failing ? "Liste \(source.displayName) : problèmes à corriger" : "Liste \(source.displayName) corrigée"
         case .case(let item):
             return CaseWording.french.title(item, exposure: alert.exposure)
+        case .digest(let digest):
+            return digest.title(.french, french: true)
         case .shift(let shift):
             return "\(ProviderName.display(shift.provider)) : \(shift.weakened) sociétés sur \(shift.compared) dégradées d’un coup (\(shift.percent) %) ; \(shift.held.count) alertes retenues en attente de décision"
 

@@ -64,6 +64,7 @@ public struct Alert: Hashable, Sendable, Codable, Identifiable {
         if let siren { return siren.digits }
         if case .source(let source) = evidence { return "source:\(source.source)" }
         if case .shift(let shift) = evidence { return "source:score:\(shift.provider)" }
+        if case .digest(let digest) = evidence { return "owner:\(digest.owner)" }
         return "-"
     }
 

@@ -10,6 +10,8 @@ public enum Evidence: Hashable, Sendable, Codable {
     case `case`(CaseEvidence)
     /// A provider's scores moving the same way for much of the portfolio at once.
     case shift(ShiftEvidence)
+    /// A periodic summary for one owner.
+    case digest(OwnerDigest)
 
     /// The part of the alert's identity that says which real event this is.
     public var identityKey: String {
@@ -19,6 +21,7 @@ public enum Evidence: Hashable, Sendable, Codable {
         case .source(let source): "source:\(source.source):\(source.state.rawValue):\(source.failingSince.timeIntervalSince1970)"
         case .case(let item): "case:\(item.caseID):\(item.purpose.rawValue)"
         case .shift(let shift): "shift:\(shift.provider):\(shift.compared):\(shift.weakened)"
+        case .digest(let digest): "digest:\(digest.owner):\(digest.since?.timeIntervalSince1970 ?? 0)"
         }
     }
 }

@@ -87,13 +87,14 @@ public struct CaseFact: Hashable, Sendable, Codable {
     /// procedure a provider names.
     public var procedure: ProcedureStatus?
 
-    public init(alert: Alert, disposition: Disposition) {
+    /// - Parameter at: when Vigie learned the fact (the cycle's time), not the source's date.
+    public init(alert: Alert, disposition: Disposition, at: Date) {
         alertID = alert.id
         kind = alert.kind
         severity = alert.severity
         title = alert.title
         source = alert.source
-        at = alert.updatedAt
+        self.at = at
         active = alert.state == .active
         self.disposition = disposition
         procedure = Self.procedure(of: alert)
@@ -111,7 +112,7 @@ public struct CaseFact: Hashable, Sendable, Codable {
             if text.includes("receivership") || text.includes("redressement") || text.includes(" rj") { return .receivership }
             if text.includes("safeguard") || text.includes("sauvegarde") { return .safeguard }
             return nil
-        case .source, .case, .shift: return nil
+        case .source, .case, .shift, .digest: return nil
         }
     }
 }
@@ -315,7 +316,7 @@ extension Alert {
         case .observation(let observation): observation.provider
         case .source(let source): source.sourceName
         case .shift(let shift): shift.provider
-        case .case: "vigie"
+        case .case, .digest: "vigie"
         }
     }
 }

@@ -193,7 +193,7 @@ public enum CaseBook {
                     }
                 }
                 let told = disposition == .notified
-                item.facts.append(CaseFact(alert: alert, disposition: disposition!))
+                item.facts.append(CaseFact(alert: alert, disposition: disposition!, at: now))
                 if alert.watch != [] { item.watch = alert.watch }
                 if let name = alert.companyName { item.companyName = name }
                 if item.owner == nil { item.owner = alert.watch.lazy.compactMap(\.owner).first }
@@ -237,7 +237,7 @@ public enum CaseBook {
                     continue
                 }
                 let disposition = item.facts[index].disposition
-                item.facts[index] = CaseFact(alert: alert, disposition: disposition)
+                item.facts[index] = CaseFact(alert: alert, disposition: disposition, at: now)
                 item.recomputeHeadline()
                 alert.caseID = item.id
                 alert.disposition = disposition

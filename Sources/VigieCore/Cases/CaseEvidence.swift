@@ -115,3 +115,86 @@ public struct CaseWording: Sendable {
         }
     }
 }
+
+/// A periodic summary for one owner: what happened to their clients since the last one,
+/// what is still open, and what is at stake.
+public struct OwnerDigest: Hashable, Sendable, Codable {
+    public struct Line: Hashable, Sendable, Codable {
+        public var caseID: String
+        public var company: String
+        public var severity: Severity
+        public var title: String
+        public var exposure: [String: Decimal]
+        public var state: CaseState
+        public var ageDays: Int
+        public var deadline: CalendarDay?
+    }
+
+    public var owner: String
+    public var since: Date?
+    /// New facts told since the last digest, most severe first.
+    public var newFacts: [Line]
+    /// Open cases, the most money at stake first.
+    public var openCases: [Line]
+    public var atStake: [String: Decimal]
+
+    public static let kind = "owner_digest"
+
+    /// "3 new facts, 5 open cases, 216,830 EUR at stake".
+    public func title(_ style: NumberStyle, french: Bool) -> String {
+        let stake = atStake.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).formatted(style) }.joined(separator: ", ")
+        if french {
+            return "Synthèse Vigie : \(newFacts.count) fait\(newFacts.count > 1 ? "s" : "") nouveau\(newFacts.count > 1 ? "x" : ""), \(openCases.count) dossier\(openCases.count > 1 ? "s" : "") ouvert\(openCases.count > 1 ? "s" : "")\(stake.isEmpty ? "" : ", \(stake) en jeu")"
+        }
+        return "Vigie digest: \(newFacts.count) new fact\(newFacts.count == 1 ? "" : "s"), \(openCases.count) open case\(openCases.count == 1 ? "" : "s")\(stake.isEmpty ? "" : ", \(stake) at stake")"
+    }
+}
+
+extension CaseBook {
+    /// One digest per owner and route with an `owner_digest` interval, when that interval has
+    /// passed since the owner's last one (`last`, by `route|owner`): the new facts told on
+    /// their open cases since then, the open cases, the money at stake. Cases with no owner are
+    /// in no digest. Returns the digests with their destinations, and when each was sent.
+    public static func ownerDigests(_ cases: [Case], router: Router, last: [String: Date], now: Date) -> (outcome: Outcome, sent: [String: Date]) {
+        var outcome = Outcome()
+        var sent: [String: Date] = [:]
+        for route in router.routes {
+            guard let interval = route.ownerDigest else { continue }
+            let matching = cases.filter { item in
+                item.state(at: now).isActive && item.owner != nil && route.matches(Alert(
+                    id: "", siren: item.siren, companyName: item.companyName, kind: item.facts.last { $0.active && $0.severity == item.severity }?.kind ?? "",
+                    severity: item.severity, title: item.title, evidence: .case(CaseEvidence(item, purpose: .reminder, at: now)), watch: item.watch, createdAt: now
+                ))
+            }
+            for (owner, owned) in Dictionary(grouping: matching, by: { $0.owner! }).sorted(by: { $0.key < $1.key }) {
+                let key = "\(route.name)|\(owner)"
+                let since = last[key]
+                if let since, now.timeIntervalSince(since) < interval.seconds { continue }
+                func line(_ item: Case, title: String, severity: Severity) -> OwnerDigest.Line {
+                    OwnerDigest.Line(
+                        caseID: item.id, company: item.companyName ?? item.siren.formatted, severity: severity, title: title, exposure: item.exposure,
+                        state: item.state(at: now), ageDays: item.ageDays(at: now), deadline: item.claims?.deadline
+                    )
+                }
+                let fresh = owned.flatMap { item in
+                    item.facts.filter { $0.disposition == .notified && $0.at > (since ?? .distantPast) }.map { (item, $0) }
+                }.sorted { $0.1.severity > $1.1.severity }.map { line($0.0, title: $0.1.title, severity: $0.1.severity) }
+                let open = CaseFilter(asOf: now).apply(owned).map { line($0, title: $0.title, severity: $0.severity) }
+                let atStake = owned.reduce(into: [String: Decimal]()) { total, item in
+                    for (currency, amount) in item.exposure { total[currency, default: 0] += amount }
+                }
+                let digest = OwnerDigest(owner: owner, since: since, newFacts: fresh, openCases: open, atStake: atStake)
+                let alert = Alert(
+                    id: AlertIdentity.id(subject: "owner:\(owner)", kind: OwnerDigest.kind, evidenceKey: "\(route.name):\(Int(now.timeIntervalSince1970))"),
+                    siren: nil, companyName: nil, kind: OwnerDigest.kind, severity: open.map(\.severity).max() ?? .info,
+                    title: digest.title(.english, french: false), evidence: .digest(digest),
+                    watch: [WatchContext(watchlist: route.name, owner: owner, tags: [], exposure: nil, insuredLimit: nil)], createdAt: now
+                )
+                outcome.changes.append(.raised(alert))
+                outcome.destinations[alert.id] = route.channels.map { Router.Destination(channel: $0) }
+                sent[key] = now
+            }
+        }
+        return (outcome, sent)
+    }
+}

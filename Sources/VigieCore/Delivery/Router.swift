@@ -26,12 +26,16 @@ public struct Router: Sendable, Hashable {
         /// This route follows the cases it matches: it also gets their acknowledgement and
         /// resolution (what an on-call incident needs to close).
         public var sendResolved: Bool
+        /// Each owner of the cases this route matches gets a summary this often: new facts,
+        /// open cases, money at stake (an email channel with `to: [owner]` sends it to them).
+        public var ownerDigest: Duration?
 
         public init(
             name: String, minSeverity: Severity? = nil, kinds: Set<String>? = nil, watchlists: Set<String>? = nil,
             tags: Set<String>? = nil, owners: Set<String>? = nil, channels: [String], continues: Bool = false, digest: Duration? = nil,
-            repeatInterval: Duration? = nil, sendResolved: Bool = false
+            repeatInterval: Duration? = nil, sendResolved: Bool = false, ownerDigest: Duration? = nil
         ) {
+            self.ownerDigest = ownerDigest
             self.repeatInterval = repeatInterval
             self.sendResolved = sendResolved
             self.name = name
@@ -52,7 +56,7 @@ public struct Router: Sendable, Hashable {
             if let minSeverity, alert.severity < minSeverity { return false }
             switch alert.kind {
             case CaseNotice.resolved.rawValue, CaseNotice.acknowledged.rawValue: if !sendResolved { return false }
-            case CaseNotice.reminder.rawValue: return false
+            case CaseNotice.reminder.rawValue, OwnerDigest.kind: return false
             default: if let kinds, !kinds.contains(alert.kind) { return false }
             }
             if let watchlists, !alert.watch.contains(where: { watchlists.contains($0.watchlist) }) { return false }
@@ -98,6 +102,10 @@ public struct Router: Sendable, Hashable {
         }
     }
 
+    /// Messages about cases that go only where a route asks for them (or, for reminders and
+    /// digests, where the case book addresses them), never to the default channels.
+    static let neverDefault: Set<String> = [CaseNotice.resolved.rawValue, CaseNotice.acknowledged.rawValue, CaseNotice.reminder.rawValue, OwnerDigest.kind]
+
     public func destinations(for alert: Alert) -> [Destination] {
         var chosen = always.map { Destination(channel: $0) }
         var matched = false
@@ -109,7 +117,7 @@ public struct Router: Sendable, Hashable {
             if !route.continues { break }
         }
         // A resolution goes only where a route asked for it, never to the default channels.
-        if !matched, alert.kind != CaseNotice.resolved.rawValue, alert.kind != CaseNotice.acknowledged.rawValue { chosen += defaultChannels.map { Destination(channel: $0) } }
+        if !matched, !Self.neverDefault.contains(alert.kind) { chosen += defaultChannels.map { Destination(channel: $0) } }
         var seen = Set<String>()
         return chosen.filter { seen.insert($0.channel).inserted }
     }

@@ -55,6 +55,7 @@ public struct TerminalChannel: AlertChannel {
             parts.append(source.state == .failing ? Escape.controlCharacters(source.lastError ?? source.source) : "\(words.failingSince) \(source.failingSince.iso8601)")
         case .case(let item): parts.append(item.caseID)
         case .shift(let shift): parts.append(shift.distributionText)
+        case .digest(let digest): parts.append(digest.owner)
         }
         return parts.joined(separator: " · ")
     }

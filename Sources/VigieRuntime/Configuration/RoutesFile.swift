@@ -12,7 +12,8 @@ import Yams
 ///     continue: true        # also try the next routes
 ///     digest: 10m           # one message per watchlist every 10 minutes (critical alerts go at once)
 ///     repeat_interval: 24h  # open, unacknowledged high and critical cases are sent again this often
-///     send_resolved: true   # and the message that a case is resolved
+///     send_resolved: true   # and the message that a case is acknowledged or resolved
+///     owner_digest: 24h     # each owner of the matching cases gets a summary this often
 /// default: [risk-slack]     # when no route matches
 /// fallback: credit-mail     # where a delivery goes when its channel gave up on it
 /// inhibit:                  # facts joined to a procedure's case without a message of their own
@@ -25,7 +26,7 @@ import Yams
 /// `inhibit: []` silences nothing.
 public enum RoutesFile {
     static let topKeys = ["routes", "default", "fallback", "inhibit"]
-    static let routeKeys = ["name", "when", "to", "continue", "digest", "repeat_interval", "send_resolved"]
+    static let routeKeys = ["name", "when", "to", "continue", "digest", "repeat_interval", "send_resolved", "owner_digest"]
     static let inhibitKeys = ["name", "during", "silence"]
     /// Every kind a fact can have: what `silence` may name.
     static let factKinds = Set(NoticeEvent.allCases.map(\.rawValue) + ScoreEvent.allCases.map(\.rawValue))
@@ -69,6 +70,7 @@ public enum RoutesFile {
                         case "digest": route.digest = reader.duration(fieldValue, field)
                         case "repeat_interval": route.repeatInterval = reader.duration(fieldValue, field)
                         case "send_resolved": route.sendResolved = reader.bool(fieldValue, field) ?? false
+                        case "owner_digest": route.ownerDigest = reader.duration(fieldValue, field)
                         case "when": readConditions(fieldValue, into: &route, reader)
                         default: reader.unknown(field, line: fieldLine, known: routeKeys)
                         }

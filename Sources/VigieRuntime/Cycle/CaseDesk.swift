@@ -5,6 +5,9 @@ import VigieCore
 /// importer share, so that a fact joins its case, is told or kept quiet, and the cases'
 /// reminders and deadlines go out, the same way whichever path raised it.
 struct CaseDesk: Sendable {
+    /// Where each owner's last digest is remembered, by `route|owner`.
+    static let digestCursor = "owner_digest:"
+
     let store: any CycleStore
     let router: Router
     /// BODACC is read by this process (the feed, or an import): it tells procedures.
@@ -31,6 +34,17 @@ struct CaseDesk: Sendable {
             active.removeAll { resolved.contains($0.id) }
         }
         outcome.append(CaseBook.reminders(active, router: router, now: now))
+        // Each owner's summary, on the routes that send one, when its interval has passed.
+        var last: [String: Date] = [:]
+        for route in router.routes where route.ownerDigest != nil {
+            for owner in Set(active.compactMap(\.owner)) {
+                let key = "\(route.name)|\(owner)"
+                if let stored = try await store.cursor(for: Self.digestCursor + key), let date = try? Date(stored, strategy: .iso8601) { last[key] = date }
+            }
+        }
+        let (digests, sent) = CaseBook.ownerDigests(active, router: router, last: last, now: now)
+        outcome.append(digests)
+        for (key, date) in sent { commit.cursors[Self.digestCursor + key] = date.iso8601 }
 
         // What to do goes with what is told, in every language the channels may speak.
         commit.alertChanges = outcome.changes.map { change in
