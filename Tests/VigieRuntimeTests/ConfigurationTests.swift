@@ -385,3 +385,19 @@ struct IncidentChannelConfigurationTests {
         }
     }
 }
+
+@Suite("cases: in vigie.yaml")
+struct CaseSettingsConfigurationTests {
+    @Test("claims months, reminders and the mass-shift guard are read; a claims period the law does not give is refused at its line")
+    func settings() throws {
+        let text = "cases:\n  claims_months: 4\n  claims_reminders: [21, 7, 1]\n  mass_shift_percent: 30\n  mass_shift_min_companies: 50\n"
+        let configuration = try VigieConfiguration.parse(text, file: "vigie.yaml", root: URL(fileURLWithPath: "/"), environment: [:]).get()
+        #expect(configuration.cases.claimsMonths == 4)
+        #expect(configuration.cases.claimsReminderDays == [21, 7, 1])
+        #expect(configuration.cases.massShift == MassShiftGuard(share: 0.3, minimumCompanies: 50))
+        switch VigieConfiguration.parse("cases:\n  claims_months: 3\n", file: "vigie.yaml", root: URL(fileURLWithPath: "/"), environment: [:]) {
+        case .success: Issue.record("accepted")
+        case .failure(let error): #expect(error.description.contains("vigie.yaml:2: claims_months: claims_months is 2 (art. R622-24), or 4 for a creditor outside metropolitan France"), "\(error.description)")
+        }
+    }
+}

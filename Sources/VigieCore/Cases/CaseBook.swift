@@ -330,7 +330,7 @@ public enum CaseBook {
 
 extension AlertChange {
     /// The same change, carrying `alert`.
-    func replacing(_ alert: Alert) -> AlertChange {
+    public func replacing(_ alert: Alert) -> AlertChange {
         switch self {
         case .raised: .raised(alert)
         case .revised: .revised(alert)

@@ -21,6 +21,11 @@ public struct ClaimsDeadline: Hashable, Sendable, Codable {
         self.role = role
     }
 
+    /// The same claim with the deadline `months` after publication.
+    public func with(months: Int) -> ClaimsDeadline {
+        ClaimsDeadline(published: published, months: months, mandataire: mandataire, role: role)
+    }
+
     /// Judgments that open a claims period: an opening, an extension, a plan's resolution that
     /// opens the next procedure, a resumed liquidation.
     public static let opening: Set<NoticeEvent> = [.opened, .extended, .planResolved, .resumed]

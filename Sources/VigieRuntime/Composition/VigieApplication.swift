@@ -88,7 +88,7 @@ public struct VigieApplication: Sendable {
             health: configuration.health, intervals: configuration.sourceIntervals, budgets: configuration.reportBudgets, retention: configuration.retention,
             // Renewed every cycle: two intervals leave room for a slow cycle, and a replica gone
             // for good hands its share over within two intervals.
-            leaseDuration: configuration.poller.interval * 2, cycleInterval: configuration.poller.interval, logger: logger
+            leaseDuration: configuration.poller.interval * 2, cycleInterval: configuration.poller.interval, cases: configuration.cases, logger: logger
         )
         var dispatch = OutboxDispatcher.Configuration()
         dispatch.retry = configuration.delivery.retry
@@ -158,7 +158,7 @@ public struct VigieApplication: Sendable {
     }
 
     public func importer() -> NoticeImporter {
-        NoticeImporter(registry: registry, store: store, router: router, clock: clock)
+        NoticeImporter(registry: registry, store: store, router: router, clock: clock, cases: configuration.cases)
     }
 
     public func dispatcherService() -> DispatcherService {

@@ -25,6 +25,8 @@ public struct VigieConfiguration: Sendable {
     public var watchlists: [String] = ["watchlists"]
     /// How long history is kept before it is pruned.
     public var retention = Retention()
+    /// How cases are kept: claims deadlines and their reminders, the mass-shift guard.
+    public var cases = CaseSettings()
     /// When a watchlist that shrinks at once is held as suspect (its last good version kept).
     public var watchlistGuard = WatchlistRegistry.ShrinkGuard()
     /// The language of messages to people (chat, email).
@@ -210,7 +212,8 @@ public enum ChannelSpec: Sendable {
 }
 
 extension VigieConfiguration {
-    static let topKeys = ["state_dir", "store", "http", "watchlists", "watchlist_guard", "interval", "language", "providers", "health", "channels", "delivery", "retention"]
+    static let topKeys = ["state_dir", "store", "http", "watchlists", "watchlist_guard", "interval", "language", "providers", "health", "channels", "delivery", "retention", "cases"]
+    static let casesKeys = ["claims_months", "claims_reminders", "mass_shift_percent", "mass_shift_min_companies"]
 
     /// Reads `vigie.yaml`. Every problem is reported with its line; a file with problems is
     /// not used, so a typo never silently turns a channel off.
@@ -243,6 +246,26 @@ extension VigieConfiguration {
             case "language": configuration.language = language(value, key, reader) ?? configuration.language
             case "providers": readProviders(value, into: &configuration, reader)
             case "health": readHealth(value, into: &configuration, reader)
+            case "cases":
+                for (setting, settingLine, settingValue) in reader.entries(value, key, expected: "claims_months, claims_reminders, mass_shift_percent, mass_shift_min_companies") {
+                    switch setting {
+                    case "claims_months":
+                        guard let months = reader.integer(settingValue, setting, range: 1...12) else { continue }
+                        if months != 2 && months != 4 { reader.issue(settingValue, setting, "claims_months is 2 (art. R622-24), or 4 for a creditor outside metropolitan France") }
+                        configuration.cases.claimsMonths = months
+                    case "claims_reminders":
+                        guard let list = settingValue.sequence else {
+                            reader.issue(settingValue, setting, "expected a list of days before the deadline, like [14, 3]")
+                            continue
+                        }
+                        configuration.cases.claimsReminderDays = list.compactMap { reader.integer($0, setting, range: 0...120) }
+                    case "mass_shift_percent":
+                        configuration.cases.massShift.share = Double(reader.integer(settingValue, setting, range: 1...100) ?? 20) / 100
+                    case "mass_shift_min_companies":
+                        configuration.cases.massShift.minimumCompanies = reader.integer(settingValue, setting, range: 1...1_000_000) ?? 10
+                    default: reader.unknown(setting, line: settingLine, known: casesKeys)
+                    }
+                }
             case "retention":
                 for (setting, settingLine, settingValue) in reader.entries(value, key, expected: "observations_days and delivery_attempts_days") {
                     switch setting {

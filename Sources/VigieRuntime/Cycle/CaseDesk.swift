@@ -12,14 +12,23 @@ struct CaseDesk: Sendable {
     let router: Router
     /// BODACC is read by this process (the feed, or an import): it tells procedures.
     let bodaccRead: Bool
+    var settings = CaseSettings()
 
     /// Decides the cases of `commit`'s alert changes and writes the result into it: the
     /// changes as marked, quiet alerts without deliveries, reminders and deadlines of active
     /// cases (among those `covers` admits: a replica's own shards), and the cases of companies
     /// `watched` no longer admits resolved. Without `watched`, nothing is resolved for it.
     func decide(_ commit: inout CycleCommit, watched: ((SIREN) -> Bool)?, covers: (SIREN) -> Bool, now: Date) async throws {
-        // Money at stake first: routes and cases see the severity people should.
-        commit.alertChanges = commit.alertChanges.map(router.severity.apply)
+        // Money at stake first: routes and cases see the severity people should. A creditor
+        // abroad has four months to declare, not two.
+        commit.alertChanges = commit.alertChanges.map { change in
+            var alert = change.alert
+            if case .notice(var notice) = alert.evidence, let claims = notice.claims, claims.months != settings.claimsMonths {
+                notice.claims = claims.with(months: settings.claimsMonths)
+                alert.evidence = .notice(notice)
+            }
+            return router.severity.apply(change.replacing(alert))
+        }
         let sirens = Set(commit.alertChanges.compactMap(\.alert.siren))
         let known = sirens.isEmpty ? [:] : try await store.cases(for: sirens)
         var outcome = CaseBook.apply(commit.alertChanges, to: known, policy: .init(inhibit: router.inhibit, bodaccRead: bodaccRead), now: now)
@@ -33,7 +42,7 @@ struct CaseDesk: Sendable {
             let resolved = Set(unwatched.updates.map(\.after.id))
             active.removeAll { resolved.contains($0.id) }
         }
-        outcome.append(CaseBook.reminders(active, router: router, now: now))
+        outcome.append(CaseBook.reminders(active, router: router, claimsDays: settings.claimsReminderDays, now: now))
         // Each owner's summary, on the routes that send one, when its interval has passed.
         var last: [String: Date] = [:]
         for route in router.routes where route.ownerDigest != nil {
@@ -115,4 +124,16 @@ public enum SourceShifts {
         _ = try await store.commit(commit)
         return released.count
     }
+}
+
+/// `cases:` in vigie.yaml.
+public struct CaseSettings: Sendable, Hashable {
+    /// Months after the BODACC publication to declare a claim: 2, or 4 for a creditor outside
+    /// metropolitan France (art. R622-24 of the Code de commerce).
+    public var claimsMonths = 2
+    /// Days before the claims deadline it is recalled.
+    public var claimsReminderDays = [14, 3]
+    public var massShift = MassShiftGuard()
+
+    public init() {}
 }

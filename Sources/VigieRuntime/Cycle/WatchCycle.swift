@@ -53,8 +53,8 @@ public struct WatchCycle: Sendable {
     /// When replicas share the companies, a shard is due once per this interval (the poller's),
     /// or the provider's own: whichever replica holds it, it is polled once per cycle.
     let cycleInterval: Duration?
-    /// Holds a provider's weakening alerts when much of the portfolio weakens at once.
-    let massShift: MassShiftGuard
+    /// Claims deadlines, their reminders, and the mass-shift guard.
+    let cases: CaseSettings
     /// Providers whose stored ids were handed to them, once per process.
     let idsLoaded = LoadedOnce()
     let logger: Logger
@@ -64,9 +64,9 @@ public struct WatchCycle: Sendable {
         store: any CycleStore & MaintenanceStore, router: Router, clock: any WallClock,
         health: SourceHealthTracker.Configuration = SourceHealthTracker.Configuration(), intervals: [String: Duration] = [:],
         budgets: [String: Int] = [:], retention: Retention = Retention(), leaseDuration: Duration = .seconds(1800), cycleInterval: Duration? = nil,
-        massShift: MassShiftGuard = MassShiftGuard(), logger: Logger
+        cases: CaseSettings = CaseSettings(), logger: Logger
     ) {
-        self.massShift = massShift
+        self.cases = cases
         self.leaseDuration = leaseDuration
         self.cycleInterval = cycleInterval
         self.retention = retention
@@ -269,7 +269,7 @@ public struct WatchCycle: Sendable {
             moves[observation.provider, default: .init(compared: 0, scoreMoves: [])].compared += 1
             moves[observation.provider]!.scoreMoves.append(new - old)
         }
-        let (kept, shifts) = massShift.hold(outcome.alertChanges, moves: moves, now: clock.now)
+        let (kept, shifts) = cases.massShift.hold(outcome.alertChanges, moves: moves, now: clock.now)
         for shift in shifts {
             guard case .shift(let evidence) = shift.evidence else { continue }
             logger.warning("provider.mass_shift", metadata: [
@@ -294,7 +294,7 @@ public struct WatchCycle: Sendable {
         // Facts join their cases; a company dropped from every list closes its cases, but only
         // when every list read cleanly: a list that failed to read is no sign of removal.
         let everyListRead = report.watchlistFilesWithProblems.isEmpty && watch.count > 0
-        try await CaseDesk(store: store, router: router, bodaccRead: !feeds.isEmpty).decide(
+        try await CaseDesk(store: store, router: router, bodaccRead: !feeds.isEmpty, settings: cases).decide(
             &commit, watched: everyListRead ? { watch[$0] != nil } : nil, covers: share.covers, now: clock.now
         )
         let lastPrune = try await store.cursor(for: Retention.cursorKey).flatMap { try? Date($0, strategy: .iso8601) }

@@ -37,8 +37,13 @@ public struct NoticeImporter: Sendable {
     let store: any CycleStore
     let router: Router
     let clock: any WallClock
+    let cases: CaseSettings
 
-    public init(configuration: Configuration = Configuration(), registry: WatchlistRegistry, store: any CycleStore, router: Router, clock: any WallClock) {
+    public init(
+        configuration: Configuration = Configuration(), registry: WatchlistRegistry, store: any CycleStore, router: Router, clock: any WallClock,
+        cases: CaseSettings = CaseSettings()
+    ) {
+        self.cases = cases
         self.configuration = configuration
         self.registry = registry
         self.store = store
@@ -76,7 +81,7 @@ public struct NoticeImporter: Sendable {
                 )
                 // An import is BODACC read: its judgments open procedure cases. Reminders wait
                 // for the daemon's cycle, which sees every case.
-                try await CaseDesk(store: store, router: router, bodaccRead: true).decide(&commit, watched: nil, covers: { _ in false }, now: clock.now)
+                try await CaseDesk(store: store, router: router, bodaccRead: true, settings: cases).decide(&commit, watched: nil, covers: { _ in false }, now: clock.now)
                 let summary = try await store.commit(commit)
                 report.notices += batch.count
                 report.matched += matched.count
