@@ -144,24 +144,15 @@ struct CasesCommand: AsyncParsableCommand {
         @Argument(help: ArgumentHelp("The case's id (vc_…).", valueName: "id"))
         var id: String
 
-        @Option(name: .long, help: ArgumentHelp("Why, for the audit trail.", valueName: "text"))
-        var note: String?
+        @OptionGroup var person: PersonOptions
 
-        @Option(name: .long, help: ArgumentHelp("Who acts, for the audit trail (default: the user name).", valueName: "name"))
-        var by: String?
-
-        @OptionGroup var options: ConfigOptions
-
-        var actor: String {
-            by ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "cli"
-        }
+        var note: String? { person.note }
+        var actor: String { person.actor }
 
         /// Applies the action and writes it; a case changed meanwhile is read again and the
         /// action retried once, so two people acting at once both land or one is told why not.
         func perform(_ action: CaseAction) async throws {
-            guard let store = try await AlertsCommand.store(options, access: .editor) else { throw ExitCode(1) }
-            let configuration = try options.load(secrets: .deferred)
-            let router = try VigieApplication.delivery(configuration).1
+            let (store, router) = try await person.editing()
             for attempt in 1...2 {
                 guard let item = try await store.case(id: id) else {
                     printError("vigie: no case \(id); vigie cases list shows the ids")
@@ -244,26 +235,38 @@ struct CasesCommand: AsyncParsableCommand {
     }
 }
 
+/// Who acts, and why: what every action by a person records.
+struct PersonOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Why, for the audit trail.", valueName: "text"))
+    var note: String?
+
+    @Option(name: .long, help: ArgumentHelp("Who acts, for the audit trail (default: the user name).", valueName: "name"))
+    var by: String?
+
+    @OptionGroup var options: ConfigOptions
+
+    var actor: String {
+        by ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "cli"
+    }
+
+    /// The store, opened to write beside a running daemon, and the routes in force.
+    func editing() async throws -> (any WatchStore, Router) {
+        guard let store = try await AlertsCommand.store(options, access: .editor) else { throw ExitCode(1) }
+        return (store, try VigieApplication.delivery(try options.load(secrets: .deferred)).1)
+    }
+}
+
 /// What a mass-shift decision takes: the `source_shift` alert, a note, who decides.
 struct ShiftOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("The source_shift alert's id (vg_…).", valueName: "id"))
     var id: String
 
-    @Option(name: .long, help: ArgumentHelp("Why, for the record.", valueName: "text"))
-    var note: String?
-
-    @Option(name: .long, help: ArgumentHelp("Who decides (default: the user name).", valueName: "name"))
-    var by: String?
-
-    @OptionGroup var options: ConfigOptions
+    @OptionGroup var person: PersonOptions
 
     func decide(_ decision: ShiftEvidence.Decision) async throws {
-        guard let store = try await AlertsCommand.store(options, access: .editor) else { throw ExitCode(1) }
-        let configuration = try options.load(secrets: .deferred)
-        let router = try VigieApplication.delivery(configuration).1
-        let actor = by ?? ProcessInfo.processInfo.environment["USER"] ?? "cli"
+        let (store, router) = try await person.editing()
         do {
-            let released = try await SourceShifts.decide(id, decision, by: actor, note: note, store: store, router: router, now: SystemWallClock().now)
+            let released = try await SourceShifts.decide(id, decision, by: person.actor, note: person.note, store: store, router: router, now: SystemWallClock().now)
             print(decision == .released ? "\(counted(released, "held alert")) released: they join their cases and go out with the next delivery" : "shift \(id) discarded: its held alerts stay in its evidence, never sent")
         } catch let failure as SourceShifts.Failure {
             printError("vigie: \(failure.description)")

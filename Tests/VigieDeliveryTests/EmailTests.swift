@@ -8,6 +8,12 @@ import VigieTransport
 @Suite("Email")
 struct EmailTests {
     static func send(_ alert: Alert, language: Language = .fr) async throws -> [String: Any] {
+        try await deliver(alert, language: language).mail
+    }
+
+    /// Mails `alert` through a real SMTP server on loopback: the message as parsed, and the
+    /// envelope (who it was sent to).
+    static func deliver(_ alert: Alert, language: Language = .fr, to: [String] = ["credit@example.fr"]) async throws -> (mail: [String: Any], envelope: [String: Any]) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-mail-\(UUID())")
         defer { try? FileManager.default.removeItem(at: folder) }
         let server = try TestServer(script: "smtp_server.py", arguments: [folder.path])
@@ -15,11 +21,12 @@ struct EmailTests {
         defer { transport.shutdown() }
         let channel = EmailChannel(configuration: .init(
             name: "credit-mail", relay: SMTPRelay(host: "127.0.0.1", port: server.port, security: .plain),
-            from: "vigie@example.fr", to: ["credit@example.fr"], language: language
+            from: "vigie@example.fr", to: to, language: language
         ), transport: transport)
         try await channel.deliver(alert)
         let parsed = try TestServer.run("parse_mail.py", arguments: [folder.appendingPathComponent("1.eml").path])
-        return try JSONSerialization.jsonObject(with: parsed) as! [String: Any]
+        let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("1.json"))) as! [String: Any]
+        return (try JSONSerialization.jsonObject(with: parsed) as! [String: Any], envelope)
     }
 
     @Test("the email arrives: multipart/alternative, UTF-8 text and HTML, a UTF-8 subject, a Message-ID from the alert id")

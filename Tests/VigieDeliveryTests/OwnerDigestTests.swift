@@ -44,25 +44,15 @@ struct OwnerDigestTests {
 
     @Test("to: [owner] mails each digest to its owner only; an owner that is no address adds no recipient")
     func mailedToOwner() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-mail-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let server = try TestServer(script: "smtp_server.py", arguments: [folder.path])
-        let transport = CurlTransport()
-        defer { transport.shutdown() }
-        let channel = EmailChannel(configuration: .init(
-            name: "owners", relay: SMTPRelay(host: "127.0.0.1", port: server.port, security: .plain), from: "vigie@example.fr", to: [EmailChannel.ownerRecipient], language: .fr
-        ), transport: transport)
         let item = Self.openCase("881843924", owner: "julie@example.fr", exposure: 12_480, at: Self.now)
         let router = Router(always: [], routes: [Router.Route(name: "daily", channels: ["owners"], ownerDigest: .seconds(86_400))])
         let digest = try #require(CaseBook.ownerDigests([item], router: router, last: [:], now: Self.now).outcome.changes.first?.alert)
-        try await channel.deliver(digest)
-        let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("1.json"))) as! [String: Any]
+        let (mail, envelope) = try await EmailTests.deliver(digest, to: [EmailChannel.ownerRecipient])
         #expect(envelope["recipients"] as? [String] == ["julie@example.fr"])
-        let mail = try JSONSerialization.jsonObject(with: try TestServer.run("parse_mail.py", arguments: [folder.appendingPathComponent("1.eml").path])) as! [String: Any]
         #expect((mail["subject"] as? String)?.contains("Synthèse Vigie : 1 fait nouveau, 1 dossier ouvert, 12 480 EUR en jeu") == true, "\(mail["subject"] ?? "")")
 
         var stranger = digest
         stranger.watch = [WatchContext(watchlist: "daily", owner: "Julie Bernard\r\nBcc: x@example.org", tags: [], exposure: nil, insuredLimit: nil)]
-        await #expect(throws: DeliveryError.self) { try await channel.deliver(stranger) }
+        await #expect(throws: DeliveryError.self) { _ = try await EmailTests.deliver(stranger, to: [EmailChannel.ownerRecipient]) }
     }
 }

@@ -81,6 +81,26 @@ public enum CaseBook {
         /// person acted on it since `before` was read: the facts are the cycle's, the
         /// lifecycle (state, owner, snooze) the person's, unless the facts changed the state
         /// themselves (a reopening, an escalation, a resolution): then the facts win.
+        /// How a write meets a case changed since it was read.
+        public enum Conflicts: Sendable {
+            /// A cycle's facts: kept, over the person's lifecycle changes (`merged(over:)`).
+            case merge
+            /// A person's action: refused, so that they look again.
+            case refuse
+        }
+
+        /// The case to write, given `current`, the case as the store holds it now (nil when it
+        /// holds none): one rule for every store.
+        public func resolved(against current: Case?, _ conflicts: Conflicts) throws(CaseConflict) -> Case {
+            guard let current else {
+                if before != nil, conflicts == .refuse { throw CaseConflict(caseID: after.id) }
+                return after
+            }
+            guard current.version != before?.version else { return after }
+            guard conflicts == .merge else { throw CaseConflict(caseID: after.id) }
+            return merged(over: current)
+        }
+
         public func merged(over current: Case) -> Case {
             guard current.version != before?.version else { return after }
             var merged = after

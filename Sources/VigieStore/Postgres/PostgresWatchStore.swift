@@ -449,33 +449,16 @@ public final class PostgresWatchStore: WatchStore {
         return summary
     }
 
-    /// How a case write meets a case changed since it was read.
-    enum CaseConflictPolicy {
-        /// A cycle's facts: kept, over the person's lifecycle changes (`Update.merged(over:)`).
-        case merge
-        /// A person's action: refused, so that they look again.
-        case refuse
-    }
-
     /// Cases and their audit entries; each case row is locked while it is compared and written.
-    static func writeCases(_ connection: PostgresConnection, _ updates: [CaseBook.Update], entries: [CaseEntry], conflicts: CaseConflictPolicy, logger: Logger) async throws {
+    static func writeCases(_ connection: PostgresConnection, _ updates: [CaseBook.Update], entries: [CaseEntry], conflicts: CaseBook.Update.Conflicts, logger: Logger) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         for update in updates {
-            var item = update.after
-            let stored = try await connection.query("SELECT payload FROM case_file WHERE id = \(item.id) FOR UPDATE", logger: logger).collect().first?.decode(String.self)
-            if let stored {
-                let current = try decoder.decode(Case.self, from: Data(stored.utf8))
-                if current.version != update.before?.version {
-                    guard conflicts == .merge else { throw CaseConflict(caseID: item.id) }
-                    item = update.merged(over: current)
-                }
-            } else if update.before != nil, conflicts == .refuse {
-                throw CaseConflict(caseID: item.id)
-            }
+            let stored = try await connection.query("SELECT payload FROM case_file WHERE id = \(update.after.id) FOR UPDATE", logger: logger).collect().first?.decode(String.self)
+            let item = try update.resolved(against: try stored.map { try decoder.decode(Case.self, from: Data($0.utf8)) }, conflicts)
             let payload = String(decoding: try encoder.encode(item), as: UTF8.self)
             try await connection.query("""
                 INSERT INTO case_file (id, siren, situation, state, severity, owner, opened_at, updated_at, version, payload)

@@ -371,28 +371,12 @@ public final class SQLiteWatchStore: WatchStore {
         return summary
     }
 
-    /// How a case write meets a case changed since it was read.
-    enum CaseConflictPolicy {
-        /// A cycle's facts: kept, over the person's lifecycle changes (`Update.merged(over:)`).
-        case merge
-        /// A person's action: refused, so that they look again.
-        case refuse
-    }
-
     /// Cases and their audit entries.
-    static func writeCases(_ db: Database, _ updates: [CaseBook.Update], entries: [CaseEntry], conflicts: CaseConflictPolicy) throws {
+    static func writeCases(_ db: Database, _ updates: [CaseBook.Update], entries: [CaseEntry], conflicts: CaseBook.Update.Conflicts) throws {
         let (encoder, decoder) = (jsonEncoder(), jsonDecoder())
         for update in updates {
-            var item = update.after
-            if let stored = try String.fetchOne(db, sql: "SELECT payload FROM case_file WHERE id = ?", arguments: [item.id]) {
-                let current = try decoder.decode(Case.self, from: Data(stored.utf8))
-                if current.version != update.before?.version {
-                    guard conflicts == .merge else { throw CaseConflict(caseID: item.id) }
-                    item = update.merged(over: current)
-                }
-            } else if update.before != nil, conflicts == .refuse {
-                throw CaseConflict(caseID: item.id)
-            }
+            let stored = try String.fetchOne(db, sql: "SELECT payload FROM case_file WHERE id = ?", arguments: [update.after.id])
+            let item = try update.resolved(against: try stored.map { try decoder.decode(Case.self, from: Data($0.utf8)) }, conflicts)
             let payload = String(decoding: try encoder.encode(item), as: UTF8.self)
             try db.execute(sql: """
                 INSERT INTO case_file (id, siren, situation, state, severity, owner, opened_at, updated_at, version, payload)
