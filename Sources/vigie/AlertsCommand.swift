@@ -85,7 +85,10 @@ struct AlertsCommand: AsyncParsableCommand {
                 if let owner, !alert.watch.contains(where: { $0.owner?.lowercased() == owner.lowercased() }) { continue }
                 switch format {
                 case .jsonl: output.line(AlertRecord(alert).jsonLine())
-                case .text: output.line("\(alert.createdAt.iso8601)  \(alert.id)  \(TerminalChannel.line(for: alert, colour: false))")
+                case .text:
+                    // What a case only recorded says so: it was not sent.
+                    let quiet = alert.disposition.map { $0 == .notified ? "" : "  [\($0.rawValue), not sent]" } ?? ""
+                    output.line("\(alert.createdAt.iso8601)  \(alert.id)  \(TerminalChannel.line(for: alert, colour: false))\(quiet)")
                 }
             }
             output.flush()

@@ -189,6 +189,13 @@ struct CaseBookTests {
         #expect(merged.state == .acknowledged)
         #expect(merged.facts.count == 2)
         #expect(merged.version == person.version + 1)
+
+        // Another replica added a fact meanwhile: it stays beside this cycle's.
+        var theirs = base
+        theirs.facts.append(CaseFact(alert: Self.observed(.creditLimitCut, provider: "pappers", severity: .warning, day: 4), disposition: .notified, at: Self.start + 45))
+        theirs.version += 1
+        let both = cycle.merged(over: theirs)
+        #expect(both.facts.map(\.source) == ["creditsafe", "pappers", "creditsafe"])
     }
 
     @Test("the claims deadline is recalled 14 and 3 days before it, once each")

@@ -113,6 +113,14 @@ public enum CaseBook {
                 merged.resolution = current.resolution
             }
             if current.owner != before?.owner { merged.owner = current.owner }
+            // Another writer's facts (a replica reading BODACC while this one polled scores)
+            // stay on the case beside this cycle's.
+            let known = Set(after.facts.map(\.alertID))
+            let theirs = current.facts.filter { !known.contains($0.alertID) }
+            if !theirs.isEmpty {
+                merged.facts = (after.facts + theirs).sorted { $0.at < $1.at }
+                merged.recomputeHeadline()
+            }
             merged.version = current.version + 1
             return merged
         }
