@@ -56,3 +56,23 @@ struct CaseDeskTests {
         #expect(empty.destinations[resolved.id]?.map(\.channel) == ["log", "chat"])
     }
 }
+
+extension CaseDeskTests {
+    @Test("owner digests come from the one process that leads them, over every active case, once per interval")
+    func digestsFromTheLeader() async throws {
+        let store = try SQLiteWatchStore(configuration: .init(path: nil))
+        let router = Router(always: [], routes: [Router.Route(name: "daily", channels: ["owners"], ownerDigest: .seconds(86_400))])
+        let desk = CaseDesk(store: store, router: router, bodaccRead: true)
+        var first = CycleCommit(snapshots: [], observations: [], alertChanges: [.raised(Self.receivership())], notices: [], cursors: [:], router: router, at: Self.now)
+        try await desk.decide(&first, watched: nil, covers: { _ in true }, digests: false, now: Self.now)
+        #expect(!first.alertChanges.contains { $0.alert.kind == OwnerDigest.kind }, "a replica that does not lead digests sends none")
+        _ = try await store.commit(first)
+        var led = CycleCommit(snapshots: [], observations: [], alertChanges: [], notices: [], cursors: [:], router: router, at: Self.now + 60)
+        try await desk.decide(&led, watched: nil, covers: { _ in false }, digests: true, now: Self.now + 60)
+        #expect(led.alertChanges.map(\.alert.kind) == [OwnerDigest.kind], "the leader covers cases outside its shards")
+        _ = try await store.commit(led)
+        var again = CycleCommit(snapshots: [], observations: [], alertChanges: [], notices: [], cursors: [:], router: router, at: Self.now + 3600)
+        try await desk.decide(&again, watched: nil, covers: { _ in false }, digests: true, now: Self.now + 3600)
+        #expect(again.alertChanges.isEmpty, "not before the interval")
+    }
+}

@@ -7,6 +7,9 @@ import VigieCore
 struct CaseDesk: Sendable {
     /// Where each owner's last digest is remembered, by `route|owner`.
     static let digestCursor = "owner_digest:"
+    /// The lease of the one replica that sends owner digests: an owner's cases lie in many
+    /// shards, and one digest covers them all.
+    public static let digestsLease = "cases:owner_digests"
 
     let store: any CycleStore
     let router: Router
@@ -18,7 +21,8 @@ struct CaseDesk: Sendable {
     /// changes as marked, quiet alerts without deliveries, reminders and deadlines of active
     /// cases (among those `covers` admits: a replica's own shards), and the cases of companies
     /// `watched` no longer admits resolved. Without `watched`, nothing is resolved for it.
-    func decide(_ commit: inout CycleCommit, watched: ((SIREN) -> Bool)?, covers: (SIREN) -> Bool, now: Date) async throws {
+    /// `digests`: this process sends the owner digests, over every active case.
+    func decide(_ commit: inout CycleCommit, watched: ((SIREN) -> Bool)?, covers: (SIREN) -> Bool, digests: Bool = false, now: Date) async throws {
         // Money at stake first: routes and cases see the severity people should. A creditor
         // abroad has four months to declare, not two.
         commit.alertChanges = commit.alertChanges.map { change in
@@ -33,7 +37,8 @@ struct CaseDesk: Sendable {
         let known = sirens.isEmpty ? [:] : try await store.cases(for: sirens)
         var outcome = CaseBook.apply(commit.alertChanges, to: known, policy: .init(inhibit: router.inhibit, bodaccRead: bodaccRead), now: now)
         let decided = Dictionary(outcome.updates.map { ($0.after.id, $0.after) }, uniquingKeysWith: { _, last in last })
-        var active = try await store.activeCases().filter { covers($0.siren) }.map { decided[$0.id] ?? $0 }
+        let everyActive = try await store.activeCases()
+        var active = everyActive.filter { covers($0.siren) }.map { decided[$0.id] ?? $0 }
         for item in decided.values where item.state.isActive && !active.contains(where: { $0.id == item.id }) { active.append(item) }
         active = active.filter(\.state.isActive)
         if let watched {
@@ -44,17 +49,27 @@ struct CaseDesk: Sendable {
         }
         outcome.append(CaseBook.reminders(active, router: router, claimsDays: settings.claimsReminderDays, now: now))
         // Each owner's summary, on the routes that send one, when its interval has passed.
+        guard digests, router.routes.contains(where: { $0.ownerDigest != nil }) else {
+            return finish(&commit, outcome)
+        }
+        let resolvedNow = Set(outcome.updates.filter { !$0.after.state.isActive }.map(\.after.id))
+        let owned = everyActive.map { decided[$0.id] ?? $0 }.filter { !resolvedNow.contains($0.id) }
+            + decided.values.filter { item in item.state.isActive && !everyActive.contains { $0.id == item.id } }
         var last: [String: Date] = [:]
         for route in router.routes where route.ownerDigest != nil {
-            for owner in Set(active.compactMap(\.owner)) {
+            for owner in Set(owned.compactMap(\.owner)) {
                 let key = "\(route.name)|\(owner)"
                 if let stored = try await store.cursor(for: Self.digestCursor + key), let date = try? Date(stored, strategy: .iso8601) { last[key] = date }
             }
         }
-        let (digests, sent) = CaseBook.ownerDigests(active, router: router, last: last, now: now)
-        outcome.append(digests)
+        let (summaries, sent) = CaseBook.ownerDigests(owned, router: router, last: last, now: now)
+        outcome.append(summaries)
         for (key, date) in sent { commit.cursors[Self.digestCursor + key] = date.iso8601 }
+        finish(&commit, outcome)
+    }
 
+    /// Writes the outcome into the commit: the changes with what to do, their destinations.
+    private func finish(_ commit: inout CycleCommit, _ outcome: CaseBook.Outcome) {
         // What to do goes with what is told, in every language the channels may speak.
         commit.alertChanges = outcome.changes.map { change in
             guard case .raised(var alert) = change, !outcome.quiet.contains(alert.id), let actions = router.actions.actions(for: alert) else { return change }

@@ -95,6 +95,7 @@ public struct WatchCycle: Sendable {
         // Replicas sharing a store split the companies by shard, and one of them reads each
         // feed and each provider whose cursor covers the whole portfolio.
         let leadable = providers.filter { $0.sharding == .wholePortfolio }.map { SourceKey.score($0.name) } + feeds.map { SourceKey.feed($0.name) }
+            + [CaseDesk.digestsLease]
         let share = try await store.lease(leadable: leadable, now: clock.now, duration: leaseDuration)
         // A cycle longer than its lease (a slow provider, a busy machine) keeps its share: the
         // lease is renewed every third of its duration until the cycle ends.
@@ -295,7 +296,7 @@ public struct WatchCycle: Sendable {
         // when every list read cleanly: a list that failed to read is no sign of removal.
         let everyListRead = report.watchlistFilesWithProblems.isEmpty && watch.count > 0
         try await CaseDesk(store: store, router: router, bodaccRead: !feeds.isEmpty, settings: cases).decide(
-            &commit, watched: everyListRead ? { watch[$0] != nil } : nil, covers: share.covers, now: clock.now
+            &commit, watched: everyListRead ? { watch[$0] != nil } : nil, covers: share.covers, digests: share.leads(CaseDesk.digestsLease), now: clock.now
         )
         let lastPrune = try await store.cursor(for: Retention.cursorKey).flatMap { try? Date($0, strategy: .iso8601) }
         let pruneDue = lastPrune.map { clock.now.timeIntervalSince($0) >= 86_400 } ?? true
