@@ -240,7 +240,8 @@ public enum CaseBook {
                     item.state = .open
                     item.acknowledgedAt = nil
                     log(item, "escalated", from: stateBefore, note: alert.title)
-                } else if stateBefore == .snoozed, item.state == .snoozed, item.snoozedUntil.map({ $0 <= now }) == true {
+                } else if item.state == .snoozed, item.snoozedUntil.map({ $0 <= now }) == true {
+                    // A snooze whose date passed is open: written so.
                     item.state = .open
                     item.snoozedUntil = nil
                 }
