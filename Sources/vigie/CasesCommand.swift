@@ -153,32 +153,16 @@ struct CasesCommand: AsyncParsableCommand {
         /// action retried once, so two people acting at once both land or one is told why not.
         func perform(_ action: CaseAction) async throws {
             let (store, router) = try await person.editing()
-            for attempt in 1...2 {
-                guard let item = try await store.case(id: id) else {
-                    printError("vigie: no case \(id); vigie cases list shows the ids")
-                    throw ExitCode(1)
+            do {
+                let next = try await CaseActions.perform(action, on: id, by: actor, note: note, store: store, router: router, clock: SystemWallClock())
+                print(CasesCommand.line(next, at: SystemWallClock().now))
+            } catch let failure as CaseActions.Failure {
+                if case .notFound = failure {
+                    printError("vigie: \(failure.description); vigie cases list shows the ids")
+                } else {
+                    printError("vigie: \(failure.description)")
                 }
-                let now = SystemWallClock().now
-                let (next, entry): (Case, CaseEntry)
-                do {
-                    (next, entry) = try item.applying(action, by: actor, note: note, at: now)
-                } catch {
-                    printError("vigie: \(error.description)")
-                    throw ExitCode(1)
-                }
-                // Routes that follow cases (an on-call incident) hear of its acknowledgement and resolution.
-                var alerts: [Alert] = []
-                if case .resolve = action { alerts.append(CaseBook.resolvedNotice(next, by: actor, at: now)) }
-                if case .acknowledge = action { alerts.append(CaseBook.acknowledgedNotice(next, by: actor, at: now)) }
-                let destinations = Dictionary(alerts.map { ($0.id, router.destinations(for: $0)) }, uniquingKeysWith: { first, _ in first })
-                do {
-                    try await store.act(CaseBook.Update(before: item, after: next), entry: entry, alerts: alerts, destinations: destinations, at: now)
-                    print(CasesCommand.line(next, at: now))
-                    return
-                } catch let conflict as CaseConflict where attempt == 1 {
-                    _ = conflict
-                    continue
-                }
+                throw ExitCode(1)
             }
         }
     }
@@ -299,47 +283,3 @@ extension CasesCommand {
 
 extension CaseState: ExpressibleByArgument {}
 extension CaseFilter.Order: ExpressibleByArgument {}
-
-/// A case as `vigie cases list --format jsonl` prints it: stable snake_case keys.
-struct CaseRecord: Encodable {
-    var id: String
-    var siren: String
-    var company: String?
-    var situation: String
-    var state: String
-    var severity: String
-    var title: String
-    var owner: String?
-    var exposure: [String: String]
-    var openedAt: String
-    var ageDays: Int
-    var procedure: String?
-    var claimsDeadline: String?
-    var mandataire: String?
-    var facts: Int
-
-    init(_ item: Case, at now: Date) {
-        id = item.id
-        siren = item.siren.digits
-        company = item.companyName
-        situation = item.situation.rawValue
-        state = item.state(at: now).rawValue
-        severity = item.severity.rawValue
-        title = item.title
-        owner = item.owner
-        exposure = item.exposure.mapValues { "\($0)" }
-        openedAt = item.openedAt.iso8601
-        ageDays = item.ageDays(at: now)
-        procedure = item.procedure?.rawValue
-        claimsDeadline = item.claims?.deadline.iso
-        mandataire = item.claims?.mandataire
-        facts = item.facts.count
-    }
-
-    func jsonLine() -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
-    }
-}

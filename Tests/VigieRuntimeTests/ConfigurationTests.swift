@@ -401,3 +401,30 @@ struct CaseSettingsConfigurationTests {
         }
     }
 }
+
+@Suite("API tokens in vigie.yaml")
+struct APITokenConfigurationTests {
+    @Test("tokens by reference with a role; a token written in the file, a short one, an unknown role or a missing name are refused at their line")
+    func tokens() throws {
+        let secret = "0123456789abcdef0123456789abcdef"
+        let text = "http:\n  listen: 127.0.0.1:8080\n  tokens:\n    - name: dashboard\n      token_env: T1\n    - name: ops\n      role: operator\n      token_env: T2\n"
+        let configuration = try VigieConfiguration.parse(text, file: "vigie.yaml", root: URL(fileURLWithPath: "/"), environment: ["T1": secret, "T2": secret + "x"]).get()
+        #expect(configuration.http?.tokens.map(\.name) == ["dashboard", "ops"])
+        #expect(configuration.http?.tokens.map(\.role) == [.viewer, .operator])
+        let access = APIAccess(tokens: configuration.http?.tokens ?? [])
+        #expect(access.token(authorization: "Bearer \(secret)x")?.name == "ops")
+        #expect(access.token(authorization: "Bearer \(secret)y") == nil)
+        #expect(access.token(authorization: secret) == nil, "a token without its scheme is no token")
+        let bad = "http:\n  tokens:\n    - name: a\n      token: \(secret)\n    - name: b\n      token_env: SHORT\n    - name: c\n      role: root\n      token_env: T1\n    - token_env: T1\n"
+        switch VigieConfiguration.parse(bad, file: "vigie.yaml", root: URL(fileURLWithPath: "/"), environment: ["T1": secret, "SHORT": "abc"]) {
+        case .success: Issue.record("accepted")
+        case .failure(let error):
+            let text = error.description
+            #expect(text.contains("vigie.yaml:3: token: a token is a secret: give it by reference, token_env or token_file, never in vigie.yaml"), "\(text)")
+            #expect(text.contains("vigie.yaml:5: tokens: token b is shorter than 24 characters"), "\(text)")
+            #expect(text.contains("vigie.yaml:7: role: \"root\" is not a role; use viewer, operator or admin"), "\(text)")
+            #expect(text.contains("vigie.yaml:10: tokens: a token needs a name"), "\(text)")
+            #expect(!text.contains(secret), "the token never shows in a message")
+        }
+    }
+}

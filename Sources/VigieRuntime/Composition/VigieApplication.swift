@@ -153,7 +153,9 @@ public struct VigieApplication: Sendable {
         let store = self.store
         return HealthServer(
             configuration: .init(host: http.host, port: http.port, interval: configuration.poller.interval), heartbeat: heartbeat, clock: clock,
-            ready: { _ = try await store.lastPolls() }, onReady: onReady, logger: Logger(label: "vigie.http")
+            ready: { _ = try await store.lastPolls() },
+            api: API(store: store, router: router, access: APIAccess(tokens: http.tokens), clock: clock, logger: Logger(label: "vigie.api")),
+            onReady: onReady, logger: Logger(label: "vigie.http")
         )
     }
 

@@ -82,10 +82,13 @@ public struct VigieConfiguration: Sendable {
         /// Loopback by default: exposing it is a choice (`0.0.0.0:8080` in a container).
         public var host = "127.0.0.1"
         public var port = 8080
+        /// API tokens, each with a role; none leaves the API closed (every call answers 401).
+        public var tokens: [APIToken] = []
 
-        public init(host: String = "127.0.0.1", port: Int = 8080) {
+        public init(host: String = "127.0.0.1", port: Int = 8080, tokens: [APIToken] = []) {
             self.host = host
             self.port = port
+            self.tokens = tokens
         }
     }
 
@@ -309,9 +312,44 @@ extension VigieConfiguration {
                     reader.issue(value, key, "\"\(text)\" is not HOST:PORT; write it as 127.0.0.1:8080 (0.0.0.0:8080 to listen on every interface)")
                     continue
                 }
-                http = HTTP(host: String(parts[0]), port: port)
+                http.host = String(parts[0])
+                http.port = port
+            case "tokens":
+                guard let items = value.sequence else {
+                    reader.issue(value, key, "expected a list of tokens, each with name, role and token_env or token_file")
+                    continue
+                }
+                for item in items {
+                    let fields = reader.entries(item, "token", expected: "a token with name, role and token_env or token_file")
+                    for field in fields where !["name", "role", "token", "token_env", "token_file"].contains(field.key) {
+                        reader.unknown(field.key, line: field.line, known: ["name", "role", "token_env", "token_file"])
+                    }
+                    guard let name = fields.first(where: { $0.key == "name" }).flatMap({ reader.string($0.value, "name") }) else {
+                        reader.issue(item, "tokens", "a token needs a name: who acts with it, as the audit trail will say")
+                        continue
+                    }
+                    let rawRole = fields.first { $0.key == "role" }.flatMap { reader.string($0.value, "role") } ?? "viewer"
+                    guard let role = APIRole(rawValue: rawRole) else {
+                        reader.issue(item, "role", "\"\(rawRole)\" is not a role; use viewer, operator or admin")
+                        continue
+                    }
+                    if fields.contains(where: { $0.key == "token" }) {
+                        reader.issue(item, "token", "a token is a secret: give it by reference, token_env or token_file, never in vigie.yaml")
+                        continue
+                    }
+                    guard let secret = reader.secret("token", in: fields, root: configuration.root) else {
+                        reader.issue(item, "tokens", "token \(name) needs token_env or token_file")
+                        continue
+                    }
+                    guard secret == ConfigReader.unresolvedSecret || secret.count >= 24 else {
+                        reader.issue(item, "tokens", "token \(name) is shorter than 24 characters; generate one with: openssl rand -hex 32")
+                        continue
+                    }
+                    if http.tokens.contains(where: { $0.name == name }) { reader.issue(item, "name", "a token named \(name) is already defined; names must differ for the audit trail") }
+                    http.tokens.append(APIToken(name: name, role: role, secret: secret))
+                }
             default:
-                reader.unknown(key, line: line, known: ["listen"])
+                reader.unknown(key, line: line, known: ["listen", "tokens"])
             }
         }
         configuration.http = http

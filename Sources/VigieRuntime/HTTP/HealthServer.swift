@@ -5,9 +5,9 @@ import NIOCore
 import ServiceLifecycle
 import VigieCore
 
-/// What `vigie run` answers over HTTP for the platform it runs on: `GET /healthz` (liveness: the
-/// poller is not stuck) and `GET /readyz` (readiness: the store answers). Each answers 200 or
-/// 503 with a small JSON body saying why; neither needs a token nor shows a secret.
+/// What `vigie run` and `vigie serve` answer over HTTP: `GET /healthz` (liveness: the poller is
+/// not stuck) and `GET /readyz` (readiness: the store answers), each 200 or 503 with a small
+/// JSON body saying why, needing no token and showing no secret; and the API under `/api/v1`.
 public struct HealthServer: Service {
     public struct Configuration: Sendable {
         public var host: String
@@ -31,12 +31,14 @@ public struct HealthServer: Service {
     /// Throws when the store does not answer.
     let ready: @Sendable () async throws -> Void
     let onReady: @Sendable (Int) async -> Void
+    let api: API?
     let logger: Logger
 
     public init(
         configuration: Configuration, heartbeat: PollerHeartbeat, clock: any WallClock, ready: @escaping @Sendable () async throws -> Void,
-        onReady: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger
+        api: API? = nil, onReady: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger
     ) {
+        self.api = api
         self.configuration = configuration
         self.heartbeat = heartbeat
         self.clock = clock
@@ -47,7 +49,8 @@ public struct HealthServer: Service {
 
     public func run() async throws {
         let (configuration, heartbeat, clock, ready, onReady) = (configuration, heartbeat, clock, ready, onReady)
-        let router = Router()
+        let router = Hummingbird.Router()
+        api?.register(on: router)
         router.get("/healthz") { _, _ -> Response in
             switch heartbeat.health.verdict(now: clock.now, interval: configuration.interval) {
             case .alive: Self.json(["status": "ok"])

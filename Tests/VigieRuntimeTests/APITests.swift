@@ -1,0 +1,143 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+import VigieCore
+import VigieRuntime
+import VigieTestSupport
+import VigieTransport
+
+/// The API over real HTTP on loopback, after the demo walk: tokens and roles, cases and their
+/// actions, alerts, companies, sources, deliveries; every exchange checked against the served
+/// OpenAPI document with openapi-core (which validates the document itself first).
+@Suite("The HTTP API")
+struct APITests {
+    static let viewerToken = "viewer-0123456789abcdef0123456789abcdef"
+    static let operatorToken = "operator-0123456789abcdef0123456789abcdef"
+
+    /// One request and its answer, as `check_contract.py` reads them.
+    struct Exchange: Encodable {
+        var path: String
+        var method: String
+        var body: String
+        var headers: [String: String]
+        var status: Int
+        var answer: String
+        var content_type: String?
+        /// Sent wrong on purpose: only the answer is checked against the document.
+        var invalid_request: Bool
+    }
+
+    final class Client: Sendable {
+        let base: String
+        let transport = CurlTransport()
+        let exchanges = Mutex<[Exchange]>([])
+
+        init(base: String) {
+            self.base = base
+        }
+
+        deinit { transport.shutdown() }
+
+        /// Sends a request; records it for the contract check; returns the status and the JSON.
+        @discardableResult
+        func send(_ method: String, _ path: String, token: String? = APITests.viewerToken, body: [String: Any]? = nil) async throws -> (status: Int, json: [String: Any]) {
+            var headers: [(name: String, value: String)] = []
+            if let token { headers.append(("Authorization", "Bearer \(token)")) }
+            let data = try body.map { try JSONSerialization.data(withJSONObject: $0) } ?? Data()
+            if body != nil { headers.append(("Content-Type", "application/json")) }
+            let response = try await transport.send(HTTPRequest(method: method, url: base + path, headers: headers, body: Array(data)))
+            exchanges.withLock {
+                $0.append(Exchange(
+                    path: path, method: method, body: data.base64EncodedString(), headers: Dictionary(headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first }),
+                    status: response.status, answer: Data(response.body).base64EncodedString(), content_type: response.headers["content-type"],
+                    invalid_request: response.status == 400 || response.status == 401
+                ))
+            }
+            let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+            return (response.status, json)
+        }
+    }
+
+    @Test("after the demo walk: 401 without a token, 403 for a viewer's action; cases by money at stake, paged; an operator acknowledges, the audit names the token; every answer matches the document")
+    func demoWalk() async throws {
+        let state = DemoWalkTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: state) }
+        let clock = ManualWallClock()
+        var configuration = DemoWalkTests.configuration(state: state)
+        configuration.http = .init(host: "127.0.0.1", port: 0, tokens: [
+            APIToken(name: "dashboard", role: .viewer, secret: Self.viewerToken), APIToken(name: "ops-console", role: .operator, secret: Self.operatorToken),
+        ])
+        let application = try await VigieApplication(configuration: configuration, clock: clock, logger: Logger(label: "test"))
+        defer { application.shutdown() }
+        _ = try await DemoWalkTests.walk(application, clock: clock, cycles: 5)
+        let port = Mutex(0)
+        let server = try #require(application.healthService { chosen in port.withLock { $0 = chosen } })
+        let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            defer { tasks.cancelAll() }
+            while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            let client = Client(base: "http://127.0.0.1:\(port.withLock { $0 })/api/v1")
+
+            #expect(try await client.send("GET", "/cases", token: nil).status == 401)
+            #expect(try await client.send("GET", "/cases", token: "not-a-token-at-all-0000000000").status == 401)
+            let cases = try await client.send("GET", "/cases?state=active")
+            #expect(cases.status == 200)
+            let list = try #require(cases.json["cases"] as? [[String: Any]])
+            #expect(list.map { $0["company"] as? String } == ["GAMM VERT", "FRIZY", "ENTREPRISE EDOUIN ERIC", "PASARGAD", "SCI DES QUATRE SAISONS", "LE JULES VERNE", "LE JULES VERNE"])
+            #expect(cases.json["next_cursor"] is NSNull)
+
+            let first = try await client.send("GET", "/cases?state=active&limit=3")
+            let cursor = try #require(first.json["next_cursor"] as? String)
+            let second = try await client.send("GET", "/cases?state=active&limit=3&cursor=\(cursor)")
+            #expect((second.json["cases"] as? [[String: Any]])?.first?["company"] as? String == "PASARGAD")
+            #expect(try await client.send("GET", "/cases?severity=urgent").status == 400)
+
+            let pasargad = try #require(list.first { $0["company"] as? String == "PASARGAD" }?["id"] as? String)
+            let shown = try await client.send("GET", "/cases/\(pasargad)")
+            #expect((shown.json["facts"] as? [[String: Any]])?.map { $0["disposition"] as? String } == ["notified", "inhibited", "inhibited"])
+            #expect(((shown.json["next_actions"] as? [String: Any])?["fr"] as? [String])?.count == 4)
+            #expect(try await client.send("POST", "/cases/\(pasargad)/ack", body: ["note": "x"]).status == 403, "a viewer cannot act")
+            let acked = try await client.send("POST", "/cases/\(pasargad)/ack", token: Self.operatorToken, body: ["note": "calling the mandataire"])
+            #expect(acked.status == 200)
+            #expect((acked.json["case"] as? [String: Any])?["state"] as? String == "acknowledged")
+            #expect(try await client.send("POST", "/cases/\(pasargad)/ack", token: Self.operatorToken).status == 409, "already acknowledged")
+            #expect(try await client.send("POST", "/cases/\(pasargad)/assign", token: Self.operatorToken, body: [:]).status == 422)
+            #expect(try await client.send("POST", "/cases/\(pasargad)/snooze", token: Self.operatorToken, body: ["until": "2099-01-01"]).status == 200)
+            let audit = try #require(try await client.send("GET", "/cases/\(pasargad)").json["audit"] as? [[String: Any]])
+            #expect(audit.map { $0["actor"] as? String } == ["vigie", "ops-console", "ops-console"])
+            #expect(audit[1]["note"] as? String == "calling the mandataire")
+            #expect(try await client.send("GET", "/cases/vc_nothing").status == 404)
+
+            let alerts = try await client.send("GET", "/alerts?severity=critical")
+            #expect((alerts.json["alerts"] as? [[String: Any]])?.allSatisfy { $0["severity"] as? String == "critical" } == true)
+            let alertID = try #require((alerts.json["alerts"] as? [[String: Any]])?.first?["id"] as? String)
+            #expect(try await client.send("GET", "/alerts/\(alertID)").status == 200)
+            let company = try await client.send("GET", "/companies/881843924")
+            #expect(company.json["company"] as? String == "PASARGAD")
+            #expect((company.json["cases"] as? [[String: Any]])?.count == 1)
+            #expect(try await client.send("GET", "/companies/12345").status == 400)
+            #expect((try await client.send("GET", "/sources").json["sources"] as? [[String: Any]])?.isEmpty == false)
+            #expect(try await client.send("GET", "/deliveries/dead").status == 200)
+            #expect(try await client.send("POST", "/deliveries/redeliver", token: Self.operatorToken, body: ["all": true]).json["queued"] as? Int == 0)
+            #expect(try await client.send("POST", "/deliveries/redeliver", token: Self.operatorToken, body: [:]).status == 422)
+
+            // The document, as served, validated; every exchange above checked against it.
+            let document = try await client.transport.send(HTTPRequest(method: "GET", url: client.base + "/openapi.yaml"))
+            #expect(document.status == 200)
+            let spec = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-openapi-\(UUID()).yaml")
+            defer { try? FileManager.default.removeItem(at: spec) }
+            try Data(document.body).write(to: spec)
+            let exchanges = try JSONEncoder().encode(client.exchanges.withLock { $0 }.map { exchange in
+                var exchange = exchange
+                exchange.path = "/api/v1" + exchange.path
+                return exchange
+            })
+                        let report = String(decoding: try TestServer.run("check_contract.py", arguments: [spec.path, "/api/v1"], input: exchanges, allowFailure: true), as: UTF8.self)
+            #expect(!report.contains("FAIL"), "\(report)")
+            #expect(report.split(separator: "\n").count == client.exchanges.withLock { $0.count })
+        }
+    }
+}
