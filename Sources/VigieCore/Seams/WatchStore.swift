@@ -198,6 +198,21 @@ public protocol OutboxStore: Sendable {
     func redeliver(alertID: String?, at: Date) async throws -> Int
     /// Every delivery of an alert, with each attempt.
     func deliveries(alertID: String) async throws -> [DeliveryRecord]
+    /// Per channel: deliveries pending, the oldest one's queue time, and dead letters.
+    func outboxSummary() async throws -> [String: OutboxSummary]
+}
+
+/// One channel's queue, for `vigie status` and the metrics.
+public struct OutboxSummary: Sendable, Hashable {
+    public var pending: Int
+    public var oldestPending: Date?
+    public var dead: Int
+
+    public init(pending: Int = 0, oldestPending: Date? = nil, dead: Int = 0) {
+        self.pending = pending
+        self.oldestPending = oldestPending
+        self.dead = dead
+    }
 }
 
 /// The last version of each watchlist that read cleanly: what stays in force when a file breaks.

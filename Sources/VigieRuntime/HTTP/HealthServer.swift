@@ -26,7 +26,8 @@ public struct HealthServer: Service {
     }
 
     let configuration: Configuration
-    let heartbeat: PollerHeartbeat
+    /// The poller's; nil where none runs (`vigie serve`): alive is then the process answering.
+    let heartbeat: PollerHeartbeat?
     let clock: any WallClock
     /// Throws when the store does not answer.
     let ready: @Sendable () async throws -> Void
@@ -35,7 +36,7 @@ public struct HealthServer: Service {
     let logger: Logger
 
     public init(
-        configuration: Configuration, heartbeat: PollerHeartbeat, clock: any WallClock, ready: @escaping @Sendable () async throws -> Void,
+        configuration: Configuration, heartbeat: PollerHeartbeat?, clock: any WallClock, ready: @escaping @Sendable () async throws -> Void,
         api: API? = nil, onReady: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger
     ) {
         self.api = api
@@ -52,7 +53,7 @@ public struct HealthServer: Service {
         let router = Hummingbird.Router()
         api?.register(on: router)
         router.get("/healthz") { _, _ -> Response in
-            switch heartbeat.health.verdict(now: clock.now, interval: configuration.interval) {
+            switch heartbeat?.health.verdict(now: clock.now, interval: configuration.interval) ?? .alive {
             case .alive: Self.json(["status": "ok"])
             case .stuck(let reason): Self.json(["status": "stuck", "reason": reason], status: .serviceUnavailable)
             }

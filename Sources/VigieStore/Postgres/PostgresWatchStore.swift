@@ -654,6 +654,18 @@ public final class PostgresWatchStore: WatchStore {
             """, logger: logger)
     }
 
+    public func outboxSummary() async throws -> [String: OutboxSummary] {
+        var summary: [String: OutboxSummary] = [:]
+        for row in try await client.query("""
+            SELECT channel, count(*) FILTER (WHERE status = 'pending'), min(queued_at) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'dead')
+            FROM delivery WHERE status <> 'delivered' GROUP BY channel
+            """, logger: logger).collect() {
+            let (channel, pending, oldest, dead) = try row.decode((String, Int, Date?, Int).self)
+            summary[channel] = OutboxSummary(pending: pending, oldestPending: oldest, dead: dead)
+        }
+        return summary
+    }
+
     public func deadDeliveries() async throws -> [DeliveryRecord] {
         try await deliveryRecords(where: "d.status = 'dead'")
     }

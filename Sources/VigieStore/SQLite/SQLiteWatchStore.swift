@@ -583,6 +583,19 @@ public final class SQLiteWatchStore: WatchStore {
         }
     }
 
+    public func outboxSummary() async throws -> [String: OutboxSummary] {
+        try await writer.read { db in
+            var summary: [String: OutboxSummary] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT channel, sum(status = 'pending'), min(CASE WHEN status = 'pending' THEN queued_at END), sum(status = 'dead')
+                FROM delivery WHERE status != 'delivered' GROUP BY channel
+                """) {
+                summary[row[0]] = OutboxSummary(pending: row[1] ?? 0, oldestPending: row[2], dead: row[3] ?? 0)
+            }
+            return summary
+        }
+    }
+
     public func deadDeliveries() async throws -> [DeliveryRecord] {
         try await deliveryRecords(where: "d.status = 'dead'", arguments: [])
     }
