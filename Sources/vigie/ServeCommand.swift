@@ -47,6 +47,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: .init(host: http.host, port: http.port, interval: configuration.poller.interval), heartbeat: nil, clock: clock,
             ready: { _ = try await store.lastPolls() },
             api: API(store: store, router: router, access: APIAccess(tokens: http.tokens), clock: clock, logger: Logger(label: "vigie.api")),
+            // The store's gauges; the cycle's and deliveries' counters are the polling process's.
+            metrics: { [metrics = VigieMetrics()] in try await metrics.scrape(store: store, channelsUp: [:], now: clock.now) },
             onReady: { port in logger.info("http.listening", metadata: ["http.port": "\(port)"]) }, logger: Logger(label: "vigie.http")
         )
         if http.tokens.isEmpty { logger.warning("api.no_tokens", metadata: ["hint": "no http.tokens: every /api/v1 call answers 401"]) }

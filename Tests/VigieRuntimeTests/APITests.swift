@@ -138,6 +138,28 @@ struct APITests {
                         let report = String(decoding: try TestServer.run("check_contract.py", arguments: [spec.path, "/api/v1"], input: exchanges, allowFailure: true), as: UTF8.self)
             #expect(!report.contains("FAIL"), "\(report)")
             #expect(report.split(separator: "\n").count == client.exchanges.withLock { $0.count })
+
+            // /metrics, parsed by the official prometheus_client: what the walk did, no company in a label.
+            let scrape = try await client.transport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port.withLock { $0 })/metrics"))
+            #expect(scrape.status == 200)
+            let parsed = try TestServer.run("parse_metrics.py", input: Data(scrape.body))
+            let samples = try #require(try JSONSerialization.jsonObject(with: parsed) as? [[String: Any]])
+            func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
+                samples.first { sample in
+                    sample["name"] as? String == name && labels.allSatisfy { label in (sample["labels"] as? [String: String])?[label.key] == label.value }
+                }?["value"] as? Double
+            }
+            #expect(value("vigie_companies_watched") == 7)
+            #expect(value("vigie_cycle_duration_seconds_count") == 5)
+            #expect(value("vigie_alerts_raised_total", ["kind": "procedure_converted", "severity": "critical"]) == 1)
+            #expect(value("vigie_cases_open", ["severity": "critical"]) == 3)
+            #expect(value("vigie_cases_open", ["severity": "warning"]) == 0)
+            #expect(value("vigie_deliveries_total", ["channel": "log", "outcome": "delivered"]) == 7)
+            #expect(value("vigie_outbox_pending", ["channel": "log"]) == 1, "the acknowledgement, waiting for the dispatcher")
+            #expect(value("vigie_channel_up", ["channel": "log"]) == 1)
+            #expect(value("vigie_source_healthy", ["source": "score:creditsafe"]) == 1)
+            let labels = samples.flatMap { ($0["labels"] as? [String: String] ?? [:]).values }
+            #expect(!labels.contains { $0.contains("PASARGAD") || $0.contains("881843924") || $0.contains(Self.viewerToken) })
         }
     }
 }

@@ -275,6 +275,8 @@ public struct CommitSummary: Sendable, Hashable {
     public var alertsRevised: Int
     public var alertsRetracted: Int
     public var deliveriesQueued: Int
+    /// New alerts by `kind|severity`, for the metrics.
+    public var raisedByKind: [String: Int] = [:]
 
     public init(alertsRaised: Int = 0, alertsRevised: Int = 0, alertsRetracted: Int = 0, deliveriesQueued: Int = 0) {
         self.alertsRaised = alertsRaised

@@ -37,6 +37,7 @@ public struct VigieApplication: Sendable {
         self.clock = clock
         self.logger = logger
         heartbeat = PollerHeartbeat(startedAt: clock.now)
+        metrics = VigieMetrics()
         store = try await StoreFactory.open(configuration, access: .writer, logger: logger)
 
         transport = CurlTransport(configuration: configuration.delivery.transport)
@@ -88,7 +89,7 @@ public struct VigieApplication: Sendable {
             health: configuration.health, intervals: configuration.sourceIntervals, budgets: configuration.reportBudgets, retention: configuration.retention,
             // Renewed every cycle: two intervals leave room for a slow cycle, and a replica gone
             // for good hands its share over within two intervals.
-            leaseDuration: configuration.poller.interval * 2, cycleInterval: configuration.poller.interval, cases: configuration.cases, logger: logger
+            leaseDuration: configuration.poller.interval * 2, cycleInterval: configuration.poller.interval, cases: configuration.cases, metrics: metrics, logger: logger
         )
         var dispatch = OutboxDispatcher.Configuration()
         dispatch.retry = configuration.delivery.retry
@@ -96,7 +97,7 @@ public struct VigieApplication: Sendable {
         dispatch.fallback = router.fallback
         dispatch.breaker = configuration.delivery.breaker
         dispatch.channelFailingAfter = configuration.delivery.channelFailingAfter
-        dispatcher = OutboxDispatcher(configuration: dispatch, store: store, channels: channels, clock: clock, logger: logger)
+        dispatcher = OutboxDispatcher(configuration: dispatch, store: store, channels: channels, clock: clock, logger: logger, metrics: metrics)
     }
 
     /// The message templates and the routes the configuration names, read and checked: what
@@ -142,6 +143,8 @@ public struct VigieApplication: Sendable {
 
     /// The poller's liveness, recorded by `pollerService()` and reported by `healthService()`.
     public let heartbeat: PollerHeartbeat
+    /// What the cycle and the dispatcher count, served at `/metrics`.
+    public let metrics: VigieMetrics
 
     public func pollerService() -> PollerService {
         PollerService(configuration: .init(interval: configuration.poller.interval), cycle: cycle, heartbeat: heartbeat, clock: clock, logger: Logger(label: "vigie.poller"))
@@ -155,6 +158,7 @@ public struct VigieApplication: Sendable {
             configuration: .init(host: http.host, port: http.port, interval: configuration.poller.interval), heartbeat: heartbeat, clock: clock,
             ready: { _ = try await store.lastPolls() },
             api: API(store: store, router: router, access: APIAccess(tokens: http.tokens), clock: clock, logger: Logger(label: "vigie.api")),
+            metrics: { [metrics, dispatcher, clock] in try await metrics.scrape(store: store, channelsUp: dispatcher.channelsUp, now: clock.now) },
             onReady: onReady, logger: Logger(label: "vigie.http")
         )
     }

@@ -32,6 +32,8 @@ public struct WatchCycle: Sendable {
         public var watchlistFilesWithProblems: [String] = []
         /// Companies a provider was not asked about because its daily budget was spent.
         public var deferredByBudget = 0
+        /// Failures this cycle, by source key.
+        public var failuresBySource: [String: Int] = [:]
     }
 
     let registry: WatchlistRegistry
@@ -55,6 +57,7 @@ public struct WatchCycle: Sendable {
     let cycleInterval: Duration?
     /// Claims deadlines, their reminders, and the mass-shift guard.
     let cases: CaseSettings
+    let metrics: VigieMetrics?
     /// Providers whose stored ids were handed to them, once per process.
     let idsLoaded = LoadedOnce()
     let logger: Logger
@@ -64,8 +67,9 @@ public struct WatchCycle: Sendable {
         store: any CycleStore & MaintenanceStore, router: Router, clock: any WallClock,
         health: SourceHealthTracker.Configuration = SourceHealthTracker.Configuration(), intervals: [String: Duration] = [:],
         budgets: [String: Int] = [:], retention: Retention = Retention(), leaseDuration: Duration = .seconds(1800), cycleInterval: Duration? = nil,
-        cases: CaseSettings = CaseSettings(), logger: Logger
+        cases: CaseSettings = CaseSettings(), metrics: VigieMetrics? = nil, logger: Logger
     ) {
+        self.metrics = metrics
         self.cases = cases
         self.leaseDuration = leaseDuration
         self.cycleInterval = cycleInterval
@@ -192,10 +196,12 @@ public struct WatchCycle: Sendable {
                 observations.append(contentsOf: asked)
                 if let cursor = poll.cursor { cursors[key] = cursor }
                 report.providerFailures += failures.count
+                if !failures.isEmpty { report.failuresBySource[key, default: 0] += failures.count }
                 logFailures(failures, provider: provider.name)
                 track(key, SourceHealthTracker.outcome(asked: poll.asked ?? asks.count, failures: failures, configuration: health))
             } catch {
                 report.providerFailures += 1
+                report.failuresBySource[key, default: 0] += 1
                 logger.error("provider.poll_failed", metadata: ["provider": "\(provider.name)", "error": "\(error)"])
                 track(key, .failed("\(error)"))
             }
@@ -229,6 +235,7 @@ public struct WatchCycle: Sendable {
                 track(key, .succeeded)
             } catch {
                 report.providerFailures += 1
+                report.failuresBySource[key, default: 0] += 1
                 logger.error("feed.poll_failed", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
                 if polling { track(key, .failed("\(error)")) }
             }
@@ -319,6 +326,7 @@ public struct WatchCycle: Sendable {
         ])
         report.failingSources = sources.failing
         report.waitingSources = sources.waiting
+        metrics?.cycleEnded(report, duration: .seconds(clock.now.timeIntervalSince(began)))
         return report
     }
 

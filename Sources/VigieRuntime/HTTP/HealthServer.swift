@@ -33,13 +33,16 @@ public struct HealthServer: Service {
     let ready: @Sendable () async throws -> Void
     let onReady: @Sendable (Int) async -> Void
     let api: API?
+    /// The Prometheus text at `/metrics`, when metrics are kept.
+    let metrics: (@Sendable () async throws -> String)?
     let logger: Logger
 
     public init(
         configuration: Configuration, heartbeat: PollerHeartbeat?, clock: any WallClock, ready: @escaping @Sendable () async throws -> Void,
-        api: API? = nil, onReady: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger
+        api: API? = nil, metrics: (@Sendable () async throws -> String)? = nil, onReady: @escaping @Sendable (Int) async -> Void = { _ in }, logger: Logger
     ) {
         self.api = api
+        self.metrics = metrics
         self.configuration = configuration
         self.heartbeat = heartbeat
         self.clock = clock
@@ -52,6 +55,18 @@ public struct HealthServer: Service {
         let (configuration, heartbeat, clock, ready, onReady) = (configuration, heartbeat, clock, ready, onReady)
         let router = Hummingbird.Router()
         api?.register(on: router)
+        if let metrics {
+            let logger = logger
+            router.get("/metrics") { _, _ -> Response in
+                do {
+                    let text = try await metrics()
+                    return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+                } catch {
+                    logger.error("metrics.failed", metadata: ["error": "\(error)"])
+                    return Self.json(["status": "unavailable", "reason": "the store does not answer"], status: .serviceUnavailable)
+                }
+            }
+        }
         router.get("/healthz") { _, _ -> Response in
             switch heartbeat?.health.verdict(now: clock.now, interval: configuration.interval) ?? .alive {
             case .alive: Self.json(["status": "ok"])

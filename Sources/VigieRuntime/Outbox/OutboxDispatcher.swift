@@ -58,11 +58,18 @@ public struct OutboxDispatcher: Sendable {
     let policy: RetryPolicy
     let random: @Sendable () -> Double
     let breakers: ChannelBreakers
+    let metrics: VigieMetrics?
+
+    /// Whether each channel takes deliveries (its breaker closed), for the metrics.
+    public var channelsUp: [String: Bool] {
+        Dictionary(channels.map { ($0.name, breakers.isClosed($0.name)) }, uniquingKeysWith: { first, _ in first })
+    }
 
     public init(
         configuration: Configuration = Configuration(), store: any OutboxStore & CycleStore, channels: [any AlertChannel], clock: any WallClock,
-        logger: Logger, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        logger: Logger, metrics: VigieMetrics? = nil, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
+        self.metrics = metrics
         self.configuration = configuration
         self.store = store
         self.channels = channels
@@ -112,6 +119,7 @@ public struct OutboxDispatcher: Sendable {
             try await store.recordAttempts(attempts)
             var dead: [(alertID: String, revision: Int)] = []
             for attempt in attempts {
+                metrics?.attempted(channel: channel.name, outcome: { switch attempt.next { case .delivered: "delivered"; case .pending: "failed"; case .dead: "dead" } }())
                 switch attempt.next {
                 case .delivered: report.delivered += 1
                 case .pending:

@@ -417,7 +417,8 @@ public final class PostgresWatchStore: WatchStore {
                             \(alert.revision), \(alert.noticeID), \(alert.createdAt), \(alert.updatedAt), \(payload), \(alert.caseID))
                     ON CONFLICT (id) DO NOTHING RETURNING 1
                     """, logger: logger))
-                if changed > 0 { summary.alertsRaised += 1 }
+                if changed > 0 { summary.alertsRaised += 1
+                summary.raisedByKind["\(alert.kind)|\(alert.severity.rawValue)", default: 0] += 1 }
             case .revised, .retracted:
                 changed = try await Self.count(connection.query("""
                     UPDATE alert SET kind = \(alert.kind), severity = \(alert.severity.rawValue), state = \(alert.state.rawValue), revision = \(alert.revision),

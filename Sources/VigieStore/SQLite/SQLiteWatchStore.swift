@@ -342,6 +342,7 @@ public final class SQLiteWatchStore: WatchStore {
                                      alert.revision, alert.noticeID, alert.createdAt, alert.updatedAt, payload, alert.caseID])
                 guard db.changesCount > 0 else { continue }
                 summary.alertsRaised += 1
+                summary.raisedByKind["\(alert.kind)|\(alert.severity.rawValue)", default: 0] += 1
             case .revised, .retracted:
                 try db.execute(sql: """
                     UPDATE alert SET kind = ?, severity = ?, state = ?, revision = ?, notice_id = ?, updated_at = ?, payload = ?, case_id = ?
