@@ -32,7 +32,9 @@ struct SQLiteStoreTests {
         let store = try await kind.make()
         let first = try await store.commit(Self.commit([.raised(Self.alert("A1"))]))
         let second = try await store.commit(Self.commit([.raised(Self.alert("A1"))]))
-        #expect(first == CommitSummary(alertsRaised: 1, deliveriesQueued: 2))
+        var expected = CommitSummary(alertsRaised: 1, deliveriesQueued: 2)
+        expected.raisedByKind = ["procedure_opened|critical": 1]
+        #expect(first == expected)
         #expect(second == CommitSummary())
         #expect(try await store.alerts(since: nil, limit: nil).count == 1)
         #expect(try await store.dueDeliveries(channel: "log", due: Self.now, limit: 10).count == 1)
