@@ -11,7 +11,7 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Each cycle reads the watchlists, polls the providers, compares what they say with what Vigie last saw, and raises an alert for each real event: a score drop, a limit cut, a safeguard, receivership or liquidation. The first sight of a company only records its score (no alert), but an ongoing procedure is reported at once.
 
-            Without --once, Vigie runs a cycle every `interval` (15 minutes by default). SIGTERM or Ctrl-C lets the cycle in flight finish, then Vigie exits.
+            Without --once, Vigie runs a cycle every `interval` (15 minutes by default), and serves health, the API and /metrics on http.listen. SIGTERM or Ctrl-C lets the cycle in flight finish, then Vigie exits. SIGHUP (or POST /-/reload with an admin token) re-reads vigie.yaml and the routes, severity and actions files: a configuration with errors is refused and the running one kept.
 
             Exit status with --once: 0 the cycle ran; 2 the configuration or the store is unusable; 3 the cycle ran but a watchlist has problems (lines not watched, a file not readable, or a suspect shrink: see vigie watchlist check).
 
@@ -54,7 +54,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             return
         }
-        var services: [any Service] = [application.pollerService(), application.dispatcherService()]
+        var services: [any Service] = [application.pollerService(), application.dispatcherService(), application.reloadService()]
         if let health = application.healthService(onReady: { port in logger.info("http.listening", metadata: ["http.port": "\(port)"]) }) {
             services.append(health)
         }

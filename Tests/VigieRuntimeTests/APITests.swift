@@ -163,3 +163,44 @@ struct APITests {
         }
     }
 }
+
+extension APITests {
+    @Test("reload: a changed routes file takes effect; one with an error is refused at its line and the running routes kept; only an admin may ask")
+    func reload() async throws {
+        let folder = DemoWalkTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("alerts"), withIntermediateDirectories: true)
+        let config = folder.appendingPathComponent("vigie.yaml")
+        try "state_dir: state\nwatchlists: []\nchannels:\n  terminal:\n    enabled: false\n".write(to: config, atomically: true, encoding: .utf8)
+        let routes = folder.appendingPathComponent("alerts/routes.yaml")
+        try "routes:\n  - name: first\n    to: [log]\n".write(to: routes, atomically: true, encoding: .utf8)
+        var configuration = try VigieConfiguration.load(file: config.path, secrets: .deferred).get()
+        configuration.http = .init(host: "127.0.0.1", port: 0, tokens: [
+            APIToken(name: "ops", role: .operator, secret: Self.operatorToken), APIToken(name: "admin", role: .admin, secret: Self.viewerToken + "admin"),
+        ])
+        let application = try await VigieApplication(configuration: configuration, clock: ManualWallClock(), logger: Logger(label: "test"))
+        defer { application.shutdown() }
+        #expect(application.policy.router.routes.map(\.name) == ["first"])
+
+        let port = Mutex(0)
+        let server = try #require(application.healthService { chosen in port.withLock { $0 = chosen } })
+        let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            defer { tasks.cancelAll() }
+            while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            let client = Client(base: "http://127.0.0.1:\(port.withLock { $0 })")
+            try "routes:\n  - name: second\n    to: [log]\n".write(to: routes, atomically: true, encoding: .utf8)
+            #expect(try await client.send("POST", "/-/reload", token: Self.operatorToken).status == 403)
+            let reloaded = try await client.send("POST", "/-/reload", token: Self.viewerToken + "admin")
+            #expect(reloaded.status == 200)
+            #expect(application.policy.router.routes.map(\.name) == ["second"])
+
+            try "routes:\n  - name: third\n    to: [nowhere]\n".write(to: routes, atomically: true, encoding: .utf8)
+            let refused = try await client.send("POST", "/-/reload", token: Self.viewerToken + "admin")
+            #expect(refused.status == 422)
+            #expect((refused.json["error"] as? String)?.contains("routes.yaml:3: to: no channel is named nowhere") == true, "\(refused.json)")
+            #expect(application.policy.router.routes.map(\.name) == ["second"], "the running routes are kept")
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import VigieCore
 import VigieDelivery
 import VigieProviders
@@ -79,6 +80,7 @@ public struct VigieApplication: Sendable {
         }
         self.channels = channels
         self.router = router
+        policy = DeliveryPolicy(router)
 
         registry = WatchlistRegistry(
             configuration: .init(paths: configuration.watchlists.map(configuration.resolve), shrinkGuard: configuration.watchlistGuard),
@@ -89,7 +91,8 @@ public struct VigieApplication: Sendable {
             health: configuration.health, intervals: configuration.sourceIntervals, budgets: configuration.reportBudgets, retention: configuration.retention,
             // Renewed every cycle: two intervals leave room for a slow cycle, and a replica gone
             // for good hands its share over within two intervals.
-            leaseDuration: configuration.poller.interval * 2, cycleInterval: configuration.poller.interval, cases: configuration.cases, metrics: metrics, logger: logger
+            leaseDuration: configuration.poller.interval * 2, cycleInterval: configuration.poller.interval, cases: configuration.cases, metrics: metrics,
+            policy: policy, logger: logger
         )
         var dispatch = OutboxDispatcher.Configuration()
         dispatch.retry = configuration.delivery.retry
@@ -141,6 +144,34 @@ public struct VigieApplication: Sendable {
         }
     }
 
+    /// The routes, severity rules and actions in force, swapped by `reload()`.
+    public let policy: DeliveryPolicy
+
+    /// Re-reads vigie.yaml and the routes, severity and actions files beside it. A new
+    /// configuration with errors is refused with `file:line`, and the running one kept. Routes,
+    /// inhibit and severity rules and actions take effect at the next cycle and request;
+    /// channels, providers, the store and http are read at start only: the report says when
+    /// they changed and a restart is needed.
+    public func reload() throws -> ReloadReport {
+        var fresh = configuration
+        if let file = configuration.file {
+            fresh = try VigieConfiguration.load(file: file, secrets: .deferred).get()
+        }
+        let router = try Self.delivery(fresh).1
+        var needRestart: [String] = []
+        if fresh.channels.map(\.name) != configuration.channels.map(\.name) { needRestart.append("channels") }
+        if fresh.http != configuration.http { needRestart.append("http") }
+        if fresh.poller.interval != configuration.poller.interval { needRestart.append("interval") }
+        policy.replace(router)
+        let reloaded = [configuration.file, fresh.resolve(fresh.delivery.routes).path, fresh.resolve(fresh.delivery.severity).path, "actions"].compactMap { $0 }
+        return ReloadReport(reloaded: reloaded, needRestart: needRestart)
+    }
+
+    /// SIGHUP reloads, as `reload()`.
+    public func reloadService() -> some Service {
+        ReloadService(reload: { [self] in try self.reload() }, logger: Logger(label: "vigie.reload"))
+    }
+
     /// The poller's liveness, recorded by `pollerService()` and reported by `healthService()`.
     public let heartbeat: PollerHeartbeat
     /// What the cycle and the dispatcher count, served at `/metrics`.
@@ -157,7 +188,10 @@ public struct VigieApplication: Sendable {
         return HealthServer(
             configuration: .init(host: http.host, port: http.port, interval: configuration.poller.interval), heartbeat: heartbeat, clock: clock,
             ready: { _ = try await store.lastPolls() },
-            api: API(store: store, router: router, access: APIAccess(tokens: http.tokens), clock: clock, logger: Logger(label: "vigie.api")),
+            api: API(
+                store: store, policy: policy, access: APIAccess(tokens: http.tokens), clock: clock,
+                reload: { [self] in try self.reload() }, logger: Logger(label: "vigie.api")
+            ),
             metrics: { [metrics, dispatcher, clock] in try await metrics.scrape(store: store, channelsUp: dispatcher.channelsUp, now: clock.now) },
             onReady: onReady, logger: Logger(label: "vigie.http")
         )

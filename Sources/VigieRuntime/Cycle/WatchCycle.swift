@@ -40,7 +40,8 @@ public struct WatchCycle: Sendable {
     let providers: [any ScoreProvider]
     let feeds: [any ProcedureFeed]
     let store: any CycleStore & MaintenanceStore
-    let router: Router
+    /// The routes, read once per cycle: a reload takes effect at the next one.
+    let policy: DeliveryPolicy
     let clock: any WallClock
     let health: SourceHealthTracker.Configuration
     /// Sources polled less often than every cycle, by key (`score:creditsafe`: once a day).
@@ -67,7 +68,7 @@ public struct WatchCycle: Sendable {
         store: any CycleStore & MaintenanceStore, router: Router, clock: any WallClock,
         health: SourceHealthTracker.Configuration = SourceHealthTracker.Configuration(), intervals: [String: Duration] = [:],
         budgets: [String: Int] = [:], retention: Retention = Retention(), leaseDuration: Duration = .seconds(1800), cycleInterval: Duration? = nil,
-        cases: CaseSettings = CaseSettings(), metrics: VigieMetrics? = nil, logger: Logger
+        cases: CaseSettings = CaseSettings(), metrics: VigieMetrics? = nil, policy: DeliveryPolicy? = nil, logger: Logger
     ) {
         self.metrics = metrics
         self.cases = cases
@@ -81,13 +82,15 @@ public struct WatchCycle: Sendable {
         self.providers = providers
         self.feeds = feeds
         self.store = store
-        self.router = router
+        // A policy given is the one a reload swaps; `router` is then its first state.
+        self.policy = policy ?? DeliveryPolicy(router)
         self.clock = clock
         self.logger = logger
     }
 
     public func run() async throws -> Report {
         let began = clock.now
+        let router = policy.router
         var report = Report()
         let loaded = try await registry.load()
         report.watchlistIssues = loaded.issues

@@ -13,18 +13,27 @@ import VigieDelivery
 /// Answers are JSON with snake_case keys, the same records the CLI prints.
 public struct API: Sendable {
     let store: any WatchStore
-    let router: VigieCore.Router
+    let policy: DeliveryPolicy
     let access: APIAccess
     let clock: any WallClock
+    /// Re-reads the configuration (`POST /-/reload`); nil where nothing can be reloaded.
+    let reload: (@Sendable () throws -> ReloadReport)?
     let logger: Logger
 
-    public init(store: any WatchStore, router: VigieCore.Router, access: APIAccess, clock: any WallClock, logger: Logger) {
+    public init(
+        store: any WatchStore, policy: DeliveryPolicy, access: APIAccess, clock: any WallClock,
+        reload: (@Sendable () throws -> ReloadReport)? = nil, logger: Logger
+    ) {
         self.store = store
-        self.router = router
+        self.policy = policy
         self.access = access
         self.clock = clock
+        self.reload = reload
         self.logger = logger
     }
+
+    /// The routes in force, read once per request.
+    var router: VigieCore.Router { policy.router }
 
     /// A refusal, as the API answers it: a status and a sentence saying what to do.
     struct Refusal: Error {
@@ -54,6 +63,20 @@ public struct API: Sendable {
         routes.get("/api/v1/deliveries/dead") { request, _ in await api.answer(request, .viewer) { _ in try await api.deadDeliveries() } }
         routes.post("/api/v1/deliveries/redeliver") { request, _ in
             await api.answer(request, .operator) { token in try await api.redeliver(request, token: token) }
+        }
+        routes.post("/-/reload") { request, _ in
+            await api.answer(request, .admin) { token in
+                guard let reload = api.reload else { throw Refusal(status: .notFound, message: "this process has nothing to reload") }
+                do {
+                    let report = try reload()
+                    api.logger.notice("config.reloaded", metadata: ["api.token": "\(token.name)", "reloaded": "\(report.reloaded.joined(separator: ","))"])
+                    return ["reloaded": report.reloaded, "restart_needed_for": report.needRestart]
+                } catch let error as ConfigurationError {
+                    throw Refusal(status: .unprocessableContent, message: "the new configuration is refused, the running one kept:\n\(error.description)")
+                } catch {
+                    throw Refusal(status: .unprocessableContent, message: "the new configuration is refused, the running one kept: \(error)")
+                }
+            }
         }
     }
 
