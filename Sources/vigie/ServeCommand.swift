@@ -46,7 +46,10 @@ struct ServeCommand: AsyncParsableCommand {
         let server = HealthServer(
             configuration: .init(host: http.host, port: http.port, interval: configuration.poller.interval), heartbeat: nil, clock: clock,
             ready: { _ = try await store.lastPolls() },
-            api: API(store: store, policy: DeliveryPolicy(router), access: APIAccess(tokens: http.tokens), clock: clock, logger: Logger(label: "vigie.api")),
+            api: API(
+                store: store, policy: DeliveryPolicy(router), access: APIAccess(tokens: http.tokens), clock: clock,
+                watchlists: configuration.watchlists.map(configuration.resolve), logger: Logger(label: "vigie.api")
+            ),
             // The store's gauges; the cycle's and deliveries' counters are the polling process's.
             metrics: { [metrics = VigieMetrics()] in try await metrics.scrape(store: store, channelsUp: [:], now: clock.now) },
             onReady: { port in logger.info("http.listening", metadata: ["http.port": "\(port)"]) }, logger: Logger(label: "vigie.http")

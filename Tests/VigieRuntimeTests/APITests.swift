@@ -121,6 +121,12 @@ struct APITests {
             #expect(try await client.send("GET", "/companies/12345").status == 400)
             #expect((try await client.send("GET", "/sources").json["sources"] as? [[String: Any]])?.isEmpty == false)
             #expect(try await client.send("GET", "/deliveries/dead").status == 200)
+            #expect((try await client.send("GET", "/deliveries/pending").json["deliveries"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["case_acknowledged"])
+            let portfolio = try #require(try await client.send("GET", "/watchlists").json["watchlists"] as? [[String: Any]])
+            let keyAccounts = try #require(portfolio.first { $0["name"] as? String == "key-accounts" })
+            #expect((keyAccounts["largest"] as? [[String: Any]])?.first?["name"] as? String == "GAMM VERT")
+            #expect((keyAccounts["largest"] as? [[String: Any]])?.first?["band"] as? String == "B", "78 → 52: band B")
+            #expect((keyAccounts["by_band"] as? [String: Any])?.isEmpty == false)
             #expect(try await client.send("POST", "/deliveries/redeliver", token: Self.operatorToken, body: ["all": true]).json["queued"] as? Int == 0)
             #expect(try await client.send("POST", "/deliveries/redeliver", token: Self.operatorToken, body: [:]).status == 422)
 

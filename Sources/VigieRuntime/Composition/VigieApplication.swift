@@ -190,7 +190,7 @@ public struct VigieApplication: Sendable {
             ready: { _ = try await store.lastPolls() },
             api: API(
                 store: store, policy: policy, access: APIAccess(tokens: http.tokens), clock: clock,
-                reload: { [self] in try self.reload() }, logger: Logger(label: "vigie.api")
+                reload: { [self] in try self.reload() }, watchlists: configuration.watchlists.map(configuration.resolve), logger: Logger(label: "vigie.api")
             ),
             metrics: { [metrics, dispatcher, clock] in try await metrics.scrape(store: store, channelsUp: dispatcher.channelsUp, now: clock.now) },
             onReady: onReady, logger: Logger(label: "vigie.http")

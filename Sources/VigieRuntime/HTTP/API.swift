@@ -18,12 +18,15 @@ public struct API: Sendable {
     let clock: any WallClock
     /// Re-reads the configuration (`POST /-/reload`); nil where nothing can be reloaded.
     let reload: (@Sendable () throws -> ReloadReport)?
+    /// The watchlist files and folders, read (never written) for the portfolio.
+    let watchlists: [URL]
     let logger: Logger
 
     public init(
         store: any WatchStore, policy: DeliveryPolicy, access: APIAccess, clock: any WallClock,
-        reload: (@Sendable () throws -> ReloadReport)? = nil, logger: Logger
+        reload: (@Sendable () throws -> ReloadReport)? = nil, watchlists: [URL] = [], logger: Logger
     ) {
+        self.watchlists = watchlists
         self.store = store
         self.policy = policy
         self.access = access
@@ -61,6 +64,8 @@ public struct API: Sendable {
         routes.get("/api/v1/companies/{siren}") { request, context in await api.answer(request, .viewer) { _ in try await api.company(context.parameters.get("siren") ?? "") } }
         routes.get("/api/v1/sources") { request, _ in await api.answer(request, .viewer) { _ in try await api.sources() } }
         routes.get("/api/v1/deliveries/dead") { request, _ in await api.answer(request, .viewer) { _ in try await api.deadDeliveries() } }
+        routes.get("/api/v1/deliveries/pending") { request, _ in await api.answer(request, .viewer) { _ in try await api.pendingDeliveries() } }
+        routes.get("/api/v1/watchlists") { request, _ in await api.answer(request, .viewer) { _ in try await api.portfolio() } }
         routes.post("/api/v1/deliveries/redeliver") { request, _ in
             await api.answer(request, .operator) { token in try await api.redeliver(request, token: token) }
         }
@@ -259,6 +264,58 @@ public struct API: Sendable {
 
     func deadDeliveries() async throws -> [String: Any] {
         ["deliveries": try await store.deadDeliveries().map(Self.delivery)]
+    }
+
+    /// Pending deliveries, per channel, the oldest first (at most 100 a channel).
+    func pendingDeliveries() async throws -> [String: Any] {
+        var deliveries: [[String: Any]] = []
+        for (channel, queue) in try await store.outboxSummary().sorted(by: { $0.key < $1.key }) where queue.pending > 0 {
+            for pending in try await store.dueDeliveries(channel: channel, due: .distantFuture, limit: 100) {
+                deliveries.append([
+                    "alert_id": pending.alert.id, "revision": pending.alert.revision, "channel": channel, "attempts": pending.attempts,
+                    "queued_at": pending.queuedAt.iso8601, "kind": pending.alert.kind,
+                ])
+            }
+        }
+        return ["deliveries": deliveries]
+    }
+
+    /// Each watchlist with what is at stake: exposure in total, by risk band (the worst band any
+    /// provider's latest score puts the company in; `unrated` without one) and by owner, and
+    /// the twenty largest exposures.
+    func portfolio() async throws -> [String: Any] {
+        var lists: [Watchlist] = []
+        for file in WatchlistLoader.files(at: watchlists) {
+            guard let text = WatchlistLoader.read(file), let list = WatchlistLoader.parse(text, file: file.path).watchlist else { continue }
+            lists.append(list)
+        }
+        let sirens = Set(lists.flatMap { $0.entries.map(\.siren) })
+        let snapshots = try await store.snapshots(for: sirens)
+        var band: [SIREN: String] = [:]
+        for snapshot in snapshots.values {
+            guard let level = snapshot.score?.normalized else { continue }
+            let this = RiskBand(normalized: level)
+            if let known = band[snapshot.siren].flatMap(RiskBand.init(rawValue:)), known >= this { continue }
+            band[snapshot.siren] = this.rawValue
+        }
+        func money(_ totals: [String: Decimal]) -> [String: String] { totals.mapValues { "\($0)" } }
+        return ["watchlists": lists.map { list -> [String: Any] in
+            var total: [String: Decimal] = [:], byBand: [String: [String: Decimal]] = [:], byOwner: [String: [String: Decimal]] = [:]
+            for entry in list.entries {
+                guard let exposure = entry.exposure else { continue }
+                total[exposure.currency, default: 0] += exposure.amount
+                byBand[band[entry.siren] ?? "unrated", default: [:]][exposure.currency, default: 0] += exposure.amount
+                byOwner[entry.owner ?? "(no owner)", default: [:]][exposure.currency, default: 0] += exposure.amount
+            }
+            let largest = list.entries.filter { $0.exposure != nil }.sorted { $0.exposure!.amount > $1.exposure!.amount }.prefix(20).map { entry -> [String: Any] in
+                ["siren": entry.siren.digits, "name": (entry.name).map { $0 as Any } ?? NSNull(), "exposure": "\(entry.exposure!.amount)", "currency": entry.exposure!.currency,
+                 "band": band[entry.siren] ?? "unrated", "owner": (entry.owner).map { $0 as Any } ?? NSNull()]
+            }
+            return [
+                "name": list.name, "file": (list.file as NSString).lastPathComponent, "companies": list.entries.count, "exposure": money(total),
+                "by_band": byBand.mapValues(money), "by_owner": byOwner.mapValues(money), "largest": largest,
+            ]
+        }]
     }
 
     func redeliver(_ request: Request, token: APIToken) async throws -> [String: Any] {

@@ -259,6 +259,70 @@ paths:
                 properties:
                   deliveries: {type: array, items: {$ref: "#/components/schemas/Delivery"}}
         "401": {$ref: "#/components/responses/Unauthorized"}
+  /deliveries/pending:
+    get:
+      operationId: listPendingDeliveries
+      summary: Deliveries waiting, per channel, the oldest first (at most 100 a channel).
+      responses:
+        "200":
+          description: The queue.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [deliveries]
+                properties:
+                  deliveries:
+                    type: array
+                    items:
+                      type: object
+                      required: [alert_id, revision, channel, attempts, queued_at, kind]
+                      properties:
+                        alert_id: {type: string}
+                        revision: {type: integer}
+                        channel: {type: string}
+                        attempts: {type: integer}
+                        queued_at: {type: string, format: date-time}
+                        kind: {type: string}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+  /watchlists:
+    get:
+      operationId: listWatchlists
+      summary: "Each watchlist with what is at stake: in total, by risk band, by owner, and the 20 largest exposures."
+      responses:
+        "200":
+          description: The portfolio.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [watchlists]
+                properties:
+                  watchlists:
+                    type: array
+                    items:
+                      type: object
+                      required: [name, file, companies, exposure, by_band, by_owner, largest]
+                      properties:
+                        name: {type: string}
+                        file: {type: string}
+                        companies: {type: integer}
+                        exposure: {$ref: "#/components/schemas/Amounts"}
+                        by_band: {type: object, description: "A to D, or unrated", additionalProperties: {$ref: "#/components/schemas/Amounts"}}
+                        by_owner: {type: object, additionalProperties: {$ref: "#/components/schemas/Amounts"}}
+                        largest:
+                          type: array
+                          items:
+                            type: object
+                            required: [siren, exposure, currency, band]
+                            properties:
+                              siren: {type: string}
+                              name: {type: [string, "null"]}
+                              exposure: {type: string}
+                              currency: {type: string}
+                              band: {type: string, enum: [A, B, C, D, unrated]}
+                              owner: {type: [string, "null"]}
+        "401": {$ref: "#/components/responses/Unauthorized"}
   /deliveries/redeliver:
     post:
       operationId: redeliver
@@ -326,6 +390,10 @@ components:
       required: [error]
       properties:
         error: {type: string, description: What is wrong and what to do.}
+    Amounts:
+      type: object
+      description: Amounts by currency, as decimal strings.
+      additionalProperties: {type: string}
     Severity:
       type: string
       enum: [info, warning, high, critical]
