@@ -60,6 +60,19 @@ struct APITests {
         }
     }
 
+    /// Serves `application`'s HTTP on a free loopback port for `body`, given the root URL.
+    static func serving(_ application: VigieApplication, _ body: @Sendable (String) async throws -> Void) async throws {
+        let port = Mutex(0)
+        let server = try #require(application.healthService { chosen in port.withLock { $0 = chosen } })
+        let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            defer { tasks.cancelAll() }
+            while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            try await body("http://127.0.0.1:\(port.withLock { $0 })")
+        }
+    }
+
     @Test("after the demo walk: 401 without a token, 403 for a viewer's action; cases by money at stake, paged; an operator acknowledges, the audit names the token; every answer matches the document")
     func demoWalk() async throws {
         let state = DemoWalkTests.temporaryFolder()
@@ -72,14 +85,8 @@ struct APITests {
         let application = try await VigieApplication(configuration: configuration, clock: clock, logger: Logger(label: "test"))
         defer { application.shutdown() }
         _ = try await DemoWalkTests.walk(application, clock: clock, cycles: 5)
-        let port = Mutex(0)
-        let server = try #require(application.healthService { chosen in port.withLock { $0 = chosen } })
-        let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            defer { tasks.cancelAll() }
-            while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
-            let client = Client(base: "http://127.0.0.1:\(port.withLock { $0 })/api/v1")
+        try await Self.serving(application) { root in
+            let client = Client(base: root + "/api/v1")
 
             #expect(try await client.send("GET", "/cases", token: nil).status == 401)
             #expect(try await client.send("GET", "/cases", token: "not-a-token-at-all-0000000000").status == 401)
@@ -146,7 +153,7 @@ struct APITests {
             #expect(report.split(separator: "\n").count == client.exchanges.withLock { $0.count })
 
             // /metrics, parsed by the official prometheus_client: what the walk did, no company in a label.
-            let scrape = try await client.transport.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port.withLock { $0 })/metrics"))
+            let scrape = try await client.transport.send(HTTPRequest(method: "GET", url: root + "/metrics"))
             #expect(scrape.status == 200)
             let parsed = try TestServer.run("parse_metrics.py", input: Data(scrape.body))
             let samples = try #require(try JSONSerialization.jsonObject(with: parsed) as? [[String: Any]])
@@ -188,14 +195,8 @@ extension APITests {
         defer { application.shutdown() }
         #expect(application.policy.router.routes.map(\.name) == ["first"])
 
-        let port = Mutex(0)
-        let server = try #require(application.healthService { chosen in port.withLock { $0 = chosen } })
-        let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            defer { tasks.cancelAll() }
-            while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
-            let client = Client(base: "http://127.0.0.1:\(port.withLock { $0 })")
+        try await Self.serving(application) { root in
+            let client = Client(base: root)
             try "routes:\n  - name: second\n    to: [log]\n".write(to: routes, atomically: true, encoding: .utf8)
             #expect(try await client.send("POST", "/-/reload", token: Self.operatorToken).status == 403)
             let reloaded = try await client.send("POST", "/-/reload", token: Self.viewerToken + "admin")
