@@ -211,3 +211,53 @@ extension APITests {
         }
     }
 }
+
+/// The dashboard in a real browser: headless Chromium driven by Playwright, over the demo walk
+/// with one company renamed `<img src=x onerror=alert(1)>`.
+@Suite("The web dashboard")
+struct DashboardTests {
+    @Test("sign in with the keyboard; the inbox by money at stake; acknowledge a case and it leaves the inbox; a company's chart; every page in English and French; no script runs from a name; no form without CSRF")
+    func browse() async throws {
+        let state = DemoWalkTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: state) }
+        let lists = state.appendingPathComponent("watchlists")
+        try FileManager.default.createDirectory(at: lists, withIntermediateDirectories: true)
+        for file in try FileManager.default.contentsOfDirectory(atPath: RepositoryData.repositoryRoot.appendingPathComponent("watchlists").path) {
+            let text = try String(contentsOf: RepositoryData.repositoryRoot.appendingPathComponent("watchlists/\(file)"), encoding: .utf8)
+                .replacingOccurrences(of: ";FRIZY;", with: ";<img src=x onerror=alert(1)>;")
+            try text.write(to: lists.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+        let clock = ManualWallClock()
+        var configuration = DemoWalkTests.configuration(state: state)
+        configuration.watchlists = [lists.path]
+        configuration.http = .init(host: "127.0.0.1", port: 0, tokens: [APIToken(name: "ops-console", role: .operator, secret: APITests.operatorToken)])
+        let application = try await VigieApplication(configuration: configuration, clock: clock, logger: Logger(label: "test"))
+        defer { application.shutdown() }
+        _ = try await DemoWalkTests.walk(application, clock: clock, cycles: 5)
+        try await APITests.serving(application) { root in
+            let shots = ProcessInfo.processInfo.environment["VIGIE_SCREENSHOTS"].map { [$0] } ?? []
+            let output = try TestServer.run("browse_dashboard.py", arguments: [root, APITests.operatorToken, "PASARGAD", "337891287"] + shots)
+            let report = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
+            #expect(report["redirected_to_login"] as? Bool == true)
+            #expect(report["wrong_token_refused"] as? Bool == true)
+            let cookie = try #require((report["cookie"] as? [[String: Any]])?.first)
+            #expect(cookie["httpOnly"] as? Bool == true && cookie["sameSite"] as? String == "Strict" && cookie["path"] as? String == "/ui")
+            let inbox = try #require(report["inbox"] as? [String])
+            #expect(inbox.first == "GAMM VERT", "the most money at stake first: \(inbox)")
+            #expect(inbox.contains("<img src=x onerror=alert(1)>"), "the name shows as text: \(inbox)")
+            #expect(inbox.contains("PASARGAD"))
+            #expect(report["case_has_deadline"] as? Bool == true)
+            #expect((report["case_has_actions"] as? Int ?? 0) >= 4)
+            #expect(report["after_ack"] as? String == "Acknowledged.")
+            #expect(!((report["inbox_after_ack"] as? [String]) ?? ["PASARGAD"]).contains("PASARGAD"), "acknowledged, it leaves the inbox")
+            #expect((report["chart_lines"] as? Int ?? 0) >= 1 && (report["chart_points"] as? Int ?? 0) >= 2)
+            #expect((report["pages"] as? [String: String]) == ["portfolio": "Portfolio", "sources": "Sources", "deliveries": "Deliveries", "fr_inbox": "À traiter"])
+            #expect((report["dialogs"] as? [String]) == [], "no script ran")
+            // A refused sign-in (401) and the absent favicon (404) are answers, not script errors.
+            #expect((report["console_errors"] as? [String])?.filter { !$0.hasPrefix("Failed to load resource") } == [])
+            #expect(report["csrf_missing_status"] as? Int == 403)
+        }
+        let audit = try await application.store.caseEntries(caseID: Case.id(siren: try SIREN("881843924"), situation: .procedure))
+        #expect(audit.last?.actor == "ops-console" && audit.last?.note == "calling the mandataire")
+    }
+}

@@ -54,7 +54,10 @@ public struct HealthServer: Service {
     public func run() async throws {
         let (configuration, heartbeat, clock, ready, onReady) = (configuration, heartbeat, clock, ready, onReady)
         let router = Hummingbird.Router()
-        api?.register(on: router)
+        if let api {
+            api.register(on: router)
+            Dashboard(api: api).register(on: router)
+        }
         if let metrics {
             let logger = logger
             router.get("/metrics") { _, _ -> Response in
