@@ -43,6 +43,7 @@ with sync_playwright() as p:
     rows = page.locator("tbody tr")
     report["inbox"] = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())]
     report["inbox_titles"] = [rows.nth(i).locator("td").nth(2).inner_text() for i in range(rows.count())]
+    report["inbox_text"] = page.locator("main").inner_text()
     shot(page, "inbox")
 
     # The case: its page, then acknowledged, then gone from the inbox.

@@ -147,11 +147,12 @@ public struct Dashboard: Sendable {
         let language = Self.language(request)
         let rows: [[String: Any]] = cases.map { item in
             let actions = NextActions.topic(of: item).map { api.router.actions.actions($0, claims: item.claims)[language.rawValue] ?? [] } ?? []
-            return [
+            let row: [String: Any?] = [
                 "id": item.id, "siren": item.siren.digits, "company": item.companyName ?? item.siren.formatted, "title": item.title,
                 "severity": item.severity.rawValue, "severityLabel": t.severity(item.severity), "exposure": t.money(item.exposure),
-                "age": t.days(item.ageDays(at: now)), "owner": item.owner ?? "—", "nextAction": actions.first ?? "", "deadline": item.claims?.deadline.iso as Any,
+                "age": t.days(item.ageDays(at: now)), "owner": item.owner ?? "—", "nextAction": actions.first ?? "", "deadline": item.claims?.deadline.iso,
             ]
+            return row.compactMapValues { $0 }
         }
         let severities: [[String: Any]] = Severity.allCases.map { ["value": $0.rawValue, "label": t.severity($0), "selected": $0 == severity] }
         return render("inbox", ["cases": rows, "hasCases": !rows.isEmpty, "owner": owner ?? "", "severities": severities], request: request, session: session)
@@ -165,17 +166,19 @@ public struct Dashboard: Sendable {
         let facts: [[String: Any]] = item.facts.reversed().map { fact in
             var row: [String: Any] = [
                 "title": fact.title, "severity": fact.severity.rawValue, "severityLabel": t.severity(fact.severity), "source": fact.source,
-                "at": fact.at.iso8601, "quiet": fact.disposition == .notified ? "" : t.table["disposition_" + fact.disposition.rawValue] ?? fact.disposition.rawValue,
+                "at": fact.at.iso8601,
             ]
+            if fact.disposition != .notified { row["quiet"] = t.table["disposition_" + fact.disposition.rawValue] ?? fact.disposition.rawValue }
             if let alert = alerts[fact.alertID] {
                 let content = MessageContent(alert: alert, language: language)
-                let shown = content.facts.dropFirst(2).filter { !["Case", "Dossier", "What to do", "À faire"].contains($0.label) }
-                row["evidence"] = ["facts": shown.map { ["label": $0.label, "value": $0.value] }, "courtText": content.courtText as Any, "url": content.evidenceURL as Any]
+                // What the case's header already says (who, what is at stake) is not repeated per fact.
+                let shown = content.facts.dropFirst(2).filter { !Self.caseLevelLabels.contains($0.label) }
+                row["evidence"] = (["facts": shown.map { ["label": $0.label, "value": $0.value] }, "courtText": content.courtText, "url": content.evidenceURL] as [String: Any?]).compactMapValues { $0 }
             }
             return row
         }
         let audit: [[String: Any]] = try await api.store.caseEntries(caseID: id).reversed().map { entry in
-            ["at": entry.at.iso8601, "actor": entry.actor, "action": t.table["action_" + entry.action] ?? entry.action, "note": entry.note as Any]
+            (["at": entry.at.iso8601, "actor": entry.actor, "action": t.table["action_" + entry.action] ?? entry.action, "note": entry.note] as [String: Any?]).compactMapValues { $0 }
         }
         let actions = NextActions.topic(of: item).map { api.router.actions.actions($0, claims: item.claims)[language.rawValue] ?? [] } ?? []
         var context: [String: Any] = [
@@ -184,9 +187,14 @@ public struct Dashboard: Sendable {
             "owner": item.owner ?? "—", "exposure": t.money(item.exposure), "facts": facts, "audit": audit, "actions": actions, "hasActions": !actions.isEmpty,
             "canAct": session.role >= .operator,
         ]
-        if let claims = item.claims { context["claims"] = ["deadline": claims.deadline.iso, "officer": claims.mandataire as Any] }
+        if let claims = item.claims { context["claims"] = (["deadline": claims.deadline.iso, "officer": claims.mandataire] as [String: Any?]).compactMapValues { $0 } }
         return render("case", context, request: request, session: session)
     }
+
+    static let caseLevelLabels: Set<String> = [
+        "Case", "Dossier", "What to do", "À faire", "Exposure", "Encours", "Insured limit", "Limite assurée", "Owner", "Responsable",
+        "Watchlist", "Liste", "Exposure by list (the largest is used)", "Encours par liste (le plus élevé retenu)", "Uncovered", "Non couvert",
+    ]
 
     func act(_ id: String, _ form: [String: String], _ request: Request, _ session: DashboardSession) async throws -> Response {
         guard session.role >= .operator else { throw API.Refusal(status: .forbidden, message: words(request).table["readOnly"] ?? "") }
@@ -220,7 +228,7 @@ public struct Dashboard: Sendable {
         let chart = ScoreChart.svg(observations, words: t)
         let notices: [[String: Any]] = alerts.compactMap { alert in
             guard case .notice(let notice) = alert.evidence else { return nil }
-            return ["published": notice.published?.iso ?? "", "title": alert.title, "url": notice.url as Any]
+            return (["published": notice.published?.iso ?? "", "title": alert.title, "url": notice.url] as [String: Any?]).compactMapValues { $0 }
         }
         let entries: [[String: Any]] = (alerts.last?.watch ?? cases.first?.watch ?? []).map { context in
             ["watchlist": context.watchlist, "owner": context.owner ?? "—", "exposure": context.exposure.map { t.money([$0.currency: $0.amount]) } ?? "—"]

@@ -124,6 +124,7 @@ enum DashboardPages {
         body { margin: 0; color: #1b1b1b; background: #fafafa; }
         header { display: flex; gap: 1rem; align-items: center; padding: .6rem 1rem; background: #12263a; color: #fff; flex-wrap: wrap; }
         header a, header button { color: #fff; }
+        header button { background: transparent; border: 1px solid #fff; border-radius: .25rem; padding: .2rem .5rem; cursor: pointer; }
         header nav { display: flex; gap: 1rem; }
         .brand { font-weight: 700; text-decoration: none; }
         .lang { margin-left: auto; }
