@@ -25,7 +25,9 @@ struct FaultMatrixTests {
         configuration.concurrency = 2
         configuration.client.attempts = 2
         configuration.client.backoff = .milliseconds(20)
-        configuration.client.timeout = .milliseconds(700)
+        // Shorter than every stall the mock is asked for (2 s and more), long enough that a loaded
+        // machine's slow answer is not taken for a hang (700 ms was, with CI building beside).
+        configuration.client.timeout = .milliseconds(1500)
         configuration.client.breaker = CircuitBreaker.Configuration(threshold: 5, cooldown: .milliseconds(300))
         let transport = CurlTransport()
         return (CreditsafeProvider(configuration: configuration, transport: transport), transport)
