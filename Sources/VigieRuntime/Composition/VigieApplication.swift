@@ -185,6 +185,7 @@ public struct VigieApplication: Sendable {
     public func healthService(onReady: @escaping @Sendable (Int) async -> Void = { _ in }) -> HealthServer? {
         guard let http = configuration.http else { return nil }
         let store = self.store
+        let storeFile: String? = if case .sqlite = configuration.store { configuration.storePath } else { nil }
         return HealthServer(
             configuration: .init(host: http.host, port: http.port, interval: configuration.poller.interval), heartbeat: heartbeat, clock: clock,
             ready: { _ = try await store.lastPolls() },
@@ -192,7 +193,7 @@ public struct VigieApplication: Sendable {
                 store: store, policy: policy, access: APIAccess(tokens: http.tokens), clock: clock,
                 reload: { [self] in try self.reload() }, watchlists: configuration.watchlists.map(configuration.resolve), logger: Logger(label: "vigie.api")
             ),
-            metrics: { [metrics, dispatcher, clock] in try await metrics.scrape(store: store, channelsUp: dispatcher.channelsUp, now: clock.now) },
+            metrics: { [metrics, dispatcher, clock, storeFile] in try await metrics.scrape(store: store, channelsUp: dispatcher.channelsUp, storeFile: storeFile, now: clock.now) },
             onReady: onReady, logger: Logger(label: "vigie.http")
         )
     }

@@ -34,6 +34,8 @@ public struct WatchCycle: Sendable {
         public var deferredByBudget = 0
         /// Failures this cycle, by source key.
         public var failuresBySource: [String: Int] = [:]
+        /// Companies asked about this cycle, by source key (answered or failed).
+        public var askedBySource: [String: Int] = [:]
     }
 
     let registry: WatchlistRegistry
@@ -200,6 +202,7 @@ public struct WatchCycle: Sendable {
                 if let cursor = poll.cursor { cursors[key] = cursor }
                 report.providerFailures += failures.count
                 if !failures.isEmpty { report.failuresBySource[key, default: 0] += failures.count }
+                report.askedBySource[key, default: 0] += poll.asked ?? asks.count
                 logFailures(failures, provider: provider.name)
                 track(key, SourceHealthTracker.outcome(asked: poll.asked ?? asks.count, failures: failures, configuration: health))
             } catch {

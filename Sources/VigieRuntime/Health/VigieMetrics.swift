@@ -32,6 +32,11 @@ public final class VigieMetrics: Sendable {
         for (source, failures) in report.failuresBySource {
             Counter(label: "vigie_provider_failures_total", dimensions: [("source", source)], factory: factory).increment(by: failures)
         }
+        for (source, asked) in report.askedBySource {
+            let failed = min(asked, report.failuresBySource[source] ?? 0)
+            Counter(label: "vigie_provider_requests_total", dimensions: [("source", source), ("outcome", "answered")], factory: factory).increment(by: asked - failed)
+            Counter(label: "vigie_provider_requests_total", dimensions: [("source", source), ("outcome", "failed")], factory: factory).increment(by: failed)
+        }
     }
 
     /// A delivery attempt ended: delivered, failed (to retry) or dead.
@@ -40,7 +45,12 @@ public final class VigieMetrics: Sendable {
     }
 
     /// The gauges read from the store at scrape time, then the whole registry as text.
-    public func scrape(store: any WatchStore, channelsUp: [String: Bool], now: Date) async throws -> String {
+    /// - Parameter storeFile: the SQLite file, whose size (with its WAL) is a gauge; nil on PostgreSQL.
+    public func scrape(store: any WatchStore, channelsUp: [String: Bool], storeFile: String? = nil, now: Date) async throws -> String {
+        if let storeFile {
+            let size = [storeFile, storeFile + "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? NSNumber }.reduce(0) { $0 + $1.intValue }
+            Gauge(label: "vigie_store_bytes", factory: factory).record(size)
+        }
         // Every source polled or failing; per-shard polls (`score:pappers#17`) under their source.
         let health = try await store.sourceHealth()
         let polls = try await store.lastPolls()
