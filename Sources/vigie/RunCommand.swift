@@ -54,10 +54,13 @@ struct RunCommand: AsyncParsableCommand {
             }
             return
         }
-        var services: [any Service] = [application.pollerService(), application.dispatcherService(), application.reloadService()]
+        // The HTTP service first: a group stops its services last to first, so readiness says
+        // draining while the poller finishes its cycle, and the port closes last.
+        var services: [any Service] = []
         if let health = application.healthService(onReady: { port in logger.info("http.listening", metadata: ["http.port": "\(port)"]) }) {
             services.append(health)
         }
+        services += [application.pollerService(), application.dispatcherService(), application.reloadService()]
         let group = ServiceGroup(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],

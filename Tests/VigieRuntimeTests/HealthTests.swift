@@ -12,6 +12,21 @@ import VigieTransport
 struct HealthTests {
     static let start = Date(timeIntervalSince1970: 1_770_000_000)
 
+    @Test("ready while the last cycle ended within twice the interval; unready when it is older, before a first one for as long, or while draining")
+    func readiness() {
+        let interval = Duration.seconds(900)
+        var health = PollerHealth(startedAt: Self.start)
+        #expect(health.unreadiness(now: Self.start.addingTimeInterval(600), interval: interval) == nil)
+        #expect(health.unreadiness(now: Self.start.addingTimeInterval(1_900), interval: interval)?.hasPrefix("no cycle has ended") == true)
+        health.cycleStarted(at: Self.start.addingTimeInterval(10))
+        health.cycleEnded(at: Self.start.addingTimeInterval(1_000), failed: false)
+        #expect(health.unreadiness(now: Self.start.addingTimeInterval(2_500), interval: interval) == nil)
+        #expect(health.unreadiness(now: Self.start.addingTimeInterval(2_900), interval: interval)?.hasPrefix("the last cycle ended 1900 s ago") == true)
+        health.cycleEnded(at: Self.start.addingTimeInterval(2_900), failed: false)
+        health.drain()
+        #expect(health.unreadiness(now: Self.start.addingTimeInterval(2_901), interval: interval)?.hasPrefix("draining") == true)
+    }
+
     @Test("the poller is alive while it cycles and waits on time; stuck when a cycle overruns or none starts; a failed cycle is not stuck")
     func verdicts() {
         let interval = Duration.seconds(900)

@@ -33,6 +33,17 @@ public struct PollerService: Service {
 
     public func run() async throws {
         logger.info("poller.started", metadata: ["poller.interval": "\(configuration.interval)"])
+        // From the stop signal on, readiness says draining: the cycle in flight commits while
+        // the platform sends no new work here.
+        try await withGracefulShutdownHandler {
+            try await loop()
+        } onGracefulShutdown: { [heartbeat] in
+            heartbeat?.drain()
+        }
+        logger.info("poller.stopped")
+    }
+
+    func loop() async throws {
         // Cancelled too when another service of the group fails (the HTTP port is taken): the
         // loop ends instead of spinning on CancellationError.
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -49,6 +60,5 @@ public struct PollerService: Service {
             guard wait > .zero, !Task.isShuttingDownGracefully else { continue }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
         }
-        logger.info("poller.stopped")
     }
 }

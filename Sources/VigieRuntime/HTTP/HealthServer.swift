@@ -79,6 +79,9 @@ public struct HealthServer: Service {
         router.get("/readyz") { _, _ -> Response in
             do {
                 try await Self.within(configuration.readinessTimeout, ready)
+                if let reason = heartbeat?.health.unreadiness(now: clock.now, interval: configuration.interval) {
+                    return Self.json(["status": "unready", "reason": reason], status: .serviceUnavailable)
+                }
                 return Self.json(["status": "ready"])
             } catch {
                 return Self.json(["status": "unready", "reason": "the store does not answer: \(error)"], status: .serviceUnavailable)

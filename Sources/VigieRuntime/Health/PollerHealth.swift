@@ -17,6 +17,8 @@ public struct PollerHealth: Sendable, Hashable {
     public private(set) var cycleStartedAt: Date?
     public private(set) var cycleEndedAt: Date?
     public private(set) var lastCycleFailed = false
+    /// Stopping: the cycle in flight finishes, nothing new should come here.
+    public private(set) var draining = false
 
     public init(startedAt: Date) {
         self.startedAt = startedAt
@@ -29,6 +31,22 @@ public struct PollerHealth: Sendable, Hashable {
     public mutating func cycleEnded(at date: Date, failed: Bool) {
         cycleEndedAt = date
         lastCycleFailed = failed
+    }
+
+    public mutating func drain() {
+        draining = true
+    }
+
+    /// Why the process should get no work, if it should not: stopping, or no cycle ended within
+    /// twice the interval (the data it serves is stale). Nil when ready.
+    public func unreadiness(now: Date, interval: Duration) -> String? {
+        if draining { return "draining: stopping after the cycle in flight" }
+        let since = cycleEndedAt ?? startedAt
+        let age = now.timeIntervalSince(since)
+        guard age > 2 * interval.seconds else { return nil }
+        return cycleEndedAt == nil
+            ? "no cycle has ended in \(Int(age)) s since the start (twice the interval is \(Int(2 * interval.seconds)) s)"
+            : "the last cycle ended \(Int(age)) s ago, more than twice the interval (\(Int(2 * interval.seconds)) s)"
     }
 
     /// A cycle may take up to `interval` plus `patience`; between cycles the poller waits at most
@@ -56,4 +74,5 @@ public final class PollerHeartbeat: Sendable {
 
     func cycleStarted(at date: Date) { state.withLock { $0.cycleStarted(at: date) } }
     func cycleEnded(at date: Date, failed: Bool) { state.withLock { $0.cycleEnded(at: date, failed: failed) } }
+    func drain() { state.withLock { $0.drain() } }
 }
