@@ -101,6 +101,9 @@ struct APITests {
             let second = try await client.send("GET", "/cases?state=active&limit=3&cursor=\(cursor)")
             #expect((second.json["cases"] as? [[String: Any]])?.first?["company"] as? String == "PASARGAD")
             #expect(try await client.send("GET", "/cases?severity=urgent").status == 400)
+            let keyAccountCases = try #require(try await client.send("GET", "/cases?state=active&watchlist=key-accounts").json["cases"] as? [[String: Any]])
+            #expect(Set(keyAccountCases.compactMap { $0["company"] as? String }) == ["GAMM VERT", "ENTREPRISE EDOUIN ERIC", "LE JULES VERNE"])
+            #expect((try await client.send("GET", "/alerts?watchlist=erp-export&kind=procedure_opened").json["alerts"] as? [[String: Any]])?.count == 2)
 
             let pasargad = try #require(list.first { $0["company"] as? String == "PASARGAD" }?["id"] as? String)
             let shown = try await client.send("GET", "/cases/\(pasargad)")

@@ -51,6 +51,8 @@ public struct CaseFilter: Sendable, Hashable {
     public var owner: String?
     public var siren: SIREN?
     public var minSeverity: Severity?
+    /// Only cases of companies this watchlist watches (by its name).
+    public var watchlist: String?
     public var order: Order
     /// The moment states are read at (a snooze past its date is open), from the caller's clock.
     public var asOf: Date
@@ -73,6 +75,7 @@ public struct CaseFilter: Sendable, Hashable {
         if let owner, item.owner?.lowercased() != owner.lowercased() { return false }
         if let siren, item.siren != siren { return false }
         if let minSeverity, item.severity < minSeverity { return false }
+        if let watchlist, !item.watch.contains(where: { $0.watchlist == watchlist }) { return false }
         return true
     }
 

@@ -119,6 +119,7 @@ public struct API: Sendable {
             }
         }
         filter.owner = query.get("owner")
+        filter.watchlist = query.get("watchlist")
         filter.siren = try query.get("siren").map(Self.siren)
         filter.minSeverity = try query.get("severity").map(Self.severity)
         if let sort = query.get("sort") {
@@ -202,11 +203,12 @@ public struct API: Sendable {
             }
             since = date
         }
-        let (kind, owner) = (query.get("kind"), query.get("owner")?.lowercased())
+        let (kind, owner, watchlist) = (query.get("kind"), query.get("owner")?.lowercased(), query.get("watchlist"))
         let (offset, limit) = try Self.page(query)
         let alerts = try await store.alerts(since: since, limit: nil).filter { alert in
             (siren == nil || alert.siren == siren) && (severity.map { alert.severity >= $0 } ?? true) && (kind == nil || alert.kind == kind)
                 && (owner == nil || alert.watch.contains { $0.owner?.lowercased() == owner })
+                && (watchlist == nil || alert.watch.contains { $0.watchlist == watchlist })
         }
         let page = Array(alerts.dropFirst(offset).prefix(limit))
         return ["alerts": try page.map { try Self.object(AlertRecord($0)) }, "next_cursor": Self.cursor(offset + page.count, total: alerts.count)]

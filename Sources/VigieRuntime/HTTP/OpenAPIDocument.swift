@@ -28,6 +28,7 @@ paths:
       parameters:
         - {name: state, in: query, schema: {type: string, enum: [open, acknowledged, snoozed, resolved, active]}}
         - {name: owner, in: query, schema: {type: string}}
+        - {name: watchlist, in: query, schema: {type: string}}
         - {name: siren, in: query, schema: {type: string}}
         - {name: severity, in: query, description: "at least this severe", schema: {$ref: "#/components/schemas/Severity"}}
         - {name: sort, in: query, schema: {type: string, enum: [exposure, age]}}
@@ -136,6 +137,7 @@ paths:
         - {name: severity, in: query, schema: {$ref: "#/components/schemas/Severity"}}
         - {name: kind, in: query, schema: {type: string}}
         - {name: owner, in: query, schema: {type: string}}
+        - {name: watchlist, in: query, schema: {type: string}}
         - {name: since, in: query, description: "a day (YYYY-MM-DD)", schema: {type: string, format: date}}
         - {$ref: "#/components/parameters/limit"}
         - {$ref: "#/components/parameters/cursor"}
