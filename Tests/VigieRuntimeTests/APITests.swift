@@ -269,3 +269,49 @@ struct DashboardTests {
         #expect(audit.last?.actor == "ops-console" && audit.last?.note == "calling the mandataire")
     }
 }
+
+extension APITests {
+    @Test("reload rebuilds the channels with the new templates: the next delivery uses them")
+    func reloadTemplates() async throws {
+        let folder = DemoWalkTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let templates = folder.appendingPathComponent("alerts/templates")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        let receiver = try WebhookReceiver()
+        let config = folder.appendingPathComponent("vigie.yaml")
+        try "state_dir: state\nwatchlists: []\nchannels:\n  terminal:\n    enabled: false\n  chat:\n    type: slack\n    url: \(receiver.url)\n".write(to: config, atomically: true, encoding: .utf8)
+        try "FIRST {{title}}".write(to: templates.appendingPathComponent("slack.text.mustache"), atomically: true, encoding: .utf8)
+        let application = try await VigieApplication(configuration: try VigieConfiguration.load(file: config.path).get(), clock: ManualWallClock(), logger: Logger(label: "test"))
+        defer { application.shutdown() }
+        func deliver(_ notice: String) async throws {
+            let alert = SQLiteStoreTestsSupport.alert(notice)
+            var commit = CycleCommit(snapshots: [], observations: [], alertChanges: [.raised(alert)], notices: [], cursors: [:], router: VigieCore.Router(always: []), at: Date(timeIntervalSince1970: 0))
+            commit.destinations[alert.id] = [VigieCore.Router.Destination(channel: "chat")]
+            _ = try await application.store.commit(commit)
+            _ = try await application.dispatcher.drain()
+        }
+        try await deliver("N1")
+        try "SECOND {{title}}".write(to: templates.appendingPathComponent("slack.text.mustache"), atomically: true, encoding: .utf8)
+        let report = try application.reload()
+        #expect(report.needRestart.isEmpty)
+        try await deliver("N2")
+        let bodies = try await receiver.requests().map(\.body)
+        #expect(bodies.count == 2)
+        #expect(bodies.first?.contains("FIRST") == true && bodies.last?.contains("SECOND") == true, "\(bodies)")
+    }
+}
+
+/// An alert for the tests that write the store directly.
+enum SQLiteStoreTestsSupport {
+    static func alert(_ notice: String) -> Alert {
+        let siren = try! SIREN("881843924")
+        let evidence = NoticeEvidence(
+            notice: BodaccNotice(id: notice, kind: .initial, published: CalendarDay(year: 2026, month: 2, day: 5), sirens: [siren], companyName: "PASARGAD", judgment: nil),
+            classification: NoticeClassification(event: .opened, procedure: .receivership, statusAfter: .receivership, severity: .critical)
+        )
+        return Alert(
+            id: AlertIdentity.id(siren: siren, kind: "procedure_opened", evidenceKey: "notice:\(notice)"), siren: siren, companyName: "PASARGAD",
+            kind: "procedure_opened", severity: .critical, title: "Receivership opened \(notice)", evidence: .notice(evidence), watch: [], createdAt: Date(timeIntervalSince1970: 0)
+        )
+    }
+}

@@ -71,13 +71,8 @@ public struct VigieApplication: Sendable {
         self.providers = providers
         self.feeds = feeds
 
-        var channels: [any AlertChannel] = []
-        if configuration.log.enabled { channels.append(LogChannel(configuration: .init(path: configuration.logPath))) }
-        if configuration.terminal.enabled { channels.append(TerminalChannel(language: configuration.language)) }
         let (templates, router) = try Self.delivery(configuration)
-        for spec in configuration.channels {
-            channels.append(try Self.channel(spec, transport: transport, templates: templates, clock: clock))
-        }
+        let channels = try Self.channels(configuration, transport: transport, templates: templates, clock: clock)
         self.channels = channels
         self.router = router
         policy = DeliveryPolicy(router)
@@ -101,6 +96,17 @@ public struct VigieApplication: Sendable {
         dispatch.breaker = configuration.delivery.breaker
         dispatch.channelFailingAfter = configuration.delivery.channelFailingAfter
         dispatcher = OutboxDispatcher(configuration: dispatch, store: store, channels: channels, clock: clock, logger: logger, metrics: metrics)
+    }
+
+    /// Every channel alerts go out on: the log, the terminal, and the configured ones.
+    static func channels(_ configuration: VigieConfiguration, transport: CurlTransport, templates: MessageTemplates, clock: any WallClock) throws -> [any AlertChannel] {
+        var channels: [any AlertChannel] = []
+        if configuration.log.enabled { channels.append(LogChannel(configuration: .init(path: configuration.logPath))) }
+        if configuration.terminal.enabled { channels.append(TerminalChannel(language: configuration.language)) }
+        for spec in configuration.channels {
+            channels.append(try Self.channel(spec, transport: transport, templates: templates, clock: clock))
+        }
+        return channels
     }
 
     /// The message templates and the routes the configuration names, read and checked: what
@@ -147,23 +153,34 @@ public struct VigieApplication: Sendable {
     /// The routes, severity rules and actions in force, swapped by `reload()`.
     public let policy: DeliveryPolicy
 
-    /// Re-reads vigie.yaml and the routes, severity and actions files beside it. A new
+    /// Re-reads vigie.yaml and the routes, severity, actions and templates beside it. A new
     /// configuration with errors is refused with `file:line`, and the running one kept. Routes,
-    /// inhibit and severity rules and actions take effect at the next cycle and request;
-    /// channels, providers, the store and http are read at start only: the report says when
-    /// they changed and a restart is needed.
+    /// inhibit and severity rules and actions take effect at the next cycle and request; the
+    /// channels are rebuilt with the new templates and settings when their names are the same
+    /// (their queues and breakers go on); a channel added or removed, providers, the store and
+    /// http are read at start only: the report says when they changed and a restart is needed.
     public func reload() throws -> ReloadReport {
         var fresh = configuration
         if let file = configuration.file {
-            fresh = try VigieConfiguration.load(file: file, secrets: .deferred).get()
+            // The channels are rebuilt: their secrets must be there, as at start.
+            fresh = try VigieConfiguration.load(file: file, secrets: .required).get()
         }
-        let router = try Self.delivery(fresh).1
+        let (templates, router) = try Self.delivery(fresh)
         var needRestart: [String] = []
-        if fresh.channels.map(\.name) != configuration.channels.map(\.name) { needRestart.append("channels") }
+        var reloaded = [configuration.file, fresh.resolve(fresh.delivery.routes).path, fresh.resolve(fresh.delivery.severity).path, "actions"].compactMap { $0 }
+        let sameChannels = fresh.channels.map(\.name) == configuration.channels.map(\.name) && fresh.log.enabled == configuration.log.enabled
+            && fresh.terminal.enabled == configuration.terminal.enabled
+        let channels = sameChannels ? try Self.channels(fresh, transport: transport, templates: templates, clock: clock) : nil
         if fresh.http != configuration.http { needRestart.append("http") }
         if fresh.poller.interval != configuration.poller.interval { needRestart.append("interval") }
+        // Everything is read and built before anything is swapped: a failure changes nothing.
         policy.replace(router)
-        let reloaded = [configuration.file, fresh.resolve(fresh.delivery.routes).path, fresh.resolve(fresh.delivery.severity).path, "actions"].compactMap { $0 }
+        if let channels {
+            dispatcher.replaceChannels(channels)
+            reloaded.append(fresh.resolve(fresh.delivery.templates).path)
+        } else {
+            needRestart.append("channels")
+        }
         return ReloadReport(reloaded: reloaded, needRestart: needRestart)
     }
 

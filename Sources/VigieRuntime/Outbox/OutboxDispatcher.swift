@@ -52,7 +52,14 @@ public struct OutboxDispatcher: Sendable {
 
     let configuration: Configuration
     let store: any OutboxStore & CycleStore
-    let channels: [any AlertChannel]
+    /// The channels, swapped whole by a reload (new templates), between two passes.
+    private let channelBox: ChannelSet
+    var channels: [any AlertChannel] { channelBox.current }
+
+    /// Replaces the channels (same names: their queues and breakers go on) with new ones.
+    public func replaceChannels(_ channels: [any AlertChannel]) {
+        channelBox.replace(channels)
+    }
     let clock: any WallClock
     let logger: Logger
     let policy: RetryPolicy
@@ -72,7 +79,7 @@ public struct OutboxDispatcher: Sendable {
         self.metrics = metrics
         self.configuration = configuration
         self.store = store
-        self.channels = channels
+        self.channelBox = ChannelSet(channels)
         self.clock = clock
         self.logger = logger
         self.policy = RetryPolicy(configuration: configuration.retry)
@@ -286,5 +293,20 @@ final class ChannelBreakers: Sendable {
             entry.breaker.recordFailure(now: now)
             entry.failure = Failure(since: entry.failure?.since ?? now, error: error)
         }
+    }
+}
+
+/// The channels a dispatcher delivers to, shared by its copies and swapped whole on reload.
+final class ChannelSet: Sendable {
+    private let channels: Mutex<[any AlertChannel]>
+
+    init(_ channels: [any AlertChannel]) {
+        self.channels = Mutex(channels)
+    }
+
+    var current: [any AlertChannel] { channels.withLock { $0 } }
+
+    func replace(_ channels: [any AlertChannel]) {
+        self.channels.withLock { $0 = channels }
     }
 }
