@@ -174,7 +174,8 @@ struct APITests {
             #expect(value("vigie_outbox_pending", ["channel": "log"]) == 1, "the acknowledgement, waiting for the dispatcher")
             #expect(value("vigie_channel_up", ["channel": "log"]) == 1)
             #expect(value("vigie_source_healthy", ["source": "score:creditsafe"]) == 1)
-            #expect(value("vigie_provider_requests_total", ["source": "score:creditsafe", "outcome": "answered"]) == 35, "7 companies × 5 cycles")
+            #expect(value("vigie_provider_requests_total", ["source": "score:creditsafe", "outcome": "answered", "reason": "none"]) == 35, "7 companies × 5 cycles")
+            #expect(value("vigie_provider_paused", ["source": "score:creditsafe"]) == 0)
             #expect((value("vigie_store_bytes") ?? 0) > 0)
             let labels = samples.flatMap { ($0["labels"] as? [String: String] ?? [:]).values }
             #expect(!labels.contains { $0.contains("PASARGAD") || $0.contains("881843924") || $0.contains(Self.viewerToken) })

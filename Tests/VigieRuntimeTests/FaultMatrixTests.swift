@@ -120,6 +120,9 @@ struct FaultMatrixTests {
             #expect(report.providerFailures == 7)
             #expect(report.failingSources == ["score:creditsafe"])
             #expect(report.summary.alertsRaised == 0)
+            // For the metrics, each failure's reason in bounded words: timeouts, then calls paused.
+            #expect((report.failureReasons["score:creditsafe"]?[.timeout] ?? 0) >= 2, "\(report.failureReasons)")
+            #expect((report.failureReasons["score:creditsafe"]?[.paused] ?? 0) >= 1, "\(report.failureReasons)")
             let messages = harness.companyFailures
             #expect(messages.filter { $0.contains("timeout") }.count >= 2, "\(messages)")
             // The breaker stops the cycle after 5 failures instead of 7 companies × 2 attempts:
@@ -141,11 +144,16 @@ struct FaultMatrixTests {
         faults.stall = .seconds(2)
         try await Self.withHarness(faults) { harness in
             var failures = 0
+            var reasons: Set<FailureReason> = []
             for step in 0..<5 {
                 if step > 0 { try await harness.mock("advance") }
-                failures += try await harness.cycle.run().providerFailures
+                let report = try await harness.cycle.run()
+                failures += report.providerFailures
+                reasons.formUnion(report.failureReasons["score:creditsafe"]?.keys ?? [:].keys)
                 harness.clock.advance(by: 900)
             }
+            #expect(reasons.isSuperset(of: [.malformed, .tooLarge]), "\(reasons)")
+            #expect(!reasons.contains(.other), "every failure named: \(reasons)")
             let alerts = try await harness.store.alerts(since: nil, limit: nil).filter { $0.siren != nil }
             let raised = Set(alerts.map { "\($0.subjectKey) \($0.kind)" })
             #expect(raised.isSubset(of: Self.possibleAlerts), "false alerts: \(raised.subtracting(Self.possibleAlerts))")

@@ -75,10 +75,46 @@ public struct ScorePoll: Sendable {
 public struct ProviderFailure: Sendable, Hashable {
     public var siren: SIREN?
     public var message: String
+    /// Why, in a few bounded words: for the metrics, where a message would be a label per company.
+    public var reason: FailureReason
 
-    public init(siren: SIREN?, message: String) {
+    public init(siren: SIREN?, message: String, reason: FailureReason = .other) {
         self.siren = siren
         self.message = message
+        self.reason = reason
+    }
+}
+
+/// Why a provider's request failed, as few words as the metrics can label with.
+public enum FailureReason: String, Sendable, Hashable, CaseIterable {
+    case timeout
+    case connection
+    case tls
+    /// 401: the credentials are refused.
+    case unauthorized = "http_401"
+    /// 429: rate limited.
+    case throttled = "http_429"
+    case clientError = "http_4xx"
+    case serverError = "http_5xx"
+    case tooLarge = "response_too_large"
+    /// An answer that is not what the provider documents.
+    case malformed
+    /// Not called: the breaker paused calls after failures in a row.
+    case paused
+    /// The answer was about another company than the one asked about.
+    case wrongCompany = "wrong_company"
+    case other
+
+    /// The reason an HTTP status gives.
+    public init(status: Int?) {
+        switch status {
+        case 401: self = .unauthorized
+        case 429: self = .throttled
+        case .some(400...499): self = .clientError
+        case .some(500...599): self = .serverError
+        case .some: self = .malformed
+        case nil: self = .other
+        }
     }
 }
 

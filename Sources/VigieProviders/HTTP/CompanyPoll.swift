@@ -10,6 +10,7 @@ enum CompanyPoll {
         var siren: SIREN
         var value: Value?
         var failure: String?
+        var reason: FailureReason = .other
     }
 
     /// Runs `work` for each company; returns the values, in completion order, and the failures.
@@ -24,8 +25,13 @@ enum CompanyPoll {
                 group.addTask {
                     do {
                         return Outcome(siren: siren, value: try await work(siren), failure: nil)
+                    } catch let failure as ProviderClient.Failure {
+                        return Outcome(siren: siren, value: nil, failure: "\(failure)", reason: failure.reason)
+                    } catch let error as AnotherCompany {
+                        return Outcome(siren: siren, value: nil, failure: "\(error)", reason: .wrongCompany)
                     } catch {
-                        return Outcome(siren: siren, value: nil, failure: "\(error)")
+                        // The rest is the reading of an answer: a report not as documented.
+                        return Outcome(siren: siren, value: nil, failure: "\(error)", reason: .malformed)
                     }
                 }
             }
@@ -35,7 +41,7 @@ enum CompanyPoll {
             }
             while let outcome = try await group.next() {
                 if let value = outcome.value { values.append(value) }
-                if let failure = outcome.failure { failures.append(ProviderFailure(siren: outcome.siren, message: failure)) }
+                if let failure = outcome.failure { failures.append(ProviderFailure(siren: outcome.siren, message: failure, reason: outcome.reason)) }
                 if let siren = pending.next() { start(siren) }
             }
         }

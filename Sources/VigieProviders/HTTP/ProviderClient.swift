@@ -27,7 +27,15 @@ public final class ProviderClient: Sendable {
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public var status: Int?
         public var message: String
+        public var reason: FailureReason
         public var description: String { message }
+
+        /// Without a reason, the status says it (a 2xx answer that fails is malformed).
+        public init(status: Int?, message: String, reason: FailureReason? = nil) {
+            self.status = status
+            self.message = message
+            self.reason = reason ?? FailureReason(status: status)
+        }
     }
 
     let name: String
@@ -81,7 +89,14 @@ public final class ProviderClient: Sendable {
                 }
             } catch let error as TransportError {
                 if error.kind != .responseTooLarge { breaker.withLock { $0.recordFailure(now: clock.now) } }
-                lastFailure = Failure(status: nil, message: "\(name): \(error.description)")
+                let reason: FailureReason = switch error.kind {
+                case .timeout: .timeout
+                case .connection: .connection
+                case .tls: .tls
+                case .responseTooLarge: .tooLarge
+                case .rejected, .other: .other
+                }
+                lastFailure = Failure(status: nil, message: "\(name): \(error.description)", reason: reason)
                 // An answer too large to read will be too large again.
                 if error.kind == .responseTooLarge { throw lastFailure }
                 if attempt < configuration.attempts { try await Task.sleep(for: configuration.backoff * attempt) }
@@ -119,9 +134,9 @@ public final class ProviderClient: Sendable {
             case .halfOpen? where ContinuousClock.now < deadline:
                 try await Task.sleep(for: .milliseconds(20))
             case .open(let until)?:
-                throw Failure(status: nil, message: "\(name): not called: \(configuration.breaker.threshold) requests in a row failed, so calls are paused for \(Int(until.timeIntervalSince(now).rounded(.up))) s more")
+                throw Failure(status: nil, message: "\(name): not called: \(configuration.breaker.threshold) requests in a row failed, so calls are paused for \(Int(until.timeIntervalSince(now).rounded(.up))) s more", reason: .paused)
             default:
-                throw Failure(status: nil, message: "\(name): not called: the probe sent after a pause has not answered")
+                throw Failure(status: nil, message: "\(name): not called: the probe sent after a pause has not answered", reason: .paused)
             }
         }
     }

@@ -36,6 +36,8 @@ public struct WatchCycle: Sendable {
         public var failuresBySource: [String: Int] = [:]
         /// Companies asked about this cycle, by source key (answered or failed).
         public var askedBySource: [String: Int] = [:]
+        /// Failures by source key and reason.
+        public var failureReasons: [String: [FailureReason: Int]] = [:]
     }
 
     let registry: WatchlistRegistry
@@ -196,13 +198,14 @@ public struct WatchCycle: Sendable {
                 // counted failure that feeds source health, never dropped in silence.
                 let (asked, strays) = poll.observations.partitioned(by: { watch[$0.siren] != nil })
                 let failures = poll.failures + strays.map {
-                    ProviderFailure(siren: $0.siren, message: "\(ProviderName.display(provider.name)) answered about SIREN \($0.siren.digits), which no watchlist holds; the answer was set aside")
+                    ProviderFailure(siren: $0.siren, message: "\(ProviderName.display(provider.name)) answered about SIREN \($0.siren.digits), which no watchlist holds; the answer was set aside", reason: .wrongCompany)
                 }
                 observations.append(contentsOf: asked)
                 if let cursor = poll.cursor { cursors[key] = cursor }
                 report.providerFailures += failures.count
                 if !failures.isEmpty { report.failuresBySource[key, default: 0] += failures.count }
                 report.askedBySource[key, default: 0] += poll.asked ?? asks.count
+                for failure in failures { report.failureReasons[key, default: [:]][failure.reason, default: 0] += 1 }
                 logFailures(failures, provider: provider.name)
                 track(key, SourceHealthTracker.outcome(asked: poll.asked ?? asks.count, failures: failures, configuration: health))
             } catch {

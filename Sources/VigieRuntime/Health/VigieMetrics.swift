@@ -34,8 +34,12 @@ public final class VigieMetrics: Sendable {
         }
         for (source, asked) in report.askedBySource {
             let failed = min(asked, report.failuresBySource[source] ?? 0)
-            Counter(label: "vigie_provider_requests_total", dimensions: [("source", source), ("outcome", "answered")], factory: factory).increment(by: asked - failed)
-            Counter(label: "vigie_provider_requests_total", dimensions: [("source", source), ("outcome", "failed")], factory: factory).increment(by: failed)
+            Counter(label: "vigie_provider_requests_total", dimensions: [("source", source), ("outcome", "answered"), ("reason", "none")], factory: factory).increment(by: asked - failed)
+            for (reason, count) in report.failureReasons[source] ?? [:] {
+                Counter(label: "vigie_provider_requests_total", dimensions: [("source", source), ("outcome", "failed"), ("reason", reason.rawValue)], factory: factory).increment(by: count)
+            }
+            // The provider's breaker: paused when this cycle's calls were refused for failing in a row.
+            Gauge(label: "vigie_provider_paused", dimensions: [("source", source)], factory: factory).record((report.failureReasons[source]?[.paused] ?? 0) > 0 ? 1 : 0)
         }
     }
 
