@@ -71,20 +71,44 @@ public struct MessageContent: Sendable {
         var facts: [Fact] = [Fact(label: alert.siren == nil ? "Source" : french ? "Société" : "Company", value: company)]
         facts.append(Fact(label: french ? "Gravité" : "Severity", value: severityLabel))
         let style: NumberStyle = french ? .french : .english
+        let coverage = CoverageWording.of(style)
+        if let position = alert.position {
+            // Owed, covered, uncovered: what a credit manager weighs first.
+            var owed = position.money(position.owed).formatted(style)
+            if let asOf = position.asOf {
+                owed += french ? " (balance âgée du \(asOf.iso)" : " (aged balance of \(asOf.iso)"
+                if let overdue = position.overdue, overdue > 0 { owed += french ? ", dont \(position.money(overdue).formatted(style)) échus" : ", \(position.money(overdue).formatted(style)) overdue" }
+                owed += ")"
+            }
+            facts.append(Fact(label: coverage.owed, value: owed))
+            var covered = [String]()
+            if position.insured > 0 || position.insuredBy != nil {
+                covered.append("\(coverage.insured.lowercased()) \(position.money(position.insured).formatted(style))\(position.insuredBy.map { " (\(ProviderName.display($0 == "watchlist" ? "watchlist" : "insurer:\($0)")))" } ?? "")")
+            }
+            if position.guaranteed > 0 {
+                covered.append("\(coverage.guaranteed.lowercased()) \(position.money(position.guaranteed).formatted(style))\(position.guarantor.map { " (\($0))" } ?? "")")
+            }
+            facts.append(Fact(label: coverage.covered, value: ([position.money(position.covered).formatted(style)] + (covered.isEmpty ? [] : ["— " + covered.joined(separator: ", ")])).joined(separator: " ")))
+            facts.append(Fact(label: coverage.uncoveredLabel, value: position.money(position.uncovered).formatted(style)))
+            if let claim = position.toDeclare {
+                let asOf = position.toDeclareAsOf.map { french ? " (balance âgée du \($0.iso))" : " (aged balance of \($0.iso))" } ?? ""
+                facts.append(Fact(label: coverage.toDeclare, value: claim.formatted(style) + asOf))
+            }
+        }
         let exposure = alert.exposure.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).formatted(style) }
-        if !exposure.isEmpty { facts.append(Fact(label: french ? "Encours" : "Exposure", value: exposure.joined(separator: ", "))) }
+        if !exposure.isEmpty, alert.position == nil { facts.append(Fact(label: french ? "Encours" : "Exposure", value: exposure.joined(separator: ", "))) }
         let byList = alert.exposureByList
         if !byList.isEmpty {
             let figures = byList.map { "\($0.watchlist) \($0.exposure.formatted(style))" }.joined(separator: ", ")
             facts.append(Fact(label: french ? "Encours par liste (le plus élevé retenu)" : "Exposure by list (the largest is used)", value: figures))
         }
         let uncovered = SeverityRule.uncovered(alert).filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).formatted(style) }
-        if !uncovered.isEmpty, alert.watch.contains(where: { $0.insuredLimit != nil }) || alert.kind.hasPrefix("credit_limit") {
+        if !uncovered.isEmpty, alert.position == nil, alert.watch.contains(where: { $0.insuredLimit != nil }) || alert.kind.hasPrefix("credit_limit") {
             facts.append(Fact(label: french ? "Non couvert" : "Uncovered", value: uncovered.joined(separator: ", ")))
         }
         if let rule = alert.escalatedBy { facts.append(Fact(label: french ? "Gravité relevée par" : "Severity raised by", value: rule)) }
         let limits = alert.watch.compactMap(\.insuredLimit).map { $0.formatted(style) }
-        if !limits.isEmpty { facts.append(Fact(label: french ? "Limite assurée" : "Insured limit", value: limits.joined(separator: ", "))) }
+        if !limits.isEmpty, alert.position == nil { facts.append(Fact(label: french ? "Limite assurée" : "Insured limit", value: limits.joined(separator: ", "))) }
         let owners = Array(Set(alert.watch.compactMap(\.owner))).sorted()
         if !owners.isEmpty { facts.append(Fact(label: french ? "Responsable" : "Owner", value: owners.joined(separator: ", "))) }
         let lists = Array(Set(alert.watch.map(\.watchlist))).sorted()
@@ -212,6 +236,7 @@ enum FrenchTitles {
             return noticeTitle(kind: alert.kind, notice) + suffix
         case .observation(let observation):
             let old = observation.old ?? "—", new = observation.new ?? "—", provider = ProviderName.display(observation.provider)
+            if let kind = CoverageEvent(rawValue: alert.kind) { return CoverageWording.french.title(kind, observation) }
             switch alert.kind {
             case ScoreEvent.scoreDrop.rawValue: return "Score \(provider) en baisse : \(old) → \(new)"
             case ScoreEvent.ratingDowngrade.rawValue: return "Note \(provider) dégradée : \(old) → \(new)"

@@ -41,9 +41,9 @@ public enum StoreCopy {
     /// Every table, parents before children (foreign keys hold at each insert).
     static let tables: [Table] = [
         Table(name: "snapshot", columns: [("siren", .text), ("source", .text), ("observed_on", .text)] + score
-            + [("procedure_steps", .text), ("provider_facts", .text), ("score_watch", .text), ("confirmed_at", .date), ("updated_at", .date)], order: "siren, source"),
+            + [("procedure_steps", .text), ("provider_facts", .text), ("score_watch", .text), ("detail", .text), ("confirmed_at", .date), ("updated_at", .date)], order: "siren, source"),
         Table(name: "observation", columns: [("id", .integer), ("siren", .text), ("source", .text), ("observed_on", .text)] + score
-            + [("company_name", .text), ("recorded_at", .date)], order: "id", serial: "id"),
+            + [("company_name", .text), ("recorded_at", .date), ("detail", .text)], order: "id", serial: "id"),
         Table(name: "notice", columns: [("id", .text), ("published", .text), ("sirens", .text), ("payload", .text), ("seen_at", .date)], order: "id"),
         Table(name: "alert", columns: [
             ("id", .text), ("siren", .text), ("kind", .text), ("severity", .text), ("state", .text), ("revision", .integer),

@@ -107,7 +107,18 @@ struct CasesCommand: AsyncParsableCommand {
             let now = SystemWallClock().now
             print(CasesCommand.line(item, at: now))
             print("\(item.situation.rawValue) case, opened \(item.openedAt.iso8601), \(item.state(at: now).rawValue)\(item.resolution.map { " (\($0))" } ?? "")")
+            if let position = item.position {
+                print("\nMoney at stake: \(CoverageWording.english.position(position))")
+                var covered: [String] = []
+                if let by = position.insuredBy { covered.append("insured \(position.money(position.insured).formatted(.english)) by \(by == "watchlist" ? "the watchlist's insured limit" : ProviderName.display(CoverageSource.insurer(by)))") }
+                if let guarantor = position.guarantor { covered.append("guaranteed \(position.money(position.guaranteed).formatted(.english)) by \(Escape.controlCharacters(guarantor))") }
+                if !covered.isEmpty { print("  " + covered.joined(separator: "; ")) }
+                if let asOf = position.asOf { print("  owed by the aged balance of \(asOf.iso)\(position.overdue.map { ", \(position.money($0).formatted(.english)) overdue" } ?? "")") }
+            }
             if let claims = item.claims {
+                if let claim = item.position?.toDeclare {
+                    print("\nClaim to declare: \(claim.formatted(.english))\(item.position?.toDeclareAsOf.map { " (what the aged balance of \($0.iso) says was owed before the judgment)" } ?? "")")
+                }
                 print("\nDeclare the claim by \(claims.deadline.iso) (\(claims.months) months after the BODACC publication of \(claims.published.iso))"
                     + (claims.mandataire.map { " to the \(claims.role ?? "mandataire judiciaire"): \(Escape.controlCharacters($0))" } ?? "; the notice names no officer: see the court's text"))
             }
@@ -119,20 +130,26 @@ struct CasesCommand: AsyncParsableCommand {
                 }
             }
             print("\nTimeline:")
-            let alerts = Dictionary(try await store.alerts(caseID: id).map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+            let entries = try await store.caseEntries(caseID: id)
+            // A weakening case carried on here keeps its alerts under its own id.
+            var found = try await store.alerts(caseID: id)
+            for absorbed in entries where absorbed.action == "absorbed" {
+                if let earlier = absorbed.note { found += try await store.alerts(caseID: earlier) }
+            }
+            let alerts = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
             for fact in item.facts {
                 let marks = [fact.active ? nil : "retracted", fact.disposition == .notified ? nil : fact.disposition.rawValue].compactMap { $0 }
                 print("  \(fact.at.iso8601)  \(fact.severity.rawValue.uppercased())  \(Escape.controlCharacters(fact.title))  [\(fact.source)]\(marks.isEmpty ? "" : " (\(marks.joined(separator: ", ")))")  \(fact.alertID)")
                 guard let alert = alerts[fact.alertID] else { continue }
                 let content = MessageContent(alert: alert, language: .en)
-                for evidence in content.facts where !["Company", "Severity", "Watchlist", "Owner", "Exposure", "Case", "Insured limit", "What to do", "Declare the claim", "Uncovered"].contains(evidence.label) {
+                for evidence in content.facts where !["Company", "Severity", "Watchlist", "Owner", "Exposure", "Case", "Insured limit", "What to do", "Declare the claim", "Uncovered", "Owed", "Covered", "Claim to declare"].contains(evidence.label) {
                     print("      \(evidence.label): \(Escape.controlCharacters(evidence.value))")
                 }
                 if let url = content.evidenceURL { print("      Evidence: \(url)") }
                 if let text = content.courtText { print("      Court text: \(Escape.controlCharacters(text))") }
             }
             print("\nAudit trail:")
-            for entry in try await store.caseEntries(caseID: id) {
+            for entry in entries {
                 let move = entry.fromState.map { "\($0.rawValue) → \(entry.toState.rawValue)" } ?? entry.toState.rawValue
                 print("  \(entry.at.iso8601)  \(Escape.controlCharacters(entry.actor))  \(entry.action)  \(move)\(entry.note.map { "  “\(Escape.controlCharacters($0))”" } ?? "")")
             }

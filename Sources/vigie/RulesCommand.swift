@@ -36,7 +36,7 @@ struct RulesCommand: AsyncParsableCommand {
                 printError("\(error)")
                 throw ExitCode(2)
             }
-            let preview = RulesPreview(store: store, watchlists: configuration.watchlists.map(configuration.resolve), router: router, logger: Logger(label: "vigie.preview"))
+            let preview = RulesPreview(store: store, watchlists: configuration.watchlists.map(configuration.resolve), router: router, coverage: configuration.coverage, logger: Logger(label: "vigie.preview"))
             let result = try await preview.run()
             print("Replayed \(counted(result.observations, "observation")) and \(counted(result.notices, "notice")) over \(counted(result.days, "day")), \(counted(result.companies, "company", "companies")) watched.")
             print("(Providers' judgements, failure flags and privileges are not kept in the history: their alerts are left out of both sides.)")

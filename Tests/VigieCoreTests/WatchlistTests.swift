@@ -157,7 +157,7 @@ struct WatchlistInputTests {
         #expect(entry.insuredLimit == Money(amount: 200_000))
         #expect(result.issues.map(\.description) == [
             "erp.csv:1: warning: Encours client HT 2024: column not used by Vigie; did you mean exposure? (rename the column exposure if it holds that)",
-            "erp.csv:1: warning: Commentaire: column not used by Vigie; Vigie reads identifier, name, owner, tags, exposure, currency, postcode, insured_limit, score_drop_points, score_drop_percent, credit_limit_cut_percent, hysteresis_points, hysteresis_days",
+            "erp.csv:1: warning: Commentaire: column not used by Vigie; Vigie reads identifier, name, owner, tags, exposure, currency, postcode, insured_limit, score_drop_points, score_drop_percent, credit_limit_cut_percent, hysteresis_points, hysteresis_days, guarantee_issuer, guarantee_maximum, guarantee_rate, guarantee_start, guarantee_expiry, guarantee_cancelled",
         ])
         for header in ["Siret", "SIRET", "siren", "Montant", "Raison Sociale"] {
             #expect(WatchlistCSVParser.columns.contains { $0.names.contains(WatchlistCSVParser.fold(header)) }, "\(header)")

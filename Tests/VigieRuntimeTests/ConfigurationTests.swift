@@ -191,7 +191,8 @@ struct ConfigurationTests {
         #expect(FileManager.default.fileExists(atPath: scenario.appendingPathComponent("steps").path))
         let application = try await VigieApplication(configuration: configuration, logger: Logger(label: "test"))
         defer { application.shutdown() }
-        #expect(application.providers.count == 1)
+        // The scenario's scores, and its insurer's exports and aged balance.
+        #expect(application.providers.map(\.name) == ["creditsafe", "insurer:allianz-trade", "receivables"])
 
         // A scenario the file names, that does not exist, says which key to fix.
         try "providers:\n  fixture:\n    scenario: nowhere\n".write(toFile: file, atomically: true, encoding: .utf8)

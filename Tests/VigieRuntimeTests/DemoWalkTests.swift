@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import VigieCore
+import VigieDelivery
 import VigieRuntime
 import VigieStore
 import VigieTestSupport
@@ -19,8 +20,10 @@ struct DemoWalkTests {
     /// What each cycle of the demo raises, by company and kind; the sixth is past the end.
     static let raisedPerCycle = [
         ["FRIZY: procedure_opened", "LE JULES VERNE: company_in_failure", "LE JULES VERNE: company_struck_off"],
-        ["GAMM VERT: credit_limit_cut", "GAMM VERT: score_drop"],
-        ["PASARGAD: procedure_opened"],
+        // PASARGAD's insurer cuts its limit while its overdue grows, in its aged balance.
+        ["GAMM VERT: credit_limit_cut", "GAMM VERT: score_drop", "PASARGAD: insurer_limit_reduced", "PASARGAD: overdue_amount", "PASARGAD: uncovered_exposure"],
+        // Its receivership: the weakening goes on in the procedure's case; it stopped paying.
+        ["PASARGAD: case_resolved", "PASARGAD: overdue_days", "PASARGAD: payments_stopped", "PASARGAD: procedure_opened"],
         ["PASARGAD: credit_limit_cut", "PASARGAD: score_drop", "SCI DES QUATRE SAISONS: procedure_converted"],
         ["ENTREPRISE EDOUIN ERIC: credit_limit_cancelled"],
         [],
@@ -97,15 +100,32 @@ struct DemoWalkTests {
             // weakening is on its receivership's case, not a case of its own.
             let cases = try await application.store.cases(CaseFilter(activeOnly: true, asOf: clock.now))
             #expect(cases.map { "\($0.companyName ?? ""): \($0.situation.rawValue) \($0.severity.rawValue)" } == [
-                "GAMM VERT: deterioration high", "FRIZY: procedure high", "ENTREPRISE EDOUIN ERIC: deterioration high",
-                "PASARGAD: procedure critical", "SCI DES QUATRE SAISONS: procedure critical",
+                "GAMM VERT: deterioration high", "FRIZY: procedure high", "PASARGAD: procedure critical",
+                "ENTREPRISE EDOUIN ERIC: deterioration high", "SCI DES QUATRE SAISONS: procedure critical",
                 "LE JULES VERNE: procedure critical", "LE JULES VERNE: cessation high",
             ])
             #expect(cases.allSatisfy { $0.owner != nil })
             let pasargad = try #require(cases.first { $0.companyName == "PASARGAD" })
-            #expect(pasargad.facts.map(\.disposition) == [.notified, .inhibited, .inhibited])
+            // One case tells PASARGAD's story: the insurer's cut, the uncovered part and the
+            // overdue before the judgment; the receivership; what followed, inhibited.
+            #expect(pasargad.facts.map { "\($0.kind) \($0.disposition.rawValue)" } == [
+                "insurer_limit_reduced notified", "uncovered_exposure notified", "overdue_amount notified", "procedure_opened notified",
+                "payments_stopped inhibited", "overdue_days inhibited", "score_drop inhibited", "credit_limit_cut inhibited",
+            ])
             #expect(pasargad.claims?.deadline == CalendarDay(year: 2026, month: 4, day: 5))
             #expect(pasargad.claims?.mandataire?.hasPrefix("SCP alpha Mj") == true)
+            // Owed by the aged balance, covered by the insurer's cut limit; the claim is what was
+            // owed by the last balance before the judgment of 2026-01-27.
+            let position = try #require(pasargad.position)
+            #expect((position.owed, position.insured, position.uncovered, position.insuredBy) == (24_600, 5_000, 19_600, "allianz-trade"))
+            #expect(position.toDeclare == Money(amount: 21_900))
+            #expect(position.toDeclareAsOf == CalendarDay(year: 2025, month: 12, day: 31))
+            let weakening = try #require(try await application.store.case(id: Case.id(siren: (try! SIREN("881843924")), situation: .deterioration)))
+            #expect((weakening.state, weakening.resolution) == (.resolved, "merged_into_procedure"))
+            let opened = try #require(alerts.first { $0.kind == "procedure_opened" && $0.companyName == "PASARGAD" })
+            let message = MessageContent(alert: opened, language: .en).facts.map { "\($0.label): \($0.value)" }
+            #expect(message.contains("Uncovered: 19,600 EUR"))
+            #expect(message.contains("Claim to declare: 21,900 EUR (aged balance of 2025-12-31)"))
         }
 
         // A restart on the same store, once the first process is gone: nothing new, nothing delivered twice.

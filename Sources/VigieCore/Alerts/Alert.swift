@@ -38,6 +38,8 @@ public struct Alert: Hashable, Sendable, Codable, Identifiable {
     public var escalatedBy: String?
     /// What to do, by language code (`en`, `fr`): filled when the alert is told.
     public var nextActions: [String: [String]]?
+    /// What the client owes, what covers it and what is uncovered, when the alert was raised.
+    public var position: Position?
 
     public init(
         id: String, revision: Int = 1, state: State = .active, siren: SIREN?, companyName: String?, kind: String,
@@ -88,7 +90,11 @@ public struct Alert: Hashable, Sendable, Codable, Identifiable {
 
     /// The exposure at stake, by currency: the largest figure any watching list gives. A
     /// company on several lists owes one debt, listed several times: it is never added up.
-    public var exposure: [String: Decimal] { WatchContext.exposureInUse(watch) }
+    /// With an aged balance read, what the client owes by it.
+    public var exposure: [String: Decimal] {
+        if let position { return [position.currency: position.owed] }
+        return WatchContext.exposureInUse(watch)
+    }
 
     /// Each list's figure, when several lists give one and they differ: shown beside the one
     /// in use, so that a reader sees where it comes from.

@@ -90,6 +90,11 @@ public struct ObservationEvidence: Hashable, Sendable, Codable {
     public var latestLegalEvent: String?
     /// For a limit cut or cancelled: the new limit, as an amount, for what still covers the client.
     public var newLimit: Money?
+    /// For a money-at-risk alert: the amount it is about (the uncovered part, the new limit)
+    /// and the one it is measured against (what is owed, the old limit): worded per language,
+    /// not part of the identity.
+    public var amount: Money?
+    public var reference: Money?
 
     public init(
         provider: String, observedOn: CalendarDay, previousOn: CalendarDay?, field: String, old: String?, new: String?,

@@ -29,6 +29,9 @@ public enum CaseSituation: String, Hashable, Sendable, Codable, CaseIterable {
             case .accountsFiled, .registryNotice, .unclassified: break
             }
         }
+        for event in CoverageEvent.allCases {
+            table[event.rawValue] = .deterioration
+        }
         for event in ScoreEvent.allCases {
             switch event {
             case .companyInFailure, .providerJudgement, .providerProcedure: table[event.rawValue] = .procedure
@@ -150,6 +153,9 @@ public struct Case: Hashable, Sendable, Codable, Identifiable {
     public var deadlineReminders: [Int]
     /// For a procedure case opened by a BODACC judgment: where and until when to declare the claim.
     public var claims: ClaimsDeadline?
+    /// What the client owes, what covers it and what is uncovered, as of the latest fact that
+    /// knew (an aged balance, an insurer, a guarantee); nil when only the watchlists say.
+    public var position: Position?
     public var facts: [CaseFact]
     /// Bumped by every write, so that two people acting at once cannot overwrite each other.
     public var version: Int
@@ -183,7 +189,10 @@ public struct Case: Hashable, Sendable, Codable, Identifiable {
     }
 
     /// The exposure at stake, by currency (the largest figure any list gives).
-    public var exposure: [String: Decimal] { WatchContext.exposureInUse(watch) }
+    public var exposure: [String: Decimal] {
+        if let position { return [position.currency: position.owed] }
+        return WatchContext.exposureInUse(watch)
+    }
 
     /// The exposure as one number for sorting, whatever the currency: cases are ranked by
     /// money at stake, and mixed currencies are rare enough that summing their amounts ranks

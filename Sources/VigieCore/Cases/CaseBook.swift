@@ -23,6 +23,11 @@ public struct InhibitRule: Hashable, Sendable {
             silenced: [
                 ScoreEvent.scoreDrop.rawValue, ScoreEvent.ratingDowngrade.rawValue, ScoreEvent.creditLimitCut.rawValue,
                 ScoreEvent.creditLimitCancelled.rawValue, ScoreEvent.privilegeRegistered.rawValue,
+                // An insolvent client stops paying and loses its cover: the procedure's case
+                // says so. Guarantees and expiries stay news: they are what may still be recovered.
+                CoverageEvent.insurerLimitReduced.rawValue, CoverageEvent.insurerLimitCancelled.rawValue, CoverageEvent.insurerLimitRefused.rawValue,
+                CoverageEvent.uncoveredExposure.rawValue, CoverageEvent.overdueAmount.rawValue, CoverageEvent.overdueDays.rawValue,
+                CoverageEvent.paymentsStopped.rawValue, CoverageEvent.paymentDelayWorsening.rawValue,
             ]
         ),
     ]
@@ -224,11 +229,33 @@ public enum CaseBook {
                 item.facts.append(CaseFact(alert: alert, disposition: disposition!, at: now))
                 if alert.watch != [] { item.watch = alert.watch }
                 if let name = alert.companyName { item.companyName = name }
+                if let position = alert.position {
+                    // The claim to declare, once known, stays with the case: later balances
+                    // are after the judgment.
+                    let earlier = item.position
+                    item.position = position
+                    if position.toDeclare == nil, let earlier, earlier.toDeclare != nil {
+                        item.position?.toDeclare = earlier.toDeclare
+                        item.position?.toDeclareAsOf = earlier.toDeclareAsOf
+                    }
+                }
                 if item.owner == nil { item.owner = alert.watch.lazy.compactMap(\.owner).first }
                 item.recomputeHeadline()
                 if case .notice(let notice) = alert.evidence, let claims = notice.claims, item.claims == nil || told { item.claims = claims }
                 if isNew {
                     log(item, told ? "opened" : "opened_quietly", from: nil, note: alert.title)
+                    if situation == .procedure, told, let weakening = book[Case.id(siren: siren, situation: .deterioration)], weakening.state.isActive {
+                        // One story per client: the weakening that came before the procedure
+                        // (a limit cut, growing overdue) is its prologue, on the same case.
+                        item.facts = (weakening.facts + item.facts).sorted { $0.at < $1.at }
+                        for fact in weakening.facts { caseOfAlert[fact.alertID] = item.id }
+                        if item.position == nil { item.position = weakening.position }
+                        if let owner = weakening.owner { item.owner = owner }
+                        item.recomputeHeadline()
+                        log(item, "absorbed", from: nil, note: weakening.id)
+                        touch(weakening.id)
+                        resolve(&book[weakening.id]!, reason: "merged_into_procedure")
+                    }
                 } else if told, stateBefore == .resolved, !undoing.contains(alert.kind) {
                     item.reopen()
                     log(item, "reopened", from: stateBefore, note: alert.title)

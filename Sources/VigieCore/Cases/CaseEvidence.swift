@@ -66,6 +66,7 @@ public struct CaseWording: Sendable {
         resolutions: [
             "procedure_closed": "procedure closed", "score_recovered": "score recovered", "unwatched": "no longer watched",
             "retracted": "its facts were retracted", "by_hand": "resolved by hand",
+            "merged_into_procedure": "carried on in the collective procedure's case",
         ],
         states: [.open: "open", .acknowledged: "acknowledged", .snoozed: "snoozed", .resolved: "resolved"],
         style: .english,
@@ -83,6 +84,7 @@ public struct CaseWording: Sendable {
         resolutions: [
             "procedure_closed": "procédure close", "score_recovered": "score rétabli", "unwatched": "plus surveillée",
             "retracted": "faits rétractés", "by_hand": "clos à la main",
+            "merged_into_procedure": "repris dans le dossier de la procédure collective",
         ],
         states: [.open: "ouvert", .acknowledged: "pris en charge", .snoozed: "en sommeil", .resolved: "clos"],
         style: .french,

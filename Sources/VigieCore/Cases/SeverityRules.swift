@@ -43,6 +43,16 @@ public struct SeverityRule: Hashable, Sendable {
     /// the insured limit and the limit the provider now recommends. Nothing known to cover it
     /// leaves the whole exposure uncovered.
     public static func uncovered(_ alert: Alert) -> [String: Decimal] {
+        if let position = alert.position {
+            // Known from the insurers, the guarantee and the balance; a limit the alert itself
+            // reports lowered counts at its new figure.
+            var uncovered = position.uncovered
+            if case .observation(let observation) = alert.evidence, let limit = observation.newLimit, limit.currency == position.currency,
+               CoverageSource.isInsurer(observation.provider) == false {
+                uncovered = max(0, position.owed - min(position.owed, max(limit.amount, position.insured) + position.guaranteed))
+            }
+            return [position.currency: uncovered]
+        }
         var cover: [String: Decimal] = [:]
         for limit in alert.watch.compactMap(\.insuredLimit) { cover[limit.currency] = max(cover[limit.currency] ?? 0, limit.amount) }
         if case .observation(let observation) = alert.evidence, let limit = observation.newLimit {
@@ -68,7 +78,11 @@ public struct SeverityRules: Hashable, Sendable {
     public static let defaults = [
         SeverityRule(
             name: "a limit cut below what the client owes",
-            kinds: [ScoreEvent.creditLimitCut.rawValue, ScoreEvent.creditLimitCancelled.rawValue], minUncovered: 0, raiseTo: .high
+            kinds: [
+                ScoreEvent.creditLimitCut.rawValue, ScoreEvent.creditLimitCancelled.rawValue,
+                CoverageEvent.insurerLimitReduced.rawValue, CoverageEvent.insurerLimitCancelled.rawValue, CoverageEvent.insurerLimitRefused.rawValue,
+            ],
+            minUncovered: 0, raiseTo: .high
         ),
         SeverityRule(name: "a procedure with 10 000 or more uncovered", situations: [.procedure], minSeverity: .high, minUncovered: 10_000, raiseTo: .critical),
         SeverityRule(name: "a weakening at a client owing 100 000 or more", situations: [.deterioration], minSeverity: .warning, minExposure: 100_000, raiseTo: .high),

@@ -97,6 +97,14 @@ public enum ScoreDiff {
             next.status = status
         }
         events += providerFacts(observation, previous: previous, into: &next, evidence: evidence)
+        if let cover = observation.cover {
+            events += CoverageReview.decision(cover, previous: previous?.detail?.cover, siren: observation.siren, on: observation.observedOn)
+            next.detail = SnapshotDetail(cover: cover)
+        }
+        if let balance = observation.balance {
+            // What a balance raises depends on the whole position: the cycle's review says.
+            next.detail = SnapshotDetail(balance: balance)
+        }
         next.observedOn = observation.observedOn
         return (next, events)
     }

@@ -15,6 +15,10 @@ public enum WatchEngine {
         /// The companies whose history this is.
         public var joining: Set<SIREN>
         public var now: Date
+        /// The thresholds of the money-at-risk review.
+        public var coverage = CoverageSettings()
+        /// The companies whose money at risk this run reviews (a replica's share); nil for all.
+        public var reviewing: Set<SIREN>?
 
         public init(
             watch: WatchSet, observations: [ScoreObservation], notices: [BodaccNotice],
@@ -197,7 +201,64 @@ public enum WatchEngine {
             outcome.alertChanges.append(.raised(alert))
         }
         outcome.alertChanges += apply(input.notices, only: nil).map(\.change)
+        review(input, snapshots: &snapshots, changed: &changed, outcome: &outcome, today: today)
         outcome.snapshots = changed.compactMap { snapshots[$0] }
         return outcome
+    }
+
+    /// The money-at-risk review of every company with something to say about it (an insurer's
+    /// decision, an aged balance, a guarantee), and the position on every alert about a client.
+    static func review(_ input: Input, snapshots: inout [SnapshotKey: Snapshot], changed: inout Set<SnapshotKey>, outcome: inout Outcome, today: CalendarDay) {
+        var bySiren: [SIREN: [String: Snapshot]] = [:]
+        for (key, snapshot) in snapshots where snapshot.detail != nil {
+            bySiren[key.siren, default: [:]][key.source] = snapshot
+        }
+        for company in input.watch.companies.values where company.entries.contains(where: { $0.entry.guarantee != nil }) && bySiren[company.siren] == nil {
+            bySiren[company.siren] = [:]
+        }
+        var positions: [SIREN: Position] = [:]
+        var memories: [SIREN: PositionWatch] = [:]
+        for (siren, sources) in bySiren {
+            guard let company = input.watch[siren], input.reviewing?.contains(siren) ?? true else { continue }
+            let position = Position.of(company, snapshots: sources, on: today)
+            positions[siren] = position
+            let balance = sources[CoverageSource.receivables]?.detail?.balance
+            let covers = sources.values.compactMap(\.detail?.cover).sorted { $0.insurer < $1.insurer }
+            let guarantees = company.entries.compactMap(\.entry.guarantee)
+            guard balance != nil || !covers.isEmpty || !guarantees.isEmpty else { continue }
+            let key = SnapshotKey(siren: siren, source: CoverageSource.position)
+            let (watch, events) = CoverageReview.review(CoverageReview.Input(
+                siren: siren, position: position, covers: covers, guarantees: guarantees, balance: balance,
+                previous: snapshots[key]?.detail?.position, day: today, settings: input.coverage
+            ))
+            memories[siren] = watch
+            var snapshot = snapshots[key] ?? Snapshot(siren: siren, source: CoverageSource.position)
+            snapshot.detail = SnapshotDetail(position: watch)
+            if snapshot != snapshots[key] {
+                snapshot.observedOn = today
+                snapshots[key] = snapshot
+                changed.insert(key)
+            }
+            for event in events {
+                outcome.alertChanges.append(.raised(Alert(
+                    id: AlertIdentity.id(siren: siren, kind: event.kind, evidenceKey: event.evidence.identityKey),
+                    siren: siren, companyName: company.name, kind: event.kind, severity: event.severity, title: event.title,
+                    evidence: event.evidence, watch: company.contexts, createdAt: input.now
+                )))
+            }
+        }
+        guard !positions.isEmpty else { return }
+        outcome.alertChanges = outcome.alertChanges.map { change in
+            guard let siren = change.alert.siren, let position = positions[siren] else { return change }
+            var alert = change.alert
+            alert.position = position
+            // A judgment that opens a claims period: what the client owed that day is the claim.
+            if case .notice(let notice) = alert.evidence, notice.claims != nil, let day = notice.judgmentDate ?? notice.published,
+               let sample = memories[siren]?.owed(at: day) {
+                alert.position?.toDeclare = sample.outstanding
+                alert.position?.toDeclareAsOf = sample.asOf
+            }
+            return change.replacing(alert)
+        }
     }
 }

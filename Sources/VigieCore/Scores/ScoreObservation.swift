@@ -98,6 +98,10 @@ public struct ScoreObservation: Hashable, Sendable, Codable {
     /// Facts the provider lists that are events when new: judgements, collective procedures,
     /// active tax and social privileges. Nil when the provider lists none of these kinds.
     public var facts: [ProviderFact]?
+    /// From a credit insurer's export: its decision on the buyer.
+    public var cover: InsurerCover?
+    /// From the ERP's aged balance: what the client owes.
+    public var balance: AgedBalance?
 
     public init(
         siren: SIREN, provider: String, observedOn: CalendarDay, score: ScoreValue? = nil, rating: String? = nil,

@@ -17,6 +17,9 @@ public struct Snapshot: Hashable, Sendable, Codable {
     /// After a score drop was alerted: the level it was alerted at, and since when the score
     /// has stood back above it by the margin. Nil when armed (no drop alerted, or recovered).
     public var scoreWatch: ScoreWatch?
+    /// What a source says beyond scores: an insurer's decision, an aged balance, the money-at-risk
+    /// review's memory. One document, so that a new kind of source needs no new column.
+    public var detail: SnapshotDetail?
 
     public init(siren: SIREN, source: String) {
         self.siren = siren
@@ -38,6 +41,24 @@ public struct SnapshotKey: Hashable, Sendable {
     public init(siren: SIREN, source: String) {
         self.siren = siren
         self.source = source
+    }
+}
+
+/// A snapshot's document: whichever of these its source states.
+public struct SnapshotDetail: Hashable, Sendable, Codable {
+    public var cover: InsurerCover?
+    public var balance: AgedBalance?
+    public var position: PositionWatch?
+
+    /// What an observation says beyond scores, for its history; nil when nothing.
+    public static func of(_ observation: ScoreObservation) -> SnapshotDetail? {
+        observation.cover == nil && observation.balance == nil ? nil : SnapshotDetail(cover: observation.cover, balance: observation.balance)
+    }
+
+    public init(cover: InsurerCover? = nil, balance: AgedBalance? = nil, position: PositionWatch? = nil) {
+        self.cover = cover
+        self.balance = balance
+        self.position = position
     }
 }
 

@@ -19,6 +19,13 @@ struct EntryDraft {
     var currency: Value?
     var postcode: Value?
     var thresholds: [Field: Value] = [:]
+    /// A guarantee the client brought, by key (`issuer`, `maximum`, `rate`, `start`, `expiry`,
+    /// `cancelled`).
+    var guarantee: [GuaranteeField: Value] = [:]
+
+    enum GuaranteeField: String, CaseIterable {
+        case issuer, maximum, rate, start, expiry, cancelled
+    }
 
     enum Field: String, CaseIterable {
         case scoreDropPoints = "score_drop_points"
@@ -79,7 +86,15 @@ struct EntryDraft {
         let exposure = money(exposure, "exposure")
         let insuredLimit = money(insuredLimit, "insured_limit")
         let own = Self.thresholds(thresholds, file: file, issues: &issues)
-        guard var entry, labelsOK else { return nil }
+        var guaranteeOK = true
+        var guarantee: Guarantee?
+        if !self.guarantee.isEmpty {
+            guarantee = buildGuarantee(money: money, fail: { value, field, error in fail(value, field, error); guaranteeOK = false })
+            if guarantee == nil { guaranteeOK = false }
+            if let issuer = self.guarantee[.issuer], !label(issuer, "guarantee.issuer") { guaranteeOK = false }
+        }
+        guard var entry, labelsOK, guaranteeOK else { return nil }
+        entry.guarantee = guarantee
         entry.name = name?.text.trimmed.nonEmpty
         entry.owner = owner?.text.trimmed.nonEmpty ?? defaults.owner
         entry.tags = tags + defaults.tags.filter { !tags.contains($0) }
@@ -92,6 +107,37 @@ struct EntryDraft {
 }
 
 extension EntryDraft {
+    /// The guarantee the entry's `guarantee` values describe; every problem is reported.
+    func buildGuarantee(money: (Value?, String) -> Money?, fail: (Value?, String, FieldError) -> Void) -> Guarantee? {
+        let values = guarantee
+        guard let issuer = values[.issuer]?.text.trimmed.nonEmpty else {
+            fail(values.values.first, "guarantee.issuer", FieldError("a guarantee without its issuer; name who stands behind it (issuer: LeanPay)"))
+            return nil
+        }
+        guard let maximumValue = values[.maximum] else {
+            fail(values[.issuer], "guarantee.maximum", FieldError("a guarantee without its maximum; give the largest outstanding it covers (maximum: 20000)"))
+            return nil
+        }
+        guard let maximum = money(maximumValue, "guarantee.maximum") else { return nil }
+        var result = Guarantee(issuer: issuer, maximum: maximum)
+        var ok = true
+        if let raw = values[.rate] {
+            do { result.rate = try WatchlistFields.rate(raw.text) } catch { fail(raw, "guarantee.rate", error); ok = false }
+        }
+        func day(_ field: GuaranteeField) -> CalendarDay? {
+            guard let raw = values[field] else { return nil }
+            do { return try ExportFields.day(raw.text) } catch { fail(raw, "guarantee.\(field.rawValue)", error); ok = false; return nil }
+        }
+        result.startsOn = day(.start)
+        result.expiresOn = day(.expiry)
+        result.cancelledOn = day(.cancelled)
+        if let start = result.startsOn, let end = result.expiresOn, end < start {
+            fail(values[.expiry], "guarantee.expiry", FieldError("the guarantee expires (\(end.iso)) before it starts (\(start.iso)); check the dates"))
+            ok = false
+        }
+        return ok ? result : nil
+    }
+
     /// Reads threshold values written for an entry or for a whole list.
     static func thresholds(_ values: [Field: Value], file: String, issues: inout [FileIssue]) -> Thresholds {
         var result = Thresholds()

@@ -67,6 +67,8 @@ public struct WatchEntry: Hashable, Sendable, Codable {
     /// The company's postcode, when the list gives it: BODACC notices about sole traders
     /// carry no SIREN, and are matched by name and postcode, as a weaker match.
     public var postcode: String?
+    /// A guarantee the client brought to cover its debt (reverse credit insurance).
+    public var guarantee: Guarantee?
 
     public init(
         identifier: String, siren: SIREN, name: String? = nil, tags: [String] = [], owner: String? = nil,

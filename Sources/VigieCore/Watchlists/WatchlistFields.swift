@@ -6,6 +6,20 @@ enum WatchlistFields {
     /// Amounts as ERPs export them: `12500`, `12 500,50`, `12,500.50`, `12500 €`, `EUR 12500`.
     /// Returns the amount and a currency if one was written next to it.
     static func money(_ raw: String) throws(FieldError) -> (Decimal, String?) {
+        let (amount, currency) = try signedMoney(raw)
+        guard amount >= 0 else { throw FieldError("\"\(raw)\" is negative; an exposure or a limit is 0 or more") }
+        return (amount, currency)
+    }
+
+    /// The same, negative amounts allowed (a credit note in an aged balance): `-1 200,00`,
+    /// `(1 200,00)` as accountants write it.
+    static func signedMoney(_ raw: String) throws(FieldError) -> (Decimal, String?) {
+        var raw = raw.trimmed
+        var parenthesized = false
+        if raw.hasPrefix("("), raw.hasSuffix(")") {
+            raw = String(raw.dropFirst().dropLast())
+            parenthesized = true
+        }
         var currency: String?
         var number = ""
         var letters = ""
@@ -40,8 +54,18 @@ enum WatchlistFields {
         guard !canonical.isEmpty, let amount = Decimal(string: canonical) else {
             throw FieldError("\"\(raw)\" is not an amount; write it like 12500 or 12 500,50")
         }
-        guard amount >= 0 else { throw FieldError("\"\(raw)\" is negative; an exposure or a limit is 0 or more") }
-        return (amount, currency)
+        return (parenthesized ? -amount : amount, currency)
+    }
+
+    /// A coverage rate: `90 %`, `90`, `0,9`, `0.9`; a figure above 1 is a percentage.
+    static func rate(_ raw: String) throws(FieldError) -> Decimal {
+        let cleaned = raw.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: ",", with: ".").filter { !$0.isWhitespace }
+        guard let value = Decimal(string: cleaned), Double(cleaned) != nil else {
+            throw FieldError("rate \"\(raw)\" is not a number; write it like 90 % or 0.9")
+        }
+        let rate = value > 1 ? value / 100 : value
+        guard rate > 0, rate <= 1 else { throw FieldError("rate \"\(raw)\" is not between 0 and 100 %; write it like 90 % or 0.9") }
+        return rate
     }
 
     /// A currency code, `EUR`, `usd`.

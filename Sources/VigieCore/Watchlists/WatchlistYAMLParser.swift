@@ -16,7 +16,7 @@ import Yams
 public enum WatchlistYAMLParser {
     static let listKeys = ["name", "defaults", "companies"]
     static let defaultKeys = ["currency", "owner", "tags", "thresholds"]
-    static let entryKeys = ["siren", "siret", "id", "name", "owner", "tags", "exposure", "insured_limit", "currency", "postcode", "thresholds"]
+    static let entryKeys = ["siren", "siret", "id", "name", "owner", "tags", "exposure", "insured_limit", "currency", "postcode", "thresholds", "guarantee"]
     static let thresholdKeys = EntryDraft.Field.allCases.map(\.rawValue)
 
     public static func parse(_ text: String, file: String, name fallbackName: String) -> WatchlistParseResult {
@@ -78,6 +78,7 @@ public enum WatchlistYAMLParser {
                 case "exposure": draft.exposure = money(value, into: &draft)
                 case "insured_limit": draft.insuredLimit = money(value, into: &draft)
                 case "thresholds": draft.thresholds = thresholds(value, file: file, issues: &issues)
+                case "guarantee": draft.guarantee = guarantee(value, line: keyLine, file: file, issues: &issues)
                 default:
                     issues.append(FileIssue(file: file, line: keyLine, field: key, message: "unknown key; \(YAMLReading.suggestion(for: key, among: entryKeys))"))
                 }
@@ -136,6 +137,29 @@ public enum WatchlistYAMLParser {
             return amount
         }
         return YAMLReading.scalar(node).map { EntryDraft.Value(text: $0, line: YAMLReading.line(node)) }
+    }
+
+    /// `guarantee: {issuer: LeanPay, maximum: 20000, rate: 90 %, start: 2026-01-01, expiry: 2027-03-31}`.
+    static func guarantee(_ node: Node, line: Int, file: String, issues: inout [FileIssue]) -> [EntryDraft.GuaranteeField: EntryDraft.Value] {
+        guard let fields = YAMLReading.entries(node) else {
+            issues.append(FileIssue(file: file, line: line, field: "guarantee", message: "expected keys issuer, maximum, rate, start, expiry (and cancelled when its issuer cancelled it)"))
+            return [.issuer: EntryDraft.Value(text: "", line: line)]
+        }
+        var result: [EntryDraft.GuaranteeField: EntryDraft.Value] = [:]
+        for (key, keyLine, value) in fields {
+            guard let field = EntryDraft.GuaranteeField(rawValue: key) else {
+                issues.append(FileIssue(file: file, line: keyLine, field: "guarantee.\(key)", message: "unknown key; \(YAMLReading.suggestion(for: key, among: EntryDraft.GuaranteeField.allCases.map(\.rawValue)))"))
+                continue
+            }
+            var text = YAMLReading.scalar(value) ?? ""
+            if field == .maximum, let amount = YAMLReading.entries(value) {
+                // `maximum: {amount: 20000, currency: EUR}` as for exposures.
+                let parts = Dictionary(amount.map { ($0.0, YAMLReading.scalar($0.2) ?? "") }, uniquingKeysWith: { first, _ in first })
+                text = [parts["amount"], parts["currency"]].compactMap { $0 }.joined(separator: " ")
+            }
+            result[field] = EntryDraft.Value(text: text, line: YAMLReading.line(value))
+        }
+        return result
     }
 
     static func thresholds(_ node: Node, file: String, issues: inout [FileIssue]) -> [EntryDraft.Field: EntryDraft.Value] {

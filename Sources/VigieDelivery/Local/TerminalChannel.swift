@@ -45,7 +45,11 @@ public struct TerminalChannel: AlertChannel {
         if alert.state == .retracted { parts[0] += " " + words.retracted } else if alert.revision > 1 { parts[0] += " " + words.revised }
         let style: NumberStyle = language == .fr ? .french : .english
         let exposure = alert.exposure.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).formatted(style) }
-        if !exposure.isEmpty { parts.append("\(words.exposure) \(exposure.joined(separator: ", "))") }
+        if let position = alert.position {
+            parts.append(CoverageWording.of(style).position(position))
+        } else if !exposure.isEmpty {
+            parts.append("\(words.exposure) \(exposure.joined(separator: ", "))")
+        }
         let owners = Array(Set(alert.watch.compactMap(\.owner))).sorted()
         if !owners.isEmpty { parts.append("\(words.owner) \(Escape.controlCharacters(owners.joined(separator: ", ")))") }
         switch alert.evidence {

@@ -160,3 +160,71 @@ public struct FixtureProcedureFeed: ProcedureFeed {
             .filter { $0.sirens.isEmpty && postcodes.contains($0.postalCode ?? "") }
     }
 }
+
+/// The fixture scenario's money at risk: an insurer's export (`insurers/<name>.csv`) and the
+/// aged balance (`receivables.csv`) of a step, read by the same readers as the live files. A
+/// step without the file leaves what the last one said.
+public struct FixtureCoverageSource: ScoreProvider {
+    public enum Kind: Sendable, Hashable {
+        case insurer(String)
+        case receivables
+    }
+
+    public let scenario: FixtureScenario
+    public let kind: Kind
+    public var name: String {
+        switch kind {
+        case .insurer(let insurer): CoverageSource.insurer(insurer)
+        case .receivables: CoverageSource.receivables
+        }
+    }
+    public var sharding: PollSharding { .wholePortfolio }
+
+    public init(scenario: FixtureScenario, kind: Kind) {
+        self.scenario = scenario
+        self.kind = kind
+    }
+
+    /// The sources a scenario's steps hold: every insurer named in an `insurers/` folder, and
+    /// the aged balance when any step has one.
+    public static func sources(in scenario: FixtureScenario) -> [FixtureCoverageSource] {
+        var insurers: Set<String> = []
+        var receivables = false
+        for step in scenario.steps {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: step.folder.appendingPathComponent("insurers").path)) ?? []
+            insurers.formUnion(names.filter { $0.hasSuffix(".csv") }.map { String($0.dropLast(4)) })
+            receivables = receivables || FileManager.default.fileExists(atPath: step.folder.appendingPathComponent("receivables.csv").path)
+        }
+        return insurers.sorted().map { FixtureCoverageSource(scenario: scenario, kind: .insurer($0)) } + (receivables ? [FixtureCoverageSource(scenario: scenario, kind: .receivables)] : [])
+    }
+
+    public func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll {
+        guard let (index, step) = scenario.step(after: cursor) else { return ScorePoll(observations: [], cursor: nil) }
+        var poll: ScorePoll
+        switch kind {
+        case .insurer(let insurer):
+            let folder = step.folder.appendingPathComponent("insurers")
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(insurer).csv").path) {
+                poll = try await InsurerExportSource(configuration: .init(insurer: insurer, folder: folder, preset: .generic), clock: FixedClock(FixtureScenario.undated)).poll(companies, cursor: nil)
+            } else {
+                poll = ScorePoll(observations: [], cursor: nil)
+            }
+        case .receivables:
+            let file = step.folder.appendingPathComponent("receivables.csv")
+            if FileManager.default.fileExists(atPath: file.path) {
+                poll = try await ReceivablesSource(path: file, clock: FixedClock(FixtureScenario.undated)).poll(companies, cursor: nil)
+            } else {
+                poll = ScorePoll(observations: [], cursor: nil)
+            }
+        }
+        poll.cursor = String(index + 1)
+        return poll
+    }
+}
+
+/// A clock stopped at one day: the fixture never reads the machine's.
+struct FixedClock: WallClock {
+    let day: CalendarDay
+    init(_ day: CalendarDay) { self.day = day }
+    var now: Date { Date(timeIntervalSince1970: Double(day.ordinal) * 86_400) }
+}

@@ -62,10 +62,19 @@ public struct VigieApplication: Sendable {
         if let bodacc = configuration.bodacc {
             feeds.append(BodaccFeed(configuration: bodacc, transport: providerTransport, clock: clock))
         }
+        for insurer in configuration.insurers {
+            providers.append(InsurerExportSource(configuration: insurer, clock: clock))
+        }
+        if let receivables = configuration.receivables {
+            providers.append(ReceivablesSource(path: configuration.resolve(receivables), clock: clock))
+        }
         if let fixture = configuration.fixture {
             let scenario = try FixtureScenario(folder: configuration.fixtureScenario(fixture))
             if configuration.creditsafe == nil { providers.append(FixtureScoreProvider(scenario: scenario)) }
             if configuration.bodacc == nil { feeds.append(FixtureProcedureFeed(scenario: scenario)) }
+            // The scenario's insurer exports and aged balance, unless real ones are configured.
+            let configured = Set(providers.map(\.name))
+            providers += FixtureCoverageSource.sources(in: scenario).filter { !configured.contains($0.name) }
         }
 
         self.providers = providers
@@ -87,7 +96,7 @@ public struct VigieApplication: Sendable {
             // Renewed every cycle: two intervals leave room for a slow cycle, and a replica gone
             // for good hands its share over within two intervals.
             leaseDuration: configuration.poller.interval * 2, cycleInterval: configuration.poller.interval, cases: configuration.cases, metrics: metrics,
-            policy: policy, logger: logger
+            policy: policy, coverage: configuration.coverage, logger: logger
         )
         var dispatch = OutboxDispatcher.Configuration()
         dispatch.retry = configuration.delivery.retry

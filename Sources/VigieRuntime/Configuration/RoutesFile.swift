@@ -29,7 +29,7 @@ public enum RoutesFile {
     static let routeKeys = ["name", "when", "to", "continue", "digest", "repeat_interval", "send_resolved", "owner_digest"]
     static let inhibitKeys = ["name", "during", "silence"]
     /// Every kind a fact can have: what `silence` may name.
-    static let factKinds = Set(NoticeEvent.allCases.map(\.rawValue) + ScoreEvent.allCases.map(\.rawValue))
+    static let factKinds = Set(NoticeEvent.allCases.map(\.rawValue) + ScoreEvent.allCases.map(\.rawValue) + CoverageEvent.allCases.map(\.rawValue))
     static let conditionKeys = ["min_severity", "kinds", "watchlists", "tags", "owners", "min_exposure"]
 
     /// The router for `always` plus the file's routes. Channel names must be ones the

@@ -43,6 +43,12 @@ public struct VigieConfiguration: Sendable {
     public var altares: AltaresProvider.Configuration?
     /// The BODACC open-data feed, when configured: it replaces the fixture's notices.
     public var bodacc: BodaccFeed.Configuration?
+    /// Credit insurers whose limit decisions are read from their exports, each a source.
+    public var insurers: [InsurerExportSource.Configuration] = []
+    /// The ERP's aged balance: a file, or a folder whose newest export is read.
+    public var receivables: String?
+    /// The thresholds of the money-at-risk alerts.
+    public var coverage = CoverageSettings()
     /// When a failing source raises an alert.
     public var health = SourceHealthTracker.Configuration()
     /// Sources polled less often than every cycle, by key (`score:creditsafe`, `feed:bodacc`).
@@ -215,7 +221,7 @@ public enum ChannelSpec: Sendable {
 }
 
 extension VigieConfiguration {
-    static let topKeys = ["state_dir", "store", "http", "watchlists", "watchlist_guard", "interval", "language", "providers", "health", "channels", "delivery", "retention", "cases"]
+    static let topKeys = ["state_dir", "store", "http", "watchlists", "watchlist_guard", "interval", "language", "providers", "health", "channels", "delivery", "retention", "cases", "insurers", "receivables", "coverage"]
     static let casesKeys = ["claims_months", "claims_reminders", "mass_shift_percent", "mass_shift_min_companies"]
 
     /// Reads `vigie.yaml`. Every problem is reported with its line; a file with problems is
@@ -289,11 +295,101 @@ extension VigieConfiguration {
                 }
             case "channels": readChannels(value, into: &configuration, reader)
             case "delivery": readDelivery(value, into: &configuration, reader)
+            case "insurers": readInsurers(value, into: &configuration, reader)
+            case "receivables":
+                for (setting, settingLine, settingValue) in reader.entries(value, key, expected: "file (an aged-balance CSV, or a folder of them) and interval") {
+                    switch setting {
+                    case "file": configuration.receivables = reader.string(settingValue, setting)
+                    case "interval": configuration.sourceIntervals[SourceKey.score(CoverageSource.receivables)] = reader.duration(settingValue, setting)
+                    default: reader.unknown(setting, line: settingLine, known: ["file", "interval"])
+                    }
+                }
+                if configuration.receivables == nil { reader.issue(line: line, key, "receivables needs file: the aged-balance CSV the ERP exports (or the folder it exports into)") }
+            case "coverage": readCoverage(value, into: &configuration.coverage, reader)
             default: reader.unknown(key, line: line, known: topKeys)
             }
         }
         configuration.unresolvedSecrets = reader.unresolved
         return reader.issues.isEmpty ? .success(configuration) : .failure(ConfigurationError(issues: reader.issues))
+    }
+
+    static let insurerKeys = ["name", "folder", "preset", "columns", "interval"]
+    static let coverageKeys = [
+        "uncovered_threshold", "overdue_threshold", "overdue_days", "stopped_paying_days", "delay_worsening_days", "delay_window_months",
+        "guarantee_expiry_days", "insurer_expiry_days",
+    ]
+
+    /// `insurers: [{name: allianz-trade, folder: insurer/allianz-trade, preset: allianz-trade, columns: {granted: "Montant agréé"}}]`.
+    static func readInsurers(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
+        guard let items = node.sequence else {
+            reader.issue(node, "insurers", "expected a list of insurers, each with name and folder")
+            return
+        }
+        let columnKeys = InsurerExport.columnKeys
+        for item in items {
+            var name: String?, folder: String?, preset = InsurerExport.Preset.generic, columns: [String: String] = [:]
+            for (key, line, value) in reader.entries(item, "insurers", expected: "name, folder, preset, columns") {
+                switch key {
+                case "name":
+                    name = reader.string(value, key)
+                    if let written = name, written.isEmpty || !written.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+                        reader.issue(value, key, "\"\(written)\" is not a source name; use letters, digits and dashes, like allianz-trade")
+                        name = nil
+                    }
+                case "folder": folder = reader.string(value, key)
+                case "preset":
+                    let written = reader.string(value, key) ?? ""
+                    if let known = InsurerExport.Preset(rawValue: written) { preset = known } else {
+                        reader.issue(value, key, "\"\(written)\" is not a preset; use \(InsurerExport.Preset.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                case "columns":
+                    for (column, columnLine, header) in reader.entries(value, key, expected: "keys \(columnKeys.joined(separator: ", ")) naming the export's headers") {
+                        guard columnKeys.contains(column) else {
+                            reader.unknown(column, line: columnLine, known: columnKeys)
+                            continue
+                        }
+                        columns[column] = reader.string(header, column)
+                    }
+                case "interval":
+                    if let name, let interval = reader.duration(value, key) { configuration.sourceIntervals[SourceKey.score(CoverageSource.insurer(name))] = interval }
+                default: reader.unknown(key, line: line, known: insurerKeys)
+                }
+            }
+            guard let name, let folder else {
+                reader.issue(item, "insurers", "an insurer needs name (allianz-trade) and folder (where its portal's exports are saved)")
+                continue
+            }
+            if configuration.insurers.contains(where: { $0.insurer == name }) {
+                reader.issue(item, "insurers", "a second insurer named \(name); give each its own name")
+                continue
+            }
+            configuration.insurers.append(.init(insurer: name, folder: configuration.resolve(folder), preset: preset, columns: columns))
+        }
+    }
+
+    static func readCoverage(_ node: Node, into settings: inout CoverageSettings, _ reader: ConfigReader) {
+        func days(_ value: Node, _ key: String) -> [Int]? {
+            guard let list = value.sequence else {
+                reader.issue(value, key, "expected a list of days before the expiry, like [30, 7]")
+                return nil
+            }
+            return list.compactMap { reader.integer($0, key, range: 0...366) }.sorted(by: >)
+        }
+        for (key, line, value) in reader.entries(node, "coverage", expected: coverageKeys.joined(separator: ", ")) {
+            switch key {
+            case "uncovered_threshold": settings.uncoveredThreshold = Decimal(reader.integer(value, key, range: 0...1_000_000_000) ?? 10_000)
+            case "overdue_threshold": settings.overdueThreshold = Decimal(reader.integer(value, key, range: 0...1_000_000_000) ?? 5_000)
+            case "overdue_days":
+                let value = reader.integer(value, key, range: 0...90) ?? 60
+                settings.overdueDays = value
+            case "stopped_paying_days": settings.stoppedPayingDays = reader.integer(value, key, range: 1...3650) ?? 45
+            case "delay_worsening_days": settings.delayWorseningDays = Double(reader.integer(value, key, range: 1...365) ?? 15)
+            case "delay_window_months": settings.delayWindowMonths = reader.integer(value, key, range: 1...12) ?? 3
+            case "guarantee_expiry_days": settings.guaranteeExpiryDays = days(value, key) ?? settings.guaranteeExpiryDays
+            case "insurer_expiry_days": settings.insurerExpiryDays = days(value, key) ?? settings.insurerExpiryDays
+            default: reader.unknown(key, line: line, known: coverageKeys)
+            }
+        }
     }
 
     /// `http: false`, or `http: {listen: HOST:PORT}`.

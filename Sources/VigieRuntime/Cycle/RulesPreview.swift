@@ -42,9 +42,12 @@ public struct RulesPreview: Sendable {
     let store: any WatchStore
     let watchlists: [URL]
     let router: Router
+    /// The money-at-risk thresholds of the changed configuration.
+    let coverage: CoverageSettings
     let logger: Logger
 
-    public init(store: any WatchStore, watchlists: [URL], router: Router, logger: Logger) {
+    public init(store: any WatchStore, watchlists: [URL], router: Router, coverage: CoverageSettings = CoverageSettings(), logger: Logger) {
+        self.coverage = coverage
         self.store = store
         self.watchlists = watchlists
         self.router = router
@@ -53,8 +56,12 @@ public struct RulesPreview: Sendable {
 
     /// Kinds the replay can raise, and so compares: the history keeps no provider judgement,
     /// failure flag or privilege count, so those alerts are left out of both sides.
-    public static let replayable = Set(NoticeEvent.allCases.map(\.rawValue) + ScoreEvent.allCases.map(\.rawValue)).subtracting([
+    /// Guarantees and limits that start, expire or are cancelled are judged on the day of the
+    /// review, which a replay by observation day cannot reproduce: left out too.
+    public static let replayable = Set(NoticeEvent.allCases.map(\.rawValue) + ScoreEvent.allCases.map(\.rawValue) + CoverageEvent.allCases.map(\.rawValue)).subtracting([
         ScoreEvent.providerJudgement.rawValue, ScoreEvent.providerProcedure.rawValue, ScoreEvent.companyInFailure.rawValue, ScoreEvent.privilegeRegistered.rawValue,
+        CoverageEvent.guaranteeExceeded.rawValue, CoverageEvent.guaranteeExpiring.rawValue, CoverageEvent.guaranteeCancelled.rawValue,
+        CoverageEvent.insurerLimitExpiring.rawValue,
     ])
 
     public func run() async throws -> Result {
@@ -79,10 +86,12 @@ public struct RulesPreview: Sendable {
             let now = Date(timeIntervalSince1970: Double(day.ordinal) * 86_400 + 12 * 3600)
             let dayNotices = noticesByDay[day] ?? []
             let named = Set(dayNotices.flatMap(\.sirens)).filter { watch[$0] != nil }
-            let outcome = WatchEngine.evaluate(WatchEngine.Input(
+            var input = WatchEngine.Input(
                 watch: watch, observations: byDay[day] ?? [], notices: dayNotices, snapshots: try await scratch.snapshots(for: Set(watch.sirens)),
                 priorAlerts: try await scratch.noticeAlerts(for: named), now: now
-            ))
+            )
+            input.coverage = coverage
+            let outcome = WatchEngine.evaluate(input)
             var commit = CycleCommit(
                 snapshots: outcome.snapshots, observations: [], alertChanges: outcome.alertChanges, notices: outcome.matchedNotices,
                 cursors: [:], router: router, at: now

@@ -63,6 +63,8 @@ public struct WatchCycle: Sendable {
     /// Claims deadlines, their reminders, and the mass-shift guard.
     let cases: CaseSettings
     let metrics: VigieMetrics?
+    /// The thresholds of the money-at-risk review.
+    let coverage: CoverageSettings
     /// Providers whose stored ids were handed to them, once per process.
     let idsLoaded = LoadedOnce()
     let logger: Logger
@@ -72,8 +74,10 @@ public struct WatchCycle: Sendable {
         store: any CycleStore & MaintenanceStore, router: Router, clock: any WallClock,
         health: SourceHealthTracker.Configuration = SourceHealthTracker.Configuration(), intervals: [String: Duration] = [:],
         budgets: [String: Int] = [:], retention: Retention = Retention(), leaseDuration: Duration = .seconds(1800), cycleInterval: Duration? = nil,
-        cases: CaseSettings = CaseSettings(), metrics: VigieMetrics? = nil, policy: DeliveryPolicy? = nil, logger: Logger
+        cases: CaseSettings = CaseSettings(), metrics: VigieMetrics? = nil, policy: DeliveryPolicy? = nil,
+        coverage: CoverageSettings = CoverageSettings(), logger: Logger
     ) {
+        self.coverage = coverage
         self.metrics = metrics
         self.cases = cases
         self.leaseDuration = leaseDuration
@@ -266,11 +270,14 @@ public struct WatchCycle: Sendable {
         if !unloaded.isEmpty {
             snapshotsBefore.merge(try await store.snapshots(for: Set(unloaded))) { loaded, _ in loaded }
         }
-        let outcome = WatchEngine.evaluate(WatchEngine.Input(
+        var input = WatchEngine.Input(
             watch: watch, observations: observations, notices: notices,
             snapshots: snapshotsBefore,
             priorAlerts: try await store.noticeAlerts(for: named), history: history, joining: joining, now: clock.now
-        ))
+        )
+        input.coverage = coverage
+        input.reviewing = share.shards == nil ? nil : Set(mine)
+        let outcome = WatchEngine.evaluate(input)
         report.observations = outcome.observed
         report.matchedNotices = outcome.matchedNotices.count
         let matchedIDs = Set(outcome.matchedNotices.map(\.notice.id))

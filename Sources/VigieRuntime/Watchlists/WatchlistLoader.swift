@@ -40,9 +40,5 @@ public enum WatchlistLoader {
         return decode(data)
     }
 
-    public static func decode(_ data: Data) -> String? {
-        if data.starts(with: [0xFF, 0xFE]) { return String(data: data.dropFirst(2), encoding: .utf16LittleEndian) }
-        if data.starts(with: [0xFE, 0xFF]) { return String(data: data.dropFirst(2), encoding: .utf16BigEndian) }
-        return String(data: data, encoding: .utf8) ?? String(data: data, encoding: .windowsCP1252)
-    }
+    public static func decode(_ data: Data) -> String? { ExportText.decode(data) }
 }

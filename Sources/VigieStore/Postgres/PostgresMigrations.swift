@@ -132,6 +132,10 @@ enum PostgresMigrations {
             "CREATE INDEX alert_case ON alert (case_id)",
             "ALTER TABLE snapshot ADD COLUMN score_watch text",
         ]),
+        Migration(identifier: "v4: what a source says beyond scores: insurer decisions, aged balances, the money-at-risk review", statements: [
+            "ALTER TABLE snapshot ADD COLUMN detail text",
+            "ALTER TABLE observation ADD COLUMN detail text",
+        ]),
     ]
 
     static var identifiers: [String] { all.map(\.identifier) }

@@ -149,18 +149,19 @@ public final class PostgresWatchStore: WatchStore {
 
     public func snapshots(for sirens: Set<SIREN>) async throws -> [SnapshotKey: Snapshot] {
         let rows = try await client.query("""
-            SELECT siren, source, observed_on, procedure_steps, provider_facts, \(unescaped: ScoreColumns.names), score_watch
+            SELECT siren, source, observed_on, procedure_steps, provider_facts, \(unescaped: ScoreColumns.names), score_watch, detail
             FROM snapshot WHERE siren = ANY(\(sirens.map(\.digits)))
             """, logger: logger).collect()
         var result: [SnapshotKey: Snapshot] = [:]
         result.reserveCapacity(rows.count)
         for row in rows {
-            let (siren, source, observedOn, steps, facts, columns, watch) = try Self.decodeSnapshot(row)
+            let (siren, source, observedOn, steps, facts, columns, watch, detail) = try Self.decodeSnapshot(row)
             var snapshot = Snapshot(siren: SIREN(stored: siren), source: source)
             snapshot.observedOn = observedOn.flatMap { CalendarDay(iso: $0) }
             if let steps { snapshot.procedureSteps = try decode([ProcedureStep].self, steps) }
             if let facts { snapshot.facts = try decode(ProviderFacts.self, facts) }
             if let watch { snapshot.scoreWatch = try decode(ScoreWatch.self, watch) }
+            if let detail { snapshot.detail = try decode(SnapshotDetail.self, detail) }
             snapshot.score = columns.scoreValue
             snapshot.rating = columns.rating
             snapshot.creditLimit = columns.creditLimitValue
@@ -300,6 +301,7 @@ public final class PostgresWatchStore: WatchStore {
                     "procedure_steps": snapshot.procedureSteps.isEmpty ? nil : try encode(snapshot.procedureSteps),
                     "provider_facts": try snapshot.facts.map(encode),
                     "score_watch": try snapshot.scoreWatch.map(encode),
+                    "detail": try snapshot.detail.map(encode),
                 ],
                 columns: ScoreColumns(score: snapshot.score, rating: snapshot.rating, creditLimit: snapshot.creditLimit, status: snapshot.status)
             )
@@ -307,7 +309,10 @@ public final class PostgresWatchStore: WatchStore {
         let snapshots = try Self.documents(Array(latest.values), encoder: encoder)
         let observations = try Self.documents(cycle.observations.map { observation in
             ScoreRow(
-                text: ["siren": observation.siren.digits, "source": observation.provider, "observed_on": observation.observedOn.iso, "company_name": observation.companyName],
+                text: [
+                    "siren": observation.siren.digits, "source": observation.provider, "observed_on": observation.observedOn.iso, "company_name": observation.companyName,
+                    "detail": try SnapshotDetail.of(observation).map(encode),
+                ],
                 columns: ScoreColumns(score: observation.score, rating: observation.rating, creditLimit: observation.creditLimit, status: observation.status)
             )
         }, encoder: encoder)
@@ -321,11 +326,11 @@ public final class PostgresWatchStore: WatchStore {
         return try await client.withTransaction(logger: logger) { connection in
             for document in snapshots {
                 try await connection.query("""
-                    INSERT INTO snapshot (siren, source, observed_on, procedure_steps, provider_facts, score_watch, \(unescaped: ScoreColumns.names), updated_at)
-                    SELECT siren, source, observed_on, procedure_steps, provider_facts, score_watch, \(unescaped: ScoreColumns.names), \(at)
-                    FROM jsonb_to_recordset(\(document)::jsonb) AS x(siren text, source text, observed_on text, procedure_steps text, provider_facts text, score_watch text, \(unescaped: ScoreColumns.postgresTypes))
+                    INSERT INTO snapshot (siren, source, observed_on, procedure_steps, provider_facts, score_watch, detail, \(unescaped: ScoreColumns.names), updated_at)
+                    SELECT siren, source, observed_on, procedure_steps, provider_facts, score_watch, detail, \(unescaped: ScoreColumns.names), \(at)
+                    FROM jsonb_to_recordset(\(document)::jsonb) AS x(siren text, source text, observed_on text, procedure_steps text, provider_facts text, score_watch text, detail text, \(unescaped: ScoreColumns.postgresTypes))
                     ON CONFLICT (siren, source) DO UPDATE SET observed_on = excluded.observed_on, procedure_steps = excluded.procedure_steps,
-                        provider_facts = excluded.provider_facts, score_watch = excluded.score_watch,
+                        provider_facts = excluded.provider_facts, score_watch = excluded.score_watch, detail = excluded.detail,
                         score = excluded.score, score_min = excluded.score_min, score_max = excluded.score_max, not_rated = excluded.not_rated,
                         rating = excluded.rating, credit_limit = excluded.credit_limit, credit_limit_currency = excluded.credit_limit_currency,
                         credit_limit_not_applicable = excluded.credit_limit_not_applicable, status = excluded.status, updated_at = excluded.updated_at
@@ -343,9 +348,9 @@ public final class PostgresWatchStore: WatchStore {
             }
             for document in observations {
                 try await connection.query("""
-                    INSERT INTO observation (siren, source, observed_on, \(unescaped: ScoreColumns.names), company_name, recorded_at)
-                    SELECT siren, source, observed_on, \(unescaped: ScoreColumns.names), company_name, \(at)
-                    FROM ROWS FROM (jsonb_to_recordset(\(document)::jsonb) AS (siren text, source text, observed_on text, company_name text, \(unescaped: ScoreColumns.postgresTypes)))
+                    INSERT INTO observation (siren, source, observed_on, \(unescaped: ScoreColumns.names), company_name, detail, recorded_at)
+                    SELECT siren, source, observed_on, \(unescaped: ScoreColumns.names), company_name, detail, \(at)
+                    FROM ROWS FROM (jsonb_to_recordset(\(document)::jsonb) AS (siren text, source text, observed_on text, company_name text, detail text, \(unescaped: ScoreColumns.postgresTypes)))
                         WITH ORDINALITY AS x
                     ORDER BY ordinality
                     """, logger: logger)
@@ -545,18 +550,24 @@ public final class PostgresWatchStore: WatchStore {
 
     public func observations(of siren: SIREN) async throws -> [ScoreObservation] {
         try await client.query("""
-            SELECT source, observed_on, company_name, \(unescaped: ScoreColumns.names) FROM observation WHERE siren = \(siren.digits) ORDER BY id
+            SELECT source, observed_on, company_name, \(unescaped: ScoreColumns.names), detail FROM observation WHERE siren = \(siren.digits) ORDER BY id
             """, logger: logger).collect().map { row in
-            let (source, observedOn, name, score, low, high, notRated, rating, limit, currency, notApplicable, status) =
-                try row.decode((String, String, String?, Double?, Double?, Double?, Bool, String?, Double?, String?, Bool, String?).self)
+            let (source, observedOn, name, score, low, high, notRated, rating, limit, currency, notApplicable, status, detail) =
+                try row.decode((String, String, String?, Double?, Double?, Double?, Bool, String?, Double?, String?, Bool, String?, String?).self)
             let columns = ScoreColumns(
                 score: score, scoreMin: low, scoreMax: high, notRated: notRated, rating: rating, creditLimit: limit,
                 creditLimitCurrency: currency, creditLimitNotApplicable: notApplicable, status: status
             )
-            return ScoreObservation(
+            var observation = ScoreObservation(
                 siren: siren, provider: source, observedOn: CalendarDay(iso: observedOn) ?? CalendarDay(ordinal: 0),
                 score: columns.scoreValue, rating: columns.rating, creditLimit: columns.creditLimitValue, status: columns.companyStatus, companyName: name
             )
+            if let detail {
+                let read = try decode(SnapshotDetail.self, detail)
+                observation.cover = read.cover
+                observation.balance = read.balance
+            }
+            return observation
         }
     }
 
@@ -748,13 +759,13 @@ public final class PostgresWatchStore: WatchStore {
         return documents
     }
 
-    private static func decodeSnapshot(_ row: PostgresRow) throws -> (String, String, String?, String?, String?, ScoreColumns, String?) {
-        let (siren, source, observedOn, steps, facts, score, low, high, notRated, rating, limit, currency, notApplicable, status, watch) =
-            try row.decode((String, String, String?, String?, String?, Double?, Double?, Double?, Bool, String?, Double?, String?, Bool, String?, String?).self)
+    private static func decodeSnapshot(_ row: PostgresRow) throws -> (String, String, String?, String?, String?, ScoreColumns, String?, String?) {
+        let (siren, source, observedOn, steps, facts, score, low, high, notRated, rating, limit, currency, notApplicable, status, watch, detail) =
+            try row.decode((String, String, String?, String?, String?, Double?, Double?, Double?, Bool, String?, Double?, String?, Bool, String?, String?, String?).self)
         return (siren, source, observedOn, steps, facts, ScoreColumns(
             score: score, scoreMin: low, scoreMax: high, notRated: notRated, rating: rating, creditLimit: limit,
             creditLimitCurrency: currency, creditLimitNotApplicable: notApplicable, status: status
-        ), watch)
+        ), watch, detail)
     }
 
     /// What went wrong, from the server's own message when there is one; postgres-nio's

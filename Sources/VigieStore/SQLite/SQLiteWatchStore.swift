@@ -146,7 +146,7 @@ public final class SQLiteWatchStore: WatchStore {
         return try await writer.read { db in
             var result: [SnapshotKey: Snapshot] = [:]
             result.reserveCapacity(sirens.count)
-            let rows = try Row.fetchCursor(db, sql: "SELECT siren, source, observed_on, procedure_steps, \(ScoreColumns.names), provider_facts, score_watch FROM snapshot")
+            let rows = try Row.fetchCursor(db, sql: "SELECT siren, source, observed_on, procedure_steps, \(ScoreColumns.names), provider_facts, score_watch, detail FROM snapshot")
             while let row = try rows.next() {
                 let siren = SIREN(stored: row[0])
                 guard sirens.contains(siren) else { continue }
@@ -165,6 +165,9 @@ public final class SQLiteWatchStore: WatchStore {
                 }
                 if let watch: String = row[14] {
                     snapshot.scoreWatch = try decoder.decode(ScoreWatch.self, from: Data(watch.utf8))
+                }
+                if let detail: String = row[15] {
+                    snapshot.detail = try decoder.decode(SnapshotDetail.self, from: Data(detail.utf8))
                 }
                 result[snapshot.key] = snapshot
             }
@@ -245,25 +248,25 @@ public final class SQLiteWatchStore: WatchStore {
 
     public func commit(_ cycle: CycleCommit) async throws -> CommitSummary {
         let snapshots = try cycle.snapshots.map { snapshot in
-            (snapshot, snapshot.procedureSteps.isEmpty ? nil : try encode(snapshot.procedureSteps), try snapshot.facts.map(encode), try snapshot.scoreWatch.map(encode))
+            (snapshot, snapshot.procedureSteps.isEmpty ? nil : try encode(snapshot.procedureSteps), try snapshot.facts.map(encode), try snapshot.scoreWatch.map(encode), try snapshot.detail.map(encode))
         }
         let notices = try cycle.notices.map { ($0.notice, $0.sirens, try encode($0.notice)) }
         let changes = try cycle.alertChanges.map { ($0, try encode($0.alert)) }
-        let observations = cycle.observations
+        let observations = try cycle.observations.map { ($0, try SnapshotDetail.of($0).map(encode)) }
         let at = cycle.at
         return try await writer.write { db in
             let upsertSnapshot = try db.cachedStatement(sql: """
-                INSERT INTO snapshot (siren, source, observed_on, procedure_steps, provider_facts, score_watch, \(ScoreColumns.names), updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, \(ScoreColumns.placeholders), ?)
+                INSERT INTO snapshot (siren, source, observed_on, procedure_steps, provider_facts, score_watch, detail, \(ScoreColumns.names), updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, \(ScoreColumns.placeholders), ?)
                 ON CONFLICT (siren, source) DO UPDATE SET observed_on = excluded.observed_on, procedure_steps = excluded.procedure_steps,
-                    provider_facts = excluded.provider_facts, score_watch = excluded.score_watch,
+                    provider_facts = excluded.provider_facts, score_watch = excluded.score_watch, detail = excluded.detail,
                     score = excluded.score, score_min = excluded.score_min, score_max = excluded.score_max, not_rated = excluded.not_rated,
                     rating = excluded.rating, credit_limit = excluded.credit_limit, credit_limit_currency = excluded.credit_limit_currency,
                     credit_limit_not_applicable = excluded.credit_limit_not_applicable, status = excluded.status, updated_at = excluded.updated_at
                 """)
-            for (snapshot, steps, facts, watch) in snapshots {
+            for (snapshot, steps, facts, watch, detail) in snapshots {
                 let columns = ScoreColumns(score: snapshot.score, rating: snapshot.rating, creditLimit: snapshot.creditLimit, status: snapshot.status)
-                try upsertSnapshot.execute(arguments: [snapshot.siren.digits, snapshot.source, snapshot.observedOn?.iso, steps, facts, watch] + columns.arguments + [at])
+                try upsertSnapshot.execute(arguments: [snapshot.siren.digits, snapshot.source, snapshot.observedOn?.iso, steps, facts, watch, detail] + columns.arguments + [at])
             }
             let upsertProviderID = try db.cachedStatement(sql: """
                 INSERT INTO provider_id (provider, siren, id, learned_at) VALUES (?, ?, ?, ?)
@@ -280,12 +283,12 @@ public final class SQLiteWatchStore: WatchStore {
                 }
             }
             let insertObservation = try db.cachedStatement(sql: """
-                INSERT INTO observation (siren, source, observed_on, \(ScoreColumns.names), company_name, recorded_at)
-                VALUES (?, ?, ?, \(ScoreColumns.placeholders), ?, ?)
+                INSERT INTO observation (siren, source, observed_on, \(ScoreColumns.names), company_name, recorded_at, detail)
+                VALUES (?, ?, ?, \(ScoreColumns.placeholders), ?, ?, ?)
                 """)
-            for observation in observations {
+            for (observation, detail) in observations {
                 let columns = ScoreColumns(score: observation.score, rating: observation.rating, creditLimit: observation.creditLimit, status: observation.status)
-                try insertObservation.execute(arguments: [observation.siren.digits, observation.provider, observation.observedOn.iso] + columns.arguments + [observation.companyName, at])
+                try insertObservation.execute(arguments: [observation.siren.digits, observation.provider, observation.observedOn.iso] + columns.arguments + [observation.companyName, at, detail])
             }
             for (notice, sirens, payload) in notices {
                 // A notice first skipped (it named no watched company) is recorded again when a
@@ -506,14 +509,21 @@ public final class SQLiteWatchStore: WatchStore {
     }
 
     public func observations(of siren: SIREN) async throws -> [ScoreObservation] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT source, observed_on, \(ScoreColumns.names), company_name FROM observation WHERE siren = ? ORDER BY id", arguments: [siren.digits])
+        let decoder = self.decoder
+        return try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT source, observed_on, \(ScoreColumns.names), company_name, detail FROM observation WHERE siren = ? ORDER BY id", arguments: [siren.digits])
                 .map { row in
                     let columns = ScoreColumns(row: row, offset: 2)
-                    return ScoreObservation(
+                    var observation = ScoreObservation(
                         siren: siren, provider: row[0], observedOn: CalendarDay(iso: row[1] as String) ?? CalendarDay(ordinal: 0),
                         score: columns.scoreValue, rating: columns.rating, creditLimit: columns.creditLimitValue, status: columns.companyStatus, companyName: row[11]
                     )
+                    if let text: String = row[12] {
+                        let detail = try decoder.decode(SnapshotDetail.self, from: Data(text.utf8))
+                        observation.cover = detail.cover
+                        observation.balance = detail.balance
+                    }
+                    return observation
                 }
         }
     }

@@ -216,6 +216,10 @@ enum StoreMigrations {
                 ALTER TABLE snapshot ADD COLUMN score_watch TEXT;
                 """)
         }
+        migrator.registerMigration("v8: what a source says beyond scores: insurer decisions, aged balances, the money-at-risk review") { db in
+            try db.execute(sql: "ALTER TABLE snapshot ADD COLUMN detail TEXT")
+            try db.execute(sql: "ALTER TABLE observation ADD COLUMN detail TEXT")
+        }
         return migrator
     }
 }

@@ -1,0 +1,83 @@
+/// The columns of a CSV export, read from its header row by the names each one answers to:
+/// one way for watchlists, insurer exports and aged balances to accept English and French
+/// headers, warn about the columns they do not use (with the one probably meant), and say
+/// which column is missing.
+struct CSVColumns {
+    /// A column Vigie reads: its key, and the header names it answers to, folded.
+    struct Column {
+        var key: String
+        var names: Set<String>
+    }
+
+    /// Where each key's column is, by position in a record.
+    private(set) var positions: [String: Int] = [:]
+    /// Warnings about the header: columns not used, a column given twice.
+    private(set) var issues: [FileIssue] = []
+    let header: CSVReader.Record
+
+    /// Reads `header`; `overrides` names, for some keys, the exact header an export uses
+    /// (a configured column mapping), which wins over the usual names.
+    init(header: CSVReader.Record, columns: [Column], overrides: [String: String] = [:], file: String) {
+        self.header = header
+        let wanted = overrides.mapValues(Self.fold)
+        for (index, title) in header.fields.enumerated() {
+            let folded = Self.fold(title)
+            let key = wanted.first { $0.value == folded }?.key
+                ?? columns.first { $0.names.contains(folded) && wanted[$0.key] == nil }?.key
+            if let key {
+                if let first = positions[key] {
+                    issues.append(FileIssue(file: file, line: header.line, field: title, message: "a second \(key) column (the first is \"\(header.fields[first])\"); this one is not read", isWarning: true))
+                } else {
+                    positions[key] = index
+                }
+            } else if !folded.isEmpty {
+                issues.append(FileIssue(file: file, line: header.line, field: title, message: "column not used by Vigie; \(Self.suggestion(for: folded, columns: columns))", isWarning: true))
+            }
+        }
+    }
+
+    /// The trimmed value of `key`'s column in `record`, nil when absent or empty.
+    func value(_ key: String, in record: CSVReader.Record) -> String? {
+        guard let index = positions[key], index < record.fields.count else { return nil }
+        let text = record.fields[index].trimmed
+        return text.isEmpty ? nil : text
+    }
+
+    func has(_ key: String) -> Bool { positions[key] != nil }
+
+    /// The header's names, quoted, for a message about a missing column.
+    var seen: String { header.fields.map { "\"\($0)\"" }.joined(separator: ", ") }
+
+    /// Lower case, no accents, letters and digits only: `N° SIREN` and `nsiren` are one name.
+    static func fold(_ header: String) -> String {
+        String(TextRepair.fold(header).filter { $0.isASCII && ($0.isLetter || $0.isNumber) })
+    }
+
+    /// "did you mean" the closest column Vigie reads, or the list of what it reads.
+    static func suggestion(for folded: String, columns: [Column]) -> String {
+        let known = columns.flatMap { column in column.names.map { (column.key, $0) } }
+        let close = known.min { YAMLReading.distance(folded, $0.1) < YAMLReading.distance(folded, $1.1) }
+        if let close, YAMLReading.distance(folded, close.1) <= max(2, close.1.count / 3) || folded.contains(close.1) && close.1.count >= 5 {
+            return "did you mean \(close.0)? (rename the column \(close.0) if it holds that)"
+        }
+        if let inside = known.first(where: { $0.1.count >= 5 && folded.contains($0.1) }) {
+            return "did you mean \(inside.0)? (rename the column \(inside.0) if it holds that)"
+        }
+        return "Vigie reads \(columns.map(\.key).joined(separator: ", "))"
+    }
+}
+
+/// Reading the figures and dates of exports, shared by every CSV Vigie reads.
+enum ExportFields {
+    /// A day as exports write it: `2026-11-30`, `30/11/2026`, `30.11.2026`, `30 novembre 2026`.
+    static func day(_ raw: String) throws(FieldError) -> CalendarDay {
+        let text = raw.trimmed
+        let dotted = text.split(separator: ".")
+        if dotted.count == 3, let d = Int(dotted[0]), let m = Int(dotted[1]), let y = Int(dotted[2]), let day = CalendarDay(year: y, month: m, day: d) {
+            return day
+        }
+        // Excel writes `30/11/2026 00:00` when a date column holds times.
+        if let day = FrenchDate.parse(String(text.split(separator: " ").first ?? "")) ?? FrenchDate.parse(text) { return day }
+        throw FieldError("\"\(raw)\" is not a date; write it like 2026-11-30 or 30/11/2026")
+    }
+}
