@@ -327,7 +327,7 @@ extension VigieConfiguration {
         }
         let columnKeys = InsurerExport.columnKeys
         for item in items {
-            var name: String?, folder: String?, preset = InsurerExport.Preset.generic, columns: [String: String] = [:]
+            var name: String?, folder: String?, preset = InsurerExport.Preset.generic, columns: [String: String] = [:], refused = false
             for (key, line, value) in reader.entries(item, "insurers", expected: "name, folder, preset, columns") {
                 switch key {
                 case "name":
@@ -335,6 +335,7 @@ extension VigieConfiguration {
                     if let written = name, written.isEmpty || !written.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
                         reader.issue(value, key, "\"\(written)\" is not a source name; use letters, digits and dashes, like allianz-trade")
                         name = nil
+                        refused = true
                     }
                 case "folder": folder = reader.string(value, key)
                 case "preset":
@@ -356,7 +357,7 @@ extension VigieConfiguration {
                 }
             }
             guard let name, let folder else {
-                reader.issue(item, "insurers", "an insurer needs name (allianz-trade) and folder (where its portal's exports are saved)")
+                if !refused { reader.issue(item, "insurers", "an insurer needs name (allianz-trade) and folder (where its portal's exports are saved)") }
                 continue
             }
             if configuration.insurers.contains(where: { $0.insurer == name }) {
