@@ -17,6 +17,7 @@ import VigieCore
 /// | `related_alert_id` | for a follow-up, the alert it is about |
 /// | `case_id`, `disposition` | the case the alert is a fact of, and whether it was sent (`notified`) or only recorded (`merged`, `inhibited`, `recorded`, `held`) |
 /// | `also_reported_by` | other sources that reported the same fact |
+/// | `position` | what the client owes, what covers it, what is uncovered (when an aged balance, an insurer or a guarantee says) |
 public struct AlertRecord: Encodable, Sendable {
     public var id: String
     public var revision: Int
@@ -34,6 +35,7 @@ public struct AlertRecord: Encodable, Sendable {
     public var caseID: String?
     public var disposition: String?
     public var alsoReportedBy: [String]?
+    public var position: PositionRecord?
 
     public struct EvidenceRecord: Encodable, Sendable {
         public var source: String
@@ -121,6 +123,7 @@ public struct AlertRecord: Encodable, Sendable {
         caseID = alert.caseID
         disposition = alert.disposition?.rawValue
         alsoReportedBy = alert.alsoReportedBy
+        position = alert.position.map(PositionRecord.init)
         watch = alert.watch.map {
             WatchRecord(watchlist: $0.watchlist, owner: $0.owner, tags: $0.tags, exposure: $0.exposure.map(MoneyRecord.init), insuredLimit: $0.insuredLimit.map(MoneyRecord.init))
         }
@@ -167,5 +170,40 @@ public struct AlertRecord: Encodable, Sendable {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+}
+
+/// A client's position as the alert log, `cases list --format jsonl` and the API write it:
+/// amounts as decimal strings, so that none is rounded through a float.
+public struct PositionRecord: Encodable, Sendable {
+    public var currency: String
+    public var owed: String
+    /// `receivables` (the aged balance) or `watchlist`.
+    public var owedFrom: String
+    public var asOf: String?
+    public var overdue: String?
+    public var insured: String
+    public var insuredBy: String?
+    public var guaranteed: String
+    public var guarantor: String?
+    public var covered: String
+    public var uncovered: String
+    public var toDeclare: String?
+    public var toDeclareAsOf: String?
+
+    public init(_ position: Position) {
+        currency = position.currency
+        owed = "\(position.owed)"
+        owedFrom = position.owedFrom
+        asOf = position.asOf?.iso
+        overdue = position.overdue.map { "\($0)" }
+        insured = "\(position.insured)"
+        insuredBy = position.insuredBy
+        guaranteed = "\(position.guaranteed)"
+        guarantor = position.guarantor
+        covered = "\(position.covered)"
+        uncovered = "\(position.uncovered)"
+        toDeclare = position.toDeclare.map { "\($0.amount)" }
+        toDeclareAsOf = position.toDeclareAsOf?.iso
     }
 }

@@ -19,6 +19,9 @@ public struct CaseRecord: Encodable, Sendable {
     public var claimsDeadline: String?
     public var mandataire: String?
     public var facts: Int
+    /// Owed, covered, uncovered, and the claim to declare, when an aged balance, an insurer or
+    /// a guarantee says.
+    public var position: PositionRecord?
 
     public init(_ item: Case, at now: Date) {
         id = item.id
@@ -36,6 +39,7 @@ public struct CaseRecord: Encodable, Sendable {
         claimsDeadline = item.claims?.deadline.iso
         mandataire = item.claims?.mandataire
         facts = item.facts.count
+        position = item.position.map(PositionRecord.init)
     }
 
     public func jsonLine() -> String {

@@ -131,12 +131,7 @@ struct CasesCommand: AsyncParsableCommand {
             }
             print("\nTimeline:")
             let entries = try await store.caseEntries(caseID: id)
-            // A weakening case carried on here keeps its alerts under its own id.
-            var found = try await store.alerts(caseID: id)
-            for absorbed in entries where absorbed.action == "absorbed" {
-                if let earlier = absorbed.note { found += try await store.alerts(caseID: earlier) }
-            }
-            let alerts = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+            let alerts = try await CaseTimeline.alerts(of: id, entries: entries, store: store)
             for fact in item.facts {
                 let marks = [fact.active ? nil : "retracted", fact.disposition == .notified ? nil : fact.disposition.rawValue].compactMap { $0 }
                 print("  \(fact.at.iso8601)  \(fact.severity.rawValue.uppercased())  \(Escape.controlCharacters(fact.title))  [\(fact.source)]\(marks.isEmpty ? "" : " (\(marks.joined(separator: ", ")))")  \(fact.alertID)")

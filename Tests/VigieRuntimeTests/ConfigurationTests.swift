@@ -335,6 +335,19 @@ struct SeverityFileTests {
         #expect(router.channels(for: alert) == ["big"])
         #expect(router.channels(for: SeverityRulesTestsSupport.alert(exposure: 12_480)) == [])
     }
+
+    @Test("a route can ask for a minimum uncovered amount: owed beyond the insurer's limit and the guarantee")
+    func minUncovered() throws {
+        let router = try RoutesFile.parse("routes:\n  - when: { min_uncovered: 10000 }\n    to: [risk]\n", file: "routes.yaml", always: [], channels: ["risk"]).get()
+        var alert = SeverityRulesTestsSupport.alert(exposure: 24_600)
+        alert.position = Position(currency: "EUR", owed: 24_600, owedFrom: "receivables", insuredLimit: 5_000, insured: 5_000, insuredBy: "allianz-trade")
+        #expect(router.channels(for: alert) == ["risk"])
+        alert.position?.guaranteed = 10_000
+        #expect(router.channels(for: alert) == [], "9 600 uncovered")
+        // Without a position, the watchlist's figures: all of it uncovered when nothing covers it.
+        #expect(router.channels(for: SeverityRulesTestsSupport.alert(exposure: 12_480)) == ["risk"])
+        #expect(router.channels(for: SeverityRulesTestsSupport.alert(exposure: 9_999)) == [])
+    }
 }
 
 enum SeverityRulesTestsSupport {

@@ -14,6 +14,8 @@ public struct Router: Sendable, Hashable {
         public var owners: Set<String>?
         /// What the client owes, in its currency, at least.
         public var minExposure: Decimal?
+        /// What the client owes beyond what covers it (insurer, guarantee), at least.
+        public var minUncovered: Decimal?
         public var channels: [String]
         /// Go on to the next routes after this one matched.
         public var continues: Bool
@@ -63,6 +65,7 @@ public struct Router: Sendable, Hashable {
             if let tags, !alert.watch.contains(where: { !tags.isDisjoint(with: $0.tags) }) { return false }
             if let owners, !alert.watch.contains(where: { $0.owner.map(owners.contains) ?? false }) { return false }
             if let minExposure, !alert.exposure.values.contains(where: { $0 >= minExposure }) { return false }
+            if let minUncovered, !SeverityRule.uncovered(alert).values.contains(where: { $0 > 0 && $0 >= minUncovered }) { return false }
             return true
         }
     }

@@ -30,7 +30,7 @@ public enum RoutesFile {
     static let inhibitKeys = ["name", "during", "silence"]
     /// Every kind a fact can have: what `silence` may name.
     static let factKinds = Set(NoticeEvent.allCases.map(\.rawValue) + ScoreEvent.allCases.map(\.rawValue) + CoverageEvent.allCases.map(\.rawValue))
-    static let conditionKeys = ["min_severity", "kinds", "watchlists", "tags", "owners", "min_exposure"]
+    static let conditionKeys = ["min_severity", "kinds", "watchlists", "tags", "owners", "min_exposure", "min_uncovered"]
 
     /// The router for `always` plus the file's routes. Channel names must be ones the
     /// configuration defines.
@@ -138,6 +138,7 @@ public enum RoutesFile {
             case "tags": route.tags = Set(reader.strings(value, key))
             case "owners": route.owners = Set(reader.strings(value, key))
             case "min_exposure": route.minExposure = SeverityFile.amount(value, key, reader)
+            case "min_uncovered": route.minUncovered = SeverityFile.amount(value, key, reader)
             default: reader.unknown(key, line: line, known: conditionKeys)
             }
         }

@@ -151,6 +151,7 @@ public struct Dashboard: Sendable {
                 "id": item.id, "siren": item.siren.digits, "company": item.companyName ?? item.siren.formatted, "title": item.title,
                 "severity": item.severity.rawValue, "severityLabel": t.severity(item.severity), "exposure": t.money(item.exposure),
                 "age": t.days(item.ageDays(at: now)), "owner": item.owner ?? "—", "nextAction": actions.first ?? "", "deadline": item.claims?.deadline.iso,
+                "uncovered": item.position.map { $0.money($0.uncovered).formatted(t.style) },
             ]
             return row.compactMapValues { $0 }
         }
@@ -162,7 +163,8 @@ public struct Dashboard: Sendable {
         guard let item = try await api.store.case(id: id) else { throw API.Refusal(status: .notFound, message: words(request).table["notFound"] ?? "") }
         let t = words(request)
         let language = Self.language(request)
-        let alerts = Dictionary(try await api.store.alerts(caseID: id).map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        let entries = try await api.store.caseEntries(caseID: id)
+        let alerts = try await CaseTimeline.alerts(of: id, entries: entries, store: api.store)
         let facts: [[String: Any]] = item.facts.reversed().map { fact in
             var row: [String: Any] = [
                 "title": fact.title, "severity": fact.severity.rawValue, "severityLabel": t.severity(fact.severity), "source": fact.source,
@@ -177,7 +179,7 @@ public struct Dashboard: Sendable {
             }
             return row
         }
-        let audit: [[String: Any]] = try await api.store.caseEntries(caseID: id).reversed().map { entry in
+        let audit: [[String: Any]] = entries.reversed().map { entry in
             (["at": entry.at.iso8601, "actor": entry.actor, "action": t.table["action_" + entry.action] ?? entry.action, "note": entry.note] as [String: Any?]).compactMapValues { $0 }
         }
         let actions = NextActions.topic(of: item).map { api.router.actions.actions($0, claims: item.claims)[language.rawValue] ?? [] } ?? []
@@ -187,13 +189,36 @@ public struct Dashboard: Sendable {
             "owner": item.owner ?? "—", "exposure": t.money(item.exposure), "facts": facts, "audit": audit, "actions": actions, "hasActions": !actions.isEmpty,
             "canAct": session.role >= .operator,
         ]
-        if let claims = item.claims { context["claims"] = (["deadline": claims.deadline.iso, "officer": claims.mandataire] as [String: Any?]).compactMapValues { $0 } }
+        if let claims = item.claims {
+            context["claims"] = ([
+                "deadline": claims.deadline.iso, "officer": claims.mandataire,
+                "amount": item.position?.toDeclare.map { $0.formatted(t.style) }, "amountAsOf": item.position?.toDeclareAsOf?.iso,
+            ] as [String: Any?]).compactMapValues { $0 }
+        }
+        if let position = item.position { context["position"] = Self.position(position, t) }
         return render("case", context, request: request, session: session)
+    }
+
+    /// Owed, what covers it and by whom, what is uncovered: the case's money at stake.
+    static func position(_ position: Position, _ t: DashboardWords) -> [String: Any] {
+        let words = CoverageWording.of(t.style)
+        var covers: [String] = []
+        if let by = position.insuredBy {
+            covers.append("\(words.insured) \(position.money(position.insured).formatted(t.style)) (\(by == "watchlist" ? t.table["listLimit"] ?? by : ProviderName.display(CoverageSource.insurer(by))))")
+        }
+        if let guarantor = position.guarantor { covers.append("\(words.guaranteed) \(position.money(position.guaranteed).formatted(t.style)) (\(guarantor))") }
+        return ([
+            "owedLabel": words.owed, "owed": position.money(position.owed).formatted(t.style), "asOf": position.asOf?.iso,
+            "overdue": position.overdue.flatMap { $0 > 0 ? position.money($0).formatted(t.style) : nil },
+            "coveredLabel": words.covered, "covered": position.money(position.covered).formatted(t.style), "covers": covers.joined(separator: " · "),
+            "uncoveredLabel": words.uncoveredLabel, "uncovered": position.money(position.uncovered).formatted(t.style),
+        ] as [String: Any?]).compactMapValues { $0 }
     }
 
     static let caseLevelLabels: Set<String> = [
         "Case", "Dossier", "What to do", "À faire", "Exposure", "Encours", "Insured limit", "Limite assurée", "Owner", "Responsable",
         "Watchlist", "Liste", "Exposure by list (the largest is used)", "Encours par liste (le plus élevé retenu)", "Uncovered", "Non couvert",
+        "Owed", "Dû", "Covered", "Couvert", "Claim to declare", "Créance à déclarer",
     ]
 
     func act(_ id: String, _ form: [String: String], _ request: Request, _ session: DashboardSession) async throws -> Response {

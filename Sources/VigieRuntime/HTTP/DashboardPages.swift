@@ -58,7 +58,7 @@ enum DashboardPages {
 <td><span class="badge {{severity}}">{{severityLabel}}</span></td>
 <td><a href="/ui/companies/{{siren}}?lang={{lang}}">{{company}}</a></td>
 <td><a href="/ui/cases/{{id}}?lang={{lang}}">{{title}}</a></td>
-<td class="amount">{{exposure}}</td><td>{{age}}</td><td>{{owner}}</td>
+<td class="amount">{{exposure}}{{#uncovered}}<br><span class="muted">{{t.uncovered}} {{uncovered}}</span>{{/uncovered}}</td><td>{{age}}</td><td>{{owner}}</td>
 <td>{{nextAction}}{{#deadline}}<br><strong>{{t.declareBy}} {{deadline}}</strong>{{/deadline}}</td>
 </tr>{{/cases}}
 </tbody></table>
@@ -67,7 +67,12 @@ enum DashboardPages {
         "case": #"""
 <h1><span class="badge {{severity}}">{{severityLabel}}</span> {{company}}</h1>
 <p class="lead">{{title}} · <a href="/ui/companies/{{siren}}?lang={{lang}}">{{sirenLabel}}</a> · {{state}} · {{t.owner}}: {{owner}} · {{t.atStake}}: {{exposure}}</p>
-{{#claims}}<section class="claims"><h2>{{t.claims}}</h2><p><strong>{{t.declareBy}} {{deadline}}</strong>{{#officer}} — {{officer}}{{/officer}}</p></section>{{/claims}}
+{{#position}}<section class="position"><h2>{{t.moneyAtStake}}</h2><dl>
+<dt>{{owedLabel}}</dt><dd>{{owed}}{{#asOf}} <span class="muted">({{t.agedBalanceOf}} {{asOf}}{{#overdue}}, {{t.overdue}} {{overdue}}{{/overdue}})</span>{{/asOf}}</dd>
+<dt>{{coveredLabel}}</dt><dd>{{covered}}{{#covers}} <span class="muted">— {{covers}}</span>{{/covers}}</dd>
+<dt>{{uncoveredLabel}}</dt><dd><strong>{{uncovered}}</strong></dd>
+</dl></section>{{/position}}
+{{#claims}}<section class="claims"><h2>{{t.claims}}</h2>{{#amount}}<p>{{amount}} <span class="muted">({{t.agedBalanceOf}} {{amountAsOf}})</span></p>{{/amount}}<p><strong>{{t.declareBy}} {{deadline}}</strong>{{#officer}} — {{officer}}{{/officer}}</p></section>{{/claims}}
 {{#hasActions}}<section><h2>{{t.whatToDo}}</h2><ol>{{#actions}}<li>{{.}}</li>{{/actions}}</ol></section>{{/hasActions}}
 {{#canAct}}
 <section class="actions"><h2>{{t.act}}</h2>

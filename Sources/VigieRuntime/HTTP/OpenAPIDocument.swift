@@ -421,6 +421,25 @@ components:
         claims_deadline: {type: string, format: date}
         mandataire: {type: string}
         facts: {type: integer}
+        position: {$ref: "#/components/schemas/Position"}
+    Position:
+      type: object
+      description: What the client owes (by the ERP's aged balance, else the watchlist), what covers it (the insurer's limit in force, else the watchlist's insured limit, and the client's own guarantee) and what is left uncovered; amounts are decimal strings in `currency`.
+      required: [currency, owed, owed_from, insured, guaranteed, covered, uncovered]
+      properties:
+        currency: {type: string}
+        owed: {type: string}
+        owed_from: {type: string, enum: [receivables, watchlist]}
+        as_of: {type: string, format: date}
+        overdue: {type: string}
+        insured: {type: string}
+        insured_by: {type: string}
+        guaranteed: {type: string}
+        guarantor: {type: string}
+        covered: {type: string}
+        uncovered: {type: string}
+        to_declare: {type: string, description: "For a procedure: what the client owed by the last aged balance before the judgment, the claim to declare."}
+        to_declare_as_of: {type: string, format: date}
     Alert:
       type: object
       description: An alert, as the alert log writes it (alerts/README.md lists every field).
@@ -438,6 +457,7 @@ components:
         title: {type: string}
         case_id: {type: string}
         disposition: {type: string, enum: [notified, merged, inhibited, recorded, held]}
+        position: {$ref: "#/components/schemas/Position"}
         evidence:
           type: object
           required: [source]
