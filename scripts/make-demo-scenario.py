@@ -141,4 +141,35 @@ for label, date, value in [(STEPS[0][0], STEPS[0][1], 11), (STEPS[3][0], STEPS[3
     with open(os.path.join(out, label, "altares", "843703869.json"), "w", encoding="utf-8") as f:
         json.dump({"siren": "843703869", "raisonSociale": "FRIZY", "dateScore": date, "score": {"valeur": value, "min": 0, "max": 20},
                    "encoursConseille": {"montant": 15000 if value > 8 else 5000, "devise": "EUR"}, "etat": "actif"}, f, ensure_ascii=False, indent=1)
+# The credit insurer's exports (Windows-1252, as portals write them) and the ERP's aged balance:
+# PASARGAD's insurer cuts its limit while its overdue grows, before its receivership. Example
+# figures, on the real companies.
+INSURER_HEADER = "SIREN acheteur;Acheteur;Montant demandé;Montant agréé;Devise;Type de décision;Date de décision;Date de fin;Référence\n"
+FRIZY_COVER = "843 703 869;FRIZY;30 000;30 000;EUR;Agréé;02/05/2025;30/06/2028;AT-2025-071\n"
+INSURER = {
+    STEPS[0][0]: "881 843 924;PASARGAD;20 000;15 000;EUR;Agrément partiel;15/06/2025;30/06/2028;AT-2025-118\n" + FRIZY_COVER,
+    STEPS[1][0]: "881 843 924;PASARGAD;20 000;5 000;EUR;Réduction;15/12/2025;30/06/2028;AT-2025-118\n" + FRIZY_COVER,
+}
+for label, rows in INSURER.items():
+    os.makedirs(os.path.join(out, label, "insurers"))
+    with open(os.path.join(out, label, "insurers", "allianz-trade.csv"), "w", encoding="cp1252", newline="") as f:
+        f.write(INSURER_HEADER + rows)
+BALANCE_HEADER = "N° SIREN;Raison sociale;Date de situation;Non échu;1-30 j;31-60 j;61-90 j;+90 j;Total;Date plus ancienne facture;Dernier règlement\n"
+BALANCES = {
+    STEPS[0][0]: ["881843924;PASARGAD;30/11/2025;10 000,00;2 480,50;0,00;0,00;0,00;12 480,50;02/10/2025;20/11/2025",
+                  "843703869;FRIZY;30/11/2025;27 500,00;0,00;0,00;0,00;0,00;27 500,00;05/11/2025;25/11/2025",
+                  "494523335;SCI DES QUATRE SAISONS;30/11/2025;4 300,00;0,00;0,00;0,00;0,00;4 300,00;12/11/2025;18/11/2025",
+                  ";TOTAL;;41 800,00;2 480,50;0,00;0,00;0,00;44 280,50;;"],
+    STEPS[1][0]: ["881843924;PASARGAD;31/12/2025;6 000,00;7 400,00;8 500,00;0,00;0,00;21 900,00;02/10/2025;20/11/2025",
+                  "843703869;FRIZY;31/12/2025;26 100,00;1 400,00;0,00;0,00;0,00;27 500,00;05/11/2025;22/12/2025",
+                  "494523335;SCI DES QUATRE SAISONS;31/12/2025;4 300,00;0,00;0,00;0,00;0,00;4 300,00;12/12/2025;18/12/2025",
+                  ";TOTAL;;36 400,00;8 800,00;8 500,00;0,00;0,00;53 700,00;;"],
+    STEPS[2][0]: ["881843924;PASARGAD;31/01/2026;5 700,00;3 000,00;7 400,00;8 500,00;0,00;24 600,00;02/10/2025;20/11/2025",
+                  "843703869;FRIZY;31/01/2026;27 500,00;0,00;0,00;0,00;0,00;27 500,00;05/12/2025;20/01/2026",
+                  "494523335;SCI DES QUATRE SAISONS;31/01/2026;4 300,00;0,00;0,00;0,00;0,00;4 300,00;12/01/2026;18/01/2026",
+                  ";TOTAL;;37 500,00;3 000,00;7 400,00;8 500,00;0,00;56 400,00;;"],
+}
+for label, rows in BALANCES.items():
+    with open(os.path.join(out, label, "receivables.csv"), "w", encoding="utf-8", newline="") as f:
+        f.write(BALANCE_HEADER + "\n".join(rows) + "\n")
 print("wrote", out)

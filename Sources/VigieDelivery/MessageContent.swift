@@ -145,10 +145,15 @@ public struct MessageContent: Sendable {
         case .digest(let digest):
             let stake = digest.atStake.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).formatted(style) }
             if !stake.isEmpty { facts.append(Fact(label: french ? "En jeu" : "At stake", value: stake.joined(separator: ", "))) }
+            if let uncovered = digest.uncovered {
+                let text = uncovered.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).formatted(style) }.joined(separator: ", ")
+                facts.append(Fact(label: CoverageWording.of(style).uncoveredLabel, value: text))
+            }
             if let since = digest.since { facts.append(Fact(label: french ? "Depuis" : "Since", value: since.iso8601)) }
             func describe(_ line: OwnerDigest.Line) -> String {
                 let exposure = line.exposure.sorted { $0.key < $1.key }.map { Money(amount: $0.value, currency: $0.key).formatted(style) }.joined(separator: ", ")
-                return [Self.severityLabel(line.severity, language), line.title, exposure.isEmpty ? nil : exposure, "\(line.ageDays) \(french ? "j" : "d")",
+                let uncovered = line.uncovered.map { "\(CoverageWording.of(style).uncoveredLabel.lowercased()) \($0.formatted(style))" }
+                return [Self.severityLabel(line.severity, language), line.title, exposure.isEmpty ? nil : exposure, uncovered, "\(line.ageDays) \(french ? "j" : "d")",
                         wording.states[line.state] ?? line.state.rawValue, line.deadline.map { "\(french ? "déclarer avant le" : "declare by") \($0.iso)" }]
                     .compactMap { $0 }.joined(separator: " · ")
             }

@@ -127,6 +127,8 @@ public struct OwnerDigest: Hashable, Sendable, Codable {
         public var severity: Severity
         public var title: String
         public var exposure: [String: Decimal]
+        /// What is owed beyond what covers it, when an aged balance, an insurer or a guarantee says.
+        public var uncovered: Money?
         public var state: CaseState
         public var ageDays: Int
         public var deadline: CalendarDay?
@@ -139,6 +141,8 @@ public struct OwnerDigest: Hashable, Sendable, Codable {
     /// Open cases, the most money at stake first.
     public var openCases: [Line]
     public var atStake: [String: Decimal]
+    /// Of which uncovered, over the cases whose cover is known; nil in digests before it existed.
+    public var uncovered: [String: Decimal]?
 
     public static let kind = "owner_digest"
 
@@ -175,7 +179,7 @@ extension CaseBook {
                 func line(_ item: Case, title: String, severity: Severity) -> OwnerDigest.Line {
                     OwnerDigest.Line(
                         caseID: item.id, company: item.companyName ?? item.siren.formatted, severity: severity, title: title, exposure: item.exposure,
-                        state: item.state(at: now), ageDays: item.ageDays(at: now), deadline: item.claims?.deadline
+                        uncovered: item.position.map { $0.money($0.uncovered) }, state: item.state(at: now), ageDays: item.ageDays(at: now), deadline: item.claims?.deadline
                     )
                 }
                 let fresh = owned.flatMap { item in
@@ -185,7 +189,11 @@ extension CaseBook {
                 let atStake = owned.reduce(into: [String: Decimal]()) { total, item in
                     for (currency, amount) in item.exposure { total[currency, default: 0] += amount }
                 }
-                let digest = OwnerDigest(owner: owner, since: since, newFacts: fresh, openCases: open, atStake: atStake)
+                var digest = OwnerDigest(owner: owner, since: since, newFacts: fresh, openCases: open, atStake: atStake)
+                let uncovered = owned.compactMap(\.position).reduce(into: [String: Decimal]()) { total, position in
+                    total[position.currency, default: 0] += position.uncovered
+                }
+                digest.uncovered = uncovered.isEmpty ? nil : uncovered
                 let alert = Alert(
                     id: AlertIdentity.id(subject: "owner:\(owner)", kind: OwnerDigest.kind, evidenceKey: "\(route.name):\(Int(now.timeIntervalSince1970))"),
                     siren: nil, companyName: nil, kind: OwnerDigest.kind, severity: open.map(\.severity).max() ?? .info,
