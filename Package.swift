@@ -50,6 +50,7 @@ let package = Package(
             dependencies: [
                 "VigieCore", "VigieProviders",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

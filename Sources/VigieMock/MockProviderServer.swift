@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -221,6 +222,33 @@ public struct MockProviderServer: Service {
                 return Self.json(#"{"message": "Invalid API key"}"#, status: .unauthorized)
             }
             return await Self.report(await state.serve(.altares, siren: context.parameters.get("siren") ?? ""), state, configuration.faults)
+        }
+        // The insurers' OAuth2 client credentials: the mock's username and password; Coface's
+        // API key is the password too.
+        @Sendable func token(_ request: Request, apiKey: Bool) async throws -> Response {
+            let form = String(buffer: try await request.body.collect(upTo: 1 << 16))
+            let fields = Dictionary(form.split(separator: "&").map { pair in
+                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+                return (parts.first ?? "", parts.count > 1 ? parts[1] : "")
+            }, uniquingKeysWith: { first, _ in first })
+            guard fields["grant_type"] == "client_credentials", fields["client_id"] == configuration.username, fields["client_secret"] == configuration.password,
+                  !apiKey || request.headers[HTTPField.Name("apikey")!] == configuration.password else {
+                return Self.json(#"{"error": "invalid_client"}"#, status: .unauthorized)
+            }
+            return Self.json(#"{"access_token": "\#(await state.issueToken())", "token_type": "Bearer", "expires_in": 3600}"#)
+        }
+        router.post("/allianz-trade/oauth2/token") { request, _ in try await token(request, apiKey: false) }
+        router.post("/coface/oauth/token") { request, _ in try await token(request, apiKey: true) }
+        router.get("/allianz-trade/v1/covers") { request, _ -> Response in
+            if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }
+            let siren = request.uri.queryParameters.get("buyerNationalId") ?? ""
+            return Self.json(MockInsurers.allianzTrade(await state.cover(insurer: "allianz-trade", siren: siren), siren: siren, name: nil))
+        }
+        router.get("/coface/cofaserve/v1/decisions") { request, _ -> Response in
+            guard request.headers[HTTPField.Name("apikey")!] == configuration.password else { return Self.json(#"{"message": "Invalid API key"}"#, status: .forbidden) }
+            if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }
+            let siren = request.uri.queryParameters.get("siren") ?? ""
+            return Self.json(MockInsurers.coface(await state.cover(insurer: "coface", siren: siren), siren: siren, name: nil))
         }
         let bodacc = "/bodacc/api/explore/v2.1/catalog/datasets/annonces-commerciales"
         router.get("\(bodacc)/records") { request, _ -> Response in

@@ -16,6 +16,8 @@ actor MockState {
     /// BODACC records: the step that publishes them (0 for generated ones), their day, their
     /// SIRENs, their JSON.
     let bodacc: [(step: Int, day: String, sirens: [String], postcode: String?, record: Data)]
+    /// Per step, per insurer, each buyer's decision (from the step's `insurers/<name>.csv`).
+    let covers: [[String: [String: InsurerCover]]]
     private var step = 0
     private(set) var down: Bool
     /// Creditsafe monitoring: portfolios by id (name, connectIds) and the events raised so far.
@@ -67,6 +69,14 @@ actor MockState {
         self.down = down
         self.steps = try Self.load(folder)
         self.bodacc = try Self.loadNotices(folder, bulk: bulk)
+        self.covers = try MockInsurers.load(folder)
+    }
+
+    /// The insurer's decision on a buyer at the current step, counted.
+    func cover(insurer: String, siren: String) -> InsurerCover? {
+        guard covers.indices.contains(step), let cover = covers[step][insurer]?[siren] else { return nil }
+        counters["covers", default: 0] += 1
+        return cover
     }
 
     /// The records of the scenario's `bodacc.json` files, and `bulk` generated ones.

@@ -133,6 +133,38 @@ struct CoverageCycleTests {
         #expect(configuration.coverage.guaranteeExpiryDays == [60, 14])
         #expect(configuration.sourceIntervals["score:insurer:allianz-trade"] == .seconds(86_400))
 
+        let apis = """
+            insurers:
+              - api: allianz-trade
+                policy: "5012345"
+                client_id: vigie
+                client_secret_env: AT_SECRET
+                rate: 5
+              - api: coface
+                policy: "77"
+                client_id: vigie
+                client_secret_env: COFACE_SECRET
+                api_key_env: COFACE_KEY
+              - api: coface
+                policy: "77"
+                client_id: vigie
+                client_secret_env: COFACE_SECRET
+            """
+        let environment = ["AT_SECRET": "s3cret-at", "COFACE_SECRET": "s3cret-cf", "COFACE_KEY": "k3y"]
+        guard case .failure(let missingKey) = VigieConfiguration.parse(apis, file: "vigie.yaml", root: URL(fileURLWithPath: "/srv"), environment: environment) else {
+            Issue.record("a Coface API without its key was accepted")
+            return
+        }
+        #expect(missingKey.issues.map(\.description) == ["vigie.yaml:12: insurers: Coface's API needs api_key_env (or api_key_file) besides the client credentials"])
+        let good = try VigieConfiguration.parse(String(apis.split(separator: "\n").prefix(11).joined(separator: "\n")), file: "vigie.yaml", root: URL(fileURLWithPath: "/srv"), environment: environment).get()
+        #expect(good.insurerAPIs.count == 2)
+        guard case .allianzTrade(let allianz) = good.insurerAPIs.first, case .coface(let coface) = good.insurerAPIs.last else {
+            Issue.record("the APIs were not read in order")
+            return
+        }
+        #expect((allianz.api.policy, allianz.api.clientSecret, allianz.api.baseURL, allianz.client.rate) == ("5012345", "s3cret-at", "https://api.allianz-trade.com", 5))
+        #expect((coface.api.apiKey, coface.api.baseURL) == ("k3y", "https://api.coface.com"))
+
         let bad = """
             insurers:
               - name: allianz trade

@@ -50,11 +50,11 @@ public enum CoverDecision: String, Hashable, Sendable, Codable, CaseIterable {
         (.underReview, ["under review", "still investigating", "preliminary assessment", "pending", "en attente", "a l etude", "en instruction", "en cours d examen", "in progress"]),
         (.partlyApproved, ["partly approved", "partially approved", "partial", "partiel", "partielle", "partiellement", "partiellement agree", "accord partiel", "agrement partiel"]),
         (.conditional, ["conditional", "conditional approval", "conditionnel", "conditionnelle", "sous condition", "sous conditions", "sous reserve"]),
-        (.refused, ["refused", "not approved", "declined", "rejected", "refus", "refuse", "refusee", "non agree", "non agreee", "non accorde", "rejete", "open new account only", "no cover", "sans garantie"]),
+        (.refused, ["refused", "refusal", "not approved", "declined", "rejected", "refus", "refuse", "refusee", "non agree", "non agreee", "non accorde", "rejete", "open new account only", "no cover", "sans garantie"]),
         (.reduced, ["reduced", "reduction", "decreased", "reduit", "reduite", "diminue", "diminution", "baisse"]),
         (.cancelled, ["cancelled", "canceled", "cancellation", "withdrawn", "terminated", "closed", "annule", "annulee", "annulation", "resilie", "resiliee", "resiliation", "retire", "retrait", "supprime", "account closed"]),
         (.expired, ["expired", "lapsed", "expire", "expiree", "echu", "echue", "caduc", "caduque"]),
-        (.approved, ["approved", "granted", "accepted", "agree", "agreee", "agrement", "accorde", "accordee", "accord", "accepte", "acceptee", "valide", "validee", "full", "total", "totale"]),
+        (.approved, ["approved", "agreement", "granted", "accepted", "agree", "agreee", "agrement", "accorde", "accordee", "accord", "accepte", "acceptee", "valide", "validee", "full", "total", "totale"]),
     ]
 }
 

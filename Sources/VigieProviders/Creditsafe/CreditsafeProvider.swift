@@ -52,11 +52,24 @@ public final class CreditsafeProvider: CompanyByCompanyProvider {
     public let name = "creditsafe"
     let configuration: Configuration
     let client: ProviderClient
-    private let state = Mutex<(token: String?, connectIDs: [SIREN: String], learned: [SIREN: String])>((nil, [:], [:]))
+    /// Creditsafe's token, from `POST /authenticate` with the username and password.
+    let session: BearerSession
+    private let state = Mutex<(connectIDs: [SIREN: String], learned: [SIREN: String])>(([:], [:]))
 
     public init(configuration: Configuration, transport: CurlTransport, clock: any WallClock = SystemWallClock()) {
         self.configuration = configuration
-        self.client = ProviderClient(name: "Creditsafe", configuration: configuration.client, transport: transport, clock: clock)
+        let client = ProviderClient(name: "Creditsafe", configuration: configuration.client, transport: transport, clock: clock)
+        self.client = client
+        session = BearerSession(client: client, credentials: "the username and password", request: {
+            let body = try JSONSerialization.data(withJSONObject: ["username": configuration.username, "password": configuration.password])
+            return HTTPRequest(url: "\(configuration.baseURL)/authenticate", headers: [("Content-Type", "application/json")], body: Array(body))
+        }, grant: { response in
+            struct Token: Decodable { var token: String }
+            guard let token = try? JSONDecoder().decode(Token.self, from: Data(response.body)).token else {
+                throw ProviderClient.Failure(status: response.status, message: "Creditsafe's authentication answer holds no token")
+            }
+            return BearerSession.Grant(token: token)
+        })
     }
 
     var clock: any WallClock { client.clock }
@@ -69,7 +82,7 @@ public final class CreditsafeProvider: CompanyByCompanyProvider {
     }
 
     public func poll(_ companies: [SIREN], cursor: String?, allowance: Int) async throws -> ScorePoll {
-        _ = try await token(renew: false)
+        _ = try await session.token(renew: false)
         var poll = if let monitoring = configuration.monitoring {
             try await pollMonitored(companies, cursor: cursor, monitoring: monitoring, allowance: allowance)
         } else {
@@ -143,30 +156,6 @@ public final class CreditsafeProvider: CompanyByCompanyProvider {
 
     /// Sends with the current token; on 401, authenticates again once and resends.
     func authorized(_ request: HTTPRequest) async throws -> HTTPResponse {
-        var signed = request
-        signed.headers.append(("Authorization", "Bearer \(try await token(renew: false))"))
-        var response = try await client.send(signed)
-        if response.status == 401 {
-            signed = request
-            signed.headers.append(("Authorization", "Bearer \(try await token(renew: true))"))
-            response = try await client.send(signed)
-            if response.status == 401 { throw ProviderClient.Failure(status: 401, message: "Creditsafe refused a fresh token (HTTP 401)") }
-        }
-        return response
-    }
-
-    func token(renew: Bool) async throws -> String {
-        if !renew, let token = state.withLock({ $0.token }) { return token }
-        let body = try JSONSerialization.data(withJSONObject: ["username": configuration.username, "password": configuration.password])
-        let response = try await client.send(HTTPRequest(url: "\(configuration.baseURL)/authenticate", headers: [("Content-Type", "application/json")], body: Array(body)))
-        guard response.status != 401 else {
-            throw ProviderClient.Failure(status: 401, message: "Creditsafe refused the username and password (HTTP 401); check the credentials the configuration names")
-        }
-        struct Token: Decodable { var token: String }
-        guard let token = try? JSONDecoder().decode(Token.self, from: Data(response.body)).token else {
-            throw ProviderClient.Failure(status: response.status, message: "Creditsafe's authentication answer holds no token")
-        }
-        state.withLock { $0.token = token }
-        return token
+        try await session.send(request)
     }
 }

@@ -65,6 +65,12 @@ public struct VigieApplication: Sendable {
         for insurer in configuration.insurers {
             providers.append(InsurerExportSource(configuration: insurer, clock: clock))
         }
+        for api in configuration.insurerAPIs {
+            switch api {
+            case .allianzTrade(let settings): providers.append(InsurerAPIProvider(configuration: settings, transport: providerTransport, clock: clock))
+            case .coface(let settings): providers.append(InsurerAPIProvider(configuration: settings, transport: providerTransport, clock: clock))
+            }
+        }
         if let receivables = configuration.receivables {
             providers.append(ReceivablesSource(path: configuration.resolve(receivables), clock: clock))
         }

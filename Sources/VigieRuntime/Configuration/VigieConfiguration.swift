@@ -45,6 +45,8 @@ public struct VigieConfiguration: Sendable {
     public var bodacc: BodaccFeed.Configuration?
     /// Credit insurers whose limit decisions are read from their exports, each a source.
     public var insurers: [InsurerExportSource.Configuration] = []
+    /// Credit insurers read through their APIs instead (UNVERIFIED adapters).
+    public var insurerAPIs: [InsurerAPI] = []
     /// The ERP's aged balance: a file, or a folder whose newest export is read.
     public var receivables: String?
     /// The thresholds of the money-at-risk alerts.
@@ -60,6 +62,12 @@ public struct VigieConfiguration: Sendable {
     /// Webhook and email channels, by name.
     public var channels: [ChannelSpec] = []
     public var delivery = Delivery()
+
+    /// An insurer's API, by insurer.
+    public enum InsurerAPI: Sendable {
+        case allianzTrade(InsurerAPIProvider<AllianzTradeAPI>.Configuration)
+        case coface(InsurerAPIProvider<CofaceAPI>.Configuration)
+    }
 
     /// The store a configuration names (`store:` in `vigie.yaml`).
     public enum Store: Sendable {
@@ -314,6 +322,7 @@ extension VigieConfiguration {
     }
 
     static let insurerKeys = ["name", "folder", "preset", "columns", "interval"]
+    static let insurerAPIKeys = ["name", "api", "base_url", "policy", "client_id", "client_secret", "client_secret_env", "client_secret_file", "api_key", "api_key_env", "api_key_file"] + clientKeys
     static let coverageKeys = [
         "uncovered_threshold", "overdue_threshold", "overdue_days", "stopped_paying_days", "delay_worsening_days", "delay_window_months",
         "guarantee_expiry_days", "insurer_expiry_days",
@@ -327,8 +336,13 @@ extension VigieConfiguration {
         }
         let columnKeys = InsurerExport.columnKeys
         for item in items {
+            let fields = reader.entries(item, "insurers", expected: "name and folder, or name and api")
+            if let apiNode = fields.first(where: { $0.key == "api" }) {
+                readInsurerAPI(fields, api: apiNode, into: &configuration, reader)
+                continue
+            }
             var name: String?, folder: String?, preset = InsurerExport.Preset.generic, columns: [String: String] = [:], refused = false
-            for (key, line, value) in reader.entries(item, "insurers", expected: "name, folder, preset, columns") {
+            for (key, line, value) in fields {
                 switch key {
                 case "name":
                     name = reader.string(value, key)
@@ -365,6 +379,42 @@ extension VigieConfiguration {
                 continue
             }
             configuration.insurers.append(.init(insurer: name, folder: configuration.resolve(folder), preset: preset, columns: columns))
+        }
+    }
+
+    /// `{name: allianz-trade, api: allianz-trade, policy: "5012345", client_id: …, client_secret_env: …}`;
+    /// Coface also needs `api_key_env`.
+    static func readInsurerAPI(_ fields: [(key: String, line: Int, value: Node)], api node: (key: String, line: Int, value: Node), into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
+        for field in fields where !insurerAPIKeys.contains(field.key) { reader.unknown(field.key, line: field.line, known: insurerAPIKeys) }
+        let value = { (key: String) in fields.first { $0.key == key }.flatMap { reader.string($0.value, key) } }
+        guard let api = reader.string(node.value, "api"), ["allianz-trade", "coface"].contains(api) else {
+            reader.issue(node.value, "api", "\"\(reader.string(node.value, "api") ?? "")\" is not an insurer API Vigie reads; use allianz-trade or coface (or folder: for exports)")
+            return
+        }
+        if let name = value("name"), name != api { reader.issue(line: node.line, "name", "an insurer read through its API is named after it: name: \(api)") }
+        guard let policy = value("policy"), let clientID = value("client_id"), let secret = reader.secret("client_secret", in: fields, root: configuration.root) else {
+            reader.issue(line: node.line, "insurers", "\(api)'s API needs policy, client_id and client_secret_env (or client_secret_file)")
+            return
+        }
+        let key = SourceKey.score(CoverageSource.insurer(api))
+        if let interval = fields.first(where: { $0.key == "interval" }), let duration = reader.duration(interval.value, "interval") { configuration.sourceIntervals[key] = duration }
+        switch api {
+        case "coface":
+            guard let apiKey = reader.secret("api_key", in: fields, root: configuration.root) else {
+                reader.issue(line: node.line, "insurers", "Coface's API needs api_key_env (or api_key_file) besides the client credentials")
+                return
+            }
+            var settings = InsurerAPIProvider<CofaceAPI>.Configuration(api: CofaceAPI(
+                baseURL: value("base_url") ?? "https://api.coface.com", policy: policy, clientID: clientID, clientSecret: secret, apiKey: apiKey
+            ))
+            readClient(fields, into: &settings.client, concurrency: &settings.concurrency, reader)
+            configuration.insurerAPIs.append(.coface(settings))
+        default:
+            var settings = InsurerAPIProvider<AllianzTradeAPI>.Configuration(api: AllianzTradeAPI(
+                baseURL: value("base_url") ?? "https://api.allianz-trade.com", policy: policy, clientID: clientID, clientSecret: secret
+            ))
+            readClient(fields, into: &settings.client, concurrency: &settings.concurrency, reader)
+            configuration.insurerAPIs.append(.allianzTrade(settings))
         }
     }
 

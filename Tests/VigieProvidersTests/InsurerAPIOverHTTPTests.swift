@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import VigieCore
+import VigieMock
+import VigieProviders
+import VigieTestSupport
+import VigieTransport
+
+/// The insurers' API adapters (UNVERIFIED shapes) against `vigie mock-provider`, which serves
+/// each step's insurer export in the adapters' shapes: what an export says and what the API
+/// says are one decision.
+@Suite("Insurer APIs over HTTP against vigie mock-provider")
+struct InsurerAPIOverHTTPTests {
+    static let pasargad = try! SIREN("881843924")
+    static let frizy = try! SIREN("843703869")
+    static let gammVert = try! SIREN("337891287")
+
+    static func allianzTrade(_ baseURL: String, secret: String = "demo") -> (InsurerAPIProvider<AllianzTradeAPI>, CurlTransport) {
+        var configuration = InsurerAPIProvider<AllianzTradeAPI>.Configuration(api: AllianzTradeAPI(baseURL: baseURL + "/allianz-trade", policy: "P-1", clientID: "demo", clientSecret: secret))
+        configuration.client.backoff = .milliseconds(20)
+        let transport = CurlTransport()
+        return (InsurerAPIProvider(configuration: configuration, transport: transport), transport)
+    }
+
+    static func coface(_ baseURL: String, apiKey: String = "demo") -> (InsurerAPIProvider<CofaceAPI>, CurlTransport) {
+        var configuration = InsurerAPIProvider<CofaceAPI>.Configuration(api: CofaceAPI(baseURL: baseURL + "/coface", policy: "P-2", clientID: "demo", clientSecret: "demo", apiKey: apiKey))
+        configuration.client.backoff = .milliseconds(20)
+        let transport = CurlTransport()
+        return (InsurerAPIProvider(configuration: configuration, transport: transport), transport)
+    }
+
+    @Test("Allianz Trade: an OAuth2 token, then each buyer's cover; the demo's cut read the same as from the export; a buyer without cover is no failure")
+    func allianzTrade() async throws {
+        let (first, second) = try await withMockProvider { baseURL, control in
+            let (provider, transport) = Self.allianzTrade(baseURL)
+            defer { transport.shutdown() }
+            let first = try await provider.poll([Self.pasargad, Self.frizy, Self.gammVert], cursor: nil)
+            _ = try await control.send(HTTPRequest(url: baseURL + "/_mock/advance"))
+            let second = try await provider.poll([Self.pasargad], cursor: nil)
+            return (first, second)
+        }
+        #expect(first.failures.isEmpty, "\(first.failures)")
+        #expect(first.observations.map(\.siren) == [Self.pasargad, Self.frizy])
+        let cover = try #require(first.observations.first?.cover)
+        #expect(cover == InsurerCover(
+            insurer: "allianz-trade", decision: .partlyApproved, requested: Money(amount: 20_000), granted: Money(amount: 15_000),
+            decidedOn: CalendarDay(year: 2025, month: 6, day: 15), expiresOn: CalendarDay(year: 2028, month: 6, day: 30), reference: "AT-2025-118"
+        ))
+        #expect(first.observations.first?.provider == "insurer:allianz-trade")
+        #expect(first.observations.first?.observedOn == CalendarDay(year: 2025, month: 6, day: 15))
+        let cut = try #require(second.observations.first?.cover)
+        #expect((cut.decision, cut.granted) == (.reduced, Money(amount: 5_000)))
+        // Through the diff: the cut is one alert, as from the export.
+        var snapshot = Snapshot(siren: Self.pasargad, source: "insurer:allianz-trade")
+        snapshot.detail = SnapshotDetail(cover: cover)
+        let events = ScoreDiff.apply(try #require(second.observations.first), to: snapshot, thresholds: .standard).events
+        #expect(events.map(\.kind) == ["insurer_limit_reduced"])
+    }
+
+    @Test("Coface: the API key on every call and the EDIFACT code read; a wrong secret is a failure that names what to check, never the secret")
+    func coface() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-coface-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let exports = folder.appendingPathComponent("steps/01-only/insurers")
+        try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
+        try "siren;decision;granted;requested;decided_on;expires_on;reference\n881843924;Réduction;5 000;20 000;15/12/2025;30/06/2028;EASY-118\n843703869;Refus;0;30 000;02/05/2025;;EASY-071\n"
+            .write(to: exports.appendingPathComponent("coface.csv"), atomically: true, encoding: .utf8)
+        let (read, refused) = try await withMockProvider({ $0.scenario = folder }) { baseURL, _ in
+            let (provider, transport) = Self.coface(baseURL)
+            defer { transport.shutdown() }
+            let read = try await provider.poll([Self.pasargad, Self.frizy], cursor: nil)
+            let (wrong, wrongTransport) = Self.coface(baseURL, apiKey: "not-the-key-0000")
+            defer { wrongTransport.shutdown() }
+            let refused = try await wrong.poll([Self.pasargad], cursor: nil)
+            return (read, refused)
+        }
+        #expect(read.failures.isEmpty, "\(read.failures)")
+        let covers = Dictionary(uniqueKeysWithValues: read.observations.compactMap { observation in observation.cover.map { (observation.siren, $0) } })
+        #expect(covers[Self.pasargad]?.decision == .reduced)
+        #expect(covers[Self.pasargad]?.granted == Money(amount: 5_000))
+        #expect(covers[Self.pasargad]?.reference == "EASY-118")
+        #expect(covers[Self.frizy]?.decision == .refused)
+        #expect(covers[Self.frizy]?.limit(on: CalendarDay(year: 2026, month: 1, day: 1)!) == nil)
+        let failure = try #require(refused.failures.first)
+        #expect(failure.reason == .unauthorized)
+        #expect(failure.message.contains("Coface refused the client_id, client_secret and api_key (HTTP 401)"), "\(failure.message)")
+        #expect(!failure.message.contains("not-the-key-0000"))
+    }
+
+    @Test("an answer that is no cover decision is a malformed failure, not a value")
+    func malformed() throws {
+        let api = AllianzTradeAPI(baseURL: "http://x", policy: "P", clientID: "c", clientSecret: "s")
+        #expect(throws: ProviderClient.Failure.self) { try api.cover(from: Data(#"{"items": []}"#.utf8)) }
+        #expect(throws: ProviderClient.Failure.self) { try api.cover(from: Data(#"{"covers": [{"buyer": {"nationalId": "123"}, "decision": {"type": "FULL_AGREEMENT"}}]}"#.utf8)) }
+        #expect(throws: ProviderClient.Failure.self) { try api.cover(from: Data(#"{"covers": [{"buyer": {"nationalId": "881843924"}, "decision": {"type": "MAYBE"}}]}"#.utf8)) }
+        #expect(try api.cover(from: Data(#"{"covers": []}"#.utf8)) == nil)
+    }
+}
