@@ -52,6 +52,8 @@ with sync_playwright() as p:
         row.locator("td").nth(2).locator("a").click()
     report["case_has_deadline"] = "Declare the claim by" in page.content()
     report["case_has_actions"] = page.locator("section ol li").count()
+    report["case_money"] = page.locator("section.position").inner_text() if page.locator("section.position").count() else ""
+    report["case_claim"] = page.locator("section.claims").inner_text() if page.locator("section.claims").count() else ""
     shot(page, "case")
     page.fill("#note", "calling the mandataire")
     with page.expect_navigation():

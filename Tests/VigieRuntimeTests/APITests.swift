@@ -261,6 +261,10 @@ struct DashboardTests {
             #expect(text.contains("Declare the claim by 2026-04-05"))
             #expect(report["case_has_deadline"] as? Bool == true)
             #expect((report["case_has_actions"] as? Int ?? 0) >= 4)
+            // PASARGAD's money at stake: owed by the aged balance, covered by the insurer's cut limit.
+            let money = try #require(report["case_money"] as? String)
+            #expect(money.contains("24,600 EUR") && money.contains("5,000 EUR") && money.contains("Allianz Trade") && money.contains("19,600 EUR"), "\(money)")
+            #expect((report["case_claim"] as? String)?.contains("21,900 EUR (aged balance of 2025-12-31)") == true, "\(report["case_claim"] ?? "")")
             #expect(report["after_ack"] as? String == "Acknowledged.")
             #expect(!((report["inbox_after_ack"] as? [String]) ?? ["PASARGAD"]).contains("PASARGAD"), "acknowledged, it leaves the inbox")
             #expect((report["chart_lines"] as? Int ?? 0) >= 1 && (report["chart_points"] as? Int ?? 0) >= 2)

@@ -221,7 +221,8 @@ public struct API: Sendable {
 
     func company(_ raw: String) async throws -> [String: Any] {
         let siren = try Self.siren(raw)
-        let latest = try await store.snapshots(for: [siren]).values.sorted { $0.source < $1.source }.map { snapshot -> [String: Any] in
+        // The review's own memory (`position`) is no source.
+        let latest = try await store.snapshots(for: [siren]).values.filter { $0.source != CoverageSource.position }.sorted { $0.source < $1.source }.map { snapshot -> [String: Any] in
             var object: [String: Any] = ["source": snapshot.source]
             if let day = snapshot.observedOn { object["observed_on"] = day.iso }
             if let score = snapshot.score { object["score"] = score.text }
@@ -229,6 +230,19 @@ public struct API: Sendable {
             if let limit = snapshot.creditLimit { object["credit_limit"] = limit.englishText }
             if let status = snapshot.status { object["status"] = status.rawValue }
             if let procedure = snapshot.procedureStatus { object["procedure"] = procedure.rawValue }
+            if let cover = snapshot.detail?.cover {
+                object["cover"] = ([
+                    "decision": cover.decision.rawValue, "granted": cover.granted.map { "\($0.amount)" }, "requested": cover.requested.map { "\($0.amount)" },
+                    "currency": (cover.granted ?? cover.requested)?.currency, "decided_on": cover.decidedOn?.iso, "expires_on": cover.expiresOn?.iso, "reference": cover.reference,
+                ] as [String: Any?]).compactMapValues { $0 }
+            }
+            if let balance = snapshot.detail?.balance {
+                object["balance"] = ([
+                    "as_of": balance.asOf.iso, "currency": balance.currency, "outstanding": "\(balance.outstanding)", "not_due": "\(balance.notDue)",
+                    "overdue_1_30": "\(balance.overdue1to30)", "overdue_31_60": "\(balance.overdue31to60)", "overdue_61_90": "\(balance.overdue61to90)",
+                    "overdue_over_90": "\(balance.overdueOver90)", "oldest_unpaid": balance.oldestUnpaid?.iso, "last_payment": balance.lastPayment?.iso,
+                ] as [String: Any?]).compactMapValues { $0 }
+            }
             return object
         }
         let observations = try await store.observations(of: siren).map { observation -> [String: Any] in

@@ -204,9 +204,9 @@ public struct Dashboard: Sendable {
         let words = CoverageWording.of(t.style)
         var covers: [String] = []
         if let by = position.insuredBy {
-            covers.append("\(words.insured) \(position.money(position.insured).formatted(t.style)) (\(by == "watchlist" ? t.table["listLimit"] ?? by : ProviderName.display(CoverageSource.insurer(by))))")
+            covers.append("\(words.insured.lowercased()) \(position.money(position.insured).formatted(t.style)) (\(by == "watchlist" ? t.table["listLimit"] ?? by : ProviderName.display(CoverageSource.insurer(by))))")
         }
-        if let guarantor = position.guarantor { covers.append("\(words.guaranteed) \(position.money(position.guaranteed).formatted(t.style)) (\(guarantor))") }
+        if let guarantor = position.guarantor { covers.append("\(words.guaranteed.lowercased()) \(position.money(position.guaranteed).formatted(t.style)) (\(guarantor))") }
         return ([
             "owedLabel": words.owed, "owed": position.money(position.owed).formatted(t.style), "asOf": position.asOf?.iso,
             "overdue": position.overdue.flatMap { $0 > 0 ? position.money($0).formatted(t.style) : nil },
@@ -258,11 +258,16 @@ public struct Dashboard: Sendable {
         let entries: [[String: Any]] = (alerts.last?.watch ?? cases.first?.watch ?? []).map { context in
             ["watchlist": context.watchlist, "owner": context.owner ?? "—", "exposure": context.exposure.map { t.money([$0.currency: $0.amount]) } ?? "—"]
         }
-        return render("company", [
+        var context: [String: Any] = [
             "company": alerts.last?.companyName ?? cases.first?.companyName ?? observations.last?.companyName ?? siren.formatted, "sirenLabel": siren.formatted,
             "chart": chart ?? "", "hasChart": chart != nil, "notices": notices, "entries": entries,
             "cases": cases.map { ["id": $0.id, "title": $0.title, "state": t.state($0.state(at: api.clock.now))] },
-        ], request: request, session: session)
+        ]
+        // The latest money at stake known: the newest alert's position, else a case's.
+        if let position = alerts.last(where: { $0.position != nil })?.position ?? cases.lazy.compactMap(\.position).first {
+            context["position"] = Self.position(position, t)
+        }
+        return render("company", context, request: request, session: session)
     }
 
     func portfolio(_ request: Request, _ session: DashboardSession) async throws -> Response {

@@ -67,11 +67,7 @@ enum DashboardPages {
         "case": #"""
 <h1><span class="badge {{severity}}">{{severityLabel}}</span> {{company}}</h1>
 <p class="lead">{{title}} · <a href="/ui/companies/{{siren}}?lang={{lang}}">{{sirenLabel}}</a> · {{state}} · {{t.owner}}: {{owner}} · {{t.atStake}}: {{exposure}}</p>
-{{#position}}<section class="position"><h2>{{t.moneyAtStake}}</h2><dl>
-<dt>{{owedLabel}}</dt><dd>{{owed}}{{#asOf}} <span class="muted">({{t.agedBalanceOf}} {{asOf}}{{#overdue}}, {{t.overdue}} {{overdue}}{{/overdue}})</span>{{/asOf}}</dd>
-<dt>{{coveredLabel}}</dt><dd>{{covered}}{{#covers}} <span class="muted">— {{covers}}</span>{{/covers}}</dd>
-<dt>{{uncoveredLabel}}</dt><dd><strong>{{uncovered}}</strong></dd>
-</dl></section>{{/position}}
+{{> position}}
 {{#claims}}<section class="claims"><h2>{{t.claims}}</h2>{{#amount}}<p>{{amount}} <span class="muted">({{t.agedBalanceOf}} {{amountAsOf}})</span></p>{{/amount}}<p><strong>{{t.declareBy}} {{deadline}}</strong>{{#officer}} — {{officer}}{{/officer}}</p></section>{{/claims}}
 {{#hasActions}}<section><h2>{{t.whatToDo}}</h2><ol>{{#actions}}<li>{{.}}</li>{{/actions}}</ol></section>{{/hasActions}}
 {{#canAct}}
@@ -98,10 +94,19 @@ enum DashboardPages {
 """#,
         "company": #"""
 <h1>{{company}} <span class="muted">{{sirenLabel}}</span></h1>
+{{> position}}
 <section><h2>{{t.scores}}</h2>{{#hasChart}}<figure>{{{chart}}}<figcaption>{{t.chartCaption}}</figcaption></figure>{{/hasChart}}{{^hasChart}}<p>{{t.noScores}}</p>{{/hasChart}}</section>
 <section><h2>{{t.cases}}</h2><ul>{{#cases}}<li><a href="/ui/cases/{{id}}?lang={{lang}}">{{title}}</a> · {{state}}</li>{{/cases}}</ul></section>
 <section><h2>{{t.bodacc}}</h2><ul>{{#notices}}<li>{{published}} · {{title}}{{#url}} · <a href="{{url}}" rel="noopener noreferrer">{{t.notice}}</a>{{/url}}</li>{{/notices}}</ul></section>
 <section><h2>{{t.entries}}</h2><ul>{{#entries}}<li>{{watchlist}} · {{t.owner}}: {{owner}} · {{t.atStake}}: {{exposure}}</li>{{/entries}}</ul></section>
+"""#,
+        // Owed, covered, uncovered: on the case and the company pages.
+        "position": #"""
+{{#position}}<section class="position"><h2>{{t.moneyAtStake}}</h2><dl>
+<dt>{{owedLabel}}</dt><dd>{{owed}}{{#asOf}} <span class="muted">({{t.agedBalanceOf}} {{asOf}}{{#overdue}}, {{t.overdue}} {{overdue}}{{/overdue}})</span>{{/asOf}}</dd>
+<dt>{{coveredLabel}}</dt><dd>{{covered}}{{#covers}} <span class="muted">— {{covers}}</span>{{/covers}}</dd>
+<dt>{{uncoveredLabel}}</dt><dd><strong>{{uncovered}}</strong></dd>
+</dl></section>{{/position}}
 """#,
         "portfolio": #"""
 <h1>{{t.portfolio}}</h1>

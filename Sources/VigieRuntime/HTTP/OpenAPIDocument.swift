@@ -203,6 +203,33 @@ paths:
                         credit_limit: {type: string}
                         status: {type: string}
                         procedure: {type: string}
+                        cover:
+                          type: object
+                          description: An insurer's decision in force on the buyer (source insurer:<name>); amounts as decimal strings.
+                          required: [decision]
+                          properties:
+                            decision: {type: string, enum: [approved, partly_approved, conditional, refused, reduced, cancelled, under_review, expired]}
+                            granted: {type: string}
+                            requested: {type: string}
+                            currency: {type: string}
+                            decided_on: {type: string, format: date}
+                            expires_on: {type: string, format: date}
+                            reference: {type: string}
+                        balance:
+                          type: object
+                          description: The ERP's aged balance for the client (source receivables); amounts as decimal strings.
+                          required: [as_of, currency, outstanding]
+                          properties:
+                            as_of: {type: string, format: date}
+                            currency: {type: string}
+                            outstanding: {type: string}
+                            not_due: {type: string}
+                            overdue_1_30: {type: string}
+                            overdue_31_60: {type: string}
+                            overdue_61_90: {type: string}
+                            overdue_over_90: {type: string}
+                            oldest_unpaid: {type: string, format: date}
+                            last_payment: {type: string, format: date}
                   observations:
                     type: array
                     items:
