@@ -5,7 +5,7 @@ import VigieTestSupport
 /// The `vigie` binary itself, killed and restarted.
 @Suite("Crash recovery", .serialized)
 struct CrashRecoveryTests {
-    /// The demo walk's alerts that are told: seventeen raised, seven only recorded on their
+    /// The demo walk's alerts that are told: sixteen raised, five only recorded on their
     /// cases (LE JULES VERNE's failure, which BODACC tells; PASARGAD's weakening and overdue
     /// during its receivership). The log also gets the notice that PASARGAD's weakening case
     /// goes on in its receivership's case; the webhook route does not follow cases.
