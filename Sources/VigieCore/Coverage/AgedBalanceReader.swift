@@ -52,61 +52,34 @@ public enum AgedBalanceReader {
         guard result.errors.isEmpty else { return result }
 
         for record in reader.records.dropFirst() {
-            var problems: [FileIssue] = []
-            func fail(_ field: String, _ message: String, warning: Bool = false) {
-                problems.append(FileIssue(file: file, line: record.line, field: field, message: message, isWarning: warning))
-            }
             if record.fields.count > header.fields.count {
                 result.issues.append(FileIssue(file: file, line: record.line, message: "\(record.fields.count) fields but the header has \(header.fields.count); quote values that contain \"\(reader.delimiter)\""))
                 continue
             }
-            guard let identifier = columns.value("identifier", in: record) else {
-                // Totals and subtotal lines name no client: ERPs write them, and they are not clients.
-                if let name = columns.value("name", in: record), TextRepair.fold(name).hasPrefix("total") { continue }
-                result.issues.append(FileIssue(file: file, line: record.line, field: "siren", message: "no SIREN or SIRET for this client; the row is not read"))
+            var row = ExportRow(columns: columns, record: record, file: file)
+            // Totals and subtotal lines name no client: ERPs write them, and they are not clients.
+            if row.text("identifier") == nil, let name = row.text("name"), TextRepair.fold(name).hasPrefix("total") { continue }
+            guard let siren = row.siren(field: "siren", missing: "no SIREN or SIRET for this client; the row is not read") else {
+                result.issues += row.problems
                 continue
             }
-            let siren: SIREN
-            do {
-                siren = try WatchlistFields.identifier(identifier).siren
-            } catch {
-                result.issues.append(FileIssue(file: file, line: record.line, field: "siren", message: error.message))
-                continue
-            }
-            var currency = "EUR"
-            if let raw = columns.value("currency", in: record) {
-                do { currency = try WatchlistFields.currency(raw) } catch { fail("currency", error.message) }
-            }
-            func amount(_ key: String) -> Decimal? {
-                guard let raw = columns.value(key, in: record) else { return nil }
-                do {
-                    let (value, written) = try WatchlistFields.signedMoney(raw)
-                    if let written, written != currency { fail(key, "\"\(raw)\" is in \(written) but the row is in \(currency); give the row's currency in a devise column") }
-                    return value
-                } catch {
-                    fail(key, error.message)
-                    return nil
-                }
-            }
-            func day(_ key: String) -> CalendarDay? {
-                guard let raw = columns.value(key, in: record) else { return nil }
-                do { return try ExportFields.day(raw) } catch { fail(key, error.message); return nil }
-            }
+            let currency = row.currency()
+            func amount(_ key: String) -> Decimal? { row.amount(key, currency: currency, signed: true) }
             let notDue = amount("not_due") ?? 0
             let ageing: [Decimal] = ["overdue_1_30", "overdue_31_60", "overdue_61_90", "overdue_over_90"].map { amount($0) ?? 0 }
             let sum: Decimal = ageing.reduce(notDue, +)
             let outstanding = amount("outstanding") ?? sum
-            if problems.isEmpty, columns.has("outstanding"), buckets.contains(where: columns.has), (outstanding - sum).magnitude > 1 {
-                fail("outstanding", "the total (\(outstanding)) is not the sum of its buckets (\(sum)); the total is used", warning: true)
+            if row.problems.isEmpty, columns.has("outstanding"), buckets.contains(where: columns.has), (outstanding - sum).magnitude > 1 {
+                row.fail("outstanding", "the total (\(outstanding)) is not the sum of its buckets (\(sum)); the total is used", warning: true)
             }
             let balance = AgedBalance(
-                asOf: day("as_of") ?? asOf, currency: currency, outstanding: outstanding, notDue: notDue,
+                asOf: row.day("as_of") ?? asOf, currency: currency, outstanding: outstanding, notDue: notDue,
                 overdue1to30: ageing[0], overdue31to60: ageing[1], overdue61to90: ageing[2], overdueOver90: ageing[3],
-                oldestUnpaid: day("oldest_unpaid"), lastPayment: day("last_payment")
+                oldestUnpaid: row.day("oldest_unpaid"), lastPayment: row.day("last_payment")
             )
-            result.issues += problems
-            if problems.contains(where: { !$0.isWarning }) {
-                result.unreadable[siren] = problems.first { !$0.isWarning }
+            result.issues += row.problems
+            if row.hasErrors {
+                result.unreadable[siren] = row.problems.first { !$0.isWarning }
                 continue
             }
             if var known = result.balances[siren] {

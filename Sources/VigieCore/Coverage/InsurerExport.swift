@@ -105,62 +105,36 @@ public enum InsurerExport {
         guard result.errors.isEmpty else { return result }
 
         for record in reader.records.dropFirst() {
-            var problems: [FileIssue] = []
-            func fail(_ field: String, _ message: String) {
-                problems.append(FileIssue(file: file, line: record.line, field: field, message: message))
-            }
-            guard let identifier = columns.value("identifier", in: record) else {
-                fail("identifier", "no SIREN or SIRET for this buyer; the row is not read")
-                result.issues += problems
+            var row = ExportRow(columns: columns, record: record, file: file)
+            guard let siren = row.siren(field: "identifier", missing: "no SIREN or SIRET for this buyer; the row is not read") else {
+                result.issues += row.problems
                 continue
             }
-            let siren: SIREN
-            do {
-                siren = try WatchlistFields.identifier(identifier).siren
-            } catch {
-                fail("identifier", error.message)
-                result.issues += problems
-                continue
-            }
-            var currency = "EUR"
-            if let raw = columns.value("currency", in: record) {
-                do { currency = try WatchlistFields.currency(raw) } catch { fail("currency", error.message) }
-            }
+            let currency = row.currency()
             func money(_ key: String) -> Money? {
-                guard let raw = columns.value(key, in: record) else { return nil }
-                do {
-                    let (amount, written) = try WatchlistFields.money(raw)
-                    return Money(amount: amount, currency: written ?? currency)
-                } catch {
-                    fail(key, error.message)
-                    return nil
-                }
+                row.amount(key, currency: currency, signed: false).map { Money(amount: $0, currency: currency) }
             }
-            func day(_ key: String) -> CalendarDay? {
-                guard let raw = columns.value(key, in: record) else { return nil }
-                do { return try ExportFields.day(raw) } catch { fail(key, error.message); return nil }
-            }
-            let rawDecision = columns.value("decision", in: record) ?? ""
+            let rawDecision = row.text("decision") ?? ""
             let decision = CoverDecision.reading(rawDecision)
             if decision == nil {
-                fail("decision", rawDecision.isEmpty
+                row.fail("decision", rawDecision.isEmpty
                     ? "no decision for this buyer; write approved, partly approved, conditional, refused, reduced, cancelled, under review or expired"
                     : "\"\(rawDecision)\" is not a decision Vigie knows; write approved, partly approved, conditional, refused, reduced, cancelled, under review or expired (or an EDIFACT 4507 code, 1 to 11)")
             }
             var cover = InsurerCover(
                 insurer: insurer, decision: decision ?? .underReview, requested: money("requested"), granted: money("granted"),
-                decidedOn: day("decided_on"), expiresOn: day("expires_on"), reference: columns.value("reference", in: record)
+                decidedOn: row.day("decided_on"), expiresOn: row.day("expires_on"), reference: row.text("reference")
             )
             if let decision, decision.covers, (cover.granted?.amount ?? 0) <= 0 {
-                fail("granted", "a decision that covers (\(decision.rawValue)) with no amount granted; give the granted amount")
+                row.fail("granted", "a decision that covers (\(decision.rawValue)) with no amount granted; give the granted amount")
             }
             if let decision, !decision.covers { cover.granted = Money(amount: 0, currency: cover.granted?.currency ?? currency) }
             if let reference = cover.reference, let problem = UnsafeText.problem(in: reference) {
-                fail("reference", "\"\(reference)\" \(problem)")
+                row.fail("reference", "\"\(reference)\" \(problem)")
             }
-            guard problems.isEmpty else {
-                result.issues += problems
-                if result.covers[siren] == nil { result.unreadable[siren] = problems[0] }
+            guard row.problems.isEmpty else {
+                result.issues += row.problems
+                if result.covers[siren] == nil { result.unreadable[siren] = row.problems[0] }
                 continue
             }
             result.unreadable[siren] = nil

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The columns of a CSV export, read from its header row by the names each one answers to:
 /// one way for watchlists, insurer exports and aged balances to accept English and French
 /// headers, warn about the columns they do not use (with the one probably meant), and say
@@ -79,5 +81,77 @@ enum ExportFields {
         // Excel writes `30/11/2026 00:00` when a date column holds times.
         if let day = FrenchDate.parse(String(text.split(separator: " ").first ?? "")) ?? FrenchDate.parse(text) { return day }
         throw FieldError("\"\(raw)\" is not a date; write it like 2026-11-30 or 30/11/2026")
+    }
+}
+
+/// One row of an export, read value by value: one way for the insurer and aged-balance readers
+/// to read identifiers, currencies, amounts and dates, every problem kept at the row's line.
+struct ExportRow {
+    let columns: CSVColumns
+    let record: CSVReader.Record
+    let file: String
+    private(set) var problems: [FileIssue] = []
+
+    init(columns: CSVColumns, record: CSVReader.Record, file: String) {
+        self.columns = columns
+        self.record = record
+        self.file = file
+    }
+
+    var hasErrors: Bool { problems.contains { !$0.isWarning } }
+
+    mutating func fail(_ field: String, _ message: String, warning: Bool = false) {
+        problems.append(FileIssue(file: file, line: record.line, field: field, message: message, isWarning: warning))
+    }
+
+    func text(_ key: String) -> String? { columns.value(key, in: record) }
+
+    /// The company the row is about (its `identifier` column, a SIREN or a SIRET); nil, with
+    /// the problem under `field`, when it names none or a wrong one.
+    mutating func siren(field: String, missing: String) -> SIREN? {
+        guard let identifier = text("identifier") else {
+            fail(field, missing)
+            return nil
+        }
+        do {
+            return try WatchlistFields.identifier(identifier).siren
+        } catch {
+            fail(field, error.message)
+            return nil
+        }
+    }
+
+    /// The row's currency column, else EUR.
+    mutating func currency() -> String {
+        guard let raw = text("currency") else { return "EUR" }
+        do { return try WatchlistFields.currency(raw) } catch {
+            fail("currency", error.message)
+            return "EUR"
+        }
+    }
+
+    /// An amount in the row's currency (one written beside it must be the same); a negative
+    /// one (a credit note) only when `signed`.
+    mutating func amount(_ key: String, currency: String, signed: Bool) -> Decimal? {
+        guard let raw = text(key) else { return nil }
+        do {
+            let (value, written) = signed ? try WatchlistFields.signedMoney(raw) : try WatchlistFields.money(raw)
+            if let written, written != currency {
+                fail(key, "\"\(raw)\" is in \(written) but the row is in \(currency); give the row's currency in a devise column")
+                return nil
+            }
+            return value
+        } catch {
+            fail(key, error.message)
+            return nil
+        }
+    }
+
+    mutating func day(_ key: String) -> CalendarDay? {
+        guard let raw = text(key) else { return nil }
+        do { return try ExportFields.day(raw) } catch {
+            fail(key, error.message)
+            return nil
+        }
     }
 }

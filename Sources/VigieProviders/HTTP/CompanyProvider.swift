@@ -16,9 +16,17 @@ public protocol CompanyAPI: Sendable {
     /// The observation an answer holds; nil when the answer says the provider does not know
     /// the company (Ellisphère answers that in its body, not with a 404).
     func observation(from body: Data, observedOn today: CalendarDay) throws -> ScoreObservation?
+    /// The token calls carry, for an API that authenticates with one (OAuth2 client
+    /// credentials); nil for one whose request carries its key.
+    func authentication(_ client: ProviderClient) -> BearerSession?
 }
 
-/// A score provider asked about one company at a time over HTTP: Ellisphère, Pappers, Altares.
+extension CompanyAPI {
+    public func authentication(_ client: ProviderClient) -> BearerSession? { nil }
+}
+
+/// A provider asked about one company at a time over HTTP: Ellisphère, Pappers, Altares, and
+/// the insurers' APIs (Allianz Trade, Coface).
 public final class CompanyProvider<API: CompanyAPI>: CompanyByCompanyProvider {
     public struct Configuration: Sendable {
         public var api: API
@@ -34,10 +42,13 @@ public final class CompanyProvider<API: CompanyAPI>: CompanyByCompanyProvider {
     public var name: String { API.provider }
     let configuration: Configuration
     let client: ProviderClient
+    let session: BearerSession?
 
     public init(configuration: Configuration, transport: CurlTransport, clock: any WallClock = SystemWallClock()) {
         self.configuration = configuration
-        self.client = ProviderClient(name: ProviderName.display(API.provider), configuration: configuration.client, transport: transport, clock: clock)
+        let client = ProviderClient(name: ProviderName.display(API.provider), configuration: configuration.client, transport: transport, clock: clock)
+        self.client = client
+        session = configuration.api.authentication(client)
     }
 
     var concurrency: Int { configuration.concurrency }
@@ -45,7 +56,7 @@ public final class CompanyProvider<API: CompanyAPI>: CompanyByCompanyProvider {
 
     /// The company's observation, or nil when the provider does not know it (404).
     func observe(_ siren: SIREN, on today: CalendarDay) async throws -> ScoreObservation? {
-        guard let response = try await client.company(configuration.api.request(for: siren, at: clock.now), credentials: API.credentials) else { return nil }
+        guard let response = try await client.company(configuration.api.request(for: siren, at: clock.now), credentials: API.credentials, session: session) else { return nil }
         return try configuration.api.observation(from: Data(response.body), observedOn: today)
     }
 }

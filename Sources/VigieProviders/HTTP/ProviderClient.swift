@@ -107,10 +107,11 @@ public final class ProviderClient: Sendable {
 
     /// Asks for one company: nil for a 404 (the provider does not know the company, which is
     /// neither a value nor a failure); a 401 is a failure that says which credentials to check.
-    public func company(_ request: HTTPRequest, credentials: String) async throws -> HTTPResponse? {
+    /// With a `session`, the request carries its token.
+    public func company(_ request: HTTPRequest, credentials: String, session: BearerSession? = nil) async throws -> HTTPResponse? {
         let response: HTTPResponse
         do {
-            response = try await send(request)
+            if let session { response = try await session.send(request) } else { response = try await send(request) }
         } catch let failure as Failure where failure.status == 404 {
             return nil
         }

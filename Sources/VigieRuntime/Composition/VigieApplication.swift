@@ -67,8 +67,8 @@ public struct VigieApplication: Sendable {
         }
         for api in configuration.insurerAPIs {
             switch api {
-            case .allianzTrade(let settings): providers.append(InsurerAPIProvider(configuration: settings, transport: providerTransport, clock: clock))
-            case .coface(let settings): providers.append(InsurerAPIProvider(configuration: settings, transport: providerTransport, clock: clock))
+            case .allianzTrade(let settings): providers.append(CompanyProvider(configuration: settings, transport: providerTransport, clock: clock))
+            case .coface(let settings): providers.append(CompanyProvider(configuration: settings, transport: providerTransport, clock: clock))
             }
         }
         if let receivables = configuration.receivables {

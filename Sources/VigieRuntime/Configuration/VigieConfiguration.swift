@@ -65,8 +65,8 @@ public struct VigieConfiguration: Sendable {
 
     /// An insurer's API, by insurer.
     public enum InsurerAPI: Sendable {
-        case allianzTrade(InsurerAPIProvider<AllianzTradeAPI>.Configuration)
-        case coface(InsurerAPIProvider<CofaceAPI>.Configuration)
+        case allianzTrade(AllianzTradeProvider.Configuration)
+        case coface(CofaceProvider.Configuration)
     }
 
     /// The store a configuration names (`store:` in `vigie.yaml`).
@@ -404,13 +404,13 @@ extension VigieConfiguration {
                 reader.issue(line: node.line, "insurers", "Coface's API needs api_key_env (or api_key_file) besides the client credentials")
                 return
             }
-            var settings = InsurerAPIProvider<CofaceAPI>.Configuration(api: CofaceAPI(
+            var settings = CofaceProvider.Configuration(api: CofaceAPI(
                 baseURL: value("base_url") ?? "https://api.coface.com", policy: policy, clientID: clientID, clientSecret: secret, apiKey: apiKey
             ))
             readClient(fields, into: &settings.client, concurrency: &settings.concurrency, reader)
             configuration.insurerAPIs.append(.coface(settings))
         default:
-            var settings = InsurerAPIProvider<AllianzTradeAPI>.Configuration(api: AllianzTradeAPI(
+            var settings = AllianzTradeProvider.Configuration(api: AllianzTradeAPI(
                 baseURL: value("base_url") ?? "https://api.allianz-trade.com", policy: policy, clientID: clientID, clientSecret: secret
             ))
             readClient(fields, into: &settings.client, concurrency: &settings.concurrency, reader)

@@ -2,63 +2,34 @@ import Foundation
 import VigieCore
 import VigieTransport
 
-/// What tells one insurer's API from another: how to get a token, how to ask for a buyer's
-/// cover, how to read the answer. The rest — the token kept and renewed, rate limit, retries,
-/// the breaker, a 404 as "no cover known", an answer about another buyer refused — is
-/// `InsurerAPIProvider`'s, the same for all.
-public protocol CoverAPI: Sendable {
-    /// `allianz-trade`: the source is `insurer:allianz-trade`.
+/// Allianz Trade's API as a source: each buyer's cover, like an export's decision.
+public typealias AllianzTradeProvider = CompanyProvider<AllianzTradeAPI>
+/// Coface's CofaServe API as a source.
+public typealias CofaceProvider = CompanyProvider<CofaceAPI>
+
+/// What the insurers' APIs share: an OAuth2 token (and maybe an API key on every call), and an
+/// answer read into a cover decision, dated by the decision.
+protocol CoverAPI: CompanyAPI {
     static var insurer: String { get }
-    /// What to check when the insurer refuses the credentials.
-    static var credentials: String { get }
-    /// Headers every call carries besides the token (an API key).
     var headers: [(String, String)] { get }
     func tokenRequest() -> HTTPRequest
-    func request(for siren: SIREN) -> HTTPRequest
-    /// The decision in force the answer holds; nil when it holds none for the buyer.
+    /// The buyer and the decision in force the answer holds; nil when it holds none.
     func cover(from body: Data) throws -> (siren: SIREN, cover: InsurerCover)?
 }
 
-/// A credit insurer's API as a source, one buyer at a time: its decision on each watched
-/// company, diffed like an export's.
-public final class InsurerAPIProvider<API: CoverAPI>: CompanyByCompanyProvider {
-    public struct Configuration: Sendable {
-        public var api: API
-        public var concurrency = 4
-        public var client = ProviderClient.Configuration()
+extension CoverAPI {
+    public static var provider: String { CoverageSource.insurer(insurer) }
 
-        public init(api: API) {
-            self.api = api
-        }
-    }
-
-    public var name: String { CoverageSource.insurer(API.insurer) }
-    let configuration: Configuration
-    let client: ProviderClient
-    let session: BearerSession
-
-    public init(configuration: Configuration, transport: CurlTransport, clock: any WallClock = SystemWallClock()) {
-        self.configuration = configuration
-        let client = ProviderClient(name: ProviderName.display(CoverageSource.insurer(API.insurer)), configuration: configuration.client, transport: transport, clock: clock)
-        self.client = client
-        let api = configuration.api
-        session = BearerSession(client: client, credentials: API.credentials, headers: api.headers, request: { api.tokenRequest() }, grant: { response in
+    public func authentication(_ client: ProviderClient) -> BearerSession? {
+        let request = tokenRequest()
+        return BearerSession(client: client, credentials: Self.credentials, headers: headers, request: { request }, grant: { response in
             try BearerSession.oauth2(response, provider: client.name)
         })
     }
 
-    var concurrency: Int { configuration.concurrency }
-    var clock: any WallClock { client.clock }
-
-    func observe(_ siren: SIREN, on today: CalendarDay) async throws -> ScoreObservation? {
-        let response: HTTPResponse
-        do {
-            response = try await session.send(configuration.api.request(for: siren))
-        } catch let failure as ProviderClient.Failure where failure.status == 404 {
-            return nil
-        }
-        guard let (buyer, cover) = try configuration.api.cover(from: Data(response.body)) else { return nil }
-        var observation = ScoreObservation(siren: buyer, provider: name, observedOn: cover.decidedOn ?? today)
+    public func observation(from body: Data, observedOn today: CalendarDay) throws -> ScoreObservation? {
+        guard let (siren, cover) = try cover(from: body) else { return nil }
+        var observation = ScoreObservation(siren: siren, provider: Self.provider, observedOn: cover.decidedOn ?? today)
         observation.cover = cover
         return observation
     }
@@ -114,7 +85,7 @@ public struct AllianzTradeAPI: CoverAPI {
         BearerSession.clientCredentials(url: "\(baseURL)/oauth2/token", clientID: clientID, secret: clientSecret)
     }
 
-    public func request(for siren: SIREN) -> HTTPRequest {
+    public func request(for siren: SIREN, at now: Date) -> HTTPRequest {
         HTTPRequest(method: "GET", url: "\(baseURL)/v1/covers?\(ProviderClient.query([("policyId", policy), ("buyerNationalId", siren.digits), ("buyerCountryCode", "FR")]))")
     }
 
@@ -183,7 +154,7 @@ public struct CofaceAPI: CoverAPI {
         BearerSession.clientCredentials(url: "\(baseURL)/oauth/token", clientID: clientID, secret: clientSecret)
     }
 
-    public func request(for siren: SIREN) -> HTTPRequest {
+    public func request(for siren: SIREN, at now: Date) -> HTTPRequest {
         HTTPRequest(method: "GET", url: "\(baseURL)/cofaserve/v1/decisions?\(ProviderClient.query([("policyNumber", policy), ("siren", siren.digits)]))")
     }
 
