@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import VigieCore
+import VigieDelivery
 import VigieRuntime
 
 struct WatchlistCommand: AsyncParsableCommand {
@@ -69,7 +70,7 @@ struct WatchlistCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show what Vigie understood from watchlists.",
             discussion: """
-                For each list: its companies with identifier, name, owner, exposure, insured limit and thresholds; the totals by owner. A company on several lists is marked, with the figure each list gives and the one alerts use (the largest: the same debt is never added twice).
+                For each list: its companies with identifier, name, owner, exposure, insured limit, guarantee and thresholds; the totals by owner. A company on several lists is marked, with the figure each list gives and the one alerts use (the largest: the same debt is never added twice).
 
                 Examples:
                   vigie watchlist show
@@ -114,6 +115,7 @@ struct WatchlistCommand: AsyncParsableCommand {
                         var parts = ["  \(entry.siren.formatted)", entry.name ?? "—", entry.owner ?? "(no owner)"]
                         parts.append(entry.exposure.map { "exposure \($0.formatted(.english))" } ?? "no exposure")
                         if let limit = entry.insuredLimit { parts.append("insured \(limit.formatted(.english))") }
+                        if let guarantee = entry.guarantee { parts.append("guarantee: \(Escape.controlCharacters(guarantee.summary(.english)))") }
                         parts.append(Self.thresholds(entry.thresholds))
                         if others > 0, let company = watch[entry.siren] {
                             let used = company.exposureInUse.map { $0.formatted(.english) }.joined(separator: ", ")
@@ -152,6 +154,12 @@ struct WatchlistCommand: AsyncParsableCommand {
             object["owner"] = entry.owner
             if let exposure = entry.exposure { object["exposure"] = ["amount": "\(exposure.amount)", "currency": exposure.currency] }
             if let limit = entry.insuredLimit { object["insured_limit"] = ["amount": "\(limit.amount)", "currency": limit.currency] }
+            if let guarantee = entry.guarantee {
+                object["guarantee"] = ([
+                    "issuer": guarantee.issuer, "maximum": ["amount": "\(guarantee.maximum.amount)", "currency": guarantee.maximum.currency], "rate": "\(guarantee.rate)",
+                    "start": guarantee.startsOn?.iso, "expiry": guarantee.expiresOn?.iso, "cancelled": guarantee.cancelledOn?.iso,
+                ] as [String: Any?]).compactMapValues { $0 }
+            }
             object["thresholds"] = [
                 "score_drop_points": entry.thresholds.scoreDropPoints as Any, "score_drop_percent": entry.thresholds.scoreDropPercent as Any,
                 "credit_limit_cut_percent": entry.thresholds.creditLimitCutPercent as Any,

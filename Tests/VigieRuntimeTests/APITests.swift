@@ -141,6 +141,11 @@ struct APITests {
             #expect((keyAccounts["largest"] as? [[String: Any]])?.first?["name"] as? String == "GAMM VERT")
             #expect((keyAccounts["largest"] as? [[String: Any]])?.first?["band"] as? String == "B", "78 → 52: band B")
             #expect((keyAccounts["by_band"] as? [String: Any])?.isEmpty == false)
+            // The ERP export's list: PASARGAD owes what its aged balance says, 19 600 of it uncovered.
+            let erp = try #require(portfolio.first { $0["name"] as? String == "erp-export" })
+            let owing = try #require((erp["largest"] as? [[String: Any]])?.first { $0["siren"] as? String == "881843924" })
+            #expect((owing["exposure"] as? String, owing["uncovered"] as? String) == ("24600", "19600"))
+            #expect((erp["uncovered"] as? [String: String])?["EUR"] != nil)
             #expect(try await client.send("POST", "/deliveries/redeliver", token: Self.operatorToken, body: ["all": true]).json["queued"] as? Int == 0)
             #expect(try await client.send("POST", "/deliveries/redeliver", token: Self.operatorToken, body: [:]).status == 422)
 

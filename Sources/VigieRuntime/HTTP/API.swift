@@ -315,22 +315,39 @@ public struct API: Sendable {
             band[snapshot.siren] = this.rawValue
         }
         func money(_ totals: [String: Decimal]) -> [String: String] { totals.mapValues { "\($0)" } }
+        // What each client owes and what covers it, where an aged balance, an insurer or a
+        // guarantee says: the aged balance's figure replaces the list's.
+        let watch = WatchSet(lists)
+        let today = CalendarDay(clock.now)
+        let bySiren = Dictionary(grouping: snapshots.values.filter { $0.detail != nil }, by: \.siren).mapValues { Dictionary($0.map { ($0.source, $0) }, uniquingKeysWith: { first, _ in first }) }
+        var positions: [SIREN: Position] = [:]
+        for company in watch.companies.values where bySiren[company.siren] != nil || company.entries.contains(where: { $0.entry.guarantee != nil }) {
+            positions[company.siren] = Position.of(company, snapshots: bySiren[company.siren] ?? [:], on: today)
+        }
+        func owed(_ entry: WatchEntry) -> Money? { positions[entry.siren].map { $0.money($0.owed) } ?? entry.exposure }
         return ["watchlists": lists.map { list -> [String: Any] in
-            var total: [String: Decimal] = [:], byBand: [String: [String: Decimal]] = [:], byOwner: [String: [String: Decimal]] = [:]
+            var total: [String: Decimal] = [:], byBand: [String: [String: Decimal]] = [:], byOwner: [String: [String: Decimal]] = [:], uncovered: [String: Decimal] = [:]
             for entry in list.entries {
-                guard let exposure = entry.exposure else { continue }
+                guard let exposure = owed(entry) else { continue }
                 total[exposure.currency, default: 0] += exposure.amount
                 byBand[band[entry.siren] ?? "unrated", default: [:]][exposure.currency, default: 0] += exposure.amount
                 byOwner[entry.owner ?? "(no owner)", default: [:]][exposure.currency, default: 0] += exposure.amount
+                if let position = positions[entry.siren] { uncovered[position.currency, default: 0] += position.uncovered }
             }
-            let largest = list.entries.filter { $0.exposure != nil }.sorted { $0.exposure!.amount > $1.exposure!.amount }.prefix(20).map { entry -> [String: Any] in
-                ["siren": entry.siren.digits, "name": (entry.name).map { $0 as Any } ?? NSNull(), "exposure": "\(entry.exposure!.amount)", "currency": entry.exposure!.currency,
-                 "band": band[entry.siren] ?? "unrated", "owner": (entry.owner).map { $0 as Any } ?? NSNull()]
+            let largest = list.entries.compactMap { entry in owed(entry).map { (entry, $0) } }.sorted { $0.1.amount > $1.1.amount }.prefix(20).map { entry, exposure -> [String: Any] in
+                var row: [String: Any] = [
+                    "siren": entry.siren.digits, "name": (entry.name).map { $0 as Any } ?? NSNull(), "exposure": "\(exposure.amount)", "currency": exposure.currency,
+                    "band": band[entry.siren] ?? "unrated", "owner": (entry.owner).map { $0 as Any } ?? NSNull(),
+                ]
+                if let position = positions[entry.siren] { row["uncovered"] = "\(position.uncovered)" }
+                return row
             }
-            return [
+            var object: [String: Any] = [
                 "name": list.name, "file": (list.file as NSString).lastPathComponent, "companies": list.entries.count, "exposure": money(total),
                 "by_band": byBand.mapValues(money), "by_owner": byOwner.mapValues(money), "largest": largest,
             ]
+            if !uncovered.isEmpty { object["uncovered"] = money(uncovered) }
+            return object
         }]
     }
 

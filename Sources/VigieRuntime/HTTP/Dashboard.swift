@@ -278,15 +278,18 @@ public struct Dashboard: Sendable {
             return t.money(amounts)
         }
         let shown: [[String: Any]] = lists.map { list in
-            [
+            var shown: [String: Any] = [
                 "name": list["name"] ?? "", "companies": list["companies"] ?? 0, "exposure": amount(list["exposure"]),
                 "bands": ((list["by_band"] as? [String: Any]) ?? [:]).sorted { $0.key < $1.key }.map { ["band": $0.key, "amount": amount($0.value)] },
                 "owners": ((list["by_owner"] as? [String: Any]) ?? [:]).sorted { $0.key < $1.key }.map { ["owner": $0.key, "amount": amount($0.value)] },
                 "largest": ((list["largest"] as? [[String: Any]]) ?? []).map { row in
                     ["siren": row["siren"] ?? "", "name": (row["name"] as? String) ?? (row["siren"] as? String ?? ""), "band": row["band"] ?? "",
-                     "owner": (row["owner"] as? String) ?? "—", "amount": amount([row["currency"] as? String ?? "EUR": row["exposure"] as? String ?? "0"])]
+                     "owner": (row["owner"] as? String) ?? "—", "amount": amount([row["currency"] as? String ?? "EUR": row["exposure"] as? String ?? "0"]),
+                     "uncovered": (row["uncovered"] as? String).map { amount([row["currency"] as? String ?? "EUR": $0]) } ?? ""]
                 },
             ]
+            if list["uncovered"] != nil { shown["uncovered"] = amount(list["uncovered"]) }
+            return shown
         }
         return render("portfolio", ["lists": shown], request: request, session: session)
     }

@@ -110,10 +110,10 @@ enum DashboardPages {
 """#,
         "portfolio": #"""
 <h1>{{t.portfolio}}</h1>
-{{#lists}}<section><h2>{{name}} <span class="muted">({{companies}} · {{exposure}})</span></h2>
+{{#lists}}<section><h2>{{name}} <span class="muted">({{companies}} · {{exposure}}{{#uncovered}} · {{t.uncovered}} {{uncovered}}{{/uncovered}})</span></h2>
 <h3>{{t.byBand}}</h3><table><tbody>{{#bands}}<tr><th scope="row">{{band}}</th><td class="amount">{{amount}}</td></tr>{{/bands}}</tbody></table>
 <h3>{{t.byOwner}}</h3><table><tbody>{{#owners}}<tr><th scope="row">{{owner}}</th><td class="amount">{{amount}}</td></tr>{{/owners}}</tbody></table>
-<h3>{{t.largest}}</h3><table><tbody>{{#largest}}<tr><td><a href="/ui/companies/{{siren}}?lang={{lang}}">{{name}}</a></td><td>{{band}}</td><td class="amount">{{amount}}</td><td>{{owner}}</td></tr>{{/largest}}</tbody></table>
+<h3>{{t.largest}}</h3><table><tbody>{{#largest}}<tr><td><a href="/ui/companies/{{siren}}?lang={{lang}}">{{name}}</a></td><td>{{band}}</td><td class="amount">{{amount}}{{#uncovered}}<br><span class="muted">{{t.uncovered}} {{uncovered}}</span>{{/uncovered}}</td><td>{{owner}}</td></tr>{{/largest}}</tbody></table>
 </section>{{/lists}}
 """#,
         "sources": #"""

@@ -339,6 +339,7 @@ paths:
                         exposure: {$ref: "#/components/schemas/Amounts"}
                         by_band: {type: object, description: "A to D, or unrated", additionalProperties: {$ref: "#/components/schemas/Amounts"}}
                         by_owner: {type: object, additionalProperties: {$ref: "#/components/schemas/Amounts"}}
+                        uncovered: {$ref: "#/components/schemas/Amounts", description: "Owed beyond what covers it, over the companies whose cover is known (an insurer, a guarantee, an aged balance)."}
                         largest:
                           type: array
                           items:
@@ -351,6 +352,7 @@ paths:
                               currency: {type: string}
                               band: {type: string, enum: [A, B, C, D, unrated]}
                               owner: {type: [string, "null"]}
+                              uncovered: {type: string, description: "Owed beyond what covers it, when known."}
         "401": {$ref: "#/components/responses/Unauthorized"}
   /deliveries/redeliver:
     post:
