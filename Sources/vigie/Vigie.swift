@@ -16,7 +16,7 @@ struct Vigie: AsyncParsableCommand {
               vigie <command> --help
             """,
         version: VigieVersion.description,
-        subcommands: [RunCommand.self, DemoCommand.self, BodaccCommand.self, WatchlistCommand.self, CoverageCommand.self, AlertsCommand.self, CasesCommand.self, RulesCommand.self, StatusCommand.self, ServeCommand.self, ChannelsCommand.self, ProvidersCommand.self, StoreCommand.self, MockProviderCommand.self, ConfigCommand.self]
+        subcommands: [RunCommand.self, DemoCommand.self, BodaccCommand.self, WatchlistCommand.self, CoverageCommand.self, CompanyCommand.self, AlertsCommand.self, CasesCommand.self, RulesCommand.self, StatusCommand.self, ServeCommand.self, ChannelsCommand.self, ProvidersCommand.self, StoreCommand.self, MockProviderCommand.self, ConfigCommand.self]
     )
 }
 
