@@ -55,6 +55,16 @@ enum MockInsurers {
     /// Coface's `GET /cofaserve/v1/decisions` answer: decisions coded as EDIFACT 4507.
     static func coface(_ cover: InsurerCover?, siren: String, name: String?) -> String {
         guard let cover else { return #"{"decisions": []}"# }
+        return #"{"decisions": [\#(cofaceDecision(cover, siren: siren, name: name))]}"#
+    }
+
+    /// Coface's `GET /cofaserve/v1/notifications` answer: the decisions changed, and where to follow from.
+    static func cofaceNotifications(_ changed: [(id: Int, siren: String, cover: InsurerCover)], head: Int) -> String {
+        let items = changed.map { #"{"id": \#($0.id), "decision": \#(cofaceDecision($0.cover, siren: $0.siren, name: nil))}"# }
+        return #"{"notifications": [\#(items.joined(separator: ", "))], "cursor": "\#(head)"}"#
+    }
+
+    static func cofaceDecision(_ cover: InsurerCover, siren: String, name: String?) -> String {
         let code = switch cover.decision {
         case .underReview: "6"
         case .approved: "2"
@@ -66,9 +76,9 @@ enum MockInsurers {
         case .expired: "Expired"
         }
         return #"""
-            {"decisions": [{"decisionId": "mock-\#(siren)", "easyNumber": \#(quoted(cover.reference)), "buyer": {"siren": "\#(siren)", "companyName": \#(quoted(name))},
+            {"decisionId": "mock-\#(siren)", "easyNumber": \#(quoted(cover.reference)), "buyer": {"siren": "\#(siren)", "companyName": \#(quoted(name))},
               "decisionCode": "\#(code)", "currency": "\#(cover.granted?.currency ?? "EUR")", "requestedAmount": \#(amount(cover.requested)),
-              "decisionAmount": \#(amount(cover.granted)), "decisionDate": \#(quoted(cover.decidedOn?.iso)), "expiryDate": \#(quoted(cover.expiresOn?.iso))}]}
+              "decisionAmount": \#(amount(cover.granted)), "decisionDate": \#(quoted(cover.decidedOn?.iso)), "expiryDate": \#(quoted(cover.expiresOn?.iso))}
             """#
     }
 

@@ -250,6 +250,13 @@ public struct MockProviderServer: Service {
             let siren = request.uri.queryParameters.get("siren") ?? ""
             return Self.json(MockInsurers.coface(await state.cover(insurer: "coface", siren: siren), siren: siren, name: nil))
         }
+        router.get("/coface/cofaserve/v1/notifications") { request, _ -> Response in
+            guard request.headers[HTTPField.Name("apikey")!] == configuration.password else { return Self.json(#"{"message": "Invalid API key"}"#, status: .forbidden) }
+            if let refusal = await Self.gate(request, state, configuration, bearer: true) { return refusal }
+            let since = request.uri.queryParameters.get("since").flatMap { Int($0) }
+            let (changed, head) = await state.coverNotifications(insurer: "coface", since: since)
+            return Self.json(MockInsurers.cofaceNotifications(changed, head: head))
+        }
         let bodacc = "/bodacc/api/explore/v2.1/catalog/datasets/annonces-commerciales"
         router.get("\(bodacc)/records") { request, _ -> Response in
             if let refusal = await Self.gate(request, state, configuration, bearer: false) { return refusal }

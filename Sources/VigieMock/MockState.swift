@@ -72,6 +72,22 @@ actor MockState {
         self.covers = try MockInsurers.load(folder)
     }
 
+    /// Coface's notifications: each decision that changed from one step to the next, numbered
+    /// in order; those of the steps reached so far are served.
+    func coverNotifications(insurer: String, since: Int?) -> (changed: [(id: Int, siren: String, cover: InsurerCover)], head: Int) {
+        var all: [(id: Int, step: Int, siren: String, cover: InsurerCover)] = []
+        for index in covers.indices.dropFirst() {
+            let before = covers[index - 1][insurer] ?? [:]
+            for (siren, cover) in (covers[index][insurer] ?? [:]).sorted(by: { $0.key < $1.key }) where before[siren] != cover {
+                all.append((all.count + 1, index, siren, cover))
+            }
+        }
+        let reached = all.filter { $0.step <= step }
+        let head = reached.last?.id ?? 0
+        guard let since else { return ([], head) }
+        return (reached.filter { $0.id > since }.map { ($0.id, $0.siren, $0.cover) }, head)
+    }
+
     /// The insurer's decision on a buyer at the current step, counted.
     func cover(insurer: String, siren: String) -> InsurerCover? {
         guard covers.indices.contains(step), let cover = covers[step][insurer]?[siren] else { return nil }

@@ -26,7 +26,7 @@ struct InsurerAPIOverHTTPTests {
         var configuration = CofaceProvider.Configuration(api: CofaceAPI(baseURL: baseURL + "/coface", policy: "P-2", clientID: "demo", clientSecret: "demo", apiKey: apiKey))
         configuration.client.backoff = .milliseconds(20)
         let transport = CurlTransport()
-        return (CompanyProvider(configuration: configuration, transport: transport), transport)
+        return (CofaceProvider(configuration: configuration, transport: transport), transport)
     }
 
     @Test("Allianz Trade: an OAuth2 token, then each buyer's cover; the demo's cut read the same as from the export; a buyer without cover is no failure")
@@ -58,31 +58,54 @@ struct InsurerAPIOverHTTPTests {
         #expect(events.map(\.kind) == ["insurer_limit_reduced"])
     }
 
-    @Test("Coface: the API key on every call and the EDIFACT code read; a wrong secret is a failure that names what to check, never the secret")
+    @Test("Coface: the API key on every call, EDIFACT codes read; newcomers asked once each, then only the decisions its NOTIFICATION service lists as changed; a wrong key names what to check, never the key")
     func coface() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-coface-\(UUID())")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let exports = folder.appendingPathComponent("steps/01-only/insurers")
-        try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
-        try "siren;decision;granted;requested;decided_on;expires_on;reference\n881843924;Réduction;5 000;20 000;15/12/2025;30/06/2028;EASY-118\n843703869;Refus;0;30 000;02/05/2025;;EASY-071\n"
-            .write(to: exports.appendingPathComponent("coface.csv"), atomically: true, encoding: .utf8)
-        let (read, refused) = try await withMockProvider({ $0.scenario = folder }) { baseURL, _ in
+        let header = "siren;decision;granted;requested;decided_on;expires_on;reference\n"
+        let frizy = "843703869;Refus;0;30 000;02/05/2025;;EASY-071\n"
+        for (step, pasargad) in [("01-approved", "881843924;Agréé;15 000;20 000;15/06/2025;30/06/2028;EASY-118\n"), ("02-cut", "881843924;Réduction;5 000;20 000;15/12/2025;30/06/2028;EASY-118\n")] {
+            let exports = folder.appendingPathComponent("steps/\(step)/insurers")
+            try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
+            try (header + pasargad + frizy).write(to: exports.appendingPathComponent("coface.csv"), atomically: true, encoding: .utf8)
+        }
+        let (polls, restarted, refused) = try await withMockProvider({ $0.scenario = folder }) { baseURL, control in
             let (provider, transport) = Self.coface(baseURL)
             defer { transport.shutdown() }
-            let read = try await provider.poll([Self.pasargad, Self.frizy], cursor: nil)
+            var polls: [ScorePoll] = []
+            polls.append(try await provider.poll([Self.pasargad, Self.frizy], cursor: nil))
+            _ = try await control.send(HTTPRequest(url: baseURL + "/_mock/advance"))
+            polls.append(try await provider.poll([Self.pasargad, Self.frizy, Self.gammVert], cursor: polls[0].cursor))
+            polls.append(try await provider.poll([Self.pasargad, Self.frizy, Self.gammVert], cursor: polls[1].cursor))
+            // A restart: the buyers asked before come from the store, and are not asked again.
+            let (again, againTransport) = Self.coface(baseURL)
+            defer { againTransport.shutdown() }
+            again.remember(ids: polls.reduce(into: [:]) { $0.merge($1.learnedIDs) { first, _ in first } })
+            let restarted = try await again.poll([Self.pasargad, Self.frizy, Self.gammVert], cursor: polls[2].cursor)
             let (wrong, wrongTransport) = Self.coface(baseURL, apiKey: "not-the-key-0000")
             defer { wrongTransport.shutdown() }
-            let refused = try await wrong.poll([Self.pasargad], cursor: nil)
-            return (read, refused)
+            var refused: ProviderClient.Failure?
+            do {
+                _ = try await wrong.poll([Self.pasargad], cursor: nil)
+            } catch let failure as ProviderClient.Failure {
+                refused = failure
+            }
+            return (polls, restarted, refused)
         }
-        #expect(read.failures.isEmpty, "\(read.failures)")
-        let covers = Dictionary(uniqueKeysWithValues: read.observations.compactMap { observation in observation.cover.map { (observation.siren, $0) } })
-        #expect(covers[Self.pasargad]?.decision == .reduced)
-        #expect(covers[Self.pasargad]?.granted == Money(amount: 5_000))
-        #expect(covers[Self.pasargad]?.reference == "EASY-118")
-        #expect(covers[Self.frizy]?.decision == .refused)
-        #expect(covers[Self.frizy]?.limit(on: CalendarDay(year: 2026, month: 1, day: 1)!) == nil)
-        let failure = try #require(refused.failures.first)
+        #expect(polls.map(\.failures.count) == [0, 0, 0], "\(polls.map(\.failures))")
+        // First: each buyer asked; the refusal read from EDIFACT code 3.
+        let first = Dictionary(uniqueKeysWithValues: polls[0].observations.compactMap { observation in observation.cover.map { (observation.siren, $0) } })
+        #expect(first[Self.pasargad]?.decision == .approved)
+        #expect(first[Self.pasargad]?.reference == "EASY-118")
+        #expect(first[Self.frizy]?.decision == .refused)
+        #expect(Set(polls[0].learnedIDs.keys) == [Self.pasargad, Self.frizy])
+        // Then: the cut, from the notifications; GAMM VERT, new, asked once (no decision: nothing observed).
+        #expect(polls[1].observations.map { "\($0.siren.digits) \($0.cover?.decision.rawValue ?? "-") \($0.cover?.granted?.description ?? "-")" } == ["881843924 reduced 5 000 EUR"])
+        #expect(Array(polls[1].learnedIDs.keys) == [Self.gammVert])
+        #expect(polls[2].observations.isEmpty && polls[2].learnedIDs.isEmpty, "nothing changed, nobody new")
+        #expect(polls[2].cursor == polls[1].cursor)
+        #expect(restarted.observations.isEmpty && restarted.learnedIDs.isEmpty)
+        let failure = try #require(refused)
         #expect(failure.reason == .unauthorized)
         #expect(failure.message.contains("Coface refused the client_id, client_secret and api_key (HTTP 401)"), "\(failure.message)")
         #expect(!failure.message.contains("not-the-key-0000"))

@@ -1,11 +1,10 @@
 import Foundation
+import Synchronization
 import VigieCore
 import VigieTransport
 
 /// Allianz Trade's API as a source: each buyer's cover, like an export's decision.
 public typealias AllianzTradeProvider = CompanyProvider<AllianzTradeAPI>
-/// Coface's CofaServe API as a source.
-public typealias CofaceProvider = CompanyProvider<CofaceAPI>
 
 /// What the insurers' APIs share: an OAuth2 token (and maybe an API key on every call), and an
 /// answer read into a cover decision, dated by the decision.
@@ -128,8 +127,8 @@ public struct AllianzTradeAPI: CoverAPI {
 /// of a policy by buyer.
 ///
 /// UNVERIFIED: CofaServe's contract is given to customers, not published; the paths and fields
-/// below are what `vigie mock-provider` serves. Its NOTIFICATION service, which lists the
-/// decisions changed on the whole portfolio, is not used yet: each buyer is asked for.
+/// below are what `vigie mock-provider` serves. `CofaceProvider` follows the decisions through
+/// its NOTIFICATION service, and asks for a buyer only the first time.
 public struct CofaceAPI: CoverAPI {
     public static let insurer = "coface"
     public static let credentials = "the client_id, client_secret and api_key"
@@ -158,6 +157,28 @@ public struct CofaceAPI: CoverAPI {
         HTTPRequest(method: "GET", url: "\(baseURL)/cofaserve/v1/decisions?\(ProviderClient.query([("policyNumber", policy), ("siren", siren.digits)]))")
     }
 
+    /// The decisions changed on the policy after `since` (a notification id); without it, none,
+    /// with the current position to follow from.
+    public func notificationsRequest(since: String?) -> HTTPRequest {
+        HTTPRequest(method: "GET", url: "\(baseURL)/cofaserve/v1/notifications?\(ProviderClient.query([("policyNumber", policy)] + (since.map { [("since", $0)] } ?? [])))")
+    }
+
+    struct Notifications: Decodable {
+        struct Notification: Decodable {
+            var id: Int
+            var decision: Answer.Decision
+        }
+        var notifications: [Notification]
+        var cursor: String
+    }
+
+    /// Each changed decision, oldest first, and where to follow on from.
+    public func notifications(from body: Data) throws -> (covers: [(siren: SIREN, cover: InsurerCover)], cursor: String) {
+        guard let answer = try? JSONDecoder().decode(Notifications.self, from: body) else { throw CoverJSON.malformed(Self.insurer, "no notifications list") }
+        let covers = try answer.notifications.sorted { $0.id < $1.id }.map { try Self.read($0.decision) }
+        return (covers, answer.cursor)
+    }
+
     struct Answer: Decodable {
         struct Decision: Decodable {
             struct Buyer: Decodable { var siren: String; var companyName: String? }
@@ -178,6 +199,10 @@ public struct CofaceAPI: CoverAPI {
     public func cover(from body: Data) throws -> (siren: SIREN, cover: InsurerCover)? {
         guard let answer = try? JSONDecoder().decode(Answer.self, from: body) else { throw CoverJSON.malformed(Self.insurer, "no decisions list") }
         guard let latest = answer.decisions.max(by: { ($0.decisionDate ?? "") < ($1.decisionDate ?? "") }) else { return nil }
+        return try Self.read(latest)
+    }
+
+    static func read(_ latest: Answer.Decision) throws -> (siren: SIREN, cover: InsurerCover) {
         guard let siren = try? SIREN(latest.buyer.siren) else { throw CoverJSON.malformed(Self.insurer, "buyer \"\(latest.buyer.siren.prefix(20))\" is no SIREN") }
         var cover = InsurerCover(
             insurer: Self.insurer, decision: try CoverJSON.decision(latest.decisionCode, insurer: Self.insurer),
@@ -186,5 +211,57 @@ public struct CofaceAPI: CoverAPI {
         )
         if !cover.decision.covers { cover.granted = Money(amount: 0, currency: latest.currency ?? "EUR") }
         return (siren, cover)
+    }
+}
+
+/// Coface as a source through its NOTIFICATION service: one call a cycle lists the decisions
+/// changed on the whole policy since the last, instead of one call per buyer. A buyer Vigie has
+/// not asked about yet (a company new to the watchlists) is asked once, by itself; the buyers
+/// asked are remembered in the store, so a restart does not ask them all again.
+public final class CofaceProvider: ScoreProvider {
+    public typealias Configuration = CompanyProvider<CofaceAPI>.Configuration
+
+    let byBuyer: CompanyProvider<CofaceAPI>
+    private let asked = Mutex<Set<SIREN>>([])
+
+    public var name: String { CofaceAPI.provider }
+    /// One cursor for the whole policy: one replica follows it.
+    public var sharding: PollSharding { .wholePortfolio }
+
+    public init(configuration: Configuration, transport: CurlTransport, clock: any WallClock = SystemWallClock()) {
+        byBuyer = CompanyProvider(configuration: configuration, transport: transport, clock: clock)
+    }
+
+    public func remember(ids: [SIREN: String]) {
+        asked.withLock { $0.formUnion(ids.keys) }
+    }
+
+    public func probe(_ company: SIREN) async throws -> ScoreObservation? {
+        try await byBuyer.probe(company)
+    }
+
+    public func poll(_ companies: [SIREN], cursor: String?) async throws -> ScorePoll {
+        // Where to follow from is read first: a decision changed while the newcomers are asked
+        // is in the next list, not lost between the two.
+        let api = byBuyer.configuration.api
+        guard let session = byBuyer.session else { throw ProviderClient.Failure(status: nil, message: "Coface: no token session") }
+        let response = try await session.send(api.notificationsRequest(since: cursor))
+        let (changed, next) = try api.notifications(from: Data(response.body))
+        let known = asked.withLock { $0 }
+        let newcomers = companies.filter { !known.contains($0) }
+        var poll = newcomers.isEmpty ? ScorePoll(observations: [], cursor: nil) : try await byBuyer.poll(newcomers, cursor: nil)
+        let failed = Set(poll.failures.compactMap(\.siren))
+        for siren in newcomers where !failed.contains(siren) { poll.learnedIDs[siren] = "asked" }
+        asked.withLock { $0.formUnion(poll.learnedIDs.keys) }
+        let watched = Set(companies), fresh = Set(newcomers)
+        let today = CalendarDay(byBuyer.clock.now)
+        for (siren, cover) in changed where watched.contains(siren) && !fresh.contains(siren) {
+            var observation = ScoreObservation(siren: siren, provider: name, observedOn: cover.decidedOn ?? today)
+            observation.cover = cover
+            poll.observations.append(observation)
+        }
+        poll.cursor = next
+        poll.asked = newcomers.count + 1
+        return poll
     }
 }

@@ -68,7 +68,7 @@ public struct VigieApplication: Sendable {
         for api in configuration.insurerAPIs {
             switch api {
             case .allianzTrade(let settings): providers.append(CompanyProvider(configuration: settings, transport: providerTransport, clock: clock))
-            case .coface(let settings): providers.append(CompanyProvider(configuration: settings, transport: providerTransport, clock: clock))
+            case .coface(let settings): providers.append(CofaceProvider(configuration: settings, transport: providerTransport, clock: clock))
             }
         }
         if let receivables = configuration.receivables {
