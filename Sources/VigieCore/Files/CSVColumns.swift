@@ -40,10 +40,17 @@ struct CSVColumns {
 
     /// The trimmed value of `key`'s column in `record`, nil when absent or empty.
     func value(_ key: String, in record: CSVReader.Record) -> String? {
-        guard let index = positions[key], index < record.fields.count else { return nil }
+        value(at: positions[key], in: record)
+    }
+
+    /// The same by the column's position, looked up once before the rows are read.
+    func value(at index: Int?, in record: CSVReader.Record) -> String? {
+        guard let index, index < record.fields.count else { return nil }
         let text = record.fields[index].trimmed
         return text.isEmpty ? nil : text
     }
+
+    func position(_ key: String) -> Int? { positions[key] }
 
     func has(_ key: String) -> Bool { positions[key] != nil }
 

@@ -8,8 +8,8 @@ public enum CompanyIdentifier: Hashable, Sendable, CustomStringConvertible {
     public init(_ input: String) throws(IdentifierError) {
         let digits = try Digits.normalize(input, kind: "SIREN or SIRET")
         switch digits.count {
-        case 9: self = .siren(try SIREN(input))
-        case 14: self = .siret(try SIRET(input))
+        case 9: self = .siren(try SIREN(digits: digits, input: input))
+        case 14: self = .siret(try SIRET(digits: digits, input: input))
         default:
             throw IdentifierError(kind: "SIREN or SIRET", input: input, reason: .length(expected: [9, 14], found: digits.count))
         }

@@ -5,7 +5,11 @@ public struct SIREN: Hashable, Comparable, Sendable, CustomStringConvertible, Co
 
     /// Validates input such as `"552 081 317"` or `"552.081.317"`.
     public init(_ input: String) throws(IdentifierError) {
-        let digits = try Digits.normalize(input, kind: "SIREN")
+        try self.init(digits: try Digits.normalize(input, kind: "SIREN"), input: input)
+    }
+
+    /// From digits already stripped of their separators.
+    init(digits: [UInt8], input: String) throws(IdentifierError) {
         guard digits.count == 9 else {
             throw IdentifierError(kind: "SIREN", input: input, reason: .length(expected: [9], found: digits.count))
         }

@@ -5,14 +5,18 @@ public struct SIRET: Hashable, Sendable, CustomStringConvertible {
     /// Validates a SIRET. La Poste's establishments (SIREN 356000000) are numbered with the
     /// rule "sum of the 14 digits divisible by 5", except a few that follow Luhn: either is accepted.
     public init(_ input: String) throws(IdentifierError) {
-        let digits = try Digits.normalize(input, kind: "SIRET")
+        try self.init(digits: try Digits.normalize(input, kind: "SIRET"), input: input)
+    }
+
+    /// From digits already stripped of their separators.
+    init(digits: [UInt8], input: String) throws(IdentifierError) {
         guard digits.count == 14 else {
             throw IdentifierError(kind: "SIRET", input: input, reason: .length(expected: [14], found: digits.count))
         }
         let isLaPoste = Digits.string(digits.prefix(9)) == SIREN.laPoste.digits
         // The SIREN inside must be valid on its own: a 14-digit Luhn pass can hide a SIREN
         // that fails its own check, and no establishment can belong to a company that cannot exist.
-        guard isLaPoste || Digits.passesLuhn(Array(digits.prefix(9))) else {
+        guard isLaPoste || Digits.passesLuhn(digits.prefix(9)) else {
             throw IdentifierError(kind: "SIRET", input: input, reason: .sirenCheckDigit(Digits.string(digits.prefix(9))))
         }
         let valid = Digits.passesLuhn(digits)

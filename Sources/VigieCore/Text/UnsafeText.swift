@@ -6,6 +6,8 @@ public enum UnsafeText {
     /// Why `text` cannot be used as a one-line label, or nil when it can.
     public static func problem(in text: String) -> String? {
         for scalar in text.unicodeScalars {
+            // Printable ASCII, most of any list: nothing to look up.
+            if scalar.value >= 0x20 && scalar.value < 0x7F { continue }
             switch scalar.value {
             case 0x0A, 0x0D, 0x0B, 0x0C, 0x85, 0x2028, 0x2029:
                 return "holds a line break; write it on one line"
