@@ -2,8 +2,9 @@
 /// quoted fields with doubled quotes and line breaks, CRLF or LF, with or without a BOM.
 /// Each record keeps the line it starts on, for messages.
 ///
-/// Works on UTF-8 bytes: every character that matters is ASCII, and a 100 000-line export
-/// is read in a fraction of the time a `Character` loop takes.
+/// Works on the string's own UTF-8 bytes, in place: every character that matters is ASCII, a
+/// field without doubled quotes is one slice of the text, and records can be handed over one by
+/// one (`scan`) so that a million-line export is never held twice.
 struct CSVReader {
     struct Record {
         var line: Int
@@ -14,16 +15,35 @@ struct CSVReader {
     let records: [Record]
 
     init(text: String) {
-        var bytes = Array(text.utf8)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        let headerEnd = bytes.firstIndex { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") } ?? bytes.endIndex
-        let separator = Self.detectDelimiter(bytes[..<headerEnd])
-        delimiter = Character(Unicode.Scalar(separator))
-        records = Self.parse(bytes, delimiter: separator)
+        var records: [Record] = []
+        delimiter = Self.scan(text) { records.append($0) }
+        self.records = records
+    }
+
+    /// Hands each record to `body`, in order; returns the delimiter read from the header.
+    @discardableResult
+    static func scan(_ text: String, _ body: (Record) throws -> Void) rethrows -> Character {
+        var text = text
+        return try text.withUTF8 { buffer in
+            var start = 0
+            if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { start = 3 }
+            var headerEnd = start
+            while headerEnd < buffer.count, buffer[headerEnd] != UInt8(ascii: "\n"), buffer[headerEnd] != UInt8(ascii: "\r") { headerEnd += 1 }
+            let separator = detectDelimiter(buffer[start..<headerEnd])
+            try parse(UnsafeBufferPointer(rebasing: buffer[start...]), delimiter: separator, body)
+            return Character(Unicode.Scalar(separator))
+        }
+    }
+
+    /// The delimiter the header row uses.
+    static func delimiter(of text: String) -> Character {
+        var header = text.utf8.prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }[...]
+        if header.starts(with: [0xEF, 0xBB, 0xBF]) { header = header.dropFirst(3) }
+        return Character(Unicode.Scalar(detectDelimiter(header)))
     }
 
     /// The candidate found most often outside quotes in the header row; `;` when none is.
-    static func detectDelimiter(_ header: ArraySlice<UInt8>) -> UInt8 {
+    static func detectDelimiter(_ header: some Sequence<UInt8>) -> UInt8 {
         let candidates: [UInt8] = [UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "\t")]
         var counts = [0, 0, 0]
         var quoted = false
@@ -34,26 +54,52 @@ struct CSVReader {
         return candidates[best]
     }
 
-    static func parse(_ bytes: [UInt8], delimiter: UInt8) -> [Record] {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, _ body: (Record) throws -> Void) rethrows {
         let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
-        var records: [Record] = []
         var fields: [String] = []
-        var field: [UInt8] = []
-        var quoted = false
+        /// A field being read: a slice of the text until a doubled quote makes it a copy.
+        var fieldStart = 0, fieldEnd = 0
+        var copied: [UInt8]? = nil
+        var quoted = false, wasQuoted = false
         var line = 1
         var recordLine = 1
         var index = 0
 
         func endField() {
-            fields.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
+            if let copy = copied {
+                fields.append(String(decoding: copy, as: UTF8.self))
+            } else {
+                fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[fieldStart..<fieldEnd]), as: UTF8.self))
+            }
+            copied = nil
+            wasQuoted = false
+            fieldStart = index
+            fieldEnd = index
         }
-        func endRecord() {
+        func endRecord() throws {
             endField()
             if !(fields.count == 1 && fields[0].allSatisfy(\.isWhitespace)) {
-                records.append(Record(line: recordLine, fields: fields))
+                try body(Record(line: recordLine, fields: fields))
             }
             fields.removeAll(keepingCapacity: true)
+        }
+        func append(_ byte: UInt8) {
+            // The byte just read: next to the field's slice, it extends it; after a quote that
+            // was dropped, the field becomes a copy.
+            let position = index - 1
+            if copied == nil {
+                if fieldStart == fieldEnd {
+                    fieldStart = position
+                    fieldEnd = position + 1
+                    return
+                }
+                if fieldEnd == position {
+                    fieldEnd += 1
+                    return
+                }
+                copied = Array(bytes[fieldStart..<fieldEnd])
+            }
+            copied!.append(byte)
         }
 
         while index < bytes.count {
@@ -62,32 +108,35 @@ struct CSVReader {
             if quoted {
                 if byte == quote {
                     if index < bytes.count, bytes[index] == quote {
-                        field.append(quote)
+                        if copied == nil { copied = Array(bytes[fieldStart..<fieldEnd]) }
+                        copied!.append(quote)
                         index += 1
                     } else {
                         quoted = false
                     }
                 } else {
                     if byte == newline || (byte == carriageReturn && (index >= bytes.count || bytes[index] != newline)) { line += 1 }
-                    field.append(byte)
+                    append(byte)
                 }
                 continue
             }
             switch byte {
-            case quote where field.isEmpty:
+            case quote where fieldStart == fieldEnd && copied == nil && !wasQuoted:
                 quoted = true
+                wasQuoted = true
+                fieldStart = index
+                fieldEnd = index
             case delimiter:
                 endField()
             case carriageReturn, newline:
                 if byte == carriageReturn, index < bytes.count, bytes[index] == newline { index += 1 }
-                endRecord()
+                try endRecord()
                 line += 1
                 recordLine = line
             default:
-                field.append(byte)
+                append(byte)
             }
         }
-        if !field.isEmpty || !fields.isEmpty { endRecord() }
-        return records
+        if fieldEnd > fieldStart || copied != nil || !fields.isEmpty { try endRecord() }
     }
 }

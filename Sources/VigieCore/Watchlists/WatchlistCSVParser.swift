@@ -28,41 +28,82 @@ public enum WatchlistCSVParser {
 
     static func fold(_ header: String) -> String { CSVColumns.fold(header) }
 
+    /// Stops the scan when the header makes the rest of the file unreadable.
+    private struct Unreadable: Error {}
+
     public static func parse(_ text: String, file: String, name: String) -> WatchlistParseResult {
-        let reader = CSVReader(text: text)
-        guard let header = reader.records.first else {
-            return WatchlistParseResult(watchlist: nil, issues: [FileIssue(file: file, line: 1, message: "the file is empty; the first line must name the columns, e.g. siren;name;owner;exposure")])
-        }
-        let columns = CSVColumns(header: header, columns: Self.columns, file: file)
-        var issues = columns.issues
-        guard columns.has("identifier") else {
+        // Rows are handled as they are read, never all held at once: a million-line export
+        // costs its entries, not its records too. Lines give the capacity to reserve.
+        let expected = text.utf8.withContiguousStorageIfAvailable { bytes in
+            var count = 0
+            for byte in bytes where byte == UInt8(ascii: "\n") { count += 1 }
+            return count
+        } ?? 0
+        var entries: [WatchEntry] = []
+        var issues: [FileIssue] = []
+        var duplicates = DuplicateCheck(expected: expected)
+        var reading: RowReader?
+        var header: CSVReader.Record?
+        let delimiter = CSVReader.delimiter(of: text)
+        do {
+            try CSVReader.scan(text) { record in
+                if let reading {
+                    reading.read(record, file: file, issues: &issues, entries: &entries, duplicates: &duplicates)
+                    return
+                }
+                header = record
+                let columns = CSVColumns(header: record, columns: Self.columns, file: file)
+                guard columns.has("identifier") else { throw Unreadable() }
+                issues = columns.issues
+                entries.reserveCapacity(expected)
+                reading = RowReader(columns: columns, header: record, delimiter: delimiter)
+            }
+        } catch {
+            let columns = CSVColumns(header: header!, columns: Self.columns, file: file)
             return WatchlistParseResult(watchlist: nil, issues: [FileIssue(
-                file: file, line: header.line,
-                message: "no SIREN/SIRET column among \(columns.seen); name one column siren, siret or identifiant (delimiter read as \"\(reader.delimiter == "\t" ? "tab" : String(reader.delimiter))\")"
+                file: file, line: header!.line,
+                message: "no SIREN/SIRET column among \(columns.seen); name one column siren, siret or identifiant (delimiter read as \"\(delimiter == "\t" ? "tab" : String(delimiter))\")"
             )])
         }
+        guard header != nil else {
+            return WatchlistParseResult(watchlist: nil, issues: [FileIssue(file: file, line: 1, message: "the file is empty; the first line must name the columns, e.g. siren;name;owner;exposure")])
+        }
+        return WatchlistParseResult(watchlist: Watchlist(name: name, file: file, entries: entries), issues: issues)
+    }
 
-        var entries: [WatchEntry] = []
-        entries.reserveCapacity(reader.records.count)
-        var duplicates = DuplicateCheck(expected: reader.records.count)
-        // Each column's position, found once: a million rows ask for a dozen columns each.
-        let at = Dictionary(uniqueKeysWithValues: Self.columns.map { ($0.key, columns.position($0.key)) })
-        let guaranteeColumns = EntryDraft.GuaranteeField.allCases.compactMap { field in at["guarantee_\(field.rawValue)"]!.map { (field, $0) } }
-        let thresholdColumns = EntryDraft.Field.allCases.compactMap { field in at[field.rawValue]!.map { (field, $0) } }
-        let (identifier, nameColumn, owner, tags, exposure, insured, currency, postcode) = (
-            at["identifier"]!, at["name"]!, at["owner"]!, at["tags"]!, at["exposure"]!, at["insured_limit"]!, at["currency"]!, at["postcode"]!
-        )
-        for record in reader.records.dropFirst() {
+    /// One list's rows read into entries, the columns' positions found once: a million rows
+    /// ask for a dozen columns each.
+    struct RowReader {
+        let columns: CSVColumns
+        let header: CSVReader.Record
+        let delimiter: Character
+        let guaranteeColumns: [(EntryDraft.GuaranteeField, Int)]
+        let thresholdColumns: [(EntryDraft.Field, Int)]
+        let identifier, name, owner, tags, exposure, insured, currency, postcode: Int?
+
+        init(columns: CSVColumns, header: CSVReader.Record, delimiter: Character) {
+            self.columns = columns
+            self.header = header
+            self.delimiter = delimiter
+            guaranteeColumns = EntryDraft.GuaranteeField.allCases.compactMap { field in columns.position("guarantee_\(field.rawValue)").map { (field, $0) } }
+            thresholdColumns = EntryDraft.Field.allCases.compactMap { field in columns.position(field.rawValue).map { (field, $0) } }
+            (identifier, name, owner, tags, exposure, insured, currency, postcode) = (
+                columns.position("identifier"), columns.position("name"), columns.position("owner"), columns.position("tags"),
+                columns.position("exposure"), columns.position("insured_limit"), columns.position("currency"), columns.position("postcode")
+            )
+        }
+
+        func read(_ record: CSVReader.Record, file: String, issues: inout [FileIssue], entries: inout [WatchEntry], duplicates: inout DuplicateCheck) {
             func value(_ index: Int?) -> EntryDraft.Value? {
                 columns.value(at: index, in: record).map { EntryDraft.Value(text: $0, line: record.line) }
             }
             if record.fields.count > header.fields.count {
-                issues.append(FileIssue(file: file, line: record.line, message: "\(record.fields.count) fields but the header has \(header.fields.count); quote values that contain \"\(reader.delimiter)\""))
-                continue
+                issues.append(FileIssue(file: file, line: record.line, message: "\(record.fields.count) fields but the header has \(header.fields.count); quote values that contain \"\(delimiter)\""))
+                return
             }
             var draft = EntryDraft(line: record.line)
             draft.identifier = value(identifier)
-            draft.name = value(nameColumn)
+            draft.name = value(name)
             draft.owner = value(owner)
             draft.tags = value(tags).map { WatchlistFields.tags($0.text) } ?? []
             draft.tagsLine = record.line
@@ -84,6 +125,5 @@ public enum WatchlistCSVParser {
                 }
             }
         }
-        return WatchlistParseResult(watchlist: Watchlist(name: name, file: file, entries: entries), issues: issues)
     }
 }
