@@ -39,24 +39,20 @@ struct BodaccCommand: AsyncParsableCommand {
         func run() async throws {
             var output = OutputBuffer()
             var failed = false
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             for file in files {
-                let notices: [BodaccNotice]
+                // Each notice is printed as it is read: a file of any size, in the memory of one.
                 do {
-                    notices = try NoticeFileReader.read(path: file)
+                    try NoticeFileReader.forEach(path: file) { notice in
+                        let result = ClassifiedNotice(notice: notice, classification: NoticeClassifier.classify(notice))
+                        switch format {
+                        case .jsonl: output.line(result.jsonLine)
+                        case .text: output.line(result.text)
+                        }
+                    }
                 } catch {
                     output.flush()
                     printError("vigie: \(error)")
                     failed = true
-                    continue
-                }
-                for notice in notices {
-                    let result = ClassifiedNotice(notice: notice, classification: NoticeClassifier.classify(notice))
-                    switch format {
-                    case .jsonl: output.line(String(decoding: try encoder.encode(result), as: UTF8.self))
-                    case .text: output.line(result.text)
-                    }
                 }
             }
             output.flush()
@@ -171,6 +167,29 @@ struct ClassifiedNotice: Encodable {
         try container.encode(detail, forKey: .detail)
         try container.encode(supersedes, forKey: .supersedes)
         try container.encode(url, forKey: .url)
+    }
+
+    /// The same object as `encode(to:)` with sorted keys, written directly: the output of a
+    /// hundred thousand notices spent a third of its time in `JSONEncoder`.
+    var jsonLine: String {
+        var line = JSONLine()
+        line.field("company", company)
+        line.field("detail", detail)
+        line.field("event", event)
+        line.field("famille", famille)
+        line.field("from_procedure", fromProcedure)
+        line.field("judgment_date", judgmentDate)
+        line.field("nature", nature)
+        line.field("notice_id", noticeID)
+        line.field("notice_type", noticeType)
+        line.field("procedure", procedure)
+        line.field("published", published)
+        line.field("severity", severity)
+        line.field("sirens", sirens)
+        line.field("status_after", statusAfter)
+        line.field("supersedes", supersedes)
+        line.field("url", url)
+        return line.text
     }
 
     var text: String {

@@ -9,21 +9,39 @@ import VigieCore
 /// libxml2's 10 MB default limit.)
 public enum DILAXMLDecoder {
     public static func decode(file path: String) throws(NoticeDecodingError) -> [BodaccNotice] {
-        try assemble(file: path) { handle in try XMLEventReader.read(file: path, handle) }
+        var notices: [BodaccNotice] = []
+        try forEach(file: path) { notices.append($0) }
+        return notices
+    }
+
+    /// Hands each notice to `body` as soon as its `annonce` ends: a file of any size is read in
+    /// the memory of one notice.
+    public static func forEach(file path: String, _ body: (BodaccNotice) throws -> Void) throws(NoticeDecodingError) {
+        try assemble(file: path, body) { handle in try XMLEventReader.read(file: path, handle) }
     }
 
     public static func decode(_ data: Data, file: String) throws(NoticeDecodingError) -> [BodaccNotice] {
-        try assemble(file: file) { handle in try XMLEventReader.read(data, name: file, handle) }
+        var notices: [BodaccNotice] = []
+        try assemble(file: file, { notices.append($0) }) { handle in try XMLEventReader.read(data, name: file, handle) }
+        return notices
     }
 
-    static func assemble(file: String, _ read: ((XMLEventReader.Event) throws -> Void) throws -> Void) throws(NoticeDecodingError) -> [BodaccNotice] {
+    static func assemble(
+        file: String, _ body: (BodaccNotice) throws -> Void, _ read: ((XMLEventReader.Event) throws -> Void) throws -> Void
+    ) throws(NoticeDecodingError) {
         var assembler = PCLAssembler(file: file)
         do {
-            try read { event in
-                switch event {
-                case .start(let name, _, let line): try assembler.start(name, line: line)
-                case .text(let text): assembler.text(text)
-                case .end(let name): assembler.end(name)
+            try withoutActuallyEscaping(body) { body in
+                try read { event in
+                    switch event {
+                    case .start(let name, _, let line): try assembler.start(name, line: line)
+                    case .text(let text): assembler.text(text)
+                    case .end(let name):
+                        assembler.end(name)
+                        guard !assembler.notices.isEmpty else { return }
+                        for notice in assembler.notices { try body(notice) }
+                        assembler.notices.removeAll(keepingCapacity: true)
+                    }
                 }
             }
         } catch let error as NoticeDecodingError {
@@ -33,7 +51,46 @@ public enum DILAXMLDecoder {
         } catch {
             throw NoticeDecodingError(file: file, message: "\(error)")
         }
-        return assembler.notices
+    }
+}
+
+extension DILAXMLDecoder {
+    /// A file's notices asked for one at a time (`next()`), read as they are asked: an import
+    /// awaits the store between two batches without ever holding the file's notices.
+    public final class Stream {
+        private let pull: XMLEventReader.Pull
+        private var assembler: PCLAssembler
+        private let file: String
+
+        public init(file path: String) throws(NoticeDecodingError) {
+            do {
+                pull = try XMLEventReader.Pull(file: path)
+            } catch {
+                throw NoticeDecodingError(file: path, message: (error as? XMLEventReader.Failure)?.message ?? "\(error)")
+            }
+            assembler = PCLAssembler(file: path)
+            file = path
+        }
+
+        public func next() throws(NoticeDecodingError) -> BodaccNotice? {
+            do {
+                while assembler.notices.isEmpty {
+                    guard let event = try pull.next() else { return nil }
+                    switch event {
+                    case .start(let name, _, let line): try assembler.start(name, line: line)
+                    case .text(let text): assembler.text(text)
+                    case .end(let name): assembler.end(name)
+                    }
+                }
+                return assembler.notices.removeFirst()
+            } catch let error as NoticeDecodingError {
+                throw error
+            } catch let error as XMLEventReader.Failure {
+                throw NoticeDecodingError(file: file, line: error.line, message: error.message)
+            } catch {
+                throw NoticeDecodingError(file: file, message: "\(error)")
+            }
+        }
     }
 }
 
@@ -60,7 +117,7 @@ struct PCLAssembler {
     }
 
     let file: String
-    private(set) var notices: [BodaccNotice] = []
+    var notices: [BodaccNotice] = []
     private var path: [String] = []
     private var text = ""
     private var issue: String?

@@ -4,18 +4,29 @@ import VigieCore
 /// Reads a file of BODACC notices in whichever format it is: DILA XML, or any JSON shape.
 public enum NoticeFileReader {
     public static func read(path: String) throws(NoticeDecodingError) -> [BodaccNotice] {
-        if let handle = FileHandle(forReadingAtPath: path) {
-            let head = (try? handle.read(upToCount: 512)) ?? Data()
-            try? handle.close()
-            if firstSignificantByte(head) == UInt8(ascii: "<") { return try DILAXMLDecoder.decode(file: path) }
-        }
+        var notices: [BodaccNotice] = []
+        try forEach(path: path) { notices.append($0) }
+        return notices
+    }
+
+    /// Hands each notice of the file to `body`, in order. A DILA XML file streams: its notices
+    /// are never all held at once; a JSON export is decoded whole.
+    public static func forEach(path: String, _ body: (BodaccNotice) throws -> Void) throws(NoticeDecodingError) {
+        if isXML(path: path) { return try DILAXMLDecoder.forEach(file: path, body) }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw NoticeDecodingError(file: path, message: "cannot be read (\(error.localizedDescription)); check the path and permissions")
         }
-        return try decode(data, file: path)
+        let notices = try decode(data, file: path)
+        do {
+            for notice in notices { try body(notice) }
+        } catch let error as NoticeDecodingError {
+            throw error
+        } catch {
+            throw NoticeDecodingError(file: path, message: "\(error)")
+        }
     }
 
     public static func decode(_ data: Data, file: String) throws(NoticeDecodingError) -> [BodaccNotice] {
@@ -25,6 +36,56 @@ public enum NoticeFileReader {
         case nil: throw NoticeDecodingError(file: file, message: "the file is empty")
         default: throw NoticeDecodingError(file: file, line: 1, message: "neither XML nor JSON; give a DILA PCL file or an Opendatasoft JSON/JSONL export")
         }
+    }
+
+    /// A file's notices one at a time: a DILA XML file streams, a JSON export is decoded whole.
+    public final class Stream {
+        private let xml: DILAXMLDecoder.Stream?
+        private var list: IndexingIterator<[BodaccNotice]>?
+        /// How many notices the file holds, counted before reading (for progress).
+        public let count: Int
+
+        public init(path: String) throws(NoticeDecodingError) {
+            if NoticeFileReader.isXML(path: path) {
+                xml = try DILAXMLDecoder.Stream(file: path)
+                count = NoticeFileReader.countNotices(path: path)
+            } else {
+                let notices = try NoticeFileReader.read(path: path)
+                xml = nil
+                list = notices.makeIterator()
+                count = notices.count
+            }
+        }
+
+        public func next() throws(NoticeDecodingError) -> BodaccNotice? {
+            if let xml { return try xml.next() }
+            return list?.next()
+        }
+    }
+
+    static func isXML(path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        return firstSignificantByte((try? handle.read(upToCount: 512)) ?? Data()) == UInt8(ascii: "<")
+    }
+
+    /// The `<annonce>` elements of a DILA file, counted over its bytes a megabyte at a time.
+    static func countNotices(path: String) -> Int {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return 0 }
+        defer { try? handle.close() }
+        let marker = Array("<annonce>".utf8)
+        var count = 0
+        var carry: [UInt8] = []
+        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            let bytes = carry + Array(chunk)
+            var index = 0
+            while let found = bytes[index...].firstRange(of: marker) {
+                count += 1
+                index = found.upperBound
+            }
+            carry = Array(bytes.suffix(marker.count - 1))
+        }
+        return count
     }
 
     /// The first byte that is not white space or a byte-order mark: `<` for XML, `{` or `[` for JSON.

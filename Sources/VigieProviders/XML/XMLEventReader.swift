@@ -35,37 +35,71 @@ struct XMLEventReader {
     }
 
     private static func run(_ reader: xmlTextReaderPtr, _ handle: (Event) throws -> Void) throws {
-        defer { xmlFreeTextReader(reader) }
-        var depth = 0
-        while true {
-            let status = xmlTextReaderRead(reader)
-            if status == 0 { break }
-            let line = Int(xmlTextReaderGetParserLineNumber(reader))
-            guard status == 1 else {
-                let detail = xmlGetLastError().flatMap { $0.pointee.message }.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "unknown error"
-                throw Failure(line: line, message: "not well-formed XML (\(detail)); is the file complete?")
-            }
-            switch xmlTextReaderNodeType(reader) {
-            case Int32(XML_READER_TYPE_ELEMENT.rawValue):
-                let name = String(cString: xmlTextReaderConstLocalName(reader))
-                let empty = xmlTextReaderIsEmptyElement(reader) == 1
-                var attributes: [String: String] = [:]
-                while xmlTextReaderMoveToNextAttribute(reader) == 1 {
-                    attributes[String(cString: xmlTextReaderConstLocalName(reader))] = xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
-                }
-                try handle(.start(name: name, attributes: attributes, line: line))
-                if empty { try handle(.end(name: name)) } else { depth += 1 }
-            case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
-                if let value = xmlTextReaderConstValue(reader) { try handle(.text(String(cString: value))) }
-            case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
-                depth -= 1
-                try handle(.end(name: String(cString: xmlTextReaderConstLocalName(reader))))
-            default:
-                continue
-            }
+        let pull = Pull(reader)
+        while let event = try pull.next() { try handle(event) }
+    }
+
+    /// The same events, asked for one at a time: what async code reads a big file with, a
+    /// notice at a time, between two awaits.
+    final class Pull {
+        private let reader: xmlTextReaderPtr
+        private var depth = 0
+        /// The end of an empty element, owed after its start.
+        private var pending: Event?
+        private var finished = false
+
+        init(_ reader: xmlTextReaderPtr) {
+            self.reader = reader
         }
-        if depth > 0 {
-            throw Failure(line: Int(xmlTextReaderGetParserLineNumber(reader)), message: "not well-formed XML (the file ends inside an element); is the file complete?")
+
+        /// Opens a file, streaming.
+        convenience init(file path: String) throws {
+            guard let reader = xmlReaderForFile(path, nil, XMLEventReader.options) else { throw Failure(line: 0, message: "cannot be opened as XML; check the path and permissions") }
+            self.init(reader)
+        }
+
+        deinit { xmlFreeTextReader(reader) }
+
+        func next() throws -> Event? {
+            if let event = pending {
+                pending = nil
+                return event
+            }
+            while !finished {
+                let status = xmlTextReaderRead(reader)
+                if status == 0 {
+                    finished = true
+                    if depth > 0 {
+                        throw Failure(line: Int(xmlTextReaderGetParserLineNumber(reader)), message: "not well-formed XML (the file ends inside an element); is the file complete?")
+                    }
+                    return nil
+                }
+                let line = Int(xmlTextReaderGetParserLineNumber(reader))
+                guard status == 1 else {
+                    finished = true
+                    let detail = xmlGetLastError().flatMap { $0.pointee.message }.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "unknown error"
+                    throw Failure(line: line, message: "not well-formed XML (\(detail)); is the file complete?")
+                }
+                switch xmlTextReaderNodeType(reader) {
+                case Int32(XML_READER_TYPE_ELEMENT.rawValue):
+                    let name = String(cString: xmlTextReaderConstLocalName(reader))
+                    let empty = xmlTextReaderIsEmptyElement(reader) == 1
+                    var attributes: [String: String] = [:]
+                    while xmlTextReaderMoveToNextAttribute(reader) == 1 {
+                        attributes[String(cString: xmlTextReaderConstLocalName(reader))] = xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
+                    }
+                    if empty { pending = .end(name: name) } else { depth += 1 }
+                    return .start(name: name, attributes: attributes, line: line)
+                case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
+                    if let value = xmlTextReaderConstValue(reader) { return .text(String(cString: value)) }
+                case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
+                    depth -= 1
+                    return .end(name: String(cString: xmlTextReaderConstLocalName(reader)))
+                default:
+                    continue
+                }
+            }
+            return nil
         }
     }
 }

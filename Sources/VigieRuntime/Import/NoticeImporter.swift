@@ -57,15 +57,23 @@ public struct NoticeImporter: Sendable {
         let started = clock.now
         for (index, file) in files.enumerated() {
             let key = "import:\(try Self.identity(of: file))"
-            let notices = try NoticeFileReader.read(path: file)
+            // Read as it goes: a year of DILA notices is never held at once. Notices already
+            // imported (the cursor counts them) are read past.
+            let notices = try NoticeFileReader.Stream(path: file)
             var done = Int(try await store.cursor(for: key) ?? "0") ?? 0
-            if done >= notices.count {
-                report.skippedFiles += 1
-                continue
-            }
-            while done < notices.count {
+            for _ in 0..<done { _ = try notices.next() }
+            var first = true
+            while true {
                 try Task.checkCancellation()
-                let batch = Array(notices[done..<min(done + configuration.batchSize, notices.count)])
+                var batch: [BodaccNotice] = []
+                batch.reserveCapacity(configuration.batchSize)
+                while batch.count < configuration.batchSize, let notice = try notices.next() { batch.append(notice) }
+                if batch.isEmpty {
+                    // Every notice was imported before: the file is skipped whole.
+                    if first, done > 0 { report.skippedFiles += 1 }
+                    break
+                }
+                first = false
                 let unseen = Set(try await store.seenNotices(batch.map(\.id)))
                 let fresh = batch.filter { !unseen.contains($0.id) }
                 let named = Set(fresh.flatMap(\.sirens)).filter { watch[$0] != nil }
@@ -86,7 +94,7 @@ public struct NoticeImporter: Sendable {
                 report.notices += batch.count
                 report.matched += matched.count
                 report.alertsRaised += summary.alertsRaised
-                progress(Progress(file: file, fileIndex: index + 1, files: files.count, done: done, total: notices.count, alertsRaised: report.alertsRaised, started: started))
+                progress(Progress(file: file, fileIndex: index + 1, files: files.count, done: done, total: max(notices.count, done), alertsRaised: report.alertsRaised, started: started))
             }
         }
         return report

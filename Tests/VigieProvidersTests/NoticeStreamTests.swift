@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import VigieCore
+@testable import VigieProviders
+import VigieTestSupport
+
+/// Reading BODACC files as streams gives what reading them whole gives: the same notices, in
+/// the same order, counted the same, whether pushed (`forEach`) or pulled (`Stream`).
+@Suite("BODACC files read as streams")
+struct NoticeStreamTests {
+    @Test("the DILA file, pushed and pulled, notice for notice; its count read from its bytes", arguments: ["bodacc/dila-PCL_BXA20080010.xml", "bodacc/collective-notices-sample.json"])
+    func sameNotices(_ file: String) throws {
+        let path = RepositoryData.url(file).path
+        let whole = try NoticeFileReader.decode(try RepositoryData.data(file), file: path)
+        var pushed: [BodaccNotice] = []
+        try NoticeFileReader.forEach(path: path) { pushed.append($0) }
+        let stream = try NoticeFileReader.Stream(path: path)
+        var pulled: [BodaccNotice] = []
+        while let notice = try stream.next() { pulled.append(notice) }
+        #expect(!whole.isEmpty)
+        #expect(pushed == whole)
+        #expect(pulled == whole)
+        #expect(stream.count == whole.count)
+    }
+
+    @Test("a file cut in the middle of a notice fails at its line when pulled, as when read whole")
+    func truncated() throws {
+        let text = try String(contentsOf: RepositoryData.url("bodacc/dila-PCL_BXA20080010.xml"), encoding: .utf8)
+        let cut = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-cut-\(UUID()).xml")
+        defer { try? FileManager.default.removeItem(at: cut) }
+        try String(text.prefix(text.count / 2)).write(to: cut, atomically: true, encoding: .utf8)
+        let stream = try NoticeFileReader.Stream(path: cut.path)
+        var read = 0
+        do {
+            while try stream.next() != nil { read += 1 }
+            Issue.record("a cut file read to its end")
+        } catch {
+            #expect(error.description.contains("is the file complete?"), "\(error)")
+            #expect(read > 0, "the notices before the cut were read")
+        }
+    }
+}
+
+@Suite("JSON lines written by hand")
+struct JSONLineTests {
+    struct Sample: Encodable {
+        var a: String?
+        var b: [String]
+        var c: String
+    }
+
+    @Test("the same bytes as JSONEncoder with sorted keys and unescaped slashes, on every kind of character")
+    func sameAsEncoder() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let texts = ["plain", "quote \" and \\ backslash", "line\nbreak\r\ttab", "bell\u{07} nul\u{00} esc\u{1B} unit\u{1F}", "é à ü — 😀", "https://x/y?z=1", "\u{08}\u{0C}", ""]
+        for text in texts {
+            var line = JSONLine()
+            line.field("a", text)
+            line.field("b", [text, "x"])
+            line.field("c", text)
+            let expected = String(decoding: try encoder.encode(Sample(a: text, b: [text, "x"], c: text)), as: UTF8.self)
+            #expect(line.text == expected, "\(text.debugDescription)")
+        }
+        var absent = JSONLine()
+        absent.field("a", nil as String?)
+        #expect(absent.text == #"{"a":null}"#)
+    }
+}
