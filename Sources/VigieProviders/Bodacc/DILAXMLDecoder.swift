@@ -33,23 +33,14 @@ public enum DILAXMLDecoder {
         do {
             try withoutActuallyEscaping(body) { body in
                 try read { event in
-                    switch event {
-                    case .start(let name, _, let line): try assembler.start(name, line: line)
-                    case .text(let text): assembler.text(text)
-                    case .end(let name):
-                        assembler.end(name)
-                        guard !assembler.notices.isEmpty else { return }
-                        for notice in assembler.notices { try body(notice) }
-                        assembler.notices.removeAll(keepingCapacity: true)
-                    }
+                    try assembler.handle(event)
+                    guard !assembler.notices.isEmpty else { return }
+                    for notice in assembler.notices { try body(notice) }
+                    assembler.notices.removeAll(keepingCapacity: true)
                 }
             }
-        } catch let error as NoticeDecodingError {
-            throw error
-        } catch let error as XMLEventReader.Failure {
-            throw NoticeDecodingError(file: file, line: error.line, message: error.message)
         } catch {
-            throw NoticeDecodingError(file: file, message: "\(error)")
+            throw NoticeDecodingError.reading(file, error)
         }
     }
 }
@@ -66,7 +57,7 @@ extension DILAXMLDecoder {
             do {
                 pull = try XMLEventReader.Pull(file: path)
             } catch {
-                throw NoticeDecodingError(file: path, message: (error as? XMLEventReader.Failure)?.message ?? "\(error)")
+                throw NoticeDecodingError.reading(path, error)
             }
             assembler = PCLAssembler(file: path)
             file = path
@@ -76,26 +67,38 @@ extension DILAXMLDecoder {
             do {
                 while assembler.notices.isEmpty {
                     guard let event = try pull.next() else { return nil }
-                    switch event {
-                    case .start(let name, _, let line): try assembler.start(name, line: line)
-                    case .text(let text): assembler.text(text)
-                    case .end(let name): assembler.end(name)
-                    }
+                    try assembler.handle(event)
                 }
                 return assembler.notices.removeFirst()
-            } catch let error as NoticeDecodingError {
-                throw error
-            } catch let error as XMLEventReader.Failure {
-                throw NoticeDecodingError(file: file, line: error.line, message: error.message)
             } catch {
-                throw NoticeDecodingError(file: file, message: "\(error)")
+                throw NoticeDecodingError.reading(file, error)
             }
+        }
+    }
+}
+
+extension NoticeDecodingError {
+    /// What went wrong reading a DILA file, at its line when the XML reader says.
+    static func reading(_ file: String, _ error: any Error) -> NoticeDecodingError {
+        switch error {
+        case let error as NoticeDecodingError: error
+        case let error as XMLEventReader.Failure: NoticeDecodingError(file: file, line: error.line, message: error.message)
+        default: NoticeDecodingError(file: file, message: "\(error)")
         }
     }
 }
 
 /// Collects the elements of each `annonce` that Vigie reads, then maps them.
 struct PCLAssembler {
+    /// One event of the reader: an element opened, its text, its end.
+    mutating func handle(_ event: XMLEventReader.Event) throws {
+        switch event {
+        case .start(let name, _, let line): try start(name, line: line)
+        case .text(let text): self.text(text)
+        case .end(let name): end(name)
+        }
+    }
+
     /// The values of one `annonce`, by the element that holds them.
     private struct Fields {
         var number: String?
