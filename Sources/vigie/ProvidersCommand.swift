@@ -121,6 +121,12 @@ struct ProvidersCommand: AsyncParsableCommand {
             if let limit = observation.creditLimit { parts.append("limit \(limit.text)") }
             if let status = observation.status { parts.append(status.rawValue) }
             if let event = observation.legalEvents.first { parts.append("latest legal event: \(event.summary)") }
+            if let cover = observation.cover {
+                parts.append("cover \(cover.decision.rawValue)\(cover.granted.map { " \($0)" } ?? "")\(cover.expiresOn.map { " until \($0.iso)" } ?? "")")
+            }
+            if let balance = observation.balance {
+                parts.append("owed \(balance.owed), overdue \(Money(amount: balance.overdue, currency: balance.currency))\(balance.lastPayment.map { ", last payment \($0.iso)" } ?? "")")
+            }
             let name = observation.companyName.map { "\($0) " } ?? ""
             return "\(name)(\(observation.siren.formatted)), \(observation.observedOn.iso): " + (parts.isEmpty ? "nothing stated" : parts.joined(separator: ", "))
         }
