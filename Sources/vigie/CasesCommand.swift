@@ -79,7 +79,7 @@ struct CasesCommand: AsyncParsableCommand {
             item.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0),
             "\(Escape.controlCharacters(item.companyName ?? item.siren.formatted)) (\(item.siren.formatted))",
             Escape.controlCharacters(item.title),
-            exposure.isEmpty ? "no exposure given" : "\(exposure) at stake",
+            (exposure.isEmpty ? "no exposure given" : "\(exposure) at stake") + (item.position.map { ", \($0.money($0.uncovered).formatted(.english)) uncovered" } ?? ""),
             "\(item.ageDays(at: now)) d",
             item.owner.map { Escape.controlCharacters($0) } ?? "no owner",
             state == .snoozed ? "snoozed\(item.snoozedUntil.map { " until \($0.iso8601)" } ?? " until something new")" : state.rawValue,
