@@ -74,24 +74,13 @@ public struct MessageContent: Sendable {
         let coverage = CoverageWording.of(style)
         if let position = alert.position {
             // Owed, covered, uncovered: what a credit manager weighs first.
-            var owed = position.money(position.owed).formatted(style)
-            if let asOf = position.asOf {
-                owed += french ? " (balance âgée du \(asOf.iso)" : " (aged balance of \(asOf.iso)"
-                if let overdue = position.overdue, overdue > 0 { owed += french ? ", dont \(position.money(overdue).formatted(style)) échus" : ", \(position.money(overdue).formatted(style)) overdue" }
-                owed += ")"
-            }
-            facts.append(Fact(label: coverage.owed, value: owed))
-            var covered = [String]()
-            if position.insured > 0 || position.insuredBy != nil {
-                covered.append("\(coverage.insured.lowercased()) \(position.money(position.insured).formatted(style))\(position.insuredBy.map { " (\(ProviderName.display($0 == "watchlist" ? "watchlist" : "insurer:\($0)")))" } ?? "")")
-            }
-            if position.guaranteed > 0 {
-                covered.append("\(coverage.guaranteed.lowercased()) \(position.money(position.guaranteed).formatted(style))\(position.guarantor.map { " (\($0))" } ?? "")")
-            }
-            facts.append(Fact(label: coverage.covered, value: ([position.money(position.covered).formatted(style)] + (covered.isEmpty ? [] : ["— " + covered.joined(separator: ", ")])).joined(separator: " ")))
+            let owed = position.money(position.owed).formatted(style)
+            facts.append(Fact(label: coverage.owed, value: owed + (coverage.owedDetail(position).map { " (\($0))" } ?? "")))
+            let covered = position.money(position.covered).formatted(style)
+            facts.append(Fact(label: coverage.covered, value: covered + (coverage.covers(position).map { " — \(oneLine($0))" } ?? "")))
             facts.append(Fact(label: coverage.uncoveredLabel, value: position.money(position.uncovered).formatted(style)))
             if let claim = position.toDeclare {
-                let asOf = position.toDeclareAsOf.map { french ? " (balance âgée du \($0.iso))" : " (aged balance of \($0.iso))" } ?? ""
+                let asOf = position.toDeclareAsOf.map { " (\(coverage.agedBalance(of: $0)))" } ?? ""
                 facts.append(Fact(label: coverage.toDeclare, value: claim.formatted(style) + asOf))
             }
         }

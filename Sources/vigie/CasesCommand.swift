@@ -109,11 +109,8 @@ struct CasesCommand: AsyncParsableCommand {
             print("\(item.situation.rawValue) case, opened \(item.openedAt.iso8601), \(item.state(at: now).rawValue)\(item.resolution.map { " (\($0))" } ?? "")")
             if let position = item.position {
                 print("\nMoney at stake: \(CoverageWording.english.position(position))")
-                var covered: [String] = []
-                if let by = position.insuredBy { covered.append("insured \(position.money(position.insured).formatted(.english)) by \(by == "watchlist" ? "the watchlist's insured limit" : ProviderName.display(CoverageSource.insurer(by)))") }
-                if let guarantor = position.guarantor { covered.append("guaranteed \(position.money(position.guaranteed).formatted(.english)) by \(Escape.controlCharacters(guarantor))") }
-                if !covered.isEmpty { print("  " + covered.joined(separator: "; ")) }
-                if let asOf = position.asOf { print("  owed by the aged balance of \(asOf.iso)\(position.overdue.map { ", \(position.money($0).formatted(.english)) overdue" } ?? "")") }
+                if let covers = CoverageWording.english.covers(position) { print("  covered: \(Escape.controlCharacters(covers))") }
+                if let detail = CoverageWording.english.owedDetail(position) { print("  owed by the \(detail)") }
             }
             if let claims = item.claims {
                 if let claim = item.position?.toDeclare {

@@ -49,13 +49,12 @@ struct CoverageCommand: AsyncParsableCommand {
             if files.isEmpty && receivables == nil {
                 let configuration = try options.load(secrets: .deferred)
                 for source in configuration.insurers {
-                    let names = (try? FileManager.default.contentsOfDirectory(atPath: source.folder.path)) ?? []
-                    let csv = names.filter { $0.lowercased().hasSuffix(".csv") }.sorted()
-                    if csv.isEmpty {
-                        output.line("\(source.folder.path):1: no .csv export of \(source.insurer) in the folder; export one there")
+                    do {
+                        exports += try CoverageFiles.list(source.folder, what: "\(source.insurer)'s exports").map { ($0, source.insurer, source.preset, source.columns) }
+                    } catch {
+                        output.line("\(error)")
                         failed = true
                     }
-                    exports += csv.map { (source.folder.appendingPathComponent($0), source.insurer, source.preset, source.columns) }
                 }
                 balance = configuration.receivables.map(configuration.resolve)
                 if configuration.insurers.isEmpty && balance == nil {
@@ -67,12 +66,8 @@ struct CoverageCommand: AsyncParsableCommand {
                 let result = InsurerExport.parse(text, file: export.file.relativePath, insurer: export.insurer, preset: export.preset, columns: export.columns)
                 failed = Self.verdict(export.file, issues: result.issues, read: result.covers.count, what: ("buyer", "buyers"), &output) || failed
             }
-            if var url = balance {
-                var isFolder: ObjCBool = false
-                if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
-                    let newest = ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).filter { $0.lowercased().hasSuffix(".csv") }.sorted().last
-                    url = newest.map { url.appendingPathComponent($0) } ?? url
-                }
+            if let configured = balance {
+                let url = (try? CoverageFiles.balanceFile(configured)) ?? configured
                 if let text = Self.text(url, &output) {
                     let result = AgedBalanceReader.parse(text, file: url.relativePath, asOf: CoverageFiles.day(inName: url.lastPathComponent) ?? CalendarDay(SystemWallClock().now))
                     failed = Self.verdict(url, issues: result.issues, read: result.balances.count, what: ("client", "clients"), &output) || failed
@@ -84,13 +79,15 @@ struct CoverageCommand: AsyncParsableCommand {
             if failed { throw ExitCode(1) }
         }
 
+        /// The file's text as the sources read it, or its problem and a verdict.
         static func text(_ url: URL, _ output: inout OutputBuffer) -> String? {
-            guard let data = FileManager.default.contents(atPath: url.path), let text = ExportText.decode(data) else {
-                output.line("\(url.relativePath):1: cannot be read as text; check the path, its permissions, and that it is a CSV export")
+            do {
+                return try CoverageFiles.text(url)
+            } catch {
+                output.line("\(error)")
                 output.line("\(url.relativePath): NOT READ")
                 return nil
             }
-            return text
         }
 
         /// Prints the problems and the file's verdict; true when it failed.

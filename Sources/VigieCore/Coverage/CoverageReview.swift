@@ -213,7 +213,8 @@ public enum CoverageReview {
                 ))
             }
         }
-        // Old one-off keys go when their day is far past, so the memory stays small.
+        // The 64 latest one-off keys are kept, so the memory stays small: older ones are about
+        // deadlines and stops long past.
         watch.told = Array(watch.told.suffix(64))
         return (watch, events)
     }

@@ -21,6 +21,9 @@ public struct CoverageWording: Sendable {
     public let insured: String
     public let guaranteed: String
     public let toDeclare: String
+    let listLimit: String
+    let agedBalanceOf: @Sendable (_ day: String) -> String
+    let overdueAmount: @Sendable (_ amount: String) -> String
 
     public static let english = CoverageWording(
         style: .english,
@@ -37,7 +40,8 @@ public struct CoverageWording: Sendable {
         paymentsStopped: { "No payment since \($0) (\($1) days) while invoices fall due" },
         delayWorsening: { "Average payment delay worsened from \($0) to \($1) days in \($2) months" },
         owed: "Owed", covered: "Covered", uncoveredLabel: "Uncovered", insured: "Insured", guaranteed: "Guaranteed",
-        toDeclare: "Claim to declare"
+        toDeclare: "Claim to declare", listLimit: "the watchlist's insured limit",
+        agedBalanceOf: { "aged balance of \($0)" }, overdueAmount: { "\($0) overdue" }
     )
 
     public static let french = CoverageWording(
@@ -55,7 +59,8 @@ public struct CoverageWording: Sendable {
         paymentsStopped: { "Aucun règlement depuis le \($0) (\($1) jours) alors que des factures sont échues" },
         delayWorsening: { "Retard moyen de paiement passé de \($0) à \($1) jours en \($2) mois" },
         owed: "Dû", covered: "Couvert", uncoveredLabel: "Non couvert", insured: "Assuré", guaranteed: "Garanti",
-        toDeclare: "Créance à déclarer"
+        toDeclare: "Créance à déclarer", listLimit: "limite assurée de la liste",
+        agedBalanceOf: { "balance âgée du \($0)" }, overdueAmount: { "dont \($0) échus" }
     )
 
     public static func of(_ style: NumberStyle) -> CoverageWording { style == .french ? french : english }
@@ -80,6 +85,31 @@ public struct CoverageWording: Sendable {
         case .paymentDelayWorsening: delayWorsening(old, new, evidence.reasons.first ?? "?")
         }
     }
+
+    /// What covers the client, and whose: `insured 5,000 EUR (Allianz Trade), guaranteed 9,000 EUR
+    /// (LeanPay)`; nil when nothing does.
+    public func covers(_ position: Position) -> String? {
+        var covers: [String] = []
+        if let by = position.insuredBy {
+            let whose = by == "watchlist" ? listLimit : ProviderName.display(CoverageSource.insurer(by))
+            covers.append("\(insured.lowercased()) \(position.money(position.insured).formatted(style)) (\(whose))")
+        }
+        if let guarantor = position.guarantor, position.guaranteed > 0 {
+            covers.append("\(guaranteed.lowercased()) \(position.money(position.guaranteed).formatted(style)) (\(guarantor))")
+        }
+        return covers.isEmpty ? nil : covers.joined(separator: ", ")
+    }
+
+    /// Where the owed figure comes from: `aged balance of 2026-01-31, 18,900 EUR overdue`; nil
+    /// when it is the watchlist's.
+    public func owedDetail(_ position: Position) -> String? {
+        guard let asOf = position.asOf else { return nil }
+        guard let overdue = position.overdue, overdue > 0 else { return agedBalanceOf(asOf.iso) }
+        return "\(agedBalanceOf(asOf.iso)), \(overdueAmount(position.money(overdue).formatted(style)))"
+    }
+
+    /// `aged balance of 2025-12-31`: what a claim to declare is read from.
+    public func agedBalance(of day: CalendarDay) -> String { agedBalanceOf(day.iso) }
 
     /// `owed 18,400 EUR · covered 5,000 EUR · uncovered 13,400 EUR`.
     public func position(_ position: Position) -> String {

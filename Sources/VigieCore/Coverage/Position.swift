@@ -89,12 +89,7 @@ public struct Position: Hashable, Sendable, Codable {
 
     /// `owed 18 400 EUR · covered 5 000 EUR · uncovered 13 400 EUR`, in the reader's language.
     public func summary(_ style: NumberStyle) -> String {
-        let french = style == .french
-        return [
-            "\(french ? "dû" : "owed") \(money(owed).formatted(style))",
-            "\(french ? "couvert" : "covered") \(money(covered).formatted(style))",
-            "\(french ? "non couvert" : "uncovered") \(money(uncovered).formatted(style))",
-        ].joined(separator: " · ")
+        CoverageWording.of(style).position(self)
     }
 }
 

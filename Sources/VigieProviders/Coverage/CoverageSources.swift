@@ -131,11 +131,10 @@ public struct ReceivablesSource: ScoreProvider {
     /// The balance the path holds; rows without a date are stated at the date in the file's
     /// name (`balance-2026-11-30.csv`, `20261130`), else at `today`.
     public static func read(_ path: URL, today: CalendarDay) throws -> AgedBalanceReader.Result {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isFolder) else {
+        guard FileManager.default.fileExists(atPath: path.path) else {
             throw CoverageFileError(issues: [FileIssue(file: path.path, line: 1, message: "no such file or folder; export the aged balance there, or fix receivables.file in vigie.yaml")])
         }
-        let file = isFolder.boolValue ? try CoverageFiles.list(path, what: "aged balances").last! : path
+        let file = try CoverageFiles.balanceFile(path)
         let result = AgedBalanceReader.parse(try CoverageFiles.text(file), file: file.path, asOf: CoverageFiles.day(inName: file.lastPathComponent) ?? today)
         if !result.errors.isEmpty, result.balances.isEmpty, result.unreadable.isEmpty { throw CoverageFileError(issues: result.errors) }
         return result
@@ -145,7 +144,7 @@ public struct ReceivablesSource: ScoreProvider {
 /// Reading export files: one way for the insurer and receivables sources and the fixture.
 public enum CoverageFiles {
     /// The `*.csv` files of a folder, in name order; an error when there are none.
-    static func list(_ folder: URL, what: String) throws -> [URL] {
+    public static func list(_ folder: URL, what: String) throws -> [URL] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
@@ -159,7 +158,7 @@ public enum CoverageFiles {
         return files
     }
 
-    static func text(_ file: URL) throws -> String {
+    public static func text(_ file: URL) throws -> String {
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw CoverageFileError(issues: [FileIssue(file: file.path, line: 1, message: "cannot be read; check its permissions")])
         }
@@ -167,6 +166,14 @@ public enum CoverageFiles {
             throw CoverageFileError(issues: [FileIssue(file: file.path, line: 1, message: "is neither UTF-8, UTF-16 nor Windows-1252 text; export it again as CSV")])
         }
         return text
+    }
+
+    /// The aged balance a configured path names: the file, or the newest `*.csv` of a folder
+    /// (ERPs write one export a day, named by its date).
+    public static func balanceFile(_ path: URL) throws -> URL {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path.path, isDirectory: &isFolder), isFolder.boolValue else { return path }
+        return try list(path, what: "aged balances").last!
     }
 
     /// `2026-11-30` or `20261130` in a file's name.

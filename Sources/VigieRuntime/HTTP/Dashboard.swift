@@ -192,7 +192,8 @@ public struct Dashboard: Sendable {
         if let claims = item.claims {
             context["claims"] = ([
                 "deadline": claims.deadline.iso, "officer": claims.mandataire,
-                "amount": item.position?.toDeclare.map { $0.formatted(t.style) }, "amountAsOf": item.position?.toDeclareAsOf?.iso,
+                "amount": item.position?.toDeclare.map { $0.formatted(t.style) },
+                "amountAsOf": item.position?.toDeclareAsOf.map { CoverageWording.of(t.style).agedBalance(of: $0) },
             ] as [String: Any?]).compactMapValues { $0 }
         }
         if let position = item.position { context["position"] = Self.position(position, t) }
@@ -202,15 +203,9 @@ public struct Dashboard: Sendable {
     /// Owed, what covers it and by whom, what is uncovered: the case's money at stake.
     static func position(_ position: Position, _ t: DashboardWords) -> [String: Any] {
         let words = CoverageWording.of(t.style)
-        var covers: [String] = []
-        if let by = position.insuredBy {
-            covers.append("\(words.insured.lowercased()) \(position.money(position.insured).formatted(t.style)) (\(by == "watchlist" ? t.table["listLimit"] ?? by : ProviderName.display(CoverageSource.insurer(by))))")
-        }
-        if let guarantor = position.guarantor { covers.append("\(words.guaranteed.lowercased()) \(position.money(position.guaranteed).formatted(t.style)) (\(guarantor))") }
         return ([
-            "owedLabel": words.owed, "owed": position.money(position.owed).formatted(t.style), "asOf": position.asOf?.iso,
-            "overdue": position.overdue.flatMap { $0 > 0 ? position.money($0).formatted(t.style) : nil },
-            "coveredLabel": words.covered, "covered": position.money(position.covered).formatted(t.style), "covers": covers.joined(separator: " · "),
+            "owedLabel": words.owed, "owed": position.money(position.owed).formatted(t.style), "owedDetail": words.owedDetail(position),
+            "coveredLabel": words.covered, "covered": position.money(position.covered).formatted(t.style), "covers": words.covers(position),
             "uncoveredLabel": words.uncoveredLabel, "uncovered": position.money(position.uncovered).formatted(t.style),
         ] as [String: Any?]).compactMapValues { $0 }
     }

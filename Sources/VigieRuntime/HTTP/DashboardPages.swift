@@ -68,7 +68,7 @@ enum DashboardPages {
 <h1><span class="badge {{severity}}">{{severityLabel}}</span> {{company}}</h1>
 <p class="lead">{{title}} · <a href="/ui/companies/{{siren}}?lang={{lang}}">{{sirenLabel}}</a> · {{state}} · {{t.owner}}: {{owner}} · {{t.atStake}}: {{exposure}}</p>
 {{> position}}
-{{#claims}}<section class="claims"><h2>{{t.claims}}</h2>{{#amount}}<p>{{amount}} <span class="muted">({{t.agedBalanceOf}} {{amountAsOf}})</span></p>{{/amount}}<p><strong>{{t.declareBy}} {{deadline}}</strong>{{#officer}} — {{officer}}{{/officer}}</p></section>{{/claims}}
+{{#claims}}<section class="claims"><h2>{{t.claims}}</h2>{{#amount}}<p>{{amount}}{{#amountAsOf}} <span class="muted">({{amountAsOf}})</span>{{/amountAsOf}}</p>{{/amount}}<p><strong>{{t.declareBy}} {{deadline}}</strong>{{#officer}} — {{officer}}{{/officer}}</p></section>{{/claims}}
 {{#hasActions}}<section><h2>{{t.whatToDo}}</h2><ol>{{#actions}}<li>{{.}}</li>{{/actions}}</ol></section>{{/hasActions}}
 {{#canAct}}
 <section class="actions"><h2>{{t.act}}</h2>
@@ -103,7 +103,7 @@ enum DashboardPages {
         // Owed, covered, uncovered: on the case and the company pages.
         "position": #"""
 {{#position}}<section class="position"><h2>{{t.moneyAtStake}}</h2><dl>
-<dt>{{owedLabel}}</dt><dd>{{owed}}{{#asOf}} <span class="muted">({{t.agedBalanceOf}} {{asOf}}{{#overdue}}, {{t.overdue}} {{overdue}}{{/overdue}})</span>{{/asOf}}</dd>
+<dt>{{owedLabel}}</dt><dd>{{owed}}{{#owedDetail}} <span class="muted">({{owedDetail}})</span>{{/owedDetail}}</dd>
 <dt>{{coveredLabel}}</dt><dd>{{covered}}{{#covers}} <span class="muted">— {{covers}}</span>{{/covers}}</dd>
 <dt>{{uncoveredLabel}}</dt><dd><strong>{{uncovered}}</strong></dd>
 </dl></section>{{/position}}
