@@ -116,3 +116,66 @@ struct CreditsafeInsolvencyTests {
         #expect(events.first?.severity == .critical)
     }
 }
+
+/// The poll reads reports with `SkimmingJSONDecoder`; these prove it reads every report as
+/// Foundation's `JSONDecoder` does, and refuses what it refuses.
+@Suite("Creditsafe reports through both readers")
+struct CreditsafeReadersTests {
+    static let day = CalendarDay(year: 2026, month: 2, day: 2)!
+
+    /// An observation, or the verdict that the answer is not a report.
+    static func reference(_ bytes: [UInt8]) -> ScoreObservation? {
+        guard let response = try? JSONDecoder().decode(CreditsafeReportResponse.self, from: Data(bytes)) else { return nil }
+        return try? CreditsafeReportDecoder.observation(from: response, observedOn: day)
+    }
+
+    static func skimmed(_ bytes: [UInt8]) -> ScoreObservation? {
+        try? CreditsafeReportDecoder.decode(bytes, observedOn: day)
+    }
+
+    /// The real report, compact as the API sends it and pretty as it was saved, and every
+    /// report of every scenario step.
+    static let reports: [(String, [UInt8])] = {
+        var reports: [(String, [UInt8])] = []
+        let real = try! RepositoryData.data("providers/creditsafe-company-report.json")
+        reports.append(("the real report, pretty", [UInt8](real)))
+        reports.append(("the real report, compact", [UInt8](try! JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: real)))))
+        let root = RepositoryData.repositoryRoot.appendingPathComponent("scenarios")
+        for case let url as URL in FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!
+        where url.pathExtension == "json" && url.deletingLastPathComponent().lastPathComponent == "creditsafe" {
+            reports.append((String(url.path.dropFirst(root.path.count)), [UInt8](try! Data(contentsOf: url))))
+        }
+        return reports.sorted { $0.0 < $1.0 }
+    }()
+
+    @Test("every real and scenario report gives the same observation")
+    func every() throws {
+        #expect(Self.reports.count >= 30)
+        for (name, bytes) in Self.reports {
+            let expected = try #require(Self.reference(bytes), "\(name) reads with JSONDecoder")
+            #expect(Self.skimmed(bytes) == expected, "\(name)")
+        }
+    }
+
+    @Test("the real report cut anywhere, reordered, or with a byte changed: the same verdict")
+    func fuzz() throws {
+        let real = Self.reports.first { $0.0 == "the real report, compact" }!.1
+        let expected = try #require(Self.reference(real))
+        for cut in stride(from: 0, to: real.count, by: 37) {
+            #expect(Self.skimmed(Array(real.prefix(cut))) == nil, "cut at \(cut)")
+        }
+        var generator = SplitMix(state: 2026)
+        let document = try JSONDecoder().decode(AnyJSON.self, from: Data(real))
+        for round in 0..<20 {
+            #expect(Self.skimmed(Array(document.written(shuffling: &generator).utf8)) == expected, "order \(round)")
+        }
+        let structural = Array("{}[]\",:0-1.eE+tfn \\".utf8)
+        for round in 0..<400 {
+            var mutated = real
+            mutated[Int.random(in: 0..<mutated.count, using: &generator)] = structural.randomElement(using: &generator)!
+            // Never a value JSONDecoder would not read; refusing text that is not JSON where
+            // JSONDecoder lets it through is the one difference (see SkimmingJSONDecoderTests).
+            if let skimmed = Self.skimmed(mutated) { #expect(skimmed == Self.reference(mutated), "mutation \(round)") }
+        }
+    }
+}

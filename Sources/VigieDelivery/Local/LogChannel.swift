@@ -86,7 +86,7 @@ final class WrittenRevisions: Sendable {
             var id: String
             var revision: Int
         }
-        let decoder = JSONDecoder()
+        let decoder = SkimmingJSONDecoder()
         var found: Set<String> = []
         // The first line may be cut by the offset: it fails to decode and is skipped.
         for line in data.split(separator: UInt8(ascii: "\n")) {

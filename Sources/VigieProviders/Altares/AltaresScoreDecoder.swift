@@ -35,7 +35,7 @@ public enum AltaresScoreDecoder {
     public static func decode(_ data: Data, observedOn fallback: CalendarDay) throws(Failure) -> ScoreObservation {
         let answer: Answer
         do {
-            answer = try JSONDecoder().decode(Answer.self, from: data)
+            answer = try SkimmingJSONDecoder().decode(Answer.self, from: data)
         } catch {
             throw Failure(description: "not an Altares score answer (\(String(describing: error).prefix(160)))")
         }

@@ -63,7 +63,7 @@ public struct BodaccFeed: ProcedureFeed {
 
         public init?(_ text: String?) {
             guard let text else { return nil }
-            if let decoded = try? JSONDecoder().decode(Cursor.self, from: Data(text.utf8)) {
+            if let decoded = try? SkimmingJSONDecoder().decode(Cursor.self, from: Data(text.utf8)) {
                 self = decoded
             } else if CalendarDay(iso: text) != nil {
                 self.init(day: text, counts: nil)

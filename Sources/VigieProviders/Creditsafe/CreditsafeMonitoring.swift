@@ -81,7 +81,7 @@ extension CreditsafeProvider {
         }
         let query = ProviderClient.query([("searchQuery", name), ("pageSize", "1000")])
         let list = try await authorized(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/monitoring/portfolios?\(query)"))
-        guard let listing = try? JSONDecoder().decode(Listing.self, from: Data(list.body)) else {
+        guard let listing = try? SkimmingJSONDecoder().decode(Listing.self, from: Data(list.body)) else {
             throw ProviderClient.Failure(status: list.status, message: "Creditsafe's list of monitoring portfolios is not what the API documents (data.portfolios)")
         }
         if let found = listing.data?.portfolios?.first(where: { $0.name == name }) { return found.portfolioId }
@@ -91,7 +91,7 @@ extension CreditsafeProvider {
         ] as [String: Any])
         let created = try await authorized(HTTPRequest(url: "\(configuration.baseURL)/monitoring/portfolios", headers: [("Content-Type", "application/json")], body: Array(body)))
         struct Created: Decodable { var portfolioId: Int }
-        guard let id = try? JSONDecoder().decode(Created.self, from: Data(created.body)).portfolioId else {
+        guard let id = try? SkimmingJSONDecoder().decode(Created.self, from: Data(created.body)).portfolioId else {
             throw ProviderClient.Failure(status: created.status, message: "Creditsafe's answer to creating the monitoring portfolio holds no portfolioId")
         }
         return id
@@ -133,7 +133,7 @@ extension CreditsafeProvider {
         let path = "\(configuration.baseURL)/monitoring/portfolios/\(portfolio)/eventRules/\(country)"
         func read() async throws -> [EventRule] {
             let response = try await authorized(HTTPRequest(method: "GET", url: path))
-            guard let rules = try? JSONDecoder().decode([EventRule].self, from: Data(response.body)) else {
+            guard let rules = try? SkimmingJSONDecoder().decode([EventRule].self, from: Data(response.body)) else {
                 throw ProviderClient.Failure(status: response.status, message: "Creditsafe's event rules for portfolio \(portfolio) (\(country)) are not what the API documents")
             }
             return rules
@@ -168,7 +168,7 @@ extension CreditsafeProvider {
         var members: [SIREN: String] = [:]
         try await pages(pageSize: pageSize, label: "portfolio companies") { page in
             let response = try await self.authorized(HTTPRequest(method: "GET", url: "\(self.configuration.baseURL)/monitoring/portfolios/\(portfolio)/companies?page=\(page)&pageSize=\(pageSize)"))
-            let decoded = try JSONDecoder().decode(Page.self, from: Data(response.body))
+            let decoded = try SkimmingJSONDecoder().decode(Page.self, from: Data(response.body))
             for company in decoded.data ?? [] {
                 if let siren = Self.siren(inConnectID: company.id) { members[siren] = company.id }
             }
@@ -197,7 +197,7 @@ extension CreditsafeProvider {
                 ("page", String(page)), ("pageSize", String(pageSize)),
             ])
             let response = try await self.authorized(HTTPRequest(method: "GET", url: "\(self.configuration.baseURL)/monitoring/notificationEvents?\(query)"))
-            let decoded = try JSONDecoder().decode(Page.self, from: Data(response.body))
+            let decoded = try SkimmingJSONDecoder().decode(Page.self, from: Data(response.body))
             for event in decoded.data ?? [] where event.company?.portfolioId.map({ $0 == portfolio }) ?? true {
                 if let siren = event.company?.id.flatMap(Self.siren(inConnectID:)) { companies.insert(siren) }
             }
@@ -234,9 +234,5 @@ extension CreditsafeProvider {
         return encoder
     }()
 
-    static let cursorDecoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
+    static let cursorDecoder = SkimmingJSONDecoder(dateDecoding: .iso8601)
 }

@@ -65,7 +65,7 @@ public final class CreditsafeProvider: CompanyByCompanyProvider {
             return HTTPRequest(url: "\(configuration.baseURL)/authenticate", headers: [("Content-Type", "application/json")], body: Array(body))
         }, grant: { response in
             struct Token: Decodable { var token: String }
-            guard let token = try? JSONDecoder().decode(Token.self, from: Data(response.body)).token else {
+            guard let token = try? SkimmingJSONDecoder().decode(Token.self, from: Data(response.body)).token else {
                 throw ProviderClient.Failure(status: response.status, message: "Creditsafe's authentication answer holds no token")
             }
             return BearerSession.Grant(token: token)
@@ -105,7 +105,7 @@ public final class CreditsafeProvider: CompanyByCompanyProvider {
     func observe(_ siren: SIREN, on today: CalendarDay) async throws -> ScoreObservation? {
         guard let connectID = try await connectID(for: siren) else { return nil }
         let response = try await authorized(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/companies/\(connectID)?language=en"))
-        return try CreditsafeReportDecoder.decode(Data(response.body), observedOn: today)
+        return try CreditsafeReportDecoder.decode(response.body, observedOn: today)
     }
 
     /// The SIREN in a `connectId` (`FR-X-<SIREN or SIRET>`).
@@ -136,7 +136,7 @@ public final class CreditsafeProvider: CompanyByCompanyProvider {
         let response = try await authorized(HTTPRequest(method: "GET", url: "\(configuration.baseURL)/companies?\(query)"))
         struct Search: Decodable { var companies: [SearchHit]? }
         // "No results" comes with `companies` as an object, not a list: no hit.
-        let hits = (try? JSONDecoder().decode(Search.self, from: Data(response.body)))?.companies ?? []
+        let hits = (try? SkimmingJSONDecoder().decode(Search.self, from: Data(response.body)))?.companies ?? []
         guard let chosen = Self.establishment(among: hits, of: siren) else { return nil }
         state.withLock {
             $0.connectIDs[siren] = chosen.id

@@ -146,10 +146,12 @@ public enum CreditsafeReportDecoder {
         }
     }
 
-    public static func decode(_ data: Data, observedOn fallback: CalendarDay) throws(Failure) -> ScoreObservation {
+    /// Reads the answer's bytes as libcurl handed them over: no copy, and only the fields
+    /// above are read (`SkimmingJSONDecoder`); the rest of the report is stepped over.
+    public static func decode(_ body: some ContiguousBytes, observedOn fallback: CalendarDay) throws(Failure) -> ScoreObservation {
         let response: CreditsafeReportResponse
         do {
-            response = try JSONDecoder().decode(CreditsafeReportResponse.self, from: data)
+            response = try SkimmingJSONDecoder().decode(CreditsafeReportResponse.self, from: body)
         } catch {
             throw .malformed(String(describing: error).prefix(200).description)
         }

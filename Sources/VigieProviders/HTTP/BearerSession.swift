@@ -76,7 +76,7 @@ public final class BearerSession: Sendable {
             var access_token: String
             var expires_in: Double?
         }
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)), !answer.access_token.isEmpty else {
+        guard let answer = try? SkimmingJSONDecoder().decode(Answer.self, from: Data(response.body)), !answer.access_token.isEmpty else {
             throw ProviderClient.Failure(status: response.status, message: "\(provider)'s token answer holds no access_token", reason: .malformed)
         }
         return Grant(token: answer.access_token, lifetime: answer.expires_in.flatMap { $0.isFinite && $0 > 0 ? .seconds(min($0, 31_536_000)) : nil })

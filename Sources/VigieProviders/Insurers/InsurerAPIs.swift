@@ -107,7 +107,7 @@ public struct AllianzTradeAPI: CoverAPI {
     }
 
     public func cover(from body: Data) throws -> (siren: SIREN, cover: InsurerCover)? {
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: body) else { throw CoverJSON.malformed(Self.insurer, "no covers list") }
+        guard let answer = try? SkimmingJSONDecoder().decode(Answer.self, from: body) else { throw CoverJSON.malformed(Self.insurer, "no covers list") }
         // The latest decision is the one in force.
         guard let latest = answer.covers.max(by: { ($0.decision.effectiveDate ?? "") < ($1.decision.effectiveDate ?? "") }) else { return nil }
         guard let siren = try? SIREN(latest.buyer.nationalId) else { throw CoverJSON.malformed(Self.insurer, "buyer \"\(latest.buyer.nationalId.prefix(20))\" is no SIREN") }
@@ -174,7 +174,7 @@ public struct CofaceAPI: CoverAPI {
 
     /// Each changed decision, oldest first, and where to follow on from.
     public func notifications(from body: Data) throws -> (covers: [(siren: SIREN, cover: InsurerCover)], cursor: String) {
-        guard let answer = try? JSONDecoder().decode(Notifications.self, from: body) else { throw CoverJSON.malformed(Self.insurer, "no notifications list") }
+        guard let answer = try? SkimmingJSONDecoder().decode(Notifications.self, from: body) else { throw CoverJSON.malformed(Self.insurer, "no notifications list") }
         let covers = try answer.notifications.sorted { $0.id < $1.id }.map { try Self.read($0.decision) }
         return (covers, answer.cursor)
     }
@@ -197,7 +197,7 @@ public struct CofaceAPI: CoverAPI {
     }
 
     public func cover(from body: Data) throws -> (siren: SIREN, cover: InsurerCover)? {
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: body) else { throw CoverJSON.malformed(Self.insurer, "no decisions list") }
+        guard let answer = try? SkimmingJSONDecoder().decode(Answer.self, from: body) else { throw CoverJSON.malformed(Self.insurer, "no decisions list") }
         guard let latest = answer.decisions.max(by: { ($0.decisionDate ?? "") < ($1.decisionDate ?? "") }) else { return nil }
         return try Self.read(latest)
     }

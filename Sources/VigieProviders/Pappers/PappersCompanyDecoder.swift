@@ -47,10 +47,10 @@ public enum PappersCompanyDecoder {
     public static func decode(_ data: Data, observedOn fallback: CalendarDay) throws(Failure) -> Company {
         let response: Response
         do {
-            if let list = try? JSONDecoder().decode([Response].self, from: data), let first = list.first {
+            if let list = try? SkimmingJSONDecoder().decode([Response].self, from: data), let first = list.first {
                 response = first
             } else {
-                response = try JSONDecoder().decode(Response.self, from: data)
+                response = try SkimmingJSONDecoder().decode(Response.self, from: data)
             }
         } catch {
             throw Failure(description: "not a Pappers company (\(String(describing: error).prefix(160)))")

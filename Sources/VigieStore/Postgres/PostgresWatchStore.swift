@@ -37,7 +37,7 @@ public final class PostgresWatchStore: WatchStore {
     let logger: Logger
     private let running: Task<Void, Never>
     private let encoder: JSONEncoder
-    private let decoder: JSONDecoder
+    private let decoder = StoredJSON.decoder
 
     /// Connects, checks the schema and, for a writer, migrates it.
     public init(configuration: Configuration, access: StoreAccess, logger: Logger) async throws {
@@ -48,11 +48,7 @@ public final class PostgresWatchStore: WatchStore {
         let client = PostgresClient(configuration: options, backgroundLogger: Self.backgroundLogger(logger))
         self.client = client
         running = Task { await client.run() }
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        encoder = StoredJSON.encoder()
         do {
             try await configuration.location.checkReachable(logger: logger)
             let status = try await Self.schemaStatus(client: client, location: configuration.location, logger: logger)
@@ -457,14 +453,10 @@ public final class PostgresWatchStore: WatchStore {
 
     /// Cases and their audit entries; each case row is locked while it is compared and written.
     static func writeCases(_ connection: PostgresConnection, _ updates: [CaseBook.Update], entries: [CaseEntry], conflicts: CaseBook.Update.Conflicts, logger: Logger) async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        let (encoder, decoder) = (StoredJSON.encoder(), StoredJSON.decoder)
         for update in updates {
             let stored = try await connection.query("SELECT payload FROM case_file WHERE id = \(update.after.id) FOR UPDATE", logger: logger).collect().first?.decode(String.self)
-            let item = try update.resolved(against: try stored.map { try decoder.decode(Case.self, from: Data($0.utf8)) }, conflicts)
+            let item = try update.resolved(against: try stored.map { try decoder.decode(Case.self, from: $0) }, conflicts)
             let payload = String(decoding: try encoder.encode(item), as: UTF8.self)
             try await connection.query("""
                 INSERT INTO case_file (id, siren, situation, state, severity, owner, opened_at, updated_at, version, payload)
@@ -748,7 +740,7 @@ public final class PostgresWatchStore: WatchStore {
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ payload: String) throws -> T {
-        try decoder.decode(type, from: Data(payload.utf8))
+        try decoder.decode(type, from: payload)
     }
 
     static func documents<Row: Encodable>(_ rows: [Row], encoder: JSONEncoder) throws -> [String] {

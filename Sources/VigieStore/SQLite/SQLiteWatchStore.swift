@@ -25,7 +25,7 @@ public final class SQLiteWatchStore: WatchStore {
 
     let writer: any DatabaseWriter
     private let encoder: JSONEncoder
-    private let decoder: JSONDecoder
+    private let decoder = StoredJSON.decoder
     /// The writer's lock, held for the store's lifetime.
     private let lock: StoreLock?
 
@@ -70,11 +70,7 @@ public final class SQLiteWatchStore: WatchStore {
             throw Failure(description: "cannot open the store at \(configuration.path ?? ":memory:"): \(error); check the folder exists and is writable, or point state_dir elsewhere")
         }
         self.lock = lock
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        encoder = StoredJSON.encoder()
     }
 
     /// A read-only connection. A store in WAL mode whose folder the reader cannot write (a
@@ -153,7 +149,7 @@ public final class SQLiteWatchStore: WatchStore {
                 var snapshot = Snapshot(siren: siren, source: row[1])
                 snapshot.observedOn = (row[2] as String?).flatMap { CalendarDay(iso: $0) }
                 if let steps: String = row[3] {
-                    snapshot.procedureSteps = try decoder.decode([ProcedureStep].self, from: Data(steps.utf8))
+                    snapshot.procedureSteps = try decoder.decode([ProcedureStep].self, from: steps)
                 }
                 let columns = ScoreColumns(row: row, offset: 4)
                 snapshot.score = columns.scoreValue
@@ -161,13 +157,13 @@ public final class SQLiteWatchStore: WatchStore {
                 snapshot.creditLimit = columns.creditLimitValue
                 snapshot.status = columns.companyStatus
                 if let facts: String = row[13] {
-                    snapshot.facts = try decoder.decode(ProviderFacts.self, from: Data(facts.utf8))
+                    snapshot.facts = try decoder.decode(ProviderFacts.self, from: facts)
                 }
                 if let watch: String = row[14] {
-                    snapshot.scoreWatch = try decoder.decode(ScoreWatch.self, from: Data(watch.utf8))
+                    snapshot.scoreWatch = try decoder.decode(ScoreWatch.self, from: watch)
                 }
                 if let detail: String = row[15] {
-                    snapshot.detail = try decoder.decode(SnapshotDetail.self, from: Data(detail.utf8))
+                    snapshot.detail = try decoder.decode(SnapshotDetail.self, from: detail)
                 }
                 result[snapshot.key] = snapshot
             }
@@ -377,10 +373,10 @@ public final class SQLiteWatchStore: WatchStore {
 
     /// Cases and their audit entries.
     static func writeCases(_ db: Database, _ updates: [CaseBook.Update], entries: [CaseEntry], conflicts: CaseBook.Update.Conflicts) throws {
-        let (encoder, decoder) = (jsonEncoder(), jsonDecoder())
+        let (encoder, decoder) = (StoredJSON.encoder(), StoredJSON.decoder)
         for update in updates {
             let stored = try String.fetchOne(db, sql: "SELECT payload FROM case_file WHERE id = ?", arguments: [update.after.id])
-            let item = try update.resolved(against: try stored.map { try decoder.decode(Case.self, from: Data($0.utf8)) }, conflicts)
+            let item = try update.resolved(against: try stored.map { try decoder.decode(Case.self, from: $0) }, conflicts)
             let payload = String(decoding: try encoder.encode(item), as: UTF8.self)
             try db.execute(sql: """
                 INSERT INTO case_file (id, siren, situation, state, severity, owner, opened_at, updated_at, version, payload)
@@ -394,19 +390,6 @@ public final class SQLiteWatchStore: WatchStore {
         for entry in entries {
             try insert.execute(arguments: [entry.caseID, entry.at, entry.actor, entry.action, entry.fromState?.rawValue, entry.toState.rawValue, entry.note])
         }
-    }
-
-    static func jsonEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
-
-    static func jsonDecoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
     }
 
     // MARK: Cases
@@ -519,7 +502,7 @@ public final class SQLiteWatchStore: WatchStore {
                         score: columns.scoreValue, rating: columns.rating, creditLimit: columns.creditLimitValue, status: columns.companyStatus, companyName: row[11]
                     )
                     if let text: String = row[12] {
-                        let detail = try decoder.decode(SnapshotDetail.self, from: Data(text.utf8))
+                        let detail = try decoder.decode(SnapshotDetail.self, from: text)
                         observation.cover = detail.cover
                         observation.balance = detail.balance
                     }
@@ -664,7 +647,7 @@ public final class SQLiteWatchStore: WatchStore {
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ payload: String) throws -> T {
-        try decoder.decode(type, from: Data(payload.utf8))
+        try decoder.decode(type, from: payload)
     }
 
     /// SQLite caps bound parameters; long IN lists are run in chunks.

@@ -1,0 +1,746 @@
+import Foundation
+
+/// Decodes a `Decodable` from JSON bytes reading only what the type asks for.
+///
+/// Foundation's `JSONDecoder` first maps the whole document, every member of every object,
+/// and only then hands values to the type; a 125 KB Creditsafe report, of which Vigie reads
+/// about thirty fields, spent more than half of a poll's CPU in that map. This decoder walks
+/// the bytes lazily instead: an object's members are found one by one as keys are asked for,
+/// and what no key asks for is skipped with a byte scan that builds nothing. An object a
+/// nested type has already walked is stepped over by its recorded end, so a document is
+/// read about once, however deep the fields are.
+///
+/// What it reads is what `JSONDecoder` reads, value for value; the tests hold both to the same
+/// verdicts on every real report, cut, reordered and mutated. The whole document is checked to
+/// be JSON, the skipped parts too (brackets, separators, escapes, literals, numbers), so a
+/// truncated or garbled answer is refused rather than half read; strings read must be UTF-8;
+/// numbers must fit the type asked for. Where it differs, it is stricter, and never on what a
+/// provider sends: `JSONDecoder` lets `[1,]`, `01` or `"\x"` through in parts a type does not
+/// read, and this refuses them; of duplicate keys it reads the first (`JSONDecoder` the last);
+/// nesting deeper than 512 levels is refused.
+/// Errors are `DecodingError`s with the coding path and, for bad JSON, the line and column.
+public struct SkimmingJSONDecoder: Sendable {
+    /// How a `Date` is read.
+    public enum DateDecoding: Sendable {
+        /// As `JSONDecoder`'s default: seconds since 2001-01-01, a number.
+        case deferredToDate
+        /// An ISO 8601 string with a time zone (`2026-12-01T08:21:39Z`).
+        case iso8601
+    }
+
+    public var dateDecoding: DateDecoding
+
+    public init(dateDecoding: DateDecoding = .deferredToDate) {
+        self.dateDecoding = dateDecoding
+    }
+
+    /// `[UInt8]` as the transport hands an answer over, or `Data`: read in place, not copied.
+    public func decode<T: Decodable>(_ type: T.Type, from bytes: some ContiguousBytes) throws -> T {
+        try bytes.withUnsafeBytes { try decode(type, from: $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    /// A string's UTF-8, read in place (a stored record).
+    public func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        var text = text
+        return try text.withUTF8 { try decode(type, from: $0) }
+    }
+
+    /// The buffer is read only during this call: no decoder or container outlives it.
+    public func decode<T: Decodable>(_ type: T.Type, from buffer: UnsafeBufferPointer<UInt8>) throws -> T {
+        let document = SkimDocument(buffer, dateDecoding: dateDecoding)
+        let start = document.skipWhitespace(0)
+        guard start < buffer.count else { throw document.corrupted(at: start, "The document is empty") }
+        let root = SkimDecoder(document: document, start: start, codingPath: [], slot: document.rootSlot)
+        let value = try root.decode(type)
+        // Everything the type did not read is still checked to be JSON, and nothing may follow.
+        let end = try document.end(of: start, slot: document.rootSlot)
+        let rest = document.skipWhitespace(end)
+        guard rest == buffer.count else { throw document.corrupted(at: rest, "Unexpected \(document.describe(rest)) after the document") }
+        return value
+    }
+}
+
+// MARK: - The document
+
+/// An object's members or an array's elements, found so far. Shared by reference so that
+/// every container over the same bytes continues the same walk.
+final class SkimContainer {
+    struct Entry {
+        /// The key's bytes, between its quotes (objects only).
+        var key: Range<Int>
+        var keyEscaped: Bool
+        var value: Int
+        /// The walk of the value, when a nested type opened it as a container.
+        var child: SkimContainer?
+    }
+
+    let start: Int
+    let isObject: Bool
+    var entries: [Entry] = []
+    /// Where the walk goes on: just after the opening bracket, or at the last entry's value.
+    var position: Int
+    /// Whether the last entry's value still has to be stepped over before the next entry.
+    var pendingValue = false
+    /// Just past the closing bracket, once reached.
+    var end: Int?
+    /// What broke the walk: every later step says the same.
+    var failure: (any Error)?
+
+    init(start: Int, isObject: Bool) {
+        self.start = start
+        self.isObject = isObject
+        position = start + 1
+    }
+}
+
+/// Where a decoder's value is held: the root, or an entry of a container. A container opened
+/// on the value is recorded there, so that the parent's walk steps over it by its end.
+struct SkimSlot {
+    var parent: SkimContainer?
+    var index: Int
+}
+
+final class SkimDocument {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let dateDecoding: SkimmingJSONDecoder.DateDecoding
+    /// The root's container, once opened.
+    var root: SkimContainer?
+    let rootSlot = SkimSlot(parent: nil, index: 0)
+    static let maximumDepth = 512
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, dateDecoding: SkimmingJSONDecoder.DateDecoding) {
+        self.bytes = bytes
+        self.dateDecoding = dateDecoding
+    }
+
+    @inline(__always) func byte(_ index: Int) -> UInt8? {
+        index < bytes.count ? bytes[index] : nil
+    }
+
+    @inline(__always) func skipWhitespace(_ index: Int) -> Int {
+        var index = index
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return index
+            }
+        }
+        return index
+    }
+
+    // MARK: Containers
+
+    func container(at start: Int, slot: SkimSlot) -> SkimContainer? {
+        if let parent = slot.parent { return parent.entries[slot.index].child }
+        return root
+    }
+
+    /// The container of the value at `start`, opened once and kept in its slot.
+    func open(at start: Int, isObject: Bool, slot: SkimSlot) -> SkimContainer {
+        if let existing = container(at: start, slot: slot) { return existing }
+        let container = SkimContainer(start: start, isObject: isObject)
+        if let parent = slot.parent { parent.entries[slot.index].child = container } else { root = container }
+        return container
+    }
+
+    /// Just past the value at `start`: by its container's walk when one was opened, else by a skip.
+    func end(of start: Int, slot: SkimSlot) throws -> Int {
+        if let container = container(at: start, slot: slot) { return try finish(container, depth: 0) }
+        return try skipValue(at: start, depth: 0)
+    }
+
+    /// Walks a container to its closing bracket.
+    func finish(_ container: SkimContainer, depth: Int) throws -> Int {
+        while try advance(container, depth: depth) {}
+        return container.end!
+    }
+
+    /// Finds the container's next entry; false at its closing bracket.
+    func advance(_ container: SkimContainer, depth: Int) throws -> Bool {
+        if container.end != nil { return false }
+        if let failure = container.failure { throw failure }
+        do {
+            return try step(container, depth: depth)
+        } catch {
+            container.failure = error
+            throw error
+        }
+    }
+
+    private func step(_ container: SkimContainer, depth: Int) throws -> Bool {
+        var index = container.position
+        if container.pendingValue {
+            let last = container.entries[container.entries.count - 1]
+            let valueEnd = if let child = last.child { try finish(child, depth: depth + 1) } else { try skipValue(at: last.value, depth: depth + 1) }
+            index = skipWhitespace(valueEnd)
+            container.pendingValue = false
+            let close: UInt8 = container.isObject ? 0x7D : 0x5D
+            guard let next = byte(index) else { throw corrupted(at: index, "Unexpected end of the document: \(container.isObject ? "an object" : "an array") is not closed") }
+            if next == close {
+                container.end = index + 1
+                return false
+            }
+            guard next == 0x2C else { throw corrupted(at: index, "Expected ',' or '\(Character(UnicodeScalar(close)))', found \(describe(index))") }
+            index = skipWhitespace(index + 1)
+        } else {
+            index = skipWhitespace(index)
+            if container.entries.isEmpty, byte(index) == (container.isObject ? 0x7D : 0x5D) {
+                container.end = index + 1
+                return false
+            }
+        }
+        var entry = SkimContainer.Entry(key: 0..<0, keyEscaped: false, value: 0)
+        if container.isObject {
+            guard byte(index) == 0x22 else { throw corrupted(at: index, "Expected a member's name in quotes, found \(describe(index))") }
+            let (keyEnd, escaped) = try skipString(at: index)
+            entry.key = (index + 1)..<(keyEnd - 1)
+            entry.keyEscaped = escaped
+            index = skipWhitespace(keyEnd)
+            guard byte(index) == 0x3A else { throw corrupted(at: index, "Expected ':' after a member's name, found \(describe(index))") }
+            index = skipWhitespace(index + 1)
+        }
+        guard index < bytes.count else { throw corrupted(at: index, "Unexpected end of the document: a value is missing") }
+        entry.value = index
+        container.entries.append(entry)
+        container.position = index
+        container.pendingValue = true
+        return true
+    }
+
+    // MARK: Skipping
+
+    /// Just past the value at `index`, checked to be JSON, building nothing.
+    func skipValue(at index: Int, depth: Int) throws -> Int {
+        guard let first = byte(index) else { throw corrupted(at: index, "Unexpected end of the document: a value is missing") }
+        switch first {
+        case 0x22: return try skipString(at: index).end
+        case 0x7B, 0x5B: return try skipContainer(at: index, depth: depth)
+        case 0x74: return try skipLiteral("true", at: index)
+        case 0x66: return try skipLiteral("false", at: index)
+        case 0x6E: return try skipLiteral("null", at: index)
+        case 0x2D, 0x30...0x39: return try number(at: index).end
+        default: throw corrupted(at: index, "Unexpected \(describe(index))")
+        }
+    }
+
+    func skipContainer(at start: Int, depth: Int) throws -> Int {
+        guard depth < Self.maximumDepth else { throw corrupted(at: start, "The document is nested more than \(Self.maximumDepth) levels deep") }
+        let isObject = bytes[start] == 0x7B
+        let close: UInt8 = isObject ? 0x7D : 0x5D
+        var index = skipWhitespace(start + 1)
+        if byte(index) == close { return index + 1 }
+        while true {
+            if isObject {
+                guard byte(index) == 0x22 else { throw corrupted(at: index, "Expected a member's name in quotes, found \(describe(index))") }
+                index = skipWhitespace(try skipString(at: index).end)
+                guard byte(index) == 0x3A else { throw corrupted(at: index, "Expected ':' after a member's name, found \(describe(index))") }
+                index = skipWhitespace(index + 1)
+            }
+            // Strings and scalars, the bulk of a report, are stepped over here without a call.
+            switch byte(index) {
+            case 0x22: index = try skipString(at: index).end
+            case 0x7B, 0x5B: index = try skipContainer(at: index, depth: depth + 1)
+            default: index = try skipValue(at: index, depth: depth + 1)
+            }
+            index = skipWhitespace(index)
+            guard let next = byte(index) else { throw corrupted(at: index, "Unexpected end of the document: \(isObject ? "an object" : "an array") is not closed") }
+            if next == close { return index + 1 }
+            guard next == 0x2C else { throw corrupted(at: index, "Expected ',' or '\(Character(UnicodeScalar(close)))', found \(describe(index))") }
+            index = skipWhitespace(index + 1)
+        }
+    }
+
+    /// Just past the closing quote of the string at `start`, and whether it holds escapes.
+    /// A raw tab or line feed inside a string is not JSON; as `JSONDecoder` does, it is let
+    /// through here, in a string no one reads, and refused in one that is read.
+    @inline(__always) func skipString(at start: Int) throws -> (end: Int, escaped: Bool) {
+        var index = start + 1
+        var escaped = false
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte == 0x22 { return (index + 1, escaped) }
+            if byte == 0x5C {
+                escaped = true
+                guard index + 1 < count else { break }
+                switch bytes[index + 1] {
+                case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74: index += 2
+                case 0x75:
+                    guard index + 5 < count, (2...5).allSatisfy({ Self.hex(bytes[index + $0]) != nil }) else {
+                        throw corrupted(at: index, "Invalid \\u escape in a string")
+                    }
+                    index += 6
+                default: throw corrupted(at: index, "Invalid escape \\\(describe(index + 1)) in a string")
+                }
+                continue
+            }
+            index += 1
+        }
+        throw corrupted(at: count, "Unexpected end of the document inside a string")
+    }
+
+    func skipLiteral(_ literal: StaticString, at index: Int) throws -> Int {
+        let length = literal.utf8CodeUnitCount
+        guard index + length <= bytes.count, memcmp(bytes.baseAddress! + index, literal.utf8Start, length) == 0 else {
+            throw corrupted(at: index, "Unexpected \(describe(index))")
+        }
+        return index + length
+    }
+
+    /// The number at `index`, checked against JSON's grammar: its end, and whether it is an
+    /// integer (no fraction, no exponent).
+    func number(at start: Int) throws -> (end: Int, integer: Bool) {
+        var index = start
+        func digits() -> Int {
+            let from = index
+            while let byte = byte(index), byte >= 0x30, byte <= 0x39 { index += 1 }
+            return index - from
+        }
+        if byte(index) == 0x2D { index += 1 }
+        let first = byte(index)
+        guard digits() > 0 else { throw corrupted(at: index, "Invalid number: a digit is missing") }
+        if first == 0x30, index - start > (bytes[start] == 0x2D ? 2 : 1) { throw corrupted(at: start, "Invalid number: a leading zero") }
+        var integer = true
+        if byte(index) == 0x2E {
+            index += 1
+            integer = false
+            guard digits() > 0 else { throw corrupted(at: index, "Invalid number: no digit after the decimal point") }
+        }
+        if let byte = byte(index), byte == 0x65 || byte == 0x45 {
+            index += 1
+            integer = false
+            if let sign = self.byte(index), sign == 0x2B || sign == 0x2D { index += 1 }
+            guard digits() > 0 else { throw corrupted(at: index, "Invalid number: no digit in the exponent") }
+        }
+        return (index, integer)
+    }
+
+    // MARK: Reading values
+
+    /// The string at `start`, unescaped and checked to be UTF-8.
+    func string(at start: Int, path: [any CodingKey]) throws -> String {
+        let (end, escaped) = try skipString(at: start)
+        return try string(in: (start + 1)..<(end - 1), escaped: escaped, at: start, path: path)
+    }
+
+    func string(in range: Range<Int>, escaped: Bool, at start: Int, path: [any CodingKey]) throws -> String {
+        // A raw control character in a string read is refused, as `JSONDecoder` refuses it.
+        for index in range where bytes[index] < 0x20 {
+            throw corrupted(at: index, "Unescaped control character in a string", path: path)
+        }
+        if !escaped {
+            guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "The string at \(position(start)) is not valid UTF-8"))
+            }
+            return text
+        }
+        var unescaped: [UInt8] = []
+        unescaped.reserveCapacity(range.count)
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let byte = bytes[index]
+            guard byte == 0x5C else {
+                unescaped.append(byte)
+                index += 1
+                continue
+            }
+            let kind = bytes[index + 1]
+            index += 2
+            switch kind {
+            case 0x62: unescaped.append(0x08)
+            case 0x66: unescaped.append(0x0C)
+            case 0x6E: unescaped.append(0x0A)
+            case 0x72: unescaped.append(0x0D)
+            case 0x74: unescaped.append(0x09)
+            case 0x75:
+                var scalar = hexQuad(at: index)
+                index += 4
+                if (0xD800...0xDBFF).contains(scalar) {
+                    // A high surrogate must be followed by its low half, as `\uDC00`…`\uDFFF`.
+                    guard index + 6 <= range.upperBound, bytes[index] == 0x5C, bytes[index + 1] == 0x75 else {
+                        throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "A lone surrogate in the string at \(position(start))"))
+                    }
+                    let low = hexQuad(at: index + 2)
+                    guard (0xDC00...0xDFFF).contains(low) else {
+                        throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "A lone surrogate in the string at \(position(start))"))
+                    }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    index += 6
+                } else if (0xDC00...0xDFFF).contains(scalar) {
+                    throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "A lone surrogate in the string at \(position(start))"))
+                }
+                unescaped.append(contentsOf: String(Character(UnicodeScalar(scalar)!)).utf8)
+            default: unescaped.append(kind)  // `"`, `\`, `/`
+            }
+        }
+        guard let text = String(validating: unescaped, as: UTF8.self) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "The string at \(position(start)) is not valid UTF-8"))
+        }
+        return text
+    }
+
+    private func hexQuad(at index: Int) -> UInt32 {
+        (0..<4).reduce(0) { $0 << 4 | UInt32(Self.hex(bytes[index + $1])!) }
+    }
+
+    @inline(__always) static func hex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
+        }
+    }
+
+    /// Whether the key's bytes spell `name`.
+    @inline(__always) func key(_ entry: SkimContainer.Entry, is name: String, path: [any CodingKey]) -> Bool {
+        if entry.keyEscaped {
+            return (try? string(in: entry.key, escaped: true, at: entry.key.lowerBound - 1, path: path)) == name
+        }
+        var name = name
+        return name.withUTF8 { utf8 in
+            guard utf8.count > 0 else { return entry.key.isEmpty }
+            return utf8.count == entry.key.count && memcmp(utf8.baseAddress!, bytes.baseAddress! + entry.key.lowerBound, utf8.count) == 0
+        }
+    }
+
+    // MARK: Errors
+
+    /// `line L, column C`, counted in characters as an editor does.
+    func position(_ index: Int) -> String {
+        var line = 1
+        var column = 1
+        var at = 0
+        let end = min(index, bytes.count)
+        while at < end {
+            if bytes[at] == 0x0A {
+                line += 1
+                column = 1
+            } else if bytes[at] & 0xC0 != 0x80 {
+                column += 1
+            }
+            at += 1
+        }
+        return "line \(line), column \(column)"
+    }
+
+    func describe(_ index: Int) -> String {
+        guard let byte = byte(index) else { return "end of the document" }
+        if byte >= 0x20, byte < 0x7F { return "character '\(Character(UnicodeScalar(byte)))'" }
+        return "byte 0x\(String(byte, radix: 16, uppercase: true))"
+    }
+
+    func corrupted(at index: Int, _ what: String, path: [any CodingKey] = []) -> DecodingError {
+        DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "The given data was not valid JSON: \(what) at \(position(index))."))
+    }
+}
+
+// MARK: - The decoder
+
+struct SkimDecoder: Decoder {
+    let document: SkimDocument
+    let start: Int
+    let codingPath: [any CodingKey]
+    let slot: SkimSlot
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard document.byte(start) == 0x7B else { throw mismatch([String: Any].self, "an object") }
+        return KeyedDecodingContainer(SkimKeyedContainer<Key>(
+            document: document, container: document.open(at: start, isObject: true, slot: slot), codingPath: codingPath
+        ))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        guard document.byte(start) == 0x5B else { throw mismatch([Any].self, "an array") }
+        return SkimUnkeyedContainer(document: document, container: document.open(at: start, isObject: false, slot: slot), codingPath: codingPath)
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
+
+    func mismatch(_ type: Any.Type, _ expected: String) -> DecodingError {
+        if document.byte(start) == 0x6E {
+            return DecodingError.valueNotFound(type, .init(codingPath: codingPath, debugDescription: "Expected \(expected) but found null instead."))
+        }
+        return DecodingError.typeMismatch(type, .init(codingPath: codingPath, debugDescription: "Expected \(expected) but found \(found) instead."))
+    }
+
+    var found: String {
+        switch document.byte(start) {
+        case 0x22: "a string"
+        case 0x7B: "an object"
+        case 0x5B: "an array"
+        case 0x74, 0x66: "a boolean"
+        case 0x6E: "null"
+        default: "a number"
+        }
+    }
+
+    // MARK: Values
+
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        switch type {
+        case is String.Type: return try decodeString() as! T
+        case is Bool.Type: return try decodeBool() as! T
+        case is Double.Type: return try decodeDouble() as! T
+        case is Float.Type: return Float(try decodeDouble()) as! T
+        case is Int.Type: return try integer(Int.self) as! T
+        case is Int64.Type: return try integer(Int64.self) as! T
+        case is Int32.Type: return try integer(Int32.self) as! T
+        case is UInt.Type: return try integer(UInt.self) as! T
+        case is UInt64.Type: return try integer(UInt64.self) as! T
+        case is Decimal.Type: return try decodeDecimal() as! T
+        case is URL.Type:
+            guard let url = URL(string: try decodeString()) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Invalid URL string."))
+            }
+            return url as! T
+        case is Date.Type where document.dateDecoding == .iso8601:
+            let text = try decodeString()
+            guard let date = try? Date(text, strategy: .iso8601) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Expected date string to be ISO8601-formatted."))
+            }
+            return date as! T
+        default: return try T(from: self)
+        }
+    }
+
+    func decodeString() throws -> String {
+        guard document.byte(start) == 0x22 else { throw mismatch(String.self, "a string") }
+        return try document.string(at: start, path: codingPath)
+    }
+
+    func decodeBool() throws -> Bool {
+        switch document.byte(start) {
+        case 0x74:
+            _ = try document.skipLiteral("true", at: start)
+            return true
+        case 0x66:
+            _ = try document.skipLiteral("false", at: start)
+            return false
+        default: throw mismatch(Bool.self, "a boolean")
+        }
+    }
+
+    /// The number's text, checked against JSON's grammar.
+    func numberText() throws -> (text: String, integer: Bool) {
+        guard let first = document.byte(start), first == 0x2D || (0x30...0x39).contains(first) else { throw mismatch(Double.self, "a number") }
+        let (end, integer) = try document.number(at: start)
+        return (String(decoding: UnsafeBufferPointer(rebasing: document.bytes[start..<end]), as: UTF8.self), integer)
+    }
+
+    func decodeDouble() throws -> Double {
+        let (text, _) = try numberText()
+        guard let value = Double(text), value.isFinite else {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Parsed JSON number <\(text)> does not fit in Double."))
+        }
+        return value
+    }
+
+    func decodeDecimal() throws -> Decimal {
+        let (text, _) = try numberText()
+        guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Parsed JSON number <\(text)> does not fit in Decimal."))
+        }
+        return value
+    }
+
+    /// An integer as `JSONDecoder` reads one: `12`, or `1.2e1`, but not `1.5` nor one out of range.
+    func integer<I: FixedWidthInteger>(_ type: I.Type) throws -> I {
+        let (text, integer) = try numberText()
+        if integer, let value = I(text) { return value }
+        if !integer, let double = Double(text), let value = I(exactly: double) { return value }
+        throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Parsed JSON number <\(text)> does not fit in \(I.self)."))
+    }
+}
+
+extension SkimDecoder: SingleValueDecodingContainer {
+    func decodeNil() -> Bool { (try? document.skipLiteral("null", at: start)) != nil }
+    func decode(_ type: Bool.Type) throws -> Bool { try decodeBool() }
+    func decode(_ type: String.Type) throws -> String { try decodeString() }
+    func decode(_ type: Double.Type) throws -> Double { try decodeDouble() }
+    func decode(_ type: Float.Type) throws -> Float { Float(try decodeDouble()) }
+    func decode(_ type: Int.Type) throws -> Int { try integer(Int.self) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try integer(Int8.self) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try integer(Int16.self) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try integer(Int32.self) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try integer(Int64.self) }
+    func decode(_ type: UInt.Type) throws -> UInt { try integer(UInt.self) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try integer(UInt8.self) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try integer(UInt16.self) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try integer(UInt32.self) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try integer(UInt64.self) }
+}
+
+// MARK: - Containers
+
+struct SkimKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let document: SkimDocument
+    let container: SkimContainer
+    let codingPath: [any CodingKey]
+
+    var allKeys: [Key] {
+        _ = try? document.finish(container, depth: codingPath.count)
+        return container.entries.compactMap { entry in
+            (try? document.string(in: entry.key, escaped: entry.keyEscaped, at: entry.key.lowerBound - 1, path: codingPath)).flatMap(Key.init(stringValue:))
+        }
+    }
+
+    /// The entry of `key`: among those found so far, else walking on until it is found or the
+    /// object ends. A document broken after the key is still found broken at the end.
+    func entry(_ key: Key) throws -> Int? {
+        let name = key.stringValue
+        for index in container.entries.indices where document.key(container.entries[index], is: name, path: codingPath) {
+            return index
+        }
+        while try document.advance(container, depth: codingPath.count) {
+            let index = container.entries.count - 1
+            if document.key(container.entries[index], is: name, path: codingPath) { return index }
+        }
+        return nil
+    }
+
+    func decoder(_ key: Key) throws -> SkimDecoder {
+        guard let index = try entry(key) else {
+            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "No value associated with key \(key.stringValue)."))
+        }
+        return SkimDecoder(document: document, start: container.entries[index].value, codingPath: codingPath + [key], slot: SkimSlot(parent: container, index: index))
+    }
+
+    func contains(_ key: Key) -> Bool { (try? entry(key)) != nil }
+
+    func decodeNil(forKey key: Key) throws -> Bool { try decoder(key).decodeNil() }
+
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try decoder(key).decode(type) }
+
+    /// Absent or null is nil, as `JSONDecoder` reads an optional; one lookup, not three.
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        try decodeIfPresent(type, forKey: key, as: ())
+    }
+
+    // The optionals of the types records hold most, each found with one lookup too.
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try decodeIfPresent(type, forKey: key, as: ()) }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try decodeIfPresent(type, forKey: key, as: ()) }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try decodeIfPresent(type, forKey: key, as: ()) }
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try decodeIfPresent(type, forKey: key, as: ()) }
+
+    private func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key, as: Void) throws -> T? {
+        guard let index = try entry(key) else { return nil }
+        let decoder = SkimDecoder(document: document, start: container.entries[index].value, codingPath: codingPath + [key], slot: SkimSlot(parent: container, index: index))
+        if decoder.decodeNil() { return nil }
+        return try decoder.decode(type)
+    }
+
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try decoder(key).decodeBool() }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try decoder(key).decodeString() }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try decoder(key).decodeDouble() }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try decoder(key).decodeDouble()) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try decoder(key).integer(Int.self) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try decoder(key).integer(Int8.self) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try decoder(key).integer(Int16.self) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try decoder(key).integer(Int32.self) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try decoder(key).integer(Int64.self) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try decoder(key).integer(UInt.self) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try decoder(key).integer(UInt8.self) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try decoder(key).integer(UInt16.self) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try decoder(key).integer(UInt32.self) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try decoder(key).integer(UInt64.self) }
+
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+        try decoder(key).container(keyedBy: type)
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        try decoder(key).unkeyedContainer()
+    }
+
+    func superDecoder() throws -> any Decoder {
+        try decoder(Key(stringValue: "super")!)
+    }
+
+    func superDecoder(forKey key: Key) throws -> any Decoder {
+        try decoder(key)
+    }
+}
+
+struct SkimUnkeyedContainer: UnkeyedDecodingContainer {
+    let document: SkimDocument
+    let container: SkimContainer
+    let codingPath: [any CodingKey]
+    private(set) var currentIndex = 0
+
+    init(document: SkimDocument, container: SkimContainer, codingPath: [any CodingKey]) {
+        self.document = document
+        self.container = container
+        self.codingPath = codingPath
+    }
+
+    var count: Int? {
+        _ = try? document.finish(container, depth: codingPath.count)
+        return container.entries.count
+    }
+
+    var isAtEnd: Bool {
+        if currentIndex < container.entries.count { return false }
+        return !((try? document.advance(container, depth: codingPath.count)) ?? false)
+    }
+
+    struct Index: CodingKey {
+        var intValue: Int?
+        var stringValue: String { "Index \(intValue!)" }
+        init(_ index: Int) { intValue = index }
+        init?(stringValue: String) { nil }
+        init?(intValue: Int) { self.intValue = intValue }
+    }
+
+    /// The decoder of the next element, found if need be; the index moves on only once it is read.
+    func next() throws -> SkimDecoder {
+        if currentIndex >= container.entries.count, try !document.advance(container, depth: codingPath.count) {
+            throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath + [Index(currentIndex)], debugDescription: "Unkeyed container is at end."))
+        }
+        return SkimDecoder(
+            document: document, start: container.entries[currentIndex].value, codingPath: codingPath + [Index(currentIndex)],
+            slot: SkimSlot(parent: container, index: currentIndex)
+        )
+    }
+
+    mutating func read<T>(_ body: (SkimDecoder) throws -> T) throws -> T {
+        let value = try body(try next())
+        currentIndex += 1
+        return value
+    }
+
+    mutating func decodeNil() throws -> Bool {
+        guard try next().decodeNil() else { return false }
+        currentIndex += 1
+        return true
+    }
+
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try read { try $0.decode(type) } }
+    mutating func decode(_ type: Bool.Type) throws -> Bool { try read { try $0.decodeBool() } }
+    mutating func decode(_ type: String.Type) throws -> String { try read { try $0.decodeString() } }
+    mutating func decode(_ type: Double.Type) throws -> Double { try read { try $0.decodeDouble() } }
+    mutating func decode(_ type: Float.Type) throws -> Float { try read { Float(try $0.decodeDouble()) } }
+    mutating func decode(_ type: Int.Type) throws -> Int { try read { try $0.integer(Int.self) } }
+    mutating func decode(_ type: Int8.Type) throws -> Int8 { try read { try $0.integer(Int8.self) } }
+    mutating func decode(_ type: Int16.Type) throws -> Int16 { try read { try $0.integer(Int16.self) } }
+    mutating func decode(_ type: Int32.Type) throws -> Int32 { try read { try $0.integer(Int32.self) } }
+    mutating func decode(_ type: Int64.Type) throws -> Int64 { try read { try $0.integer(Int64.self) } }
+    mutating func decode(_ type: UInt.Type) throws -> UInt { try read { try $0.integer(UInt.self) } }
+    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try read { try $0.integer(UInt8.self) } }
+    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try read { try $0.integer(UInt16.self) } }
+    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try read { try $0.integer(UInt32.self) } }
+    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try read { try $0.integer(UInt64.self) } }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+        try read { try $0.container(keyedBy: type) }
+    }
+
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        try read { try $0.unkeyedContainer() }
+    }
+
+    mutating func superDecoder() throws -> any Decoder {
+        try read { $0 }
+    }
+}

@@ -1,0 +1,17 @@
+import Foundation
+import VigieCore
+
+/// How both stores write and read the JSON documents they keep (cases, snapshot details,
+/// alert payloads): keys sorted, so a stored text is the same whichever replica wrote it, and
+/// dates in ISO 8601, readable in `psql` and `sqlite3`. Read with `SkimmingJSONDecoder`,
+/// in place from the column's text: the dispatcher decodes every alert it sends.
+enum StoredJSON {
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    static let decoder = SkimmingJSONDecoder(dateDecoding: .iso8601)
+}
