@@ -45,15 +45,15 @@ public struct WebhookChannel: AlertChannel {
     /// fault, not the alert's: it is sent again in its shortest form (headline, severity,
     /// link) before the delivery is given up on, with a reason that says so.
     public func deliver(_ alert: Alert) async throws {
-        let content = MessageContent(alert: alert, language: configuration.language)
+        let language = configuration.language
         let text = MessageText(isCustom: templates.isCustom("text", channel: configuration.name, type: format.name)) { [templates, configuration, format] in
             templates.render("text", channel: configuration.name, type: format.name, content: $0)
         }
         do {
-            try await send(try format.request(for: alert, content: content, text: text, url: configuration.url, now: clock.now))
+            try await send(try format.request(for: alert, content: MessageContent(alert: alert, language: language), text: text, url: configuration.url, now: clock.now))
         } catch let error as DeliveryError where [400, 413, 422].contains(error.status ?? 0) {
             do {
-                try await send(try format.request(for: alert, content: content.minimal, text: text, url: configuration.url, now: clock.now))
+                try await send(try format.request(for: alert, content: MessageContent(alert: alert, language: language).minimal, text: text, url: configuration.url, now: clock.now))
             } catch var second as DeliveryError where second.kind == .permanent {
                 second.message = "the receiver refused Vigie's message even in its shortest form (first: \(error.message)); last: \(second.message)"
                 throw second

@@ -171,6 +171,11 @@ let collectHeader: ccurl_data_cb = { data, size, count, context in
         let name = line[..<colon].lowercased()
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
         collector.headers[name] = value
+        // The body's size announced: its buffer is taken once, not grown and copied a dozen
+        // times over a 100 KB report.
+        if name == "content-length", let size = Int(value), size > 0 {
+            collector.body.reserveCapacity(min(size, collector.limit))
+        }
     }
     return length
 }

@@ -16,7 +16,8 @@ public struct SlackFormat: WebhookFormat {
     static let sectionLimit = 3000
     static let fieldLimit = 2000
 
-    public func request(for alert: Alert, content: MessageContent, text: MessageText, url: String, now: Date) throws -> HTTPRequest {
+    public func request(for alert: Alert, content: @autoclosure () -> MessageContent, text: MessageText, url: String, now: Date) throws -> HTTPRequest {
+        let content = content()
         let fitted = content.fitting(Self.fieldLimit) { candidate in
             ([candidate.company, candidate.courtText ?? "", text.isCustom ? text.render(candidate) : ""] + candidate.facts.map(\.value))
                 .map(Limits.length).max() ?? 0
@@ -81,7 +82,8 @@ public struct TeamsFormat: WebhookFormat {
 
     static let byteLimit = 24_000
 
-    public func request(for alert: Alert, content: MessageContent, text: MessageText, url: String, now: Date) throws -> HTTPRequest {
+    public func request(for alert: Alert, content: @autoclosure () -> MessageContent, text: MessageText, url: String, now: Date) throws -> HTTPRequest {
+        let content = content()
         let fitted = content.fitting(Self.byteLimit) { candidate in
             (try? JSONSerialization.data(withJSONObject: Self.card(candidate, text: text.render(candidate))).count) ?? .max
         }
@@ -127,7 +129,8 @@ public struct MattermostFormat: WebhookFormat {
 
     static let limit = 16_000
 
-    public func request(for alert: Alert, content: MessageContent, text: MessageText, url: String, now: Date) throws -> HTTPRequest {
+    public func request(for alert: Alert, content: @autoclosure () -> MessageContent, text: MessageText, url: String, now: Date) throws -> HTTPRequest {
+        let content = content()
         let fitted = content.fitting(Self.limit) { Limits.length(text.render($0)) }
         return try jsonRequest(url: url, body: ["text": Limits.cut(text.render(fitted), Self.limit), "username": "Vigie"])
     }
@@ -150,7 +153,8 @@ public struct DiscordFormat: WebhookFormat {
 
     static let embedLimit = 5_900
 
-    public func request(for alert: Alert, content: MessageContent, text: MessageText, url: String, now: Date) throws -> HTTPRequest {
+    public func request(for alert: Alert, content: @autoclosure () -> MessageContent, text: MessageText, url: String, now: Date) throws -> HTTPRequest {
+        let content = content()
         let fitted = content.fitting(Self.embedLimit) { Self.embedLength(Self.embed(alert, $0, text: text.render($0))) }
         var embed = Self.embed(alert, fitted, text: text.render(fitted))
         if Self.embedLength(embed) > Self.embedLimit { embed["fields"] = [] }

@@ -47,7 +47,8 @@ public struct PagerDutyFormat: WebhookFormat {
         }
     }
 
-    public func request(for alert: Alert, content: MessageContent, text: MessageText, url: String, now: Date) throws -> HTTPRequest {
+    public func request(for alert: Alert, content: @autoclosure () -> MessageContent, text: MessageText, url: String, now: Date) throws -> HTTPRequest {
+        let content = content()
         let (action, key) = IncidentAction.of(alert)
         var body: [String: Any] = ["routing_key": routingKey, "event_action": action.rawValue, "dedup_key": key]
         if action == .trigger {
@@ -90,7 +91,8 @@ public struct OpsgenieFormat: WebhookFormat {
         }
     }
 
-    public func request(for alert: Alert, content: MessageContent, text: MessageText, url: String, now: Date) throws -> HTTPRequest {
+    public func request(for alert: Alert, content: @autoclosure () -> MessageContent, text: MessageText, url: String, now: Date) throws -> HTTPRequest {
+        let content = content()
         let (action, key) = IncidentAction.of(alert)
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
         let alias = key.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? key

@@ -24,7 +24,8 @@ public struct StandardWebhookFormat: WebhookFormat {
         signer = try StandardWebhookSigner(secret: secret)
     }
 
-    public func request(for alert: Alert, content: MessageContent, text: MessageText, url: String, now: Date) throws -> HTTPRequest {
+    /// The body is the alert record: the message for people (`content`) is never rendered.
+    public func request(for alert: Alert, content: @autoclosure () -> MessageContent, text: MessageText, url: String, now: Date) throws -> HTTPRequest {
         let type = alert.state == .retracted ? "alert.retracted" : alert.revision > 1 ? "alert.revised" : "alert.raised"
         // The alert is already JSON (the alert log's line); the envelope's other values are
         // plain ASCII, so the body is assembled as text, keys in sorted order.

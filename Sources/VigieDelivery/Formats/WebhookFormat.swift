@@ -8,8 +8,9 @@ public protocol WebhookFormat: Sendable {
     /// `webhook`, `slack`, `teams`, `mattermost`, `discord`.
     var name: String { get }
     /// One alert as one message, within the service's limits: `text` renders the channel's
-    /// `text` template for the message, as shortened as the format needs.
-    func request(for alert: Alert, content: MessageContent, text: MessageText, url: String, now: Date) throws -> HTTPRequest
+    /// `text` template for the message, as shortened as the format needs. `content` is
+    /// rendered only when asked for: Vigie's own webhook sends the alert record instead.
+    func request(for alert: Alert, content: @autoclosure () -> MessageContent, text: MessageText, url: String, now: Date) throws -> HTTPRequest
     /// Several alerts (a digest window) as few messages as the service's limits allow, in order.
     func requests(forDigest alerts: [Alert], contents: [MessageContent], url: String, now: Date) throws -> [HTTPRequest]
 }
