@@ -555,7 +555,8 @@ struct SkimDecoder: Decoder {
 }
 
 extension SkimDecoder: SingleValueDecodingContainer {
-    func decodeNil() -> Bool { (try? document.skipLiteral("null", at: start)) != nil }
+    /// Checked without an error in the usual case: building one counts lines from the start.
+    func decodeNil() -> Bool { document.byte(start) == 0x6E && (try? document.skipLiteral("null", at: start)) != nil }
     func decode(_ type: Bool.Type) throws -> Bool { try decodeBool() }
     func decode(_ type: String.Type) throws -> String { try decodeString() }
     func decode(_ type: Double.Type) throws -> Double { try decodeDouble() }
