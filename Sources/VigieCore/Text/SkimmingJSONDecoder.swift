@@ -130,14 +130,14 @@ final class SkimDocument {
 
     // MARK: Containers
 
-    func container(at start: Int, slot: SkimSlot) -> SkimContainer? {
+    func container(in slot: SkimSlot) -> SkimContainer? {
         if let parent = slot.parent { return parent.entries[slot.index].child }
         return root
     }
 
     /// The container of the value at `start`, opened once and kept in its slot.
     func open(at start: Int, isObject: Bool, slot: SkimSlot) -> SkimContainer {
-        if let existing = container(at: start, slot: slot) { return existing }
+        if let existing = container(in: slot) { return existing }
         let container = SkimContainer(start: start, isObject: isObject)
         if let parent = slot.parent { parent.entries[slot.index].child = container } else { root = container }
         return container
@@ -145,7 +145,7 @@ final class SkimDocument {
 
     /// Just past the value at `start`: by its container's walk when one was opened, else by a skip.
     func end(of start: Int, slot: SkimSlot) throws -> Int {
-        if let container = container(at: start, slot: slot) { return try finish(container, depth: 0) }
+        if let container = container(in: slot) { return try finish(container, depth: 0) }
         return try skipValue(at: start, depth: 0)
     }
 
@@ -605,7 +605,11 @@ struct SkimKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         guard let index = try entry(key) else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "No value associated with key \(key.stringValue)."))
         }
-        return SkimDecoder(document: document, start: container.entries[index].value, codingPath: codingPath + [key], slot: SkimSlot(parent: container, index: index))
+        return decoder(key, at: index)
+    }
+
+    func decoder(_ key: Key, at index: Int) -> SkimDecoder {
+        SkimDecoder(document: document, start: container.entries[index].value, codingPath: codingPath + [key], slot: SkimSlot(parent: container, index: index))
     }
 
     func contains(_ key: Key) -> Bool { (try? entry(key)) != nil }
@@ -616,18 +620,18 @@ struct SkimKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     /// Absent or null is nil, as `JSONDecoder` reads an optional; one lookup, not three.
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        try decodeIfPresent(type, forKey: key, as: ())
+        try decodeIfPresent(type, forKey: key, optional: ())
     }
 
     // The optionals of the types records hold most, each found with one lookup too.
-    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try decodeIfPresent(type, forKey: key, as: ()) }
-    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try decodeIfPresent(type, forKey: key, as: ()) }
-    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try decodeIfPresent(type, forKey: key, as: ()) }
-    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try decodeIfPresent(type, forKey: key, as: ()) }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try decodeIfPresent(type, forKey: key, optional: ()) }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try decodeIfPresent(type, forKey: key, optional: ()) }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try decodeIfPresent(type, forKey: key, optional: ()) }
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try decodeIfPresent(type, forKey: key, optional: ()) }
 
-    private func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key, as: Void) throws -> T? {
+    private func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key, optional: Void) throws -> T? {
         guard let index = try entry(key) else { return nil }
-        let decoder = SkimDecoder(document: document, start: container.entries[index].value, codingPath: codingPath + [key], slot: SkimSlot(parent: container, index: index))
+        let decoder = decoder(key, at: index)
         if decoder.decodeNil() { return nil }
         return try decoder.decode(type)
     }
