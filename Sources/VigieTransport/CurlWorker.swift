@@ -7,6 +7,7 @@ import Foundation
 final class CurlWorker {
     private let handle: UnsafeMutableRawPointer
     private let configuration: CurlTransport.Configuration
+    static let receiveBuffer = 256 << 10
 
     init(configuration: CurlTransport.Configuration) {
         self.handle = curl_easy_init()
@@ -30,6 +31,8 @@ final class CurlWorker {
         curl_easy_reset(handle)
         applyCommon(url: request.url)
         if let timeout = request.timeout { ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(timeout.milliseconds)) }
+        // A report of 100 KB in a few reads and callbacks rather than seven of libcurl's default 16 KB.
+        ccurl_setopt_long(handle, CURLOPT_BUFFERSIZE, Self.receiveBuffer)
         let collector = ResponseCollector(limit: configuration.maxResponseBytes)
         var headers: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headers) }
@@ -160,16 +163,24 @@ let collectBody: ccurl_data_cb = { data, size, count, context in
 }
 
 /// libcurl's header callback: one header line per call. A new status line (after a redirect
-/// or a 100 Continue) starts the headers afresh.
+/// or a 100 Continue) starts the headers afresh. Read as bytes: a dozen header lines per
+/// answer went through Foundation's trimming and lower-casing, 5 % of a poll's CPU.
 let collectHeader: ccurl_data_cb = { data, size, count, context in
     let collector = Unmanaged<ResponseCollector>.fromOpaque(context!).takeUnretainedValue()
     let length = size * count
-    let line = data!.withMemoryRebound(to: UInt8.self, capacity: length) { String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self) }
-    if line.hasPrefix("HTTP/") {
-        collector.headers = [:]
-    } else if let colon = line.firstIndex(of: ":") {
-        let name = line[..<colon].lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+    data!.withMemoryRebound(to: UInt8.self, capacity: length) { start in
+        let line = UnsafeBufferPointer(start: start, count: length)
+        if line.starts(with: "HTTP/".utf8) {
+            collector.headers = [:]
+            return
+        }
+        guard let colon = line.firstIndex(of: 0x3A) else { return }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        var from = colon + 1, to = length
+        while from < to, isSpace(line[from]) { from += 1 }
+        while to > from, isSpace(line[to - 1]) { to -= 1 }
+        let name = String(decoding: line[..<colon].lazy.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let value = String(decoding: line[from..<to], as: UTF8.self)
         collector.headers[name] = value
         // The body's size announced: its buffer is taken once, not grown and copied a dozen
         // times over a 100 KB report.

@@ -50,7 +50,7 @@ public struct SkimmingJSONDecoder: Sendable {
         let document = SkimDocument(buffer, dateDecoding: dateDecoding)
         let start = document.skipWhitespace(0)
         guard start < buffer.count else { throw document.corrupted(at: start, "The document is empty") }
-        let root = SkimDecoder(document: document, start: start, codingPath: [], slot: document.rootSlot)
+        let root = SkimDecoder(document: document, start: start, path: SkimPath(), slot: document.rootSlot)
         let value = try root.decode(type)
         // Everything the type did not read is still checked to be JSON, and nothing may follow.
         let end = try document.end(of: start, slot: document.rootSlot)
@@ -100,6 +100,39 @@ struct SkimSlot {
     var index: Int
 }
 
+/// Where a value is in the document, as keys from the root: what errors name. Each nested
+/// decoder adds one link instead of copying the array `codingPath` is, which it builds only
+/// when asked (for an error).
+struct SkimPath {
+    final class Link {
+        let key: any CodingKey
+        let parent: Link?
+
+        init(key: any CodingKey, parent: Link?) {
+            self.key = key
+            self.parent = parent
+        }
+    }
+
+    var last: Link?
+    var depth = 0
+
+    func appending(_ key: any CodingKey) -> SkimPath {
+        SkimPath(last: Link(key: key, parent: last), depth: depth + 1)
+    }
+
+    var keys: [any CodingKey] {
+        var keys: [any CodingKey] = []
+        keys.reserveCapacity(depth)
+        var link = last
+        while let current = link {
+            keys.append(current.key)
+            link = current.parent
+        }
+        return keys.reversed()
+    }
+}
+
 final class SkimDocument {
     let bytes: UnsafeBufferPointer<UInt8>
     let dateDecoding: SkimmingJSONDecoder.DateDecoding
@@ -119,13 +152,34 @@ final class SkimDocument {
 
     @inline(__always) func skipWhitespace(_ index: Int) -> Int {
         var index = index
-        while index < bytes.count {
+        let count = bytes.count
+        while index < count {
             switch bytes[index] {
-            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            case 0x20:
+                index += 1
+                // A pretty-printed answer's indentation, eight spaces at a time.
+                while index + 8 <= count, load(index) == Self.spaces { index += 8 }
+            case 0x0A, 0x0D, 0x09: index += 1
             default: return index
             }
         }
         return index
+    }
+
+    /// Eight bytes from `index`, the first in the lowest byte (what SWAR reads).
+    @inline(__always) func load(_ index: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
+    }
+
+    static let spaces: UInt64 = 0x2020_2020_2020_2020
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// The high bit of each byte of `word` that equals `byte`'s (repeated in each byte), exact
+    /// up to the lowest such byte: what finds the first quote in a word at once.
+    @inline(__always) static func matches(_ word: UInt64, _ repeated: UInt64) -> UInt64 {
+        let zeroed = word ^ repeated
+        return (zeroed &- ones) & ~zeroed & highs
     }
 
     // MARK: Containers
@@ -258,6 +312,17 @@ final class SkimDocument {
         var escaped = false
         let count = bytes.count
         while index < count {
+            // The bulk of a string, eight bytes at a time up to its first quote or backslash.
+            while index + 8 <= count {
+                let word = load(index)
+                let special = Self.matches(word, 0x2222_2222_2222_2222) | Self.matches(word, 0x5C5C_5C5C_5C5C_5C5C)
+                if special != 0 {
+                    index += special.trailingZeroBitCount >> 3
+                    break
+                }
+                index += 8
+            }
+            guard index < count else { break }
             let byte = bytes[index]
             if byte == 0x22 { return (index + 1, escaped) }
             if byte == 0x5C {
@@ -290,27 +355,29 @@ final class SkimDocument {
     /// The number at `index`, checked against JSON's grammar: its end, and whether it is an
     /// integer (no fraction, no exponent).
     func number(at start: Int) throws -> (end: Int, integer: Bool) {
+        let count = bytes.count
         var index = start
-        func digits() -> Int {
-            let from = index
-            while let byte = byte(index), byte >= 0x30, byte <= 0x39 { index += 1 }
-            return index - from
-        }
-        if byte(index) == 0x2D { index += 1 }
-        let first = byte(index)
-        guard digits() > 0 else { throw corrupted(at: index, "Invalid number: a digit is missing") }
-        if first == 0x30, index - start > (bytes[start] == 0x2D ? 2 : 1) { throw corrupted(at: start, "Invalid number: a leading zero") }
+        @inline(__always) func isDigit(_ index: Int) -> Bool { index < count && bytes[index] &- 0x30 < 10 }
+        if index < count, bytes[index] == 0x2D { index += 1 }
+        let first = index
+        while isDigit(index) { index += 1 }
+        guard index > first else { throw corrupted(at: index, "Invalid number: a digit is missing") }
+        if bytes[first] == 0x30, index - first > 1 { throw corrupted(at: start, "Invalid number: a leading zero") }
         var integer = true
-        if byte(index) == 0x2E {
+        if index < count, bytes[index] == 0x2E {
             index += 1
             integer = false
-            guard digits() > 0 else { throw corrupted(at: index, "Invalid number: no digit after the decimal point") }
+            let fraction = index
+            while isDigit(index) { index += 1 }
+            guard index > fraction else { throw corrupted(at: index, "Invalid number: no digit after the decimal point") }
         }
-        if let byte = byte(index), byte == 0x65 || byte == 0x45 {
+        if index < count, bytes[index] | 0x20 == 0x65 {
             index += 1
             integer = false
-            if let sign = self.byte(index), sign == 0x2B || sign == 0x2D { index += 1 }
-            guard digits() > 0 else { throw corrupted(at: index, "Invalid number: no digit in the exponent") }
+            if index < count, bytes[index] == 0x2B || bytes[index] == 0x2D { index += 1 }
+            let exponent = index
+            while isDigit(index) { index += 1 }
+            guard index > exponent else { throw corrupted(at: index, "Invalid number: no digit in the exponent") }
         }
         return (index, integer)
     }
@@ -318,19 +385,19 @@ final class SkimDocument {
     // MARK: Reading values
 
     /// The string at `start`, unescaped and checked to be UTF-8.
-    func string(at start: Int, path: [any CodingKey]) throws -> String {
+    func string(at start: Int, path: SkimPath) throws -> String {
         let (end, escaped) = try skipString(at: start)
         return try string(in: (start + 1)..<(end - 1), escaped: escaped, at: start, path: path)
     }
 
-    func string(in range: Range<Int>, escaped: Bool, at start: Int, path: [any CodingKey]) throws -> String {
+    func string(in range: Range<Int>, escaped: Bool, at start: Int, path: SkimPath) throws -> String {
         // A raw control character in a string read is refused, as `JSONDecoder` refuses it.
         for index in range where bytes[index] < 0x20 {
             throw corrupted(at: index, "Unescaped control character in a string", path: path)
         }
         if !escaped {
             guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "The string at \(position(start)) is not valid UTF-8"))
+                throw DecodingError.dataCorrupted(.init(codingPath: path.keys, debugDescription: "The string at \(position(start)) is not valid UTF-8"))
             }
             return text
         }
@@ -358,23 +425,23 @@ final class SkimDocument {
                 if (0xD800...0xDBFF).contains(scalar) {
                     // A high surrogate must be followed by its low half, as `\uDC00`…`\uDFFF`.
                     guard index + 6 <= range.upperBound, bytes[index] == 0x5C, bytes[index + 1] == 0x75 else {
-                        throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "A lone surrogate in the string at \(position(start))"))
+                        throw DecodingError.dataCorrupted(.init(codingPath: path.keys, debugDescription: "A lone surrogate in the string at \(position(start))"))
                     }
                     let low = hexQuad(at: index + 2)
                     guard (0xDC00...0xDFFF).contains(low) else {
-                        throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "A lone surrogate in the string at \(position(start))"))
+                        throw DecodingError.dataCorrupted(.init(codingPath: path.keys, debugDescription: "A lone surrogate in the string at \(position(start))"))
                     }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     index += 6
                 } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "A lone surrogate in the string at \(position(start))"))
+                    throw DecodingError.dataCorrupted(.init(codingPath: path.keys, debugDescription: "A lone surrogate in the string at \(position(start))"))
                 }
                 unescaped.append(contentsOf: String(Character(UnicodeScalar(scalar)!)).utf8)
             default: unescaped.append(kind)  // `"`, `\`, `/`
             }
         }
         guard let text = String(validating: unescaped, as: UTF8.self) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "The string at \(position(start)) is not valid UTF-8"))
+            throw DecodingError.dataCorrupted(.init(codingPath: path.keys, debugDescription: "The string at \(position(start)) is not valid UTF-8"))
         }
         return text
     }
@@ -393,7 +460,7 @@ final class SkimDocument {
     }
 
     /// Whether the key's bytes spell `name`.
-    @inline(__always) func key(_ entry: SkimContainer.Entry, is name: String, path: [any CodingKey]) -> Bool {
+    @inline(__always) func key(_ entry: SkimContainer.Entry, is name: String, path: SkimPath) -> Bool {
         if entry.keyEscaped {
             return (try? string(in: entry.key, escaped: true, at: entry.key.lowerBound - 1, path: path)) == name
         }
@@ -430,8 +497,8 @@ final class SkimDocument {
         return "byte 0x\(String(byte, radix: 16, uppercase: true))"
     }
 
-    func corrupted(at index: Int, _ what: String, path: [any CodingKey] = []) -> DecodingError {
-        DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "The given data was not valid JSON: \(what) at \(position(index))."))
+    func corrupted(at index: Int, _ what: String, path: SkimPath = SkimPath()) -> DecodingError {
+        DecodingError.dataCorrupted(.init(codingPath: path.keys, debugDescription: "The given data was not valid JSON: \(what) at \(position(index))."))
     }
 }
 
@@ -440,20 +507,21 @@ final class SkimDocument {
 struct SkimDecoder: Decoder {
     let document: SkimDocument
     let start: Int
-    let codingPath: [any CodingKey]
+    let path: SkimPath
+    var codingPath: [any CodingKey] { path.keys }
     let slot: SkimSlot
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard document.byte(start) == 0x7B else { throw mismatch([String: Any].self, "an object") }
         return KeyedDecodingContainer(SkimKeyedContainer<Key>(
-            document: document, container: document.open(at: start, isObject: true, slot: slot), codingPath: codingPath
+            document: document, container: document.open(at: start, isObject: true, slot: slot), path: path
         ))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard document.byte(start) == 0x5B else { throw mismatch([Any].self, "an array") }
-        return SkimUnkeyedContainer(document: document, container: document.open(at: start, isObject: false, slot: slot), codingPath: codingPath)
+        return SkimUnkeyedContainer(document: document, container: document.open(at: start, isObject: false, slot: slot), path: path)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
@@ -507,7 +575,7 @@ struct SkimDecoder: Decoder {
 
     func decodeString() throws -> String {
         guard document.byte(start) == 0x22 else { throw mismatch(String.self, "a string") }
-        return try document.string(at: start, path: codingPath)
+        return try document.string(at: start, path: path)
     }
 
     func decodeBool() throws -> Bool {
@@ -578,12 +646,13 @@ extension SkimDecoder: SingleValueDecodingContainer {
 struct SkimKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let document: SkimDocument
     let container: SkimContainer
-    let codingPath: [any CodingKey]
+    let path: SkimPath
+    var codingPath: [any CodingKey] { path.keys }
 
     var allKeys: [Key] {
-        _ = try? document.finish(container, depth: codingPath.count)
+        _ = try? document.finish(container, depth: path.depth)
         return container.entries.compactMap { entry in
-            (try? document.string(in: entry.key, escaped: entry.keyEscaped, at: entry.key.lowerBound - 1, path: codingPath)).flatMap(Key.init(stringValue:))
+            (try? document.string(in: entry.key, escaped: entry.keyEscaped, at: entry.key.lowerBound - 1, path: path)).flatMap(Key.init(stringValue:))
         }
     }
 
@@ -591,12 +660,12 @@ struct SkimKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     /// object ends. A document broken after the key is still found broken at the end.
     func entry(_ key: Key) throws -> Int? {
         let name = key.stringValue
-        for index in container.entries.indices where document.key(container.entries[index], is: name, path: codingPath) {
+        for index in container.entries.indices where document.key(container.entries[index], is: name, path: path) {
             return index
         }
-        while try document.advance(container, depth: codingPath.count) {
+        while try document.advance(container, depth: path.depth) {
             let index = container.entries.count - 1
-            if document.key(container.entries[index], is: name, path: codingPath) { return index }
+            if document.key(container.entries[index], is: name, path: path) { return index }
         }
         return nil
     }
@@ -609,7 +678,7 @@ struct SkimKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func decoder(_ key: Key, at index: Int) -> SkimDecoder {
-        SkimDecoder(document: document, start: container.entries[index].value, codingPath: codingPath + [key], slot: SkimSlot(parent: container, index: index))
+        SkimDecoder(document: document, start: container.entries[index].value, path: path.appending(key), slot: SkimSlot(parent: container, index: index))
     }
 
     func contains(_ key: Key) -> Bool { (try? entry(key)) != nil }
@@ -671,23 +740,24 @@ struct SkimKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 struct SkimUnkeyedContainer: UnkeyedDecodingContainer {
     let document: SkimDocument
     let container: SkimContainer
-    let codingPath: [any CodingKey]
+    let path: SkimPath
+    var codingPath: [any CodingKey] { path.keys }
     private(set) var currentIndex = 0
 
-    init(document: SkimDocument, container: SkimContainer, codingPath: [any CodingKey]) {
+    init(document: SkimDocument, container: SkimContainer, path: SkimPath) {
         self.document = document
         self.container = container
-        self.codingPath = codingPath
+        self.path = path
     }
 
     var count: Int? {
-        _ = try? document.finish(container, depth: codingPath.count)
+        _ = try? document.finish(container, depth: path.depth)
         return container.entries.count
     }
 
     var isAtEnd: Bool {
         if currentIndex < container.entries.count { return false }
-        return !((try? document.advance(container, depth: codingPath.count)) ?? false)
+        return !((try? document.advance(container, depth: path.depth)) ?? false)
     }
 
     struct Index: CodingKey {
@@ -700,11 +770,11 @@ struct SkimUnkeyedContainer: UnkeyedDecodingContainer {
 
     /// The decoder of the next element, found if need be; the index moves on only once it is read.
     func next() throws -> SkimDecoder {
-        if currentIndex >= container.entries.count, try !document.advance(container, depth: codingPath.count) {
+        if currentIndex >= container.entries.count, try !document.advance(container, depth: path.depth) {
             throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath + [Index(currentIndex)], debugDescription: "Unkeyed container is at end."))
         }
         return SkimDecoder(
-            document: document, start: container.entries[currentIndex].value, codingPath: codingPath + [Index(currentIndex)],
+            document: document, start: container.entries[currentIndex].value, path: path.appending(Index(currentIndex)),
             slot: SkimSlot(parent: container, index: currentIndex)
         )
     }

@@ -26,62 +26,67 @@ public enum TextRepair {
     /// Latin-1 letters French uses, many times faster than Foundation's locale folding; other
     /// characters are kept as they are.
     public static func fold(_ text: String) -> String {
-        let repaired = repairMojibake(text)
-        var output: [UInt8] = []
-        output.reserveCapacity(repaired.utf8.count)
-        var lastWasSpace = true
-        func space() {
-            if !lastWasSpace { output.append(0x20) }
-            lastWasSpace = true
-        }
-        func append(_ bytes: some Sequence<UInt8>) {
-            output.append(contentsOf: bytes)
-            lastWasSpace = false
-        }
-        let bytes = Array(repaired.utf8)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
-            case 0x41...0x5A:
-                append(CollectionOfOne(byte + 32))
-                index += 1
-            case 0x20, 0x09, 0x0A, 0x0D:
-                space()
-                index += 1
-            case 0x60:
-                append(CollectionOfOne(0x27))
-                index += 1
-            case 0..<0x80:
-                append(CollectionOfOne(byte))
-                index += 1
-            case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xA0:
-                space()
-                index += 2
-            case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xB4:
-                append(CollectionOfOne(0x27))
-                index += 2
-            case 0xC3 where index + 1 < bytes.count, 0xC5 where index + 1 < bytes.count:
-                if let plain = latinLetters[UInt16(byte) << 8 | UInt16(bytes[index + 1])] {
-                    append(plain.utf8)
-                } else {
-                    append(bytes[index...index + 1])
-                }
-                index += 2
-            case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80:
-                switch bytes[index + 2] {
-                case 0x98, 0x99: append(CollectionOfOne(0x27))
-                case 0xAF: space()
-                default: append(bytes[index...index + 2])
-                }
-                index += 3
-            default:
-                append(CollectionOfOne(byte))
-                index += 1
+        var repaired = repairMojibake(text)
+        return repaired.withUTF8 { bytes in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count)
+            var lastWasSpace = true
+            @inline(__always) func space() {
+                if !lastWasSpace { output.append(0x20) }
+                lastWasSpace = true
             }
+            @inline(__always) func append(_ byte: UInt8) {
+                output.append(byte)
+                lastWasSpace = false
+            }
+            func append(_ bytes: UnsafeBufferPointer<UInt8>.SubSequence) {
+                output.append(contentsOf: bytes)
+                lastWasSpace = false
+            }
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case 0x41...0x5A:
+                    append(byte + 32)
+                    index += 1
+                case 0x20, 0x09, 0x0A, 0x0D:
+                    space()
+                    index += 1
+                case 0x60:
+                    append(0x27)
+                    index += 1
+                case 0..<0x80:
+                    append(byte)
+                    index += 1
+                case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xA0:
+                    space()
+                    index += 2
+                case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xB4:
+                    append(0x27)
+                    index += 2
+                case 0xC3 where index + 1 < bytes.count, 0xC5 where index + 1 < bytes.count:
+                    if let plain = latinLetters[UInt16(byte) << 8 | UInt16(bytes[index + 1])] {
+                        for letter in plain.utf8 { append(letter) }
+                    } else {
+                        append(bytes[index...index + 1])
+                    }
+                    index += 2
+                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80:
+                    switch bytes[index + 2] {
+                    case 0x98, 0x99: append(0x27)
+                    case 0xAF: space()
+                    default: append(bytes[index...index + 2])
+                    }
+                    index += 3
+                default:
+                    append(byte)
+                    index += 1
+                }
+            }
+            if lastWasSpace, !output.isEmpty { output.removeLast() }
+            return String(decoding: output, as: UTF8.self)
         }
-        if lastWasSpace, !output.isEmpty { output.removeLast() }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// Accented Latin letters, upper and lower case, keyed by their two UTF-8 bytes, to their
@@ -130,9 +135,13 @@ extension String {
             needle.withUTF8 { pattern in
                 guard let first = pattern.first else { return true }
                 guard pattern.count <= text.count, let textStart = text.baseAddress, let patternStart = pattern.baseAddress else { return false }
+                // memchr finds each candidate first byte; memcmp checks the rest.
+                let last = text.count - pattern.count
                 var offset = 0
-                while offset <= text.count - pattern.count {
-                    if text[offset] == first, memcmp(textStart + offset, patternStart, pattern.count) == 0 { return true }
+                while offset <= last {
+                    guard let found = memchr(textStart + offset, Int32(first), last - offset + 1) else { return false }
+                    offset = UnsafeRawPointer(textStart).distance(to: UnsafeRawPointer(found))
+                    if memcmp(textStart + offset, patternStart, pattern.count) == 0 { return true }
                     offset += 1
                 }
                 return false

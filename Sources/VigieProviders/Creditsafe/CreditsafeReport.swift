@@ -3,18 +3,22 @@ import VigieCore
 
 /// The parts of a Creditsafe Connect company report (`GET /companies/{connectId}`) that
 /// Vigie reads. A French report is about 125 KB; only these fields are decoded.
+///
+/// Members are declared in the order Creditsafe writes them: the decoder asks for them in
+/// that order, and `SkimmingJSONDecoder` then reads the report once (asked first, a member
+/// written last made it step over the whole 80 KB report, then read it again).
 public struct CreditsafeReportResponse: Decodable, Sendable {
+    public var report: Report
     public var companyId: String?
     public var dateOfOrder: String?
-    public var report: Report
 
     public struct Report: Decodable, Sendable {
         public var companyId: String?
         public var companySummary: CompanySummary?
         public var companyIdentification: CompanyIdentification?
         public var creditScore: CreditScore?
-        public var additionalInformation: AdditionalInformation?
         public var negativeInformation: NegativeInformation?
+        public var additionalInformation: AdditionalInformation?
     }
 
     public struct NegativeInformation: Decodable, Sendable {
@@ -201,11 +205,12 @@ public enum CreditsafeReportDecoder {
             return ProviderFact(kind: .judgement, on: day(judgement.effectiveDate), code: judgement.typeOfJudgement?.code, label: label)
         }
         let procedures = information.collectiveProcedures
+        // The same procedure as two registers record it is one fact.
+        var seen = Set(facts.map(\.key))
         for entry in (procedures?.courts ?? []) + (procedures?.rncs ?? []) + (procedures?.bodacc ?? []) {
             guard let label = entry.judgment else { continue }
             let fact = ProviderFact(kind: .procedure, on: day(entry.effectiveDate), label: label)
-            // The same procedure as two registers record it is one fact.
-            if !facts.contains(where: { $0.key == fact.key }) { facts.append(fact) }
+            if seen.insert(fact.key).inserted { facts.append(fact) }
         }
         if let active = information.preferentialRightsDetails?.numberOfActivePreferentialRights {
             facts.append(ProviderFact(kind: .privileges, on: nil, label: "active privileges", count: active))
