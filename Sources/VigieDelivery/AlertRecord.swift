@@ -166,10 +166,7 @@ public struct AlertRecord: Encodable, Sendable {
 
     /// One line of JSON, keys in snake_case and sorted, so that log lines diff cleanly.
     public func jsonLine() -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+        RecordJSONEncoder.line(self)
     }
 }
 

@@ -43,9 +43,6 @@ public struct CaseRecord: Encodable, Sendable {
     }
 
     public func jsonLine() -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+        RecordJSONEncoder.line(self)
     }
 }

@@ -84,6 +84,17 @@ struct DemoWalkTests {
             let told = alerts.filter { $0.disposition == .notified || $0.disposition == nil }
             #expect(lines.count == told.count)
             let records = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+            // Every alert and case of the walk is written byte for byte as JSONEncoder writes it.
+            let foundation = JSONEncoder()
+            foundation.keyEncodingStrategy = .convertToSnakeCase
+            foundation.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            for alert in alerts {
+                #expect(try RecordJSONEncoder().encode(AlertRecord(alert)) == String(decoding: try foundation.encode(AlertRecord(alert)), as: UTF8.self))
+            }
+            for item in try await application.store.cases(CaseFilter(activeOnly: false, asOf: clock.now)) {
+                let record = CaseRecord(item, at: clock.now)
+                #expect(try RecordJSONEncoder().encode(record) == String(decoding: try foundation.encode(record), as: UTF8.self))
+            }
             #expect(Set(records.map { $0["id"] as! String }) == Set(told.map(\.id)))
             let logged = try #require(records.first { $0["kind"] as? String == "procedure_converted" })
             #expect(logged["siren"] as? String == "494523335")
