@@ -56,6 +56,12 @@ public struct JSONLine {
 
         mutating func string(_ value: String) {
             bytes.append(UInt8(ascii: "\""))
+            // Most strings need no escape: copied at once.
+            if value.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy { $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C } }) == true {
+                bytes.append(contentsOf: value.utf8)
+                bytes.append(UInt8(ascii: "\""))
+                return
+            }
             for byte in value.utf8 {
                 switch byte {
                 case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
