@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import VigieCore
+@testable import VigieCore
+import VigieTestSupport
 
 @Suite("Dates and text from court notices")
 struct TextTests {
@@ -53,5 +54,26 @@ struct DayOfMomentTests {
         #expect(CalendarDay(Date(timeIntervalSince1970: 0)).iso == "1970-01-01")
         #expect(CalendarDay(Date(timeIntervalSince1970: 1_770_000_000)).iso == "2026-02-02")
         #expect(CalendarDay(Date(timeIntervalSince1970: -1)).iso == "1969-12-31")
+    }
+
+    @Test("timestamps read from their digits are the dates Foundation's ISO 8601 parser reads")
+    func timestamps() throws {
+        var random = SplitMix(state: 8601)
+        var texts = ["2026-02-05T08:00:00Z", "1970-01-01T00:00:00Z", "2000-02-29T23:59:59Z", "1900-03-01T00:00:00Z", "2400-02-29T12:00:00Z",
+                     "1600-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2026-12-02T03:46:18Z"]
+        for _ in 0..<2_000 {
+            let seconds = Int64(random.next() % 16_000_000_000) - 2_000_000_000
+            texts.append(Date(timeIntervalSince1970: TimeInterval(seconds)).iso8601)
+        }
+        for text in texts {
+            #expect(Date.plainUTCSeconds(text) != nil, "\(text)")
+            #expect(Date(iso8601: text) == (try Date(text, strategy: .iso8601)), "\(text)")
+        }
+        // Other forms and impossible dates are the full parser's to judge.
+        for text in ["2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-02-05T24:00:00Z", "2026-02-05T08:00:60Z", "2026-02-05T08:00:00+01:00",
+                     "2026-02-05 08:00:00Z", "2026-02-05T08:00:00.5Z", "20260205T080000Z", "", "2026-02-05T08:00:0xZ", "1582-10-10T00:00:00Z", "0001-01-01T00:00:00Z"] {
+            #expect(Date.plainUTCSeconds(text) == nil, "\(text)")
+            #expect(Date(iso8601: text) == (try? Date(text, strategy: .iso8601)), "\(text)")
+        }
     }
 }

@@ -546,31 +546,34 @@ struct SkimDecoder: Decoder {
 
     // MARK: Values
 
+    /// The types read from the bytes themselves, told apart by comparing metatypes (a pointer
+    /// each), not casting them: this runs for every value a record holds.
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        switch type {
-        case is String.Type: return try decodeString() as! T
-        case is Bool.Type: return try decodeBool() as! T
-        case is Double.Type: return try decodeDouble() as! T
-        case is Float.Type: return Float(try decodeDouble()) as! T
-        case is Int.Type: return try integer(Int.self) as! T
-        case is Int64.Type: return try integer(Int64.self) as! T
-        case is Int32.Type: return try integer(Int32.self) as! T
-        case is UInt.Type: return try integer(UInt.self) as! T
-        case is UInt64.Type: return try integer(UInt64.self) as! T
-        case is Decimal.Type: return try decodeDecimal() as! T
-        case is URL.Type:
+        let type = ObjectIdentifier(T.self)
+        if type == ObjectIdentifier(String.self) { return try decodeString() as! T }
+        if type == ObjectIdentifier(Int.self) { return try integer(Int.self) as! T }
+        if type == ObjectIdentifier(Bool.self) { return try decodeBool() as! T }
+        if type == ObjectIdentifier(Double.self) { return try decodeDouble() as! T }
+        if type == ObjectIdentifier(Date.self), document.dateDecoding == .iso8601 {
+            let text = try decodeString()
+            guard let date = Date(iso8601: text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Expected date string to be ISO8601-formatted."))
+            }
+            return date as! T
+        }
+        if type == ObjectIdentifier(Float.self) { return Float(try decodeDouble()) as! T }
+        if type == ObjectIdentifier(Int64.self) { return try integer(Int64.self) as! T }
+        if type == ObjectIdentifier(Int32.self) { return try integer(Int32.self) as! T }
+        if type == ObjectIdentifier(UInt.self) { return try integer(UInt.self) as! T }
+        if type == ObjectIdentifier(UInt64.self) { return try integer(UInt64.self) as! T }
+        if type == ObjectIdentifier(Decimal.self) { return try decodeDecimal() as! T }
+        if type == ObjectIdentifier(URL.self) {
             guard let url = URL(string: try decodeString()) else {
                 throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Invalid URL string."))
             }
             return url as! T
-        case is Date.Type where document.dateDecoding == .iso8601:
-            let text = try decodeString()
-            guard let date = try? Date(text, strategy: .iso8601) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Expected date string to be ISO8601-formatted."))
-            }
-            return date as! T
-        default: return try T(from: self)
         }
+        return try T(from: self)
     }
 
     func decodeString() throws -> String {
