@@ -72,6 +72,23 @@ struct RecordJSONEncoderTests {
         }
     }
 
+    @Test("what a super encoder writes lands where JSONEncoder puts it")
+    func superEncoders() throws {
+        struct Layered: Encodable {
+            enum Keys: String, CodingKey { case ownPart, baseRecord, listPart }
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: Keys.self)
+                try container.encode("own", forKey: .ownPart)
+                try Inner().encode(to: container.superEncoder())
+                try Inner(relatedAlertID: "x").encode(to: container.superEncoder(forKey: .baseRecord))
+                var list = container.nestedUnkeyedContainer(forKey: .listPart)
+                try list.encode(1)
+                try "second".encode(to: list.superEncoder())
+            }
+        }
+        #expect(try RecordJSONEncoder().encode(Layered()) == (try Self.foundation(Layered())))
+    }
+
     @Test("a record with a date or a double falls back to JSONEncoder, with the same text")
     func fallback() throws {
         struct Dated: Encodable {

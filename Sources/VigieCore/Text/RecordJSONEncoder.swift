@@ -231,8 +231,11 @@ struct RecordKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         return RecordUnkeyedContainer(array: nested)
     }
 
-    func superEncoder() -> any Encoder { RecordSuperEncoder(object: object, key: "super") }
-    func superEncoder(forKey key: Key) -> any Encoder { RecordSuperEncoder(object: object, key: SnakeCaseKeys.convert(key.stringValue)) }
+    func superEncoder() -> any Encoder { RecordSuperEncoder { [object] in object.set("super", $0) } }
+    func superEncoder(forKey key: Key) -> any Encoder {
+        let name = SnakeCaseKeys.convert(key.stringValue)
+        return RecordSuperEncoder { [object] in object.set(name, $0) }
+    }
 }
 
 struct RecordUnkeyedContainer: UnkeyedEncodingContainer {
@@ -256,7 +259,7 @@ struct RecordUnkeyedContainer: UnkeyedEncodingContainer {
         return RecordUnkeyedContainer(array: nested)
     }
 
-    func superEncoder() -> any Encoder { RecordElementEncoder(array: array) }
+    func superEncoder() -> any Encoder { RecordSuperEncoder { [array] in array.elements.append($0) } }
 }
 
 struct RecordSingleValue: SingleValueEncodingContainer {
@@ -267,38 +270,19 @@ struct RecordSingleValue: SingleValueEncodingContainer {
     func encode<T: Encodable>(_ value: T) throws { encoder.node = try RecordNode.of(value) }
 }
 
-/// A super encoder: what it encodes lands under its key once it is done.
+/// A super encoder: what it encodes is placed (under its key, or as the next element) once
+/// it is done with.
 final class RecordSuperEncoder: Encoder {
     let inner = RecordTreeEncoder()
-    let object: RecordObject
-    let key: String
+    let place: (RecordNode) -> Void
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(object: RecordObject, key: String) {
-        self.object = object
-        self.key = key
+    init(place: @escaping (RecordNode) -> Void) {
+        self.place = place
     }
 
-    deinit { object.set(key, inner.node ?? .object(RecordObject())) }
-
-    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> { inner.container(keyedBy: type) }
-    func unkeyedContainer() -> any UnkeyedEncodingContainer { inner.unkeyedContainer() }
-    func singleValueContainer() -> any SingleValueEncodingContainer { inner.singleValueContainer() }
-}
-
-/// An unkeyed container's super encoder: what it encodes is appended once it is done.
-final class RecordElementEncoder: Encoder {
-    let inner = RecordTreeEncoder()
-    let array: RecordArray
-    var codingPath: [any CodingKey] { [] }
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
-
-    init(array: RecordArray) {
-        self.array = array
-    }
-
-    deinit { array.elements.append(inner.node ?? .object(RecordObject())) }
+    deinit { place(inner.node ?? .object(RecordObject())) }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> { inner.container(keyedBy: type) }
     func unkeyedContainer() -> any UnkeyedEncodingContainer { inner.unkeyedContainer() }
