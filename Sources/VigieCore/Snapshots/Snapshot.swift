@@ -45,10 +45,40 @@ public struct SnapshotKey: Hashable, Sendable {
 }
 
 /// A snapshot's document: whichever of these its source states.
+///
+/// Its values live in one shared box: an insurer's decision and an aged balance take 400 bytes,
+/// which every snapshot carried inline (656 bytes each, most of them for this) while a cycle
+/// holds a snapshot per company and source, several times over; boxed, a snapshot without a
+/// document pays 8. Setting a value replaces the box, so copies never see each other's changes.
 public struct SnapshotDetail: Hashable, Sendable, Codable {
-    public var cover: InsurerCover?
-    public var balance: AgedBalance?
-    public var position: PositionWatch?
+    private final class Storage: Sendable {
+        let cover: InsurerCover?
+        let balance: AgedBalance?
+        let position: PositionWatch?
+
+        init(cover: InsurerCover?, balance: AgedBalance?, position: PositionWatch?) {
+            self.cover = cover
+            self.balance = balance
+            self.position = position
+        }
+    }
+
+    private var storage: Storage
+
+    public var cover: InsurerCover? {
+        get { storage.cover }
+        set { storage = Storage(cover: newValue, balance: storage.balance, position: storage.position) }
+    }
+
+    public var balance: AgedBalance? {
+        get { storage.balance }
+        set { storage = Storage(cover: storage.cover, balance: newValue, position: storage.position) }
+    }
+
+    public var position: PositionWatch? {
+        get { storage.position }
+        set { storage = Storage(cover: storage.cover, balance: storage.balance, position: newValue) }
+    }
 
     /// What an observation says beyond scores, for its history; nil when nothing.
     public static func of(_ observation: ScoreObservation) -> SnapshotDetail? {
@@ -56,9 +86,36 @@ public struct SnapshotDetail: Hashable, Sendable, Codable {
     }
 
     public init(cover: InsurerCover? = nil, balance: AgedBalance? = nil, position: PositionWatch? = nil) {
-        self.cover = cover
-        self.balance = balance
-        self.position = position
+        storage = Storage(cover: cover, balance: balance, position: position)
+    }
+
+    // What the compiler would write for the three values, had they been stored here.
+    private enum CodingKeys: String, CodingKey { case cover, balance, position }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            cover: try container.decodeIfPresent(InsurerCover.self, forKey: .cover),
+            balance: try container.decodeIfPresent(AgedBalance.self, forKey: .balance),
+            position: try container.decodeIfPresent(PositionWatch.self, forKey: .position)
+        )
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(cover, forKey: .cover)
+        try container.encodeIfPresent(balance, forKey: .balance)
+        try container.encodeIfPresent(position, forKey: .position)
+    }
+
+    public static func == (left: SnapshotDetail, right: SnapshotDetail) -> Bool {
+        left.storage === right.storage || (left.cover == right.cover && left.balance == right.balance && left.position == right.position)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(cover)
+        hasher.combine(balance)
+        hasher.combine(position)
     }
 }
 

@@ -141,7 +141,6 @@ public final class SQLiteWatchStore: WatchStore {
         let decoder = self.decoder
         return try await writer.read { db in
             var result: [SnapshotKey: Snapshot] = [:]
-            result.reserveCapacity(sirens.count)
             let rows = try Row.fetchCursor(db, sql: "SELECT siren, source, observed_on, procedure_steps, \(ScoreColumns.names), provider_facts, score_watch, detail FROM snapshot")
             while let row = try rows.next() {
                 let siren = SIREN(stored: row[0])
