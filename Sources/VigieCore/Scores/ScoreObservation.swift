@@ -72,7 +72,7 @@ public enum CompanyStatus: String, Hashable, Sendable, Codable {
 
 /// What one provider said about one company at one time. Every field is optional: a
 /// provider that omits a value has not said it changed.
-public struct ScoreObservation: Hashable, Sendable, Codable {
+public struct ScoreObservation: Hashable, Sendable {
     public var siren: SIREN
     /// The provider's name, `creditsafe`, `ellisphere`, `altares`, `pappers`.
     public var provider: String
@@ -99,9 +99,24 @@ public struct ScoreObservation: Hashable, Sendable, Codable {
     /// active tax and social privileges. Nil when the provider lists none of these kinds.
     public var facts: [ProviderFact]?
     /// From a credit insurer's export: its decision on the buyer.
-    public var cover: InsurerCover?
+    public var cover: InsurerCover? {
+        get { extra?.cover }
+        set { setExtra(cover: newValue, balance: balance) }
+    }
+
     /// From the ERP's aged balance: what the client owes.
-    public var balance: AgedBalance?
+    public var balance: AgedBalance? {
+        get { extra?.balance }
+        set { setExtra(cover: cover, balance: newValue) }
+    }
+
+    /// The cover and the balance, boxed: 400 bytes inline that every observation of every
+    /// provider carried (632 bytes each) while a cycle holds one per company; nil when neither.
+    private var extra: SnapshotDetail?
+
+    private mutating func setExtra(cover: InsurerCover?, balance: AgedBalance?) {
+        extra = cover == nil && balance == nil ? nil : SnapshotDetail(cover: cover, balance: balance)
+    }
 
     public init(
         siren: SIREN, provider: String, observedOn: CalendarDay, score: ScoreValue? = nil, rating: String? = nil,
