@@ -130,37 +130,15 @@ extension Date {
     }
 
     /// Seconds since 1970 of `YYYY-MM-DDTHH:MM:SSZ`, or nil for any other text or an
-    /// impossible date (which the full parser then judges).
+    /// impossible date (which the full parser then judges). The day is `CalendarDay`'s.
     static func plainUTCSeconds(_ text: String) -> Int? {
-        var text = text
-        return text.withUTF8 { bytes -> Int? in
-            guard bytes.count == 20, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54, bytes[13] == 0x3A, bytes[16] == 0x3A, bytes[19] == 0x5A else { return nil }
-            func number(_ from: Int, _ count: Int) -> Int? {
-                var value = 0
-                for index in from..<(from + count) {
-                    let digit = bytes[index] &- 0x30
-                    guard digit < 10 else { return nil }
-                    value = value * 10 + Int(digit)
-                }
-                return value
-            }
-            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-                  let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-                  (1...12).contains(month), hour < 24, minute < 60, second < 60, day >= 1,
-                  // Foundation's calendar is Julian before 1582: those dates are its to read.
-                  year >= 1600
-            else { return nil }
-            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-            let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-            guard day <= lengths[month - 1] else { return nil }
-            // Days from 1970-01-01 to the date (Howard Hinnant's days_from_civil).
-            let y = month <= 2 ? year - 1 : year
-            let era = (y >= 0 ? y : y - 399) / 400
-            let yearOfEra = y - era * 400
-            let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-            let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-            let days = era * 146_097 + dayOfEra - 719_468
-            return days * 86_400 + hour * 3_600 + minute * 60 + second
-        }
+        let bytes = Array(text.utf8)
+        guard bytes.count == 20, bytes[10] == 0x54, bytes[13] == 0x3A, bytes[16] == 0x3A, bytes[19] == 0x5A,
+              // Foundation's calendar is Julian before 1582: those dates are its to read.
+              let day = CalendarDay(iso: text), day.year >= 1600,
+              let hour = CalendarDay.number(bytes[11..<13]), let minute = CalendarDay.number(bytes[14..<16]),
+              let second = CalendarDay.number(bytes[17..<19]), hour < 24, minute < 60, second < 60
+        else { return nil }
+        return day.ordinal * 86_400 + hour * 3_600 + minute * 60 + second
     }
 }

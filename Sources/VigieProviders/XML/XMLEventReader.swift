@@ -21,8 +21,7 @@ struct XMLEventReader {
 
     /// Reads a file, streaming.
     static func read(file path: String, _ handle: (Event) throws -> Void) throws {
-        let pull = try Pull(file: path)
-        while let event = try pull.next() { try handle(event) }
+        try run(Pull(file: path), handle)
     }
 
     /// A reader of the file at `path`, fed a megabyte per `read(2)`: libxml2's own file input
@@ -87,11 +86,10 @@ struct XMLEventReader {
             xmlReaderForMemory(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), name, nil, options)
         }
         guard let reader else { throw Failure(line: 0, message: "cannot be read as XML") }
-        try run(reader, handle)
+        try run(Pull(reader), handle)
     }
 
-    private static func run(_ reader: xmlTextReaderPtr, _ handle: (Event) throws -> Void) throws {
-        let pull = Pull(reader)
+    private static func run(_ pull: Pull, _ handle: (Event) throws -> Void) throws {
         while let event = try pull.next() { try handle(event) }
     }
 
