@@ -29,9 +29,11 @@ let package = Package(
             name: "VigieCore",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
+                "CYAML",
             ]
         ),
+        /// libyaml's event parser, for watchlists and configuration read a subtree at a time (Debian's libyaml-dev).
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         /// libcurl, for outbound HTTP(S) and SMTP(S) (Debian's libcurl4-openssl-dev).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         /// An async HTTP and SMTP client over libcurl: a pool of worker threads, timeouts, TLS, proxies.
@@ -82,7 +84,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -107,7 +108,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore", "VigieTestSupport"]),
+        .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore", "VigieTestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "VigieProvidersTests", dependencies: ["VigieCore", "VigieProviders", "VigieTestSupport", "VigieMock", "VigieTransport"]),
         .testTarget(
             name: "VigieStoreTests",

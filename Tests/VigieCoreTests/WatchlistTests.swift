@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import VigieCore
+import VigieTestSupport
+import Yams
 
 @Suite("Watchlists")
 struct WatchlistTests {
@@ -130,6 +132,84 @@ struct WatchlistTests {
         let result = WatchlistYAMLParser.parse(text, file: "w.yaml", name: "w")
         #expect(!result.isClean)
         #expect(result.issues.first.map { $0.description.hasPrefix(expected) } == true, "\(result.issues)")
+    }
+
+    @Test("YAML read as a stream says what Yams said, and more precisely", arguments: [
+        ("companies:\n  - siren: 337891287\n    name: A\n    name: B\n", "w.yaml:4: name: YAML structure: this key is written twice"),
+        ("companies:\n  - siren: 337891287\n---\ncompanies: []\n", "w.yaml:3: YAML structure: a second document starts here"),
+        ("companies:\n  - siren: 337891287\n    owner: *nobody\n", "w.yaml:3: YAML structure: the alias *nobody names no anchor"),
+        ("- siren: 337891287\n", "w.yaml:1: expected keys name, defaults and companies"),
+        ("name: w\n", "w.yaml:1: companies: expected a list of companies"),
+        ("", "w.yaml:1: the file is empty"),
+        ("companies:\n  - siren: 337891287\n    name: \"\\xZZ\"\n", "w.yaml:3: YAML syntax"),
+    ])
+    func yamlStreamProblems(text: String, expected: String) {
+        let result = WatchlistYAMLParser.parse(text, file: "w.yaml", name: "w")
+        #expect(result.watchlist == nil)
+        #expect(result.issues.contains { $0.description.hasPrefix(expected) }, "\(result.issues)")
+    }
+
+    @Test("defaults written after the companies still apply to them; anchors and aliases are followed")
+    func yamlOrderAndAliases() throws {
+        let late = """
+            companies:
+              - siren: 337 891 287
+                owner: &owner marie@example.fr
+              - siren: "494814452"
+                owner: *owner
+              - siren: 880 878 145
+            defaults:
+              owner: credit@example.fr
+              thresholds: { score_drop_points: 4 }
+            name: late
+            """
+        let result = WatchlistYAMLParser.parse(late, file: "late.yaml", name: "x")
+        #expect(result.issues.isEmpty, "\(result.issues)")
+        let list = try #require(result.watchlist)
+        #expect(list.name == "late")
+        #expect(list.entries.map(\.owner) == ["marie@example.fr", "marie@example.fr", "credit@example.fr"])
+        #expect(list.entries.allSatisfy { $0.thresholds.scoreDropPoints == 4 })
+        #expect(list.entries.map(\.line) == [2, 4, 6])
+    }
+
+    /// The stream composes every YAML file of the repository (watchlists, configurations, routes,
+    /// deployment manifests) into the same values, quoting and lines as `Yams.compose` did.
+    @Test("every YAML file of the repository composes to the same tree, line for line, as Yams.compose")
+    func yamlStreamMatchesYams() throws {
+        let root = RepositoryData.repositoryRoot
+        let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }
+            .filter { ["yaml", "yml"].contains($0.pathExtension) && !$0.path.contains("/.build") && !$0.path.contains("/bench-out/") && !$0.path.contains("/.vigie") }
+        #expect(files.count >= 10)
+        var compared = 0
+        for url in files {
+            let text = try String(contentsOf: url, encoding: .utf8)
+            guard let expected = try? Yams.compose(yaml: text) else { continue }
+            let streamed = try YAMLStream(text, file: url.path).compose()
+            #expect(Self.flat(streamed) == Self.flat(expected), "\(url.path)")
+            compared += 1
+        }
+        #expect(compared >= 10)
+    }
+
+    /// A tree as lines of `line kind text`, keys and values in file order.
+    static func flat(_ node: YAMLNode?) -> [String] {
+        guard let node else { return [] }
+        switch node.content {
+        case .scalar(let text, let plain): return ["\(node.line) scalar\(plain ? "" : "'") \(text)"]
+        case .sequence(let items): return ["\(node.line) sequence"] + items.flatMap { flat($0) }
+        case .mapping(let pairs): return ["\(node.line) mapping"] + pairs.flatMap { flat($0.key) + flat($0.value) }
+        }
+    }
+
+    static func flat(_ node: Yams.Node?) -> [String] {
+        guard let node else { return [] }
+        let line = node.mark?.line ?? 0
+        switch node {
+        case .scalar(let scalar): return ["\(line) scalar\(scalar.style == .plain ? "" : "'") \(scalar.string)"]
+        case .sequence(let sequence): return ["\(line) sequence"] + sequence.flatMap { flat($0) }
+        case .mapping(let mapping): return ["\(line) mapping"] + mapping.flatMap { flat($0.key) + flat($0.value) }
+        case .alias: return ["\(line) alias"]
+        }
     }
 
     @Test("a company on two lists gets the strictest thresholds and both owners")

@@ -1,44 +1,28 @@
-import Yams
-
 /// Reads YAML as a tree of nodes that remember their line, so that every problem in a
 /// watchlist or a configuration file is reported at `file:line`.
 public enum YAMLReading {
     /// Parses the text; a syntax error is returned as an issue at the line libyaml reports.
-    public static func compose(_ text: String, file: String) -> Result<Node?, FileIssue> {
-        do {
-            return .success(try Yams.compose(yaml: text))
-        } catch let error as YamlError {
-            return .failure(issue(for: error, file: file))
+    public static func compose(_ text: String, file: String) -> Result<YAMLNode?, FileIssue> {
+        do throws(YAMLStream.Failure) {
+            return .success(try YAMLStream(text, file: file).compose())
         } catch {
-            return .failure(FileIssue(file: file, line: 1, message: "not valid YAML: \(error)"))
-        }
-    }
-
-    static func issue(for error: YamlError, file: String) -> FileIssue {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-            return FileIssue(file: file, line: mark.line, message: "YAML syntax: \(problem); check indentation and quoting around column \(mark.column)")
-        case .composer(_, let problem, let mark, _):
-            return FileIssue(file: file, line: mark.line, message: "YAML structure: \(problem)")
-        default:
-            return FileIssue(file: file, line: 1, message: "not valid YAML: \(error)")
+            return .failure(error.issue)
         }
     }
 
     /// The line a node starts on (1-based).
-    public static func line(_ node: Node) -> Int { node.mark?.line ?? 1 }
+    public static func line(_ node: YAMLNode) -> Int { node.line }
 
     /// A mapping's entries as (key text, key line, value), in file order.
-    public static func entries(_ node: Node) -> [(key: String, line: Int, value: Node)]? {
-        guard let mapping = node.mapping else { return nil }
-        return mapping.map { ($0.key.string ?? "\($0.key)", line($0.key), $0.value) }
+    public static func entries(_ node: YAMLNode) -> [(key: String, line: Int, value: YAMLNode)]? {
+        node.mapping?.map { ($0.key.description, $0.key.line, $0.value) }
     }
 
     /// A scalar's text, or nil for a mapping, a sequence or a null.
-    public static func scalar(_ node: Node) -> String? {
-        guard let scalar = node.scalar else { return nil }
-        if scalar.style == .plain, ["~", "null", "Null", "NULL", ""].contains(scalar.string) { return nil }
-        return scalar.string
+    public static func scalar(_ node: YAMLNode) -> String? {
+        guard case .scalar(let text, let plain) = node.content else { return nil }
+        if plain, ["~", "null", "Null", "NULL", ""].contains(text) { return nil }
+        return text
     }
 
     /// The keys a mapping allows that look like a misspelt one, for "did you mean".

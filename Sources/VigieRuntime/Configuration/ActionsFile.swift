@@ -1,6 +1,5 @@
 import Foundation
 import VigieCore
-import Yams
 
 /// Reads `alerts/actions.<language>.yaml`: what to do, per situation, in one language.
 ///
@@ -16,7 +15,7 @@ import Yams
 public enum ActionsFile {
     public static func parse(_ text: String, file: String, language: String, into actions: inout NextActions) throws(ConfigurationError) {
         let reader = ConfigReader(file: file)
-        let root: Node?
+        let root: YAMLNode?
         switch YAMLReading.compose(text, file: file) {
         case .failure(let issue): throw ConfigurationError(issues: [issue])
         case .success(let node): root = node

@@ -1,6 +1,5 @@
 import Foundation
 import VigieCore
-import Yams
 
 /// Reads configuration values from YAML nodes and collects every problem with its line, so
 /// one pass reports all of them as `file:line: key: message`.
@@ -22,7 +21,7 @@ final class ConfigReader {
         self.secrets = secrets
     }
 
-    func issue(_ node: Node, _ key: String, _ message: String) {
+    func issue(_ node: YAMLNode, _ key: String, _ message: String) {
         issues.append(FileIssue(file: file, line: YAMLReading.line(node), field: key, message: message))
     }
 
@@ -31,7 +30,7 @@ final class ConfigReader {
     }
 
     /// The mapping's entries; an issue if the node is something else.
-    func entries(_ node: Node, _ key: String, expected: String) -> [(key: String, line: Int, value: Node)] {
+    func entries(_ node: YAMLNode, _ key: String, expected: String) -> [(key: String, line: Int, value: YAMLNode)] {
         guard let entries = YAMLReading.entries(node) else {
             if YAMLReading.scalar(node) != nil || node.sequence != nil { issue(node, key, "expected \(expected)") }
             return []
@@ -43,7 +42,7 @@ final class ConfigReader {
         issue(line: line, key, "unknown key; \(YAMLReading.suggestion(for: key, among: known))")
     }
 
-    func string(_ node: Node, _ key: String) -> String? {
+    func string(_ node: YAMLNode, _ key: String) -> String? {
         guard let text = YAMLReading.scalar(node) else {
             issue(node, key, "expected a text value")
             return nil
@@ -51,12 +50,12 @@ final class ConfigReader {
         return text
     }
 
-    func strings(_ node: Node, _ key: String) -> [String] {
+    func strings(_ node: YAMLNode, _ key: String) -> [String] {
         if let list = node.sequence { return list.compactMap { string($0, key) } }
         return string(node, key).map { [$0] } ?? []
     }
 
-    func bool(_ node: Node, _ key: String) -> Bool? {
+    func bool(_ node: YAMLNode, _ key: String) -> Bool? {
         switch YAMLReading.scalar(node)?.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
@@ -66,7 +65,7 @@ final class ConfigReader {
         }
     }
 
-    func integer(_ node: Node, _ key: String, range: ClosedRange<Int>) -> Int? {
+    func integer(_ node: YAMLNode, _ key: String, range: ClosedRange<Int>) -> Int? {
         guard let value = YAMLReading.scalar(node).flatMap(Int.init), range.contains(value) else {
             issue(node, key, "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
             return nil
@@ -76,7 +75,7 @@ final class ConfigReader {
 
     /// `900`, `30s`, `15m`, `1h`, `250ms`, up to a year. Zero only where it means something (an
     /// overlap): a zero timeout or interval is a mistake, not a wish.
-    func duration(_ node: Node, _ key: String, allowZero: Bool = false) -> Duration? {
+    func duration(_ node: YAMLNode, _ key: String, allowZero: Bool = false) -> Duration? {
         guard let raw = string(node, key) else { return nil }
         switch Self.parseDuration(raw) {
         case .some(let duration) where duration > .zero || allowZero:
@@ -121,7 +120,7 @@ final class ConfigReader {
 
     /// A secret given as `<name>` (in the file), `<name>_env` (an environment variable) or
     /// `<name>_file` (a file's first line). The value never appears in a message.
-    func secret(_ name: String, in fields: [(key: String, line: Int, value: Node)], root: URL) -> String? {
+    func secret(_ name: String, in fields: [(key: String, line: Int, value: YAMLNode)], root: URL) -> String? {
         // Only the credential's own keys are read: the block's other keys (`to: [a@b]`, a
         // `monitoring:` mapping) are not text, and are not this function's business.
         for (key, _, value) in fields where [name, "\(name)_env", "\(name)_file"].contains(key) {

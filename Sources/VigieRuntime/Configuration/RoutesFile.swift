@@ -1,6 +1,5 @@
 import Foundation
 import VigieCore
-import Yams
 
 /// Reads `alerts/routes.yaml`: which alerts go to which channels.
 ///
@@ -37,14 +36,14 @@ public enum RoutesFile {
     public static func parse(_ text: String, file: String, always: [String], channels: Set<String>) -> Result<Router, ConfigurationError> {
         let reader = ConfigReader(file: file)
         var router = Router(always: always)
-        let root: Node?
+        let root: YAMLNode?
         switch YAMLReading.compose(text, file: file) {
         case .failure(let issue): return .failure(ConfigurationError(issues: [issue]))
         case .success(let node): root = node
         }
         guard let root else { return .success(router) }
 
-        func channelList(_ node: Node, _ key: String) -> [String] {
+        func channelList(_ node: YAMLNode, _ key: String) -> [String] {
             let names = reader.strings(node, key)
             for name in names where !channels.contains(name) {
                 let known = channels.sorted().joined(separator: ", ")
@@ -87,7 +86,7 @@ public enum RoutesFile {
         return reader.issues.isEmpty ? .success(router) : .failure(ConfigurationError(issues: reader.issues))
     }
 
-    static func readInhibitRules(_ node: Node, _ reader: ConfigReader) -> [InhibitRule] {
+    static func readInhibitRules(_ node: YAMLNode, _ reader: ConfigReader) -> [InhibitRule] {
         guard let items = node.sequence else {
             reader.issue(node, "inhibit", "expected a list of rules, each with during: and silence:, or [] to silence nothing")
             return []
@@ -123,7 +122,7 @@ public enum RoutesFile {
         return rules
     }
 
-    static func readConditions(_ node: Node, into route: inout Router.Route, _ reader: ConfigReader) {
+    static func readConditions(_ node: YAMLNode, into route: inout Router.Route, _ reader: ConfigReader) {
         for (key, line, value) in reader.entries(node, "when", expected: "conditions such as min_severity, kinds, tags") {
             switch key {
             case "min_severity":

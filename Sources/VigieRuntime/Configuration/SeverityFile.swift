@@ -1,6 +1,5 @@
 import Foundation
 import VigieCore
-import Yams
 
 /// Reads `alerts/severity.yaml`: how money at stake raises an alert's severity.
 ///
@@ -22,7 +21,7 @@ public enum SeverityFile {
 
     public static func parse(_ text: String, file: String) -> Result<SeverityRules, ConfigurationError> {
         let reader = ConfigReader(file: file)
-        let root: Node?
+        let root: YAMLNode?
         switch YAMLReading.compose(text, file: file) {
         case .failure(let issue): return .failure(ConfigurationError(issues: [issue]))
         case .success(let node): root = node
@@ -43,7 +42,7 @@ public enum SeverityFile {
         return reader.issues.isEmpty ? .success(SeverityRules(rules: rules ?? SeverityRules.defaults)) : .failure(ConfigurationError(issues: reader.issues))
     }
 
-    static func severity(_ node: Node, _ key: String, _ reader: ConfigReader) -> Severity? {
+    static func severity(_ node: YAMLNode, _ key: String, _ reader: ConfigReader) -> Severity? {
         guard let raw = reader.string(node, key) else { return nil }
         guard let severity = Severity(rawValue: raw) else {
             reader.issue(node, key, "\"\(raw)\" is not a severity; use info, warning, high or critical")
@@ -52,7 +51,7 @@ public enum SeverityFile {
         return severity
     }
 
-    static func amount(_ node: Node, _ key: String, _ reader: ConfigReader) -> Decimal? {
+    static func amount(_ node: YAMLNode, _ key: String, _ reader: ConfigReader) -> Decimal? {
         guard let raw = reader.string(node, key) else { return nil }
         let cleaned = raw.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "_", with: "")
         // Decimal(string:) reads "10k" as 10: only digits and one point are an amount.
@@ -64,7 +63,7 @@ public enum SeverityFile {
         return amount
     }
 
-    static func rule(_ item: Node, index: Int, _ reader: ConfigReader) -> SeverityRule? {
+    static func rule(_ item: YAMLNode, index: Int, _ reader: ConfigReader) -> SeverityRule? {
         var rule = SeverityRule(name: "severity rule \(index + 1)", raiseTo: .info)
         var level: Severity?
         var said = false

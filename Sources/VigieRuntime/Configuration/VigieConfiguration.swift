@@ -4,7 +4,6 @@ import VigieDelivery
 import VigieProviders
 import VigieStore
 import VigieTransport
-import Yams
 
 /// Everything Vigie needs to run, with defaults that make the repository itself a working
 /// setup: SQLite under `.vigie/`, the watchlists in `watchlists/`, the demo scenario as the
@@ -247,7 +246,7 @@ extension VigieConfiguration {
         var configuration = VigieConfiguration(root: root)
         configuration.file = file
         let reader = ConfigReader(file: file, environment: environment, secrets: secrets)
-        let node: Node?
+        let node: YAMLNode?
         switch YAMLReading.compose(text, file: file) {
         case .failure(let issue): return .failure(ConfigurationError(issues: [issue]))
         case .success(let parsed): node = parsed
@@ -329,7 +328,7 @@ extension VigieConfiguration {
     ]
 
     /// `insurers: [{name: allianz-trade, folder: insurer/allianz-trade, preset: allianz-trade, columns: {granted: "Montant agréé"}}]`.
-    static func readInsurers(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
+    static func readInsurers(_ node: YAMLNode, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
         guard let items = node.sequence else {
             reader.issue(node, "insurers", "expected a list of insurers, each with name and folder")
             return
@@ -384,7 +383,7 @@ extension VigieConfiguration {
 
     /// `{name: allianz-trade, api: allianz-trade, policy: "5012345", client_id: …, client_secret_env: …}`;
     /// Coface also needs `api_key_env`.
-    static func readInsurerAPI(_ fields: [(key: String, line: Int, value: Node)], api node: (key: String, line: Int, value: Node), into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
+    static func readInsurerAPI(_ fields: [(key: String, line: Int, value: YAMLNode)], api node: (key: String, line: Int, value: YAMLNode), into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
         for field in fields where !insurerAPIKeys.contains(field.key) { reader.unknown(field.key, line: field.line, known: insurerAPIKeys) }
         let value = { (key: String) in fields.first { $0.key == key }.flatMap { reader.string($0.value, key) } }
         guard let api = reader.string(node.value, "api"), ["allianz-trade", "coface"].contains(api) else {
@@ -418,8 +417,8 @@ extension VigieConfiguration {
         }
     }
 
-    static func readCoverage(_ node: Node, into settings: inout CoverageSettings, _ reader: ConfigReader) {
-        func days(_ value: Node, _ key: String) -> [Int]? {
+    static func readCoverage(_ node: YAMLNode, into settings: inout CoverageSettings, _ reader: ConfigReader) {
+        func days(_ value: YAMLNode, _ key: String) -> [Int]? {
             guard let list = value.sequence else {
                 reader.issue(value, key, "expected a list of days before the expiry, like [30, 7]")
                 return nil
@@ -444,7 +443,7 @@ extension VigieConfiguration {
     }
 
     /// `http: false`, or `http: {listen: HOST:PORT}`.
-    static func readHTTP(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
+    static func readHTTP(_ node: YAMLNode, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
         if node.mapping == nil, let text = YAMLReading.scalar(node)?.lowercased(), ["false", "no", "off"].contains(text) {
             configuration.http = nil
             return
@@ -505,7 +504,7 @@ extension VigieConfiguration {
     static let storeKeys = ["type", "url", "url_env", "url_file", "replica", "claim_timeout", "max_connections"]
 
     /// `store: {type: postgres, url_env: VIGIE_DATABASE_URL}`; `type: sqlite` is the default.
-    static func readStore(_ node: Node, line: Int, _ reader: ConfigReader, root: URL) -> Store? {
+    static func readStore(_ node: YAMLNode, line: Int, _ reader: ConfigReader, root: URL) -> Store? {
         let fields = reader.entries(node, "store", expected: "type (sqlite or postgres), and for postgres url_env or url_file")
         let type = fields.first { $0.key == "type" }.flatMap { reader.string($0.value, "type") } ?? "sqlite"
         switch type {
@@ -545,7 +544,7 @@ extension VigieConfiguration {
         }
     }
 
-    static func language(_ node: Node, _ key: String, _ reader: ConfigReader) -> Language? {
+    static func language(_ node: YAMLNode, _ key: String, _ reader: ConfigReader) -> Language? {
         guard let raw = reader.string(node, key) else { return nil }
         guard let language = Language(rawValue: raw.lowercased()) else {
             reader.issue(node, key, "\"\(raw)\" is not a language Vigie writes; use en or fr")
@@ -561,7 +560,7 @@ extension VigieConfiguration {
     /// 15-minute cycle ordering a report per company would cost 96 times what a finance team
     /// expects. Creditsafe with monitoring (its default) orders reports only on events, so it
     /// is polled every cycle.
-    static func billedDefaultInterval(_ provider: String, fields: [(key: String, line: Int, value: Node)], _ reader: ConfigReader) -> Duration? {
+    static func billedDefaultInterval(_ provider: String, fields: [(key: String, line: Int, value: YAMLNode)], _ reader: ConfigReader) -> Duration? {
         switch provider {
         case "ellisphere", "pappers", "altares": return .seconds(24 * 3600)
         case "creditsafe":
@@ -579,7 +578,7 @@ extension VigieConfiguration {
     ]
 
     /// Reads the client settings among a provider's fields, with its concurrency.
-    static func readClient(_ fields: [(key: String, line: Int, value: Node)], into client: inout ProviderClient.Configuration, concurrency: inout Int, _ reader: ConfigReader) {
+    static func readClient(_ fields: [(key: String, line: Int, value: YAMLNode)], into client: inout ProviderClient.Configuration, concurrency: inout Int, _ reader: ConfigReader) {
         for (key, _, value) in fields {
             switch key {
             case "concurrency": concurrency = reader.integer(value, key, range: 1...64) ?? concurrency
@@ -594,7 +593,7 @@ extension VigieConfiguration {
         }
     }
 
-    static func readProviders(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
+    static func readProviders(_ node: YAMLNode, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
         configuration.fixture = nil
         for (provider, line, settings) in reader.entries(node, "providers", expected: "providers by name") {
             let fields = reader.entries(settings, provider, expected: "the provider's settings")
@@ -686,7 +685,7 @@ extension VigieConfiguration {
     }
 
     /// `monitoring: true`, or its settings: `portfolio`, `page_size`, `overlap`, `event_rules`.
-    static func readMonitoring(_ node: Node, _ reader: ConfigReader) -> CreditsafeProvider.Configuration.Monitoring? {
+    static func readMonitoring(_ node: YAMLNode, _ reader: ConfigReader) -> CreditsafeProvider.Configuration.Monitoring? {
         var monitoring = CreditsafeProvider.Configuration.Monitoring()
         if node.mapping == nil { return reader.bool(node, "monitoring") == true ? monitoring : nil }
         for (key, line, value) in reader.entries(node, "monitoring", expected: "monitoring settings") {
@@ -708,7 +707,7 @@ extension VigieConfiguration {
         return monitoring
     }
 
-    static func readHealth(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
+    static func readHealth(_ node: YAMLNode, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
         for (key, line, value) in reader.entries(node, "health", expected: "source-health settings") {
             switch key {
             case "failing_cycles": configuration.health.failingCycles = reader.integer(value, key, range: 1...1000) ?? configuration.health.failingCycles
@@ -726,7 +725,7 @@ extension VigieConfiguration {
     static let webhookKeys = ["type", "url", "url_env", "url_file", "secret", "secret_env", "secret_file", "language"]
     static let emailKeys = ["type", "host", "port", "security", "username", "password", "password_env", "password_file", "from", "to", "language"]
 
-    static func readChannels(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
+    static func readChannels(_ node: YAMLNode, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
         for (name, line, settings) in reader.entries(node, "channels", expected: "channels by name") {
             let fields = reader.entries(settings, name, expected: "the channel's settings")
             switch name {
@@ -798,7 +797,7 @@ extension VigieConfiguration {
     static let deliveryKeys = ["routes", "templates", "severity", "workers", "concurrency", "connect_timeout", "timeout", "verify_tls", "ca_bundle", "proxy", "max_response_bytes", "retry", "breaker_failures", "probe_interval", "max_probe_interval", "channel_failing_after"]
     static let retryKeys = ["base_delay", "max_delay", "max_attempts", "max_age"]
 
-    static func readDelivery(_ node: Node, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
+    static func readDelivery(_ node: YAMLNode, into configuration: inout VigieConfiguration, _ reader: ConfigReader) {
         for (key, line, value) in reader.entries(node, "delivery", expected: "delivery settings") {
             switch key {
             case "routes": configuration.delivery.routes = reader.string(value, key) ?? configuration.delivery.routes
