@@ -94,14 +94,13 @@ struct EntryDraft {
             if let issuer = self.guarantee[.issuer], !label(issuer, "guarantee.issuer") { guaranteeOK = false }
         }
         guard var entry, labelsOK, guaranteeOK else { return nil }
-        entry.guarantee = guarantee
         entry.name = name?.text.trimmed.nonEmpty
         entry.owner = owner?.text.trimmed.nonEmpty ?? defaults.owner
-        entry.tags = tags + defaults.tags.filter { !tags.contains($0) }
+        // The list's own array when the entry adds none: shared, not copied per entry.
+        entry.tags = tags.isEmpty ? defaults.tags : tags + defaults.tags.filter { !tags.contains($0) }
         entry.exposure = exposure
         entry.insuredLimit = insuredLimit
-        entry.postcode = postcode
-        entry.thresholds = own.over(defaults.thresholds)
+        entry.set(WatchEntry.Terms(thresholds: own.over(defaults.thresholds), postcode: postcode, guarantee: guarantee), sharing: defaults.terms)
         return entry
     }
 }
@@ -164,7 +163,11 @@ struct ListDefaults {
     var currency = "EUR"
     var owner: String?
     var tags: [String] = []
-    var thresholds = Thresholds.standard
+    var thresholds = Thresholds.standard {
+        didSet { terms = WatchEntry.Terms.Box(WatchEntry.Terms(thresholds: thresholds)) }
+    }
+    /// The terms of an entry that says nothing of its own, shared by every such entry.
+    private(set) var terms = WatchEntry.Terms.Box(WatchEntry.Terms())
 }
 
 extension String {

@@ -80,6 +80,8 @@ public enum WatchlistCSVParser {
         let guaranteeColumns: [(EntryDraft.GuaranteeField, Int)]
         let thresholdColumns: [(EntryDraft.Field, Int)]
         let identifier, name, owner, tags, exposure, insured, currency, postcode: Int?
+        /// An export has no list-wide settings; one value, so that its entries share their terms.
+        let defaults = ListDefaults()
 
         init(columns: CSVColumns, header: CSVReader.Record, delimiter: Character) {
             self.columns = columns
@@ -117,7 +119,7 @@ public enum WatchlistCSVParser {
             for (field, index) in thresholdColumns {
                 if let raw = value(index) { draft.thresholds[field] = raw }
             }
-            if let entry = draft.build(file: file, defaults: ListDefaults(), issues: &issues) {
+            if let entry = draft.build(file: file, defaults: defaults, issues: &issues) {
                 if let duplicate = duplicates.check(entry.identifier, line: record.line, file: file) {
                     issues.append(duplicate)
                 } else {

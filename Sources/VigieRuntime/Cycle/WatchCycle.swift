@@ -100,9 +100,11 @@ public struct WatchCycle: Sendable {
         let began = clock.now
         let router = policy.router
         var report = Report()
-        let loaded = try await registry.load()
+        var loaded = try await registry.load()
         report.watchlistIssues = loaded.issues
         let watch = WatchSet(loaded.watchlists)
+        // The set holds every entry now: the lists' own arrays would be a second copy.
+        loaded.watchlists = []
         report.companies = watch.count
         let sirens = watch.sirens
         var cursors: [String: String] = [:]
@@ -270,9 +272,17 @@ public struct WatchCycle: Sendable {
         if !unloaded.isEmpty {
             snapshotsBefore.merge(try await store.snapshots(for: Set(unloaded))) { loaded, _ in loaded }
         }
+        // A provider that moved much of the portfolio at once has its weakening held for an operator.
+        var moves: [String: MassShiftGuard.Moves] = [:]
+        for observation in observations {
+            guard case .value = observation.score, let new = observation.score?.normalized,
+                  let old = snapshotsBefore[SnapshotKey(siren: observation.siren, source: observation.provider)]?.score?.normalized else { continue }
+            moves[observation.provider, default: .init(compared: 0, scoreMoves: [])].compared += 1
+            moves[observation.provider]!.scoreMoves.append(new - old)
+        }
         var input = WatchEngine.Input(
-            watch: watch, observations: observations, notices: notices,
-            snapshots: snapshotsBefore,
+            watch: watch, observations: consume observations, notices: notices,
+            snapshots: consume snapshotsBefore,
             priorAlerts: try await store.noticeAlerts(for: named), history: history, joining: joining, now: clock.now
         )
         input.coverage = coverage
@@ -285,14 +295,6 @@ public struct WatchCycle: Sendable {
         // New alerts are queued most severe first, so that people reading the terminal or the
         // log top to bottom see a liquidation before a score drop. Revisions and retractions
         // follow, in their order: one may be about an alert raised in this very cycle.
-        // A provider that moved much of the portfolio at once has its weakening held for an operator.
-        var moves: [String: MassShiftGuard.Moves] = [:]
-        for observation in observations {
-            guard case .value = observation.score, let new = observation.score?.normalized,
-                  let old = snapshotsBefore[SnapshotKey(siren: observation.siren, source: observation.provider)]?.score?.normalized else { continue }
-            moves[observation.provider, default: .init(compared: 0, scoreMoves: [])].compared += 1
-            moves[observation.provider]!.scoreMoves.append(new - old)
-        }
         let (kept, shifts) = cases.massShift.hold(outcome.alertChanges, moves: moves, now: clock.now)
         for shift in shifts {
             guard case .shift(let evidence) = shift.evidence else { continue }

@@ -104,7 +104,8 @@ public struct WatchlistRegistry: Sendable {
         let result = text.map { WatchlistLoader.parse($0, file: file) }
             ?? WatchlistParseResult(watchlist: nil, issues: [FileIssue(file: file, line: 1, message: "cannot be read; check the path and permissions")])
         let lastGoodText = try await store.lastGoodWatchlist(file: file)
-        let lastGood = lastGoodText.flatMap { WatchlistLoader.parse($0, file: file).watchlist }
+        // Most cycles read the very text kept as the last good version: it is not parsed twice.
+        let lastGood = lastGoodText.flatMap { $0 == text ? result.watchlist : WatchlistLoader.parse($0, file: file).watchlist }
         var state = FileState(file: file, issues: result.issues, problems: result.errors, keptFromLastGood: 0, unreadable: false, suspect: false)
         for issue in result.issues where !issue.isWarning {
             logger.error("watchlist.invalid", metadata: ["watchlist.problem": "\(issue)"])
