@@ -45,6 +45,33 @@ struct CalendarArithmeticTests {
         #expect(day.adding(days: days).iso == expected)
         #expect(day.days(until: day.adding(days: days)) == days)
     }
+
+    /// A day is packed in four bytes: every day of 1899–2101, and every 97th from year 1000 to
+    /// 9999 (and ordinals either side, which dates far from now give), keeps its year, month and
+    /// day, its order and its text.
+    @Test("days keep their parts, their order and their text when packed", arguments: [
+        (CalendarDay(year: 1899, month: 1, day: 1)!.ordinal, CalendarDay(year: 2101, month: 12, day: 31)!.ordinal, 1),
+        (CalendarDay(year: 1000, month: 1, day: 1)!.ordinal - 400_000, CalendarDay(year: 9999, month: 12, day: 31)!.ordinal + 400_000, 97),
+    ])
+    func packedDays(first: Int, last: Int, step: Int) throws {
+        var previous: CalendarDay?
+        var checked = 0
+        for ordinal in stride(from: first, through: last, by: step) {
+            let day = CalendarDay(ordinal: ordinal)
+            guard day.ordinal == ordinal else {
+                Issue.record("ordinal \(ordinal) came back as \(day.ordinal)")
+                return
+            }
+            if let previous, !(previous < day) || previous == day { Issue.record("\(previous) is not before \(day)"); return }
+            if (1000...9999).contains(day.year) {
+                let parsed = try #require(CalendarDay(iso: day.iso))
+                if parsed != day || CalendarDay(year: day.year, month: day.month, day: day.day) != day { Issue.record("\(day.iso) does not come back"); return }
+                checked += 1
+            }
+            previous = day
+        }
+        #expect(checked > 30_000)
+    }
 }
 
 @Suite("Days of moments")
