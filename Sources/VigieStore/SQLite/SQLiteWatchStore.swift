@@ -242,12 +242,14 @@ public final class SQLiteWatchStore: WatchStore {
     // MARK: Writing a cycle
 
     public func commit(_ cycle: CycleCommit) async throws -> CommitSummary {
-        let snapshots = try cycle.snapshots.map { snapshot in
-            (snapshot, snapshot.procedureSteps.isEmpty ? nil : try encode(snapshot.procedureSteps), try snapshot.facts.map(encode), try snapshot.scoreWatch.map(encode), try snapshot.detail.map(encode))
+        // Documents are encoded before the write begins, side by side with the rows they belong
+        // to: the rows themselves are read from the commit, not copied (a million snapshots).
+        let snapshotDocuments = try cycle.snapshots.map { snapshot in
+            (snapshot.procedureSteps.isEmpty ? nil : try encode(snapshot.procedureSteps), try snapshot.facts.map(encode), try snapshot.scoreWatch.map(encode), try snapshot.detail.map(encode))
         }
         let notices = try cycle.notices.map { ($0.notice, $0.sirens, try encode($0.notice)) }
         let changes = try cycle.alertChanges.map { ($0, try encode($0.alert)) }
-        let observations = try cycle.observations.map { ($0, try SnapshotDetail.of($0).map(encode)) }
+        let observationDetails = try cycle.observations.map { try SnapshotDetail.of($0).map(encode) }
         let at = cycle.at
         return try await writer.write { db in
             let upsertSnapshot = try db.cachedStatement(sql: """
@@ -259,7 +261,7 @@ public final class SQLiteWatchStore: WatchStore {
                     rating = excluded.rating, credit_limit = excluded.credit_limit, credit_limit_currency = excluded.credit_limit_currency,
                     credit_limit_not_applicable = excluded.credit_limit_not_applicable, status = excluded.status, updated_at = excluded.updated_at
                 """)
-            for (snapshot, steps, facts, watch, detail) in snapshots {
+            for (snapshot, (steps, facts, watch, detail)) in zip(cycle.snapshots, snapshotDocuments) {
                 let columns = ScoreColumns(score: snapshot.score, rating: snapshot.rating, creditLimit: snapshot.creditLimit, status: snapshot.status)
                 try upsertSnapshot.execute(arguments: [snapshot.siren.digits, snapshot.source, snapshot.observedOn?.iso, steps, facts, watch, detail] + columns.arguments + [at])
             }
@@ -281,7 +283,7 @@ public final class SQLiteWatchStore: WatchStore {
                 INSERT INTO observation (siren, source, observed_on, \(ScoreColumns.names), company_name, recorded_at, detail)
                 VALUES (?, ?, ?, \(ScoreColumns.placeholders), ?, ?, ?)
                 """)
-            for (observation, detail) in observations {
+            for (observation, detail) in zip(cycle.observations, observationDetails) {
                 let columns = ScoreColumns(score: observation.score, rating: observation.rating, creditLimit: observation.creditLimit, status: observation.status)
                 try insertObservation.execute(arguments: [observation.siren.digits, observation.provider, observation.observedOn.iso] + columns.arguments + [observation.companyName, at, detail])
             }
