@@ -129,7 +129,7 @@ struct IdentifierCrossCheckTests {
     /// few that follow Luhn instead, which Vigie accepts.
     @Test("Vigie and python-stdnum agree on 4 000 random SIRENs and SIRETs")
     func agreesWithStdnum() throws {
-        var generator = SplitMix64(seed: 20261130)
+        var generator = SplitMix(state: 20261130)
         var lines: [String] = []
         for index in 0..<2000 {
             var digits = (0..<9).map { _ in UInt8(generator.next() % 10) }
@@ -176,18 +176,5 @@ struct IdentifierCrossCheckTests {
             sum += value
         }
         return sum % 10 == 0
-    }
-}
-
-/// A tiny seeded generator, so that the random sample is the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -43,7 +43,7 @@ struct CreditsafeOverHTTPTests {
             let (provider, transport) = Self.provider(baseURL)
             defer { transport.shutdown() }
             let watch = WatchSet([Watchlist(name: "all", file: "-", entries: Self.sirens.map { WatchEntry(identifier: $0.digits, siren: $0) })])
-            var snapshots: [SnapshotKey: Snapshot] = [:]
+            var snapshots: SnapshotTable = [:]
             var perStep: [[String]] = []
             for step in 0..<5 {
                 if step > 0 { try await Self.advance(baseURL, control) }
@@ -81,7 +81,7 @@ struct CreditsafeOverHTTPTests {
             }
             defer { transport.shutdown() }
             let watch = WatchSet([Watchlist(name: "all", file: "-", entries: Self.sirens.map { WatchEntry(identifier: $0.digits, siren: $0) })])
-            var snapshots: [SnapshotKey: Snapshot] = [:]
+            var snapshots: SnapshotTable = [:]
             var perStep: [[String]] = []
             var reports: [Int] = []
             var cursor: String?

@@ -62,7 +62,7 @@ struct EllispherePappersOverHTTPTests {
         let watch = WatchSet([Watchlist(name: "all", file: "-", entries: [WatchEntry(identifier: Self.edouin.digits, siren: Self.edouin)])])
         let baseline = WatchEngine.evaluate(.init(watch: watch, observations: first.observations, notices: [], snapshots: [:], priorAlerts: [:], now: Date()))
         #expect(baseline.alertChanges.isEmpty, "baseline first")
-        let snapshots = Dictionary(uniqueKeysWithValues: baseline.snapshots.map { ($0.key, $0) })
+        let snapshots = SnapshotTable(baseline.snapshots)
         let outcome = WatchEngine.evaluate(.init(watch: watch, observations: last.observations, notices: [], snapshots: snapshots, priorAlerts: [:], now: Date()))
         // The class fell with the score: one event, one alert.
         #expect(outcome.alertChanges.map(\.alert.kind) == ["score_drop"])
@@ -143,7 +143,7 @@ struct EllispherePappersOverHTTPTests {
         let watch = WatchSet([Watchlist(name: "all", file: "-", entries: [WatchEntry(identifier: frizy.digits, siren: frizy)])])
         let baseline = WatchEngine.evaluate(.init(watch: watch, observations: first.observations, notices: [], snapshots: [:], priorAlerts: [:], now: Date()))
         let outcome = WatchEngine.evaluate(.init(
-            watch: watch, observations: later.observations, notices: [], snapshots: Dictionary(uniqueKeysWithValues: baseline.snapshots.map { ($0.key, $0) }),
+            watch: watch, observations: later.observations, notices: [], snapshots: SnapshotTable(baseline.snapshots),
             priorAlerts: [:], now: Date()
         ))
         #expect(outcome.alertChanges.map(\.alert.kind).sorted() == ["credit_limit_cut", "score_drop"])

@@ -7,7 +7,7 @@ public enum WatchEngine {
         public var watch: WatchSet
         public var observations: [ScoreObservation]
         public var notices: [BodaccNotice]
-        public var snapshots: [SnapshotKey: Snapshot]
+        public var snapshots: SnapshotTable
         /// Earlier notice-based alerts of the companies the notices name.
         public var priorAlerts: [SIREN: [Alert]]
         /// Notices read from the history of companies that just joined a watchlist.
@@ -22,7 +22,7 @@ public enum WatchEngine {
 
         public init(
             watch: WatchSet, observations: [ScoreObservation], notices: [BodaccNotice],
-            snapshots: [SnapshotKey: Snapshot], priorAlerts: [SIREN: [Alert]],
+            snapshots: SnapshotTable, priorAlerts: [SIREN: [Alert]],
             history: [BodaccNotice] = [], joining: Set<SIREN> = [], now: Date
         ) {
             self.watch = watch
@@ -216,7 +216,7 @@ public enum WatchEngine {
 
     /// The money-at-risk review of every company with something to say about it (an insurer's
     /// decision, an aged balance, a guarantee), and the position on every alert about a client.
-    static func review(_ input: Input, snapshots: inout [SnapshotKey: Snapshot], changed: inout Set<SnapshotKey>, outcome: inout Outcome, today: CalendarDay) {
+    static func review(_ input: Input, snapshots: inout SnapshotTable, changed: inout Set<SnapshotKey>, outcome: inout Outcome, today: CalendarDay) {
         var bySiren: [SIREN: [String: Snapshot]] = [:]
         for (key, snapshot) in snapshots where snapshot.detail != nil {
             bySiren[key.siren, default: [:]][key.source] = snapshot

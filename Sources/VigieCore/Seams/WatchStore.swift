@@ -141,7 +141,7 @@ public struct PruneReport: Sendable, Hashable {
 /// `commit` writes a whole cycle in one transaction, so snapshots and the alerts they raise
 /// are never out of step, and re-running a cycle never alerts twice.
 public protocol CycleStore: Sendable {
-    func snapshots(for sirens: Set<SIREN>) async throws -> [SnapshotKey: Snapshot]
+    func snapshots(for sirens: Set<SIREN>) async throws -> SnapshotTable
     /// Notice-based alerts of these companies, for rectificatifs and annulations to find.
     func noticeAlerts(for sirens: Set<SIREN>) async throws -> [SIREN: [Alert]]
     /// Which of these notice ids were already processed.

@@ -143,12 +143,12 @@ public final class PostgresWatchStore: WatchStore {
 
     // MARK: Reading state for a cycle
 
-    public func snapshots(for sirens: Set<SIREN>) async throws -> [SnapshotKey: Snapshot] {
+    public func snapshots(for sirens: Set<SIREN>) async throws -> SnapshotTable {
         let rows = try await client.query("""
             SELECT siren, source, observed_on, procedure_steps, provider_facts, \(unescaped: ScoreColumns.names), score_watch, detail
             FROM snapshot WHERE siren = ANY(\(sirens.map(\.digits)))
             """, logger: logger).collect()
-        var result: [SnapshotKey: Snapshot] = [:]
+        var result: SnapshotTable = [:]
         result.reserveCapacity(rows.count)
         for row in rows {
             let (siren, source, observedOn, steps, facts, columns, watch, detail) = try Self.decodeSnapshot(row)

@@ -137,10 +137,10 @@ public final class SQLiteWatchStore: WatchStore {
 
     // MARK: Reading state for a cycle
 
-    public func snapshots(for sirens: Set<SIREN>) async throws -> [SnapshotKey: Snapshot] {
+    public func snapshots(for sirens: Set<SIREN>) async throws -> SnapshotTable {
         let decoder = self.decoder
         return try await writer.read { db in
-            var result: [SnapshotKey: Snapshot] = [:]
+            var result: SnapshotTable = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT siren, source, observed_on, procedure_steps, \(ScoreColumns.names), provider_facts, score_watch, detail FROM snapshot")
             while let row = try rows.next() {
                 let siren = SIREN(stored: row[0])
