@@ -134,6 +134,7 @@ struct WatchlistTests {
         ("name: w\n", "w.yaml:1: companies: expected a list of companies"),
         ("", "w.yaml:1: the file is empty"),
         ("companies:\n  - siren: 337891287\n    name: \"\\xZZ\"\n", "w.yaml:3: YAML syntax"),
+        ("companies: " + String(repeating: "[", count: 1_000) + String(repeating: "]", count: 1_000) + "\n", "w.yaml:1: YAML structure: lists and blocks nest more than 256 levels deep"),
     ])
     func yamlProblems(text: String, expected: String) {
         let result = WatchlistYAMLParser.parse(text, file: "w.yaml", name: "w")

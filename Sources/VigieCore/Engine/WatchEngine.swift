@@ -87,18 +87,19 @@ public enum WatchEngine {
                 continue
             }
             let key = SnapshotKey(siren: observation.siren, source: observation.provider)
-            let (snapshot, events) = ScoreDiff.apply(observation, to: snapshots[key], thresholds: company.thresholds)
+            let before = snapshots[key]
+            let (snapshot, events) = ScoreDiff.apply(observation, to: before, thresholds: company.thresholds)
             outcome.observed += 1
             // The observation's date alone is no change: a daily report saying the same thing
             // confirms the snapshot, it does not add to the history.
             var values = snapshot
-            values.observedOn = snapshots[key]?.observedOn
-            if snapshots[key] == nil || values != snapshots[key] {
+            values.observedOn = before?.observedOn
+            if before == nil || values != before {
                 outcome.observations.append(observation)
             } else {
                 outcome.confirmed.append(key)
             }
-            if snapshot != snapshots[key] {
+            if snapshot != before {
                 snapshots[key] = snapshot
                 changed.insert(key)
             }

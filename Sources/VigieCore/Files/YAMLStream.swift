@@ -146,8 +146,27 @@ final class YAMLStream {
         return node
     }
 
+    /// How deep collections may nest. Composing recurses once per level: a file of a hundred
+    /// thousand `[` overflowed the stack and killed the process. No file Vigie reads needs ten.
+    static let maximumDepth = 256
+    private var depth = 0
+
     /// Composes the node that `event` starts: a scalar, an alias, or a whole collection.
     func node(from event: Event) throws(Failure) -> YAMLNode {
+        switch event {
+        case .sequenceStart(let line, _), .mappingStart(let line, _):
+            guard depth < Self.maximumDepth else {
+                throw failure(line: line, "YAML structure: lists and blocks nest more than \(Self.maximumDepth) levels deep here; check the brackets and the indentation")
+            }
+            depth += 1
+            defer { depth -= 1 }
+            return try composeNode(from: event)
+        default:
+            return try composeNode(from: event)
+        }
+    }
+
+    private func composeNode(from event: Event) throws(Failure) -> YAMLNode {
         switch event {
         case .scalar(let node):
             return node

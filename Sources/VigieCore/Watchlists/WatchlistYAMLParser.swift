@@ -1,4 +1,3 @@
-
 /// Reads a watchlist written by hand in YAML:
 ///
 /// ```yaml
@@ -49,7 +48,7 @@ public enum WatchlistYAMLParser {
             var keys = YAMLStream.KeyCheck()
             while let (keyNode, valueStart) = try stream.pair() {
                 try keys.check(keyNode, file: file)
-                let key = keyNode.string ?? "\(keyNode)", line = YAMLReading.line(keyNode)
+                let key = keyNode.description, line = YAMLReading.line(keyNode)
                 if key == "companies", case .sequenceStart = valueStart {
                     readCompanies = true
                     while let item = try stream.item() {
