@@ -1,5 +1,8 @@
 import Foundation
 import VigieTransport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A real server for tests, started from the Python scripts in `Tests/Support`, on a loopback
 /// port it chose itself. Stopped when the value is released.
@@ -112,5 +115,42 @@ public final class WebhookReceiver: Sendable {
     public func requests() async throws -> [Request] {
         let response = try await control.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/_requests"))
         return try JSONDecoder().decode([Request].self, from: Data(response.body))
+    }
+}
+
+/// Loopback ports for a test that needs a port with nobody listening *now* and a server on it
+/// *later* (a receiver that is down, then back).
+///
+/// A port the system picked and then released is the wrong choice: it sits in the kernel's
+/// ephemeral range, so any other test's server started on port 0 meanwhile may be given it, and
+/// receive the alerts meant for the receiver that is down (seen in CI: twelve stray deliveries in
+/// one test, and the crash test's receiver unable to bind). A port below that range is never
+/// handed out for port 0, so only a test that asks for it by number can take it.
+public enum LoopbackPort {
+    /// A free port below the ephemeral range, picked at random so concurrent runs rarely meet.
+    public static func outsideEphemeralRange() throws -> Int {
+        let range = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))?
+            .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).compactMap { Int($0) } ?? []
+        let ephemeralStart = range.first ?? 32768
+        let candidates = ephemeralStart > 11_000 ? 10_000..<ephemeralStart : 1_025..<ephemeralStart
+        for _ in 0..<200 {
+            let port = Int.random(in: candidates)
+            if isFree(port) { return port }
+        }
+        throw TestServerError(message: "no free loopback port below \(ephemeralStart) after 200 tries")
+    }
+
+    /// Whether a listening socket can bind `port` on 127.0.0.1 right now.
+    static func isFree(_ port: Int) -> Bool {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return false }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 }

@@ -35,8 +35,9 @@ struct CrashRecoveryTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
 
-        // A port with nobody listening, that the receiver will take later.
-        let port = try WebhookReceiver().server.port
+        // A port with nobody listening, that the receiver will take later, and that no other
+        // test's server can be given meanwhile.
+        let port = try LoopbackPort.outsideEphemeralRange()
         let repository = RepositoryData.repositoryRoot.path
         let config = folder.appendingPathComponent("vigie.yaml").path
         try """
