@@ -38,7 +38,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         /// An async HTTP and SMTP client over libcurl: a pool of worker threads, timeouts, TLS, proxies.
         .target(name: "VigieTransport", dependencies: ["CCurl"]),
-        /// libxml2's streaming reader, for DILA's bulk XML (Debian's libxml2-dev).
+        /// libxml2's SAX2 push parser, for DILA's bulk XML, and zlib to read gzip-compressed files
+        /// (Debian's libxml2-dev and zlib1g-dev).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         /// Adapters that read the outside world's formats: BODACC (API JSON, DILA XML),
         /// provider reports, and the fixture scenario that replays them.

@@ -24,6 +24,25 @@ struct TextTests {
         #expect(FrenchDate.parse(raw) == nil)
     }
 
+    @Test("the byte path for common dates gives the general path's day, or leaves the text to it")
+    func commonDates() {
+        let months = ["janvier", "février", "Fevrier", "mars", "avril", "mai", "JUIN", "juillet", "août", "Aout", "septembre", "octobre", "novembre", "décembre", "Décembre", "brumaire"]
+        var forms: [String] = []
+        for day in [0, 1, 9, 28, 29, 30, 31, 32] {
+            for (index, month) in months.enumerated() {
+                forms += ["\(day) \(month) 2007", "\(day)er \(month) 2024", " \(day)  \(month) 1999 ", "\(day) \(month) 20", "\(day)\u{00A0}\(month)\u{00A0}2007"]
+                forms += ["\(day)/\(index)/2024", "\(day)/\(index)/24", "\(day)/\(index)/2024 00:00", "2024-\(index < 10 ? "0" : "")\(index)-\(day < 10 ? "0" : "")\(day)"]
+            }
+        }
+        forms += ["", " ", "1er", "1 janvier", "janvier 2020", "12345 janvier 2020", "3 fÃ©vrier 2015", "2024-1-1", "2024-01-01T10:00:00Z", "1 janvierx 2020"]
+        for form in forms {
+            if let quick = FrenchDate.common(form) {
+                #expect(quick == FrenchDate.general(form), "\(form)")
+            }
+        }
+        #expect(forms.filter { FrenchDate.common($0) != nil }.count > 300, "the byte path reads the common forms itself")
+    }
+
     @Test("mojibake is repaired, clean text is left alone")
     func mojibake() {
         #expect(TextRepair.repairMojibake("Jugement de clÃ´ture pour insuffisance d'actif") == "Jugement de clôture pour insuffisance d'actif")

@@ -78,6 +78,46 @@ struct BodaccDecodingTests {
         #expect(notices.filter { $0.judgment?.date == nil }.count == 5, "five filings carry no judgment date")
     }
 
+    @Test("the DILA file gzip-compressed reads as the same notices, through the stream too")
+    func dilaGzip() throws {
+        let plain = RepositoryData.url("bodacc/dila-PCL_BXA20080010.xml")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-gzip-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let compressed = folder.appendingPathComponent("PCL_BXA20080010.xml.gz")
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "gzip -c \"$0\" > \"$1\"", plain.path, compressed.path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        #expect(try Data(contentsOf: compressed).prefix(2) == Data([0x1F, 0x8B]))
+        let expected = try NoticeFileReader.read(path: plain.path)
+        #expect(try NoticeFileReader.read(path: compressed.path) == expected)
+        let stream = try NoticeFileReader.Stream(path: compressed.path)
+        #expect(stream.count == expected.count)
+        var streamed: [BodaccNotice] = []
+        while let notice = try stream.next() { streamed.append(notice) }
+        #expect(streamed == expected)
+    }
+
+    @Test("the DILA file cut anywhere is refused at a line, never read short, never a crash")
+    func dilaTruncated() throws {
+        let data = try Data(contentsOf: RepositoryData.url("bodacc/dila-PCL_BXA20080010.xml"))
+        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count
+        var random = SplitMix(state: 14)
+        for _ in 0..<64 {
+            let cut = Int(random.next() % UInt64(data.count - 1)) + 1
+            do {
+                let notices = try DILAXMLDecoder.decode(data.prefix(cut), file: "cut.xml")
+                Issue.record("cut at byte \(cut) of \(data.count) read as \(notices.count) notices")
+            } catch {
+                let line = try #require(error.line, "cut at byte \(cut): \(error)")
+                #expect(line >= 1 && line <= lines, "cut at byte \(cut): \(error)")
+                #expect(error.description.hasPrefix("cut.xml:\(line): not well-formed XML"), "\(error)")
+            }
+        }
+    }
+
     @Test("RCS-A files are refused with a reason")
     func rcsRefused() {
         do {

@@ -70,17 +70,23 @@ public struct BodaccNotice: Hashable, Sendable, Codable {
     /// notice number. Old DILA files write the issue as `00000234` next to its date: the year is
     /// then taken from the date.
     public static func officialID(publication: String, issue: String, number: String, issueYear: Int?) -> String? {
-        let letter = publication.uppercased().last.map(String.init) ?? "A"
-        guard ["A", "B", "C"].contains(letter) else { return nil }
-        let issueDigits = issue.filter(\.isNumber)
-        let numberDigits = number.filter(\.isNumber)
+        // Bytes, not characters: every notice of a DILA file makes an id, and Unicode case
+        // mapping and digit properties were a thirtieth of classifying one.
+        let last = publication.utf8.last ?? UInt8(ascii: "A")
+        let letter = last >= UInt8(ascii: "a") && last <= UInt8(ascii: "z") ? last - 32 : last
+        guard letter >= UInt8(ascii: "A"), letter <= UInt8(ascii: "C") else { return nil }
+        func digits(_ text: String) -> String {
+            String(decoding: text.utf8.filter { $0 &- 0x30 < 10 }, as: UTF8.self)
+        }
+        let issueDigits = digits(issue)
+        let numberDigits = digits(number)
         guard !issueDigits.isEmpty, let noticeNumber = Int(numberDigits) else { return nil }
         var normalizedIssue = issueDigits
         if let year = issueYear, !issueDigits.hasPrefix(String(year)), let sequence = Int(issueDigits), sequence < 10_000 {
             let padded = String(sequence)
             normalizedIssue = String(year) + String(repeating: "0", count: 4 - padded.count) + padded
         }
-        return "\(letter)\(normalizedIssue)\(noticeNumber)"
+        return String(UnicodeScalar(letter)) + normalizedIssue + String(noticeNumber)
     }
 }
 

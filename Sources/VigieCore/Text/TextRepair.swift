@@ -6,7 +6,7 @@ public enum TextRepair {
     /// Undoes UTF-8 bytes that were read as Latin-1 and encoded again ("clÃ´ture" → "clôture").
     /// Text without the tell-tale `Ã`/`Â` sequences is returned unchanged.
     public static func repairMojibake(_ text: String) -> String {
-        guard text.utf8.contains(0xC3), text.includes("Ã") || text.includes("Â") || text.includes("â€") else { return text }
+        guard hasMojibakeMarks(text) else { return text }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -21,6 +21,25 @@ public enum TextRepair {
         return String(validating: bytes, as: UTF8.self) ?? text
     }
 
+    /// Whether the text holds `Ã`, `Â` or `â€` (C3 83, C3 82, C3 A2 E2 82 AC): one pass over the
+    /// bytes, since every French text holds C3 (é, è, à…) and three searches for each were a
+    /// twentieth of classifying a notice.
+    static func hasMojibakeMarks(_ text: String) -> Bool {
+        let found = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            var index = 0
+            while index + 1 < bytes.count {
+                if bytes[index] == 0xC3 {
+                    let next = bytes[index + 1]
+                    if next == 0x82 || next == 0x83 { return true }
+                    if next == 0xA2, index + 4 < bytes.count, bytes[index + 2] == 0xE2, bytes[index + 3] == 0x82, bytes[index + 4] == 0xAC { return true }
+                }
+                index += 1
+            }
+            return false
+        }
+        return found ?? (text.includes("Ã") || text.includes("Â") || text.includes("â€"))
+    }
+
     /// Lower-case, accents removed, apostrophes and spaces made plain, runs of spaces folded:
     /// the form classification rules match against. Works on UTF-8 bytes with a table of the
     /// Latin-1 letters French uses, many times faster than Foundation's locale folding; other
@@ -28,66 +47,92 @@ public enum TextRepair {
     public static func fold(_ text: String) -> String {
         var repaired = repairMojibake(text)
         return repaired.withUTF8 { bytes in
-            var output: [UInt8] = []
-            output.reserveCapacity(bytes.count)
-            var lastWasSpace = true
-            @inline(__always) func space() {
-                if !lastWasSpace { output.append(0x20) }
-                lastWasSpace = true
-            }
-            @inline(__always) func append(_ byte: UInt8) {
-                output.append(byte)
-                lastWasSpace = false
-            }
-            func append(_ bytes: UnsafeBufferPointer<UInt8>.SubSequence) {
-                output.append(contentsOf: bytes)
-                lastWasSpace = false
-            }
-            var index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                switch byte {
-                case 0x41...0x5A:
-                    append(byte + 32)
-                    index += 1
-                case 0x20, 0x09, 0x0A, 0x0D:
-                    space()
-                    index += 1
-                case 0x60:
-                    append(0x27)
-                    index += 1
-                case 0..<0x80:
-                    append(byte)
-                    index += 1
-                case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xA0:
-                    space()
-                    index += 2
-                case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xB4:
-                    append(0x27)
-                    index += 2
-                case 0xC3 where index + 1 < bytes.count, 0xC5 where index + 1 < bytes.count:
-                    if let plain = latinLetters[UInt16(byte) << 8 | UInt16(bytes[index + 1])] {
-                        for letter in plain.utf8 { append(letter) }
+            // Folding never lengthens the text (a two-byte letter becomes one or two bytes, a
+            // run of spaces one space): written straight into the string's storage, no array.
+            String(unsafeUninitializedCapacity: bytes.count) { output in
+                var count = 0
+                var lastWasSpace = true
+                var index = 0
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    var width = 1
+                    /// What the byte (or the sequence it starts) becomes: one byte, a space, or itself.
+                    var single: UInt8? = nil
+                    var isSpace = false
+                    switch byte {
+                    case 0x41...0x5A: single = byte + 32
+                    case 0x20, 0x09, 0x0A, 0x0D: isSpace = true
+                    case 0x60: single = 0x27
+                    case 0..<0x80: single = byte
+                    case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xA0: isSpace = true; width = 2
+                    case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xB4: single = 0x27; width = 2
+                    case 0xC3 where index + 1 < bytes.count, 0xC5 where index + 1 < bytes.count:
+                        width = 2
+                        if let plain = latinLetter(byte, bytes[index + 1]) {
+                            output[count] = plain.0
+                            count += 1
+                            if plain.1 != 0 {
+                                output[count] = plain.1
+                                count += 1
+                            }
+                            lastWasSpace = false
+                            index += 2
+                            continue
+                        }
+                    case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80:
+                        width = 3
+                        switch bytes[index + 2] {
+                        case 0x98, 0x99: single = 0x27
+                        case 0xAF: isSpace = true
+                        default: break
+                        }
+                    default: break
+                    }
+                    if isSpace {
+                        if !lastWasSpace {
+                            output[count] = 0x20
+                            count += 1
+                        }
+                        lastWasSpace = true
+                    } else if let single {
+                        output[count] = single
+                        count += 1
+                        lastWasSpace = false
                     } else {
-                        append(bytes[index...index + 1])
+                        for offset in 0..<width {
+                            output[count] = bytes[index + offset]
+                            count += 1
+                        }
+                        lastWasSpace = false
                     }
-                    index += 2
-                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80:
-                    switch bytes[index + 2] {
-                    case 0x98, 0x99: append(0x27)
-                    case 0xAF: space()
-                    default: append(bytes[index...index + 2])
-                    }
-                    index += 3
-                default:
-                    append(byte)
-                    index += 1
+                    index += width
                 }
+                if lastWasSpace, count > 0 { count -= 1 }
+                return count
             }
-            if lastWasSpace, !output.isEmpty { output.removeLast() }
-            return String(decoding: output, as: UTF8.self)
         }
     }
+
+    /// The plain lower-case form of an accented Latin letter written as the two UTF-8 bytes
+    /// `lead`, `trail` (`é` → `e`, `Œ` → `oe`): one or two bytes, the second 0 when there is one.
+    @inline(__always)
+    static func latinLetter(_ lead: UInt8, _ trail: UInt8) -> (UInt8, UInt8)? {
+        let entry = latinLetterTable[Int(lead == 0xC3 ? trail & 0x3F : 0x40 | (trail & 0x3F))]
+        return entry.0 == 0 ? nil : entry
+    }
+
+    /// `latinLetters` as an array indexed by the trail byte (0xC3 xx first, then 0xC5 xx): no
+    /// hashing per letter.
+    static let latinLetterTable: [(UInt8, UInt8)] = {
+        var table = [(UInt8, UInt8)](repeating: (0, 0), count: 128)
+        for (key, plain) in latinLetters {
+            let lead = UInt8(key >> 8), trail = UInt8(key & 0xFF)
+            guard lead == 0xC3 || lead == 0xC5, trail & 0xC0 == 0x80 else { continue }
+            let bytes = Array(plain.utf8)
+            table[Int(lead == 0xC3 ? trail & 0x3F : 0x40 | (trail & 0x3F))] = (bytes[0], bytes.count > 1 ? bytes[1] : 0)
+        }
+        return table
+    }()
 
     /// Accented Latin letters, upper and lower case, keyed by their two UTF-8 bytes, to their
     /// plain lower-case form.

@@ -4,9 +4,9 @@ import VigieCore
 /// Reads DILA's bulk BODACC files for collective procedures (`PCL_BXA….xml`): a
 /// `PCL_REDIFF` root with the issue number and date, then one `annonce` per notice.
 ///
-/// libxml2's streaming reader, with no size limit: a file is never held as a tree, so a
-/// year of notices fits in little memory. (Foundation's `XMLParser` on Linux stops at
-/// libxml2's 10 MB default limit.)
+/// libxml2's push parser, with no size limit: a file is never held as a tree, so a year of
+/// notices fits in little memory. (Foundation's `XMLParser` on Linux stops at libxml2's 10 MB
+/// default limit.)
 public enum DILAXMLDecoder {
     public static func decode(file path: String) throws(NoticeDecodingError) -> [BodaccNotice] {
         var notices: [BodaccNotice] = []
@@ -14,30 +14,26 @@ public enum DILAXMLDecoder {
         return notices
     }
 
-    /// Hands each notice to `body` as soon as its `annonce` ends: a file of any size is read in
-    /// the memory of one notice.
+    /// Hands each notice to `body` as soon as the chunk that ends it is parsed: a file of any
+    /// size is read in the memory of one chunk's notices.
     public static func forEach(file path: String, _ body: (BodaccNotice) throws -> Void) throws(NoticeDecodingError) {
-        try assemble(file: path, body) { handle in try XMLEventReader.read(file: path, handle) }
+        try assemble(file: path, body) { handler in try XMLPushParser(file: path, handler: handler) }
     }
 
     public static func decode(_ data: Data, file: String) throws(NoticeDecodingError) -> [BodaccNotice] {
         var notices: [BodaccNotice] = []
-        try assemble(file: file, { notices.append($0) }) { handle in try XMLEventReader.read(data, name: file, handle) }
+        try assemble(file: file, { notices.append($0) }) { handler in try XMLPushParser(XMLPushParser.MemoryInput(data), name: file, handler: handler) }
         return notices
     }
 
     static func assemble(
-        file: String, _ body: (BodaccNotice) throws -> Void, _ read: ((XMLEventReader.Event) throws -> Void) throws -> Void
+        file: String, _ body: (BodaccNotice) throws -> Void, _ parser: (PCLHandler) throws -> XMLPushParser
     ) throws(NoticeDecodingError) {
-        var assembler = PCLAssembler(file: file)
+        let handler = PCLHandler(file: file)
         do {
-            try withoutActuallyEscaping(body) { body in
-                try read { event in
-                    try assembler.handle(event)
-                    guard !assembler.notices.isEmpty else { return }
-                    for notice in assembler.notices { try body(notice) }
-                    assembler.notices.removeAll(keepingCapacity: true)
-                }
+            try parser(handler).parseAll {
+                for notice in handler.assembler.notices { try body(notice) }
+                handler.assembler.notices.removeAll(keepingCapacity: true)
             }
         } catch {
             throw NoticeDecodingError.reading(file, error)
@@ -46,30 +42,37 @@ public enum DILAXMLDecoder {
 }
 
 extension DILAXMLDecoder {
-    /// A file's notices asked for one at a time (`next()`), read as they are asked: an import
-    /// awaits the store between two batches without ever holding the file's notices.
+    /// A file's notices asked for one at a time (`next()`), read a chunk at a time as they are
+    /// asked: an import awaits the store between two batches without ever holding the file's
+    /// notices.
     public final class Stream {
-        private let pull: XMLEventReader.Pull
-        private var assembler: PCLAssembler
+        private let parser: XMLPushParser
+        private let handler: PCLHandler
         private let file: String
+        /// The next notice of `handler.assembler.notices` to hand over.
+        private var head = 0
+        private var more = true
 
         public init(file path: String) throws(NoticeDecodingError) {
+            handler = PCLHandler(file: path)
             do {
-                pull = try XMLEventReader.Pull(file: path)
+                parser = try XMLPushParser(file: path, handler: handler)
             } catch {
                 throw NoticeDecodingError.reading(path, error)
             }
-            assembler = PCLAssembler(file: path)
             file = path
         }
 
         public func next() throws(NoticeDecodingError) -> BodaccNotice? {
             do {
-                while assembler.notices.isEmpty {
-                    guard let event = try pull.next() else { return nil }
-                    try assembler.handle(event)
+                while head == handler.assembler.notices.count {
+                    handler.assembler.notices.removeAll(keepingCapacity: true)
+                    head = 0
+                    guard more else { return nil }
+                    more = try parser.parse()
                 }
-                return assembler.notices.removeFirst()
+                defer { head += 1 }
+                return handler.assembler.notices[head]
             } catch {
                 throw NoticeDecodingError.reading(file, error)
             }
@@ -82,21 +85,37 @@ extension NoticeDecodingError {
     static func reading(_ file: String, _ error: any Error) -> NoticeDecodingError {
         switch error {
         case let error as NoticeDecodingError: error
-        case let error as XMLEventReader.Failure: NoticeDecodingError(file: file, line: error.line, message: error.message)
+        case let error as XMLPushParser.Failure: NoticeDecodingError(file: file, line: error.line, message: error.message)
         default: NoticeDecodingError(file: file, message: "\(error)")
         }
     }
 }
 
-/// Collects the elements of each `annonce` that Vigie reads, then maps them.
+/// What the parser tells a DILA file's assembler through: one exclusive access to the
+/// assembler per callback, instead of one per property a class's methods would touch (those
+/// checks were a tenth of classifying a file).
+final class PCLHandler: XMLContentHandler {
+    var assembler: PCLAssembler
+
+    init(file: String) { assembler = PCLAssembler(file: file) }
+
+    func start(_ name: XMLName, attributes: XMLAttributes, line: Int) throws { try assembler.start(name, line: line) }
+    func characters(_ text: UnsafeBufferPointer<UInt8>) { assembler.characters(text) }
+    func end(_ name: XMLName) { assembler.end(name) }
+}
+
+/// Collects the elements of each `annonce` that Vigie reads, then maps them. Told by the
+/// parser: elements are recognised by their interned name, and only the text of an element
+/// Vigie reads is kept, as bytes, until the element ends.
 struct PCLAssembler {
-    /// One event of the reader: an element opened, its text, its end.
-    mutating func handle(_ event: XMLEventReader.Event) throws {
-        switch event {
-        case .start(let name, _, let line): try start(name, line: line)
-        case .text(let text): self.text(text)
-        case .end(let name): end(name)
-        }
+    /// The elements Vigie reads or finds its way by; every other is `other`.
+    enum Tag: String {
+        case other
+        case PCL_REDIFF, parution, dateParution, annonce, typeAnnonce, rectificatif, annulation
+        case numeroAnnonce, tribunal, personneMorale, denomination, personnePhysique, nom, prenom
+        case numeroImmatriculation, numeroIdentificationRCS, france, ville, codePostal
+        case jugement, famille, nature, date, complementJugement
+        case parutionAvisPrecedent, nomPublication, numeroParution
     }
 
     /// The values of one `annonce`, by the element that holds them.
@@ -119,77 +138,143 @@ struct PCLAssembler {
         var previousNumber: String?
     }
 
+    /// Where an element's text goes: by the element and the one that holds it.
+    private enum Field {
+        case issue, issueDate
+        case number, tribunal, denomination, lastName, firstName, registration, city, postalCode
+        case famille, nature, date, complement
+        case previousPublication, previousIssue, previousDate, previousNumber
+    }
+
     let file: String
     var notices: [BodaccNotice] = []
-    private var path: [String] = []
-    private var text = ""
+    private var path: [Tag] = []
+    /// The text of the element being read, when Vigie reads it (`field`).
+    private var text: [UInt8] = []
+    private var field: Field?
     private var issue: String?
     private var issueDate: CalendarDay?
     private var fields = Fields()
     private var kind: BodaccNotice.Kind = .initial
     private var inNotice = false
+    /// Tags by the parser's interned name: a name is looked up once per file. Bounded, so that a
+    /// file of a million different names does not grow it forever.
+    private var tags: [UnsafeRawPointer: Tag] = [:]
 
     init(file: String) {
         self.file = file
     }
 
-    mutating func start(_ name: String, line: Int) throws(NoticeDecodingError) {
-        if path.isEmpty, name != "PCL_REDIFF" {
+    private mutating func tag(_ name: XMLName) -> Tag {
+        if let tag = tags[name.key] { return tag }
+        let tag = Tag(rawValue: name.string) ?? .other
+        if tags.count < 1_024 { tags[name.key] = tag }
+        return tag
+    }
+
+    /// The field the text of `tag` fills, inside `parent`.
+    private func field(_ tag: Tag, in parent: Tag?) -> Field? {
+        guard inNotice else {
+            switch tag {
+            case .parution: return .issue
+            case .dateParution: return .issueDate
+            default: return nil
+            }
+        }
+        switch (parent, tag) {
+        case (.annonce, .numeroAnnonce): return .number
+        case (.annonce, .tribunal): return .tribunal
+        case (.personneMorale, .denomination): return .denomination
+        case (.personnePhysique, .nom): return .lastName
+        case (.personnePhysique, .prenom): return .firstName
+        case (.numeroImmatriculation, .numeroIdentificationRCS): return .registration
+        case (.france, .ville): return .city
+        case (.france, .codePostal): return .postalCode
+        case (.jugement, .famille): return .famille
+        case (.jugement, .nature): return .nature
+        case (.jugement, .date): return .date
+        case (.jugement, .complementJugement): return .complement
+        case (.parutionAvisPrecedent, .nomPublication): return .previousPublication
+        case (.parutionAvisPrecedent, .numeroParution): return .previousIssue
+        case (.parutionAvisPrecedent, .dateParution): return .previousDate
+        case (.parutionAvisPrecedent, .numeroAnnonce): return .previousNumber
+        default: return nil
+        }
+    }
+
+    mutating func start(_ name: XMLName, line: Int) throws(NoticeDecodingError) {
+        let tag = tag(name)
+        if path.isEmpty, tag != .PCL_REDIFF {
+            let name = name.string
             let hint = name.hasPrefix("RCS") ? "; RCS files announce registrations, not collective procedures" : ""
             throw NoticeDecodingError(file: file, line: line, message: "root element <\(name)> is not <PCL_REDIFF>: this reads DILA's PCL (procédures collectives) files\(hint)")
         }
-        path.append(name)
-        text = ""
-        if name == "annonce" {
+        let parent = path.last
+        path.append(tag)
+        text.removeAll(keepingCapacity: true)
+        if tag == .annonce {
             inNotice = true
             fields = Fields()
             kind = .initial
-        } else if inNotice, path.count >= 2, path[path.count - 2] == "typeAnnonce" {
-            kind = name == "rectificatif" ? .rectificatif : name == "annulation" ? .annulation : .initial
+        } else if inNotice, parent == .typeAnnonce {
+            kind = tag == .rectificatif ? .rectificatif : tag == .annulation ? .annulation : .initial
         }
+        field = field(tag, in: parent)
     }
 
-    mutating func text(_ string: String) {
-        text += string
+    mutating func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if field != nil { text.append(contentsOf: bytes) }
     }
 
-    mutating func end(_ name: String) {
+    mutating func end(_ name: XMLName) {
+        let tag = path.removeLast()
         defer {
-            path.removeLast()
-            text = ""
+            text.removeAll(keepingCapacity: true)
+            // Text after a child element belongs to its parent again.
+            field = path.last.flatMap { field($0, in: path.count >= 2 ? path[path.count - 2] : nil) }
         }
-        if name == "annonce" {
+        if tag == .annonce {
             inNotice = false
             notices.append(notice())
             return
         }
-        guard !text.isEmpty else { return }
-        var value = text.trimmed
-        guard !value.isEmpty else { return }
-        if value.includes("&amp;") { value = value.replacingOccurrences(of: "&amp;", with: "&") }
-        guard inNotice else {
-            if name == "parution" { issue = value }
-            if name == "dateParution" { issueDate = FrenchDate.parse(value) }
-            return
+        guard let field, let value = value() else { return }
+        switch field {
+        case .issue: issue = value
+        case .issueDate: issueDate = FrenchDate.parse(value)
+        case .number: fields.number = value
+        case .tribunal: fields.tribunal = value
+        case .denomination: fields.denomination = value
+        case .lastName: fields.lastName = value
+        case .firstName: fields.firstNames.append(value)
+        case .registration: fields.registration = value
+        case .city: fields.city = value
+        case .postalCode: fields.postalCode = value
+        case .famille: fields.famille = value
+        case .nature: fields.nature = value
+        case .date: fields.date = value
+        case .complement: fields.complement = value
+        case .previousPublication: fields.previousPublication = value
+        case .previousIssue: fields.previousIssue = value
+        case .previousDate: fields.previousDate = value
+        case .previousNumber: fields.previousNumber = value
         }
-        switch (path.count >= 2 ? path[path.count - 2] : "", name) {
-        case ("annonce", "numeroAnnonce"): fields.number = value
-        case ("annonce", "tribunal"): fields.tribunal = value
-        case ("personneMorale", "denomination"): fields.denomination = value
-        case ("personnePhysique", "nom"): fields.lastName = value
-        case ("personnePhysique", "prenom"): fields.firstNames.append(value)
-        case ("numeroImmatriculation", "numeroIdentificationRCS"): fields.registration = value
-        case ("france", "ville"): fields.city = value
-        case ("france", "codePostal"): fields.postalCode = value
-        case ("jugement", "famille"): fields.famille = value
-        case ("jugement", "nature"): fields.nature = value
-        case ("jugement", "date"): fields.date = value
-        case ("jugement", "complementJugement"): fields.complement = value
-        case ("parutionAvisPrecedent", "nomPublication"): fields.previousPublication = value
-        case ("parutionAvisPrecedent", "numeroParution"): fields.previousIssue = value
-        case ("parutionAvisPrecedent", "dateParution"): fields.previousDate = value
-        case ("parutionAvisPrecedent", "numeroAnnonce"): fields.previousNumber = value
-        default: break
+    }
+
+    /// The element's text, trimmed, nil when there is none; DILA escapes `&` twice (`&amp;amp;`),
+    /// so a remaining `&amp;` is an ampersand.
+    private func value() -> String? {
+        text.withUnsafeBufferPointer { bytes -> String? in
+            var start = 0, end = bytes.count
+            while start < end, bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x09 || bytes[start] == 0x0D { start += 1 }
+            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x0A || bytes[end - 1] == 0x09 || bytes[end - 1] == 0x0D { end -= 1 }
+            guard start < end else { return nil }
+            let trimmed = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            // Other white space (a no-break space) is trimmed as before, by `trimmed`.
+            var value = String(decoding: trimmed, as: UTF8.self).trimmed
+            guard !value.isEmpty else { return nil }
+            if trimmed.contains(UInt8(ascii: "&")), value.includes("&amp;") { value = value.replacingOccurrences(of: "&amp;", with: "&") }
+            return value
         }
     }
 

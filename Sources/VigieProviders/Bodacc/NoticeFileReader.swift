@@ -63,21 +63,24 @@ public enum NoticeFileReader {
         }
     }
 
+    /// Whether the file (inflated, if it is gzip-compressed) starts as XML.
     static func isXML(path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        return firstSignificantByte((try? handle.read(upToCount: 512)) ?? Data()) == UInt8(ascii: "<")
+        guard let input = XMLPushParser.FileInput(path: path) else { return false }
+        var head = [UInt8](repeating: 0, count: 512)
+        let count = head.withUnsafeMutableBytes { input.read(into: $0) } ?? 0
+        return firstSignificantByte(Data(head.prefix(count))) == UInt8(ascii: "<")
     }
 
-    /// The `<annonce>` elements of a DILA file, counted over its bytes a megabyte at a time.
+    /// The `<annonce>` elements of a DILA file (inflated, if it is gzip-compressed), counted over
+    /// its bytes a megabyte at a time.
     static func countNotices(path: String) -> Int {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return 0 }
-        defer { try? handle.close() }
+        guard let input = XMLPushParser.FileInput(path: path) else { return 0 }
         let marker = Array("<annonce>".utf8)
         var count = 0
         var carry: [UInt8] = []
-        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            let bytes = carry + Array(chunk)
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while let read = chunk.withUnsafeMutableBytes({ input.read(into: $0) }), read > 0 {
+            let bytes = carry + chunk[..<read]
             var index = 0
             while let found = bytes[index...].firstRange(of: marker) {
                 count += 1
