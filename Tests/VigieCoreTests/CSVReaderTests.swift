@@ -1,5 +1,6 @@
 import Testing
 @testable import VigieCore
+import VigieTestSupport
 
 /// The CSV reader on what exports hold: quoted fields with the delimiter, doubled quotes and
 /// line breaks inside, CRLF, a BOM, text after a closing quote, empty fields; each record at the
@@ -30,5 +31,82 @@ struct CSVReaderTests {
         var scanned: [[String]] = []
         CSVReader.scan(row.text) { scanned.append($0.fields) }
         #expect(scanned == row.records)
+    }
+}
+
+@Suite("A big export read by several readers side by side")
+struct ParallelWatchlistTests {
+    /// A SIREN: eight digits and the Luhn check digit.
+    static func siren(_ stem: Int) -> String {
+        let digits = String(format: "%08d", stem % 100_000_000)
+        for check in 0...9 {
+            let candidate = digits + String(check)
+            let sum = candidate.reversed().enumerated().reduce(0) { total, pair in
+                let digit = Int(String(pair.element))!
+                let doubled = pair.offset % 2 == 1 ? digit * 2 : digit
+                return total + (doubled > 9 ? doubled - 9 : doubled)
+            }
+            if sum % 10 == 0 { return candidate }
+        }
+        fatalError("no check digit")
+    }
+
+    /// Rows of every kind a reader must agree on, in seeded order: quoted names with the
+    /// delimiter, line breaks and doubled quotes; a quote inside an unquoted name; CRLF, LF and
+    /// lone CR endings; blank lines; bad identifiers, amounts and currencies; too many fields;
+    /// companies listed twice, far apart.
+    static func export(rows: Int, seed: UInt64) -> String {
+        var random = SplitMix(state: seed)
+        var text = "siren;name;owner;exposure;currency\r\n"
+        for row in 0..<rows {
+            let siren = siren(Int(random.next() % 5_000) * 7_919 + 1)
+            let ending = ["\n", "\r\n", "\r"][Int(random.next() % 3)]
+            switch random.next() % 12 {
+            case 0: text += "\(siren);\"QUOTED; \"\"NAME\"\"\nON TWO\r\nLINES\";owner;1 200,50;EUR" + ending
+            case 1: text += "\(siren);12\" SCREENS;owner;100;EUR" + ending
+            case 2: text += "123456789;BAD SIREN;owner;100;EUR" + ending
+            case 3: text += "\(siren);BAD AMOUNT;owner;12-5;EUR" + ending
+            case 4: text += "\(siren);BAD CURRENCY;owner;100;EURO" + ending
+            case 5: text += "\(siren);TOO;MANY;FIELDS;100;EUR" + ending
+            case 6: text += ending
+            case 7: text += "\"\(siren)\";\"\";\"\";\"\";\"\"" + ending
+            default: text += "\(siren);COMPANY \(row);owner\(row % 7)@example.fr;\(row * 13 % 50_000),\(row % 100);EUR" + ending
+            }
+        }
+        return text
+    }
+
+    @Test("the entries and problems are those of one reader, however the rows are split", arguments: [1, 2, 3, 5])
+    func sameAsOneReader(seed: UInt64) {
+        let text = Self.export(rows: 3_000, seed: seed)
+        let one = WatchlistCSVParser.parse(text, file: "big.csv", name: "big", readers: 1, bytesPerReader: .max)
+        #expect((one.watchlist?.entries.count ?? 0) > 1_000)
+        #expect(one.issues.contains { $0.message.contains("is already listed at line") })
+        #expect(one.issues.contains { $0.message.contains("fields but the header has") })
+        for (readers, bytes) in [(2, 1), (3, 1_000), (4, 20_000), (7, 1), (16, 3)] {
+            let many = WatchlistCSVParser.parse(text, file: "big.csv", name: "big", readers: readers, bytesPerReader: bytes)
+            #expect(many.watchlist == one.watchlist, "\(readers) readers of \(bytes) bytes at least")
+            // The first problem that differs, not two lists of hundreds.
+            let differing = zip(many.issues, one.issues).first { $0 != $1 }
+            #expect(many.issues.count == one.issues.count && differing == nil, "\(readers) readers of \(bytes) bytes at least: \(many.issues.count) problems against \(one.issues.count); first difference \(differing.map { "\($0) against \($1)" } ?? "none")")
+        }
+    }
+
+    @Test("a split never falls inside a quoted field")
+    func splitsOutsideQuotes() {
+        var text = "siren;name\n"
+        for row in 0..<200 { text += "\(Self.siren(row + 1));\"A\nB\r\nC\"\"\n\"\n" }
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            let all = UnsafeBufferPointer(buffer)
+            let splits = CSVReader.splits(all, delimiter: UInt8(ascii: ";"), firstLine: 1, near: Array(stride(from: 1, to: all.count, by: 97)))
+            #expect(!splits.isEmpty)
+            for split in splits {
+                // Each record is four lines long (three line breaks inside its quotes) and starts with a SIREN.
+                #expect(all[split.offset] != UInt8(ascii: "\n") && (split.line - 2) % 4 == 0, "split at \(split.offset), line \(split.line)")
+                let head = String(decoding: all[split.offset..<split.offset + 9], as: UTF8.self)
+                #expect(head.allSatisfy { $0.isNumber }, "\(head)")
+            }
+        }
     }
 }

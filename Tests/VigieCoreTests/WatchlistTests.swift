@@ -282,3 +282,37 @@ struct WatchlistInputTests {
         #expect(same.exposureByList.isEmpty, "the lists agree: one figure")
     }
 }
+
+@Suite("Amounts as exports write them")
+struct AmountTests {
+    @Test("every way an ERP writes an amount, read off the bytes", arguments: [
+        ("12500", "12500", nil), ("  12500 ", "12500", nil), ("12 500,50", "12500.5", nil), ("12,500.50", "12500.5", nil),
+        ("12.500,50", "12500.5", nil), ("1.234.567", "1234567", nil), ("12'500.50", "12500.5", nil), ("12\u{00A0}500", "12500", nil),
+        ("12\u{202F}500,5", "12500.5", nil), ("12500 €", "12500", "EUR"), ("EUR 12500", "12500", "EUR"), ("usd 12", "12", "USD"),
+        ("(1 200,00)", "-1200", nil), ("-1 200,00", "-1200", nil), ("0", "0", nil), ("0,05", "0.05", nil),
+        ("123456789012345678901234", "123456789012345678901234", nil), ("1234567890123456789,5", "1234567890123456789.5", nil),
+    ] as [(String, String, String?)])
+    func amounts(raw: String, amount: String, currency: String?) throws {
+        let (value, written) = try WatchlistFields.signedMoney(raw)
+        #expect(value == Decimal(string: amount), "\(raw) → \(value)")
+        #expect(written == currency, "\(raw)")
+    }
+
+    @Test("what is not an amount says so, with what was written", arguments: [
+        ("abc", "\"abc\" is not an amount; write it like 12500 or 12 500,50"),
+        ("", "\"\" is not an amount; write it like 12500 or 12 500,50"),
+        ("12-5", "\"12-5\" is not an amount; write it like 12500 or 12 500,50"),
+        ("1,234,567", "\"1,234,567\" is not an amount; write it like 12500 or 12 500,50"),
+        (" (12 x 5) ", "\"12 x 5\" is not an amount; write the currency as a 3-letter code such as EUR"),
+        ("Eur 12", "\"Eur 12\" is not an amount; write the currency as a 3-letter code such as EUR"),
+        ("12 £", "\"12 £\" is not an amount; write it like 12500 or 12 500,50"),
+    ])
+    func notAmounts(raw: String, message: String) {
+        do {
+            let value = try WatchlistFields.signedMoney(raw)
+            Issue.record("\(raw) read as \(value)")
+        } catch {
+            #expect(error.message == message)
+        }
+    }
+}

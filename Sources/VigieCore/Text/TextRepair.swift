@@ -165,8 +165,12 @@ extension String {
     public var trimmed: String {
         // Most values start and end with a printable ASCII byte: nothing to trim, and no
         // Unicode property to look up (which dominated reading a million-line watchlist).
-        let bytes = utf8
-        if let head = bytes.first, let tail = bytes.last, head > 0x20, head < 0x7F, tail > 0x20, tail < 0x7F { return self }
+        // The ends read from contiguous storage: `utf8.last` walks the view's index backwards.
+        let printableEnds = utf8.withContiguousStorageIfAvailable { bytes in
+            guard let head = bytes.first, let tail = bytes.last else { return false }
+            return head > 0x20 && head < 0x7F && tail > 0x20 && tail < 0x7F
+        }
+        if printableEnds ?? false { return self }
         guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
         let last = lastIndex(where: { !$0.isWhitespace })!
         return String(self[first...last])

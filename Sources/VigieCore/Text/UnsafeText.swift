@@ -5,6 +5,9 @@
 public enum UnsafeText {
     /// Why `text` cannot be used as a one-line label, or nil when it can.
     public static func problem(in text: String) -> String? {
+        // Printable ASCII, most of any list: one pass over the bytes, no scalar decoded.
+        let printable = text.utf8.withContiguousStorageIfAvailable { bytes in bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
+        if printable == true { return nil }
         for scalar in text.unicodeScalars {
             // Printable ASCII, most of any list: nothing to look up.
             if scalar.value >= 0x20 && scalar.value < 0x7F { continue }

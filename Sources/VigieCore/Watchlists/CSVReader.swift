@@ -9,6 +9,10 @@ struct CSVReader {
     struct Record {
         var line: Int
         var fields: [String]
+        /// Where the record ends in the bytes read, its line break included.
+        var end = 0
+        /// The line the next record starts on.
+        var nextLine = 0
     }
 
     let delimiter: Character
@@ -54,15 +58,16 @@ struct CSVReader {
         return candidates[best]
     }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, _ body: (Record) throws -> Void) rethrows {
+    /// Hands each record of `bytes` to `body`; the first starts on line `firstLine`.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, firstLine: Int = 1, _ body: (Record) throws -> Void) rethrows {
         let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
         var fields: [String] = []
         /// A field being read: a slice of the text until a doubled quote makes it a copy.
         var fieldStart = 0, fieldEnd = 0
         var copied: [UInt8]? = nil
         var quoted = false, wasQuoted = false
-        var line = 1
-        var recordLine = 1
+        var line = firstLine
+        var recordLine = firstLine
         var index = 0
 
         func endField() {
@@ -76,10 +81,10 @@ struct CSVReader {
             fieldStart = index
             fieldEnd = index
         }
-        func endRecord() throws {
+        func endRecord(nextLine: Int) throws {
             endField()
             if !(fields.count == 1 && fields[0].allSatisfy(\.isWhitespace)) {
-                try body(Record(line: recordLine, fields: fields))
+                try body(Record(line: recordLine, fields: fields, end: index, nextLine: nextLine))
             }
             fields.removeAll(keepingCapacity: true)
         }
@@ -130,13 +135,57 @@ struct CSVReader {
                 endField()
             case carriageReturn, newline:
                 if byte == carriageReturn, index < bytes.count, bytes[index] == newline { index += 1 }
-                try endRecord()
+                try endRecord(nextLine: line + 1)
                 line += 1
                 recordLine = line
             default:
                 append(byte)
             }
         }
-        if fieldEnd > fieldStart || copied != nil || !fields.isEmpty { try endRecord() }
+        if fieldEnd > fieldStart || copied != nil || !fields.isEmpty { try endRecord(nextLine: line + 1) }
+    }
+
+    /// Where `bytes` can be read apart, for readers working side by side: for each of the
+    /// ascending `targets`, the end of the first record ending at or after it, with the line the
+    /// next record starts on. Quotes are followed as `parse` follows them (a quote opens a quoted
+    /// field only as a field's first byte; `""` inside one is a quote), so a line break inside a
+    /// quoted field is never taken for a record's end. Targets past the last record give none.
+    static func splits(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, firstLine: Int, near targets: [Int]) -> [(offset: Int, line: Int)] {
+        let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
+        var result: [(offset: Int, line: Int)] = []
+        var pending = targets[...]
+        var quoted = false, atFieldStart = true
+        var line = firstLine
+        var index = 0
+        while index < bytes.count, let target = pending.first {
+            let byte = bytes[index]
+            index += 1
+            if quoted {
+                if byte == quote {
+                    if index < bytes.count, bytes[index] == quote { index += 1 } else { quoted = false }
+                } else if byte == newline || (byte == carriageReturn && (index >= bytes.count || bytes[index] != newline)) {
+                    line += 1
+                }
+                continue
+            }
+            switch byte {
+            case quote where atFieldStart:
+                quoted = true
+                atFieldStart = false
+            case delimiter:
+                atFieldStart = true
+            case carriageReturn, newline:
+                if byte == carriageReturn, index < bytes.count, bytes[index] == newline { index += 1 }
+                line += 1
+                atFieldStart = true
+                if index >= target, index < bytes.count {
+                    result.append((index, line))
+                    while let next = pending.first, next <= index { pending = pending.dropFirst() }
+                }
+            default:
+                atFieldStart = false
+            }
+        }
+        return result
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads a watchlist exported from an ERP as CSV: a header row naming the columns in English
 /// or French, one company per row. Exports carry many columns Vigie does not use: each is
 /// reported as a warning (with the column it probably meant), so that a renamed "Encours TTC"
@@ -28,52 +30,148 @@ public enum WatchlistCSVParser {
 
     static func fold(_ header: String) -> String { CSVColumns.fold(header) }
 
-    /// Stops the scan when the header makes the rest of the file unreadable.
-    private struct Unreadable: Error {}
+    /// Stops the scan at the header.
+    private struct HeaderRead: Error {}
 
+    /// A file of more than a few megabytes is read by as many readers as there are cores, each
+    /// a part of the rows (a million-line export is read in half the time on two); the entries
+    /// and problems come out as one reader would give them.
     public static func parse(_ text: String, file: String, name: String) -> WatchlistParseResult {
-        // Rows are handled as they are read, never all held at once: a million-line export
-        // costs its entries, not its records too. Lines give the capacity to reserve.
-        let expected = text.utf8.withContiguousStorageIfAvailable { bytes in
-            var count = 0
-            for byte in bytes where byte == UInt8(ascii: "\n") { count += 1 }
-            return count
-        } ?? 0
-        var entries: [WatchEntry] = []
-        var issues: [FileIssue] = []
-        var duplicates = DuplicateCheck(expected: expected)
-        var reading: RowReader?
-        var header: CSVReader.Record?
-        let delimiter = CSVReader.delimiter(of: text)
-        do {
-            try CSVReader.scan(text) { record in
-                if let reading {
-                    reading.read(record, file: file, issues: &issues, entries: &entries, duplicates: &duplicates)
-                    return
-                }
-                header = record
-                let columns = CSVColumns(header: record, columns: Self.columns, file: file)
-                guard columns.has("identifier") else { throw Unreadable() }
-                issues = columns.issues
-                entries.reserveCapacity(expected)
-                reading = RowReader(columns: columns, header: record, delimiter: delimiter)
+        parse(text, file: file, name: name, readers: ProcessInfo.processInfo.activeProcessorCount, bytesPerReader: 4 << 20)
+    }
+
+    /// `readers` at most, each given `bytesPerReader` of rows at least.
+    static func parse(_ text: String, file: String, name: String, readers: Int, bytesPerReader: Int) -> WatchlistParseResult {
+        var text = text
+        return text.withUTF8 { all in
+            var start = 0
+            if all.count >= 3, all[0] == 0xEF, all[1] == 0xBB, all[2] == 0xBF { start = 3 }
+            var headerEnd = start
+            while headerEnd < all.count, all[headerEnd] != UInt8(ascii: "\n"), all[headerEnd] != UInt8(ascii: "\r") { headerEnd += 1 }
+            let separator = CSVReader.detectDelimiter(all[start..<headerEnd])
+            let delimiter = Character(Unicode.Scalar(separator))
+            let bytes = UnsafeBufferPointer(rebasing: all[start...])
+            var found: CSVReader.Record?
+            try? CSVReader.parse(bytes, delimiter: separator) { record in
+                found = record
+                throw HeaderRead()
             }
-        } catch {
-            let columns = CSVColumns(header: header!, columns: Self.columns, file: file)
-            return WatchlistParseResult(watchlist: nil, issues: [FileIssue(
-                file: file, line: header!.line,
-                message: "no SIREN/SIRET column among \(columns.seen); name one column siren, siret or identifiant (delimiter read as \"\(delimiter == "\t" ? "tab" : String(delimiter))\")"
-            )])
+            guard let header = found else {
+                return WatchlistParseResult(watchlist: nil, issues: [FileIssue(file: file, line: 1, message: "the file is empty; the first line must name the columns, e.g. siren;name;owner;exposure")])
+            }
+            let columns = CSVColumns(header: header, columns: Self.columns, file: file)
+            guard columns.has("identifier") else {
+                return WatchlistParseResult(watchlist: nil, issues: [FileIssue(
+                    file: file, line: header.line,
+                    message: "no SIREN/SIRET column among \(columns.seen); name one column siren, siret or identifiant (delimiter read as \"\(delimiter == "\t" ? "tab" : String(delimiter))\")"
+                )])
+            }
+            let reader = RowReader(columns: columns, header: header, delimiter: delimiter)
+            let rows = UnsafeBufferPointer(rebasing: bytes[min(header.end, bytes.count)...])
+            let count = max(1, min(readers, rows.count / max(bytesPerReader, 1)))
+            let targets = (1..<max(count, 1)).map { rows.count * $0 / count }
+            let splits = count > 1 ? CSVReader.splits(rows, delimiter: separator, firstLine: header.nextLine, near: targets) : []
+            let starts = [(offset: 0, line: header.nextLine)] + splits
+            let parts = starts.indices.map { index in
+                Part(bytes: UnsafeBufferPointer(rebasing: rows[starts[index].offset..<(index + 1 < starts.count ? starts[index + 1].offset : rows.count)]), firstLine: starts[index].line)
+            }
+            let read = Part.read(parts, reader: reader, file: file)
+            return merge(read, headerIssues: columns.issues, file: file, name: name)
         }
-        guard header != nil else {
-            return WatchlistParseResult(watchlist: nil, issues: [FileIssue(file: file, line: 1, message: "the file is empty; the first line must name the columns, e.g. siren;name;owner;exposure")])
+    }
+
+    /// Some rows of the file, read by one reader.
+    struct Part: @unchecked Sendable {
+        /// Valid while the file's text is held: the readers run within `parse`.
+        let bytes: UnsafeBufferPointer<UInt8>
+        let firstLine: Int
+
+        struct Read {
+            var entries: [WatchEntry] = []
+            var issues: [FileIssue] = []
         }
+
+        /// The parts' entries and problems, read side by side when there are several.
+        static func read(_ parts: [Part], reader: RowReader, file: String) -> [Read] {
+            guard parts.count > 1 else { return parts.map { $0.read(reader: reader, file: file) } }
+            let results = UnsafeMutableBufferPointer<Read>.allocate(capacity: parts.count)
+            defer { results.deallocate() }
+            let slots = Slots(results: results)
+            DispatchQueue.concurrentPerform(iterations: parts.count) { index in
+                (slots.results.baseAddress! + index).initialize(to: parts[index].read(reader: reader, file: file))
+            }
+            return (0..<parts.count).map { (results.baseAddress! + $0).move() }
+        }
+
+        /// Each reader writes its own slot, and only that one.
+        struct Slots: @unchecked Sendable {
+            let results: UnsafeMutableBufferPointer<Read>
+        }
+
+        func read(reader: RowReader, file: String) -> Read {
+            var read = Read()
+            // Line breaks give the capacity to reserve.
+            read.entries.reserveCapacity(bytes.count(where: { $0 == UInt8(ascii: "\n") }) + 1)
+            CSVReader.parse(bytes, delimiter: reader.delimiter.asciiValue!, firstLine: firstLine) { record in
+                reader.read(record, file: file, issues: &read.issues, entries: &read.entries)
+            }
+            return read
+        }
+    }
+
+    /// The parts' entries in order, a company listed twice kept at its first line (the later
+    /// lines reported), and every problem in line order, as one reader would have them.
+    static func merge(_ parts: [Part.Read], headerIssues: [FileIssue], file: String, name: String) -> WatchlistParseResult {
+        var parts = parts
+        let total = parts.reduce(0) { $0 + $1.entries.count }
+        var duplicates = DuplicateCheck(expected: total)
+        var duplicated: [FileIssue] = []
+        // The first part's array takes the others': no second array of a million entries.
+        var entries = parts.isEmpty ? [] : parts[0].entries
+        parts[0].entries = []
+        var kept = 0
+        for index in entries.indices {
+            if let issue = duplicates.check(entries[index].identifier, line: entries[index].line, file: file) {
+                duplicated.append(issue)
+            } else {
+                if kept != index { entries.swapAt(kept, index) }
+                kept += 1
+            }
+        }
+        entries.removeLast(entries.count - kept)
+        entries.reserveCapacity(total)
+        for index in parts.indices.dropFirst() {
+            for entry in parts[index].entries {
+                if let issue = duplicates.check(entry.identifier, line: entry.line, file: file) {
+                    duplicated.append(issue)
+                } else {
+                    entries.append(entry)
+                }
+            }
+            parts[index].entries = []
+        }
+        // Each part's problems are in line order, and the parts are; a duplicate comes after
+        // the other problems of its line, as the row's own are found first.
+        var issues = headerIssues
+        issues.reserveCapacity(headerIssues.count + duplicated.count + parts.reduce(0) { $0 + $1.issues.count })
+        var next = duplicated[...]
+        for part in parts {
+            for issue in part.issues {
+                while let duplicate = next.first, duplicate.line < issue.line {
+                    issues.append(duplicate)
+                    next = next.dropFirst()
+                }
+                issues.append(issue)
+            }
+        }
+        issues.append(contentsOf: next)
         return WatchlistParseResult(watchlist: Watchlist(name: name, file: file, entries: entries), issues: issues)
     }
 
     /// One list's rows read into entries, the columns' positions found once: a million rows
-    /// ask for a dozen columns each.
-    struct RowReader {
+    /// ask for a dozen columns each. A class: the scan's closure holds it for every row, and a
+    /// struct of this size was copied (and its arrays retained and released) once per row.
+    final class RowReader: Sendable {
         let columns: CSVColumns
         let header: CSVReader.Record
         let delimiter: Character
@@ -95,7 +193,7 @@ public enum WatchlistCSVParser {
             )
         }
 
-        func read(_ record: CSVReader.Record, file: String, issues: inout [FileIssue], entries: inout [WatchEntry], duplicates: inout DuplicateCheck) {
+        func read(_ record: CSVReader.Record, file: String, issues: inout [FileIssue], entries: inout [WatchEntry]) {
             func value(_ index: Int?) -> EntryDraft.Value? {
                 columns.value(at: index, in: record).map { EntryDraft.Value(text: $0, line: record.line) }
             }
@@ -119,12 +217,9 @@ public enum WatchlistCSVParser {
             for (field, index) in thresholdColumns {
                 if let raw = value(index) { draft.thresholds[field] = raw }
             }
+            // A company listed twice is found when the parts are merged (`merge`).
             if let entry = draft.build(file: file, defaults: defaults, issues: &issues) {
-                if let duplicate = duplicates.check(entry.identifier, line: record.line, file: file) {
-                    issues.append(duplicate)
-                } else {
-                    entries.append(entry)
-                }
+                entries.append(entry)
             }
         }
     }

@@ -14,64 +14,137 @@ enum WatchlistFields {
     /// The same, negative amounts allowed (a credit note in an aged balance): `-1 200,00`,
     /// `(1 200,00)` as accountants write it.
     static func signedMoney(_ raw: String) throws(FieldError) -> (Decimal, String?) {
-        // Read byte by byte: an export of a million lines has an amount or two on each.
+        // Read off the string's bytes with no array or string made on the way: an export of a
+        // million lines has an amount or two on each. What was written is only rebuilt for a
+        // message.
+        var text = raw
+        switch text.withUTF8({ readMoney($0) }) {
+        case .amount(let amount, let currency):
+            return (amount, currency)
+        case .notAnAmount:
+            throw FieldError("\"\(written(raw))\" is not an amount; write it like 12500 or 12 500,50")
+        case .currencyNotACode:
+            throw FieldError("\"\(written(raw))\" is not an amount; write the currency as a 3-letter code such as EUR")
+        }
+    }
+
+    enum MoneyReading {
+        case amount(Decimal, String?)
+        case notAnAmount
+        case currencyNotACode
+    }
+
+    /// The amount as written, for messages: without surrounding white space or parentheses.
+    static func written(_ raw: String) -> String {
         var bytes = Array(raw.utf8)[...]
         while let first = bytes.first, first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D { bytes.removeFirst() }
         while let last = bytes.last, last == 0x20 || last == 0x09 || last == 0x0A || last == 0x0D { bytes.removeLast() }
+        if bytes.first == UInt8(ascii: "("), bytes.last == UInt8(ascii: ")"), bytes.count >= 2 { bytes = bytes.dropFirst().dropLast() }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Two passes over the bytes: the first finds the marks, the letters and the decimal
+    /// separator (the last of `,` and `.`, unless `.` groups thousands); the second reads the
+    /// digits.
+    static func readMoney(_ all: UnsafeBufferPointer<UInt8>) -> MoneyReading {
+        var start = 0, end = all.count
+        func blank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        while start < end, blank(all[start]) { start += 1 }
+        while end > start, blank(all[end - 1]) { end -= 1 }
         var parenthesized = false
-        if bytes.first == UInt8(ascii: "("), bytes.last == UInt8(ascii: ")"), bytes.count >= 2 {
-            bytes = bytes.dropFirst().dropLast()
+        if end - start >= 2, all[start] == UInt8(ascii: "("), all[end - 1] == UInt8(ascii: ")") {
+            start += 1
+            end -= 1
             parenthesized = true
         }
-        let written = String(decoding: bytes, as: UTF8.self)
+        let comma = UInt8(ascii: ","), dot = UInt8(ascii: ".")
         var currency: String?
-        var number: [UInt8] = []
-        number.reserveCapacity(bytes.count)
-        var letters: [UInt8] = []
-        var index = bytes.startIndex
-        func next(_ offset: Int) -> UInt8? { bytes.index(index, offsetBy: offset, limitedBy: bytes.endIndex).flatMap { $0 < bytes.endIndex ? bytes[$0] : nil } }
-        while index < bytes.endIndex {
-            let byte = bytes[index]
+        var letters: (UInt8, UInt8, UInt8) = (0, 0, 0), letterCount = 0
+        var upper = true, lower = true
+        var lastComma = -1, lastDot = -1, dots = 0
+        var index = start
+        while index < end {
+            let byte = all[index]
             var width = 1
             switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: "-"): number.append(byte)
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"): break
+            case comma: lastComma = index
+            case dot: lastDot = index; dots += 1
             case UInt8(ascii: " "), UInt8(ascii: "'"), UInt8(ascii: "\t"): break
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"): letters.append(byte)
-            case 0xC2 where next(1) == 0xA0: width = 2
-            case 0xE2 where next(1) == 0x80 && next(2) == 0xAF: width = 3
-            case 0xE2 where next(1) == 0x82 && next(2) == 0xAC:
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
+                let isUpper = byte <= UInt8(ascii: "Z")
+                upper = upper && isUpper
+                lower = lower && !isUpper
+                switch letterCount {
+                case 0: letters.0 = byte
+                case 1: letters.1 = byte
+                case 2: letters.2 = byte
+                default: break
+                }
+                letterCount += 1
+            case 0xC2 where index + 1 < end && all[index + 1] == 0xA0: width = 2
+            case 0xE2 where index + 2 < end && all[index + 1] == 0x80 && all[index + 2] == 0xAF: width = 3
+            case 0xE2 where index + 2 < end && all[index + 1] == 0x82 && all[index + 2] == 0xAC:
                 currency = "EUR"
                 width = 3
             default:
-                throw FieldError("\"\(written)\" is not an amount; write it like 12500 or 12 500,50")
+                return .notAnAmount
             }
             index += width
         }
-        if !letters.isEmpty {
-            let upper = letters.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
-            let lower = letters.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
-            guard letters.count == 3, upper || lower else {
-                throw FieldError("\"\(written)\" is not an amount; write the currency as a 3-letter code such as EUR")
+        if letterCount > 0 {
+            guard letterCount == 3, upper || lower else { return .currencyNotACode }
+            let shift: UInt8 = upper ? 0 : 32
+            currency = String(decoding: [letters.0 - shift, letters.1 - shift, letters.2 - shift], as: UTF8.self)
+        }
+        let separator: UInt8? = switch (lastComma >= 0, lastDot >= 0) {
+        case (false, false): nil
+        case (true, false): comma
+        case (false, true): dots > 1 ? nil : dot
+        case (true, true): lastComma > lastDot ? comma : dot
+        }
+        // The decimal separator becomes a point; the other marks group thousands and go. Read
+        // as `decimal` reads its canonical form: a sign first only, one point, 18 digits at most.
+        var significand: UInt64 = 0
+        var fraction = 0, digits = 0, position = 0
+        var negative = false, point = false
+        for index in start..<end {
+            let byte = all[index]
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits += 1
+                guard digits <= 18 else { return longMoney(all, start: start, end: end, separator: separator, parenthesized: parenthesized, currency: currency) }
+                significand = significand * 10 + UInt64(byte - 48)
+                if point { fraction += 1 }
+            case UInt8(ascii: "-"):
+                guard position == 0 else { return .notAnAmount }
+                negative = true
+            case comma, dot:
+                // A mark that groups thousands goes.
+                guard byte == separator else { continue }
+                if point { return .notAnAmount }
+                point = true
+            default: continue
             }
-            currency = String(decoding: letters.map { upper ? $0 : $0 - 32 }, as: UTF8.self)
+            position += 1
         }
-        let comma = UInt8(ascii: ","), dot = UInt8(ascii: ".")
-        let lastComma = number.lastIndex(of: comma), lastDot = number.lastIndex(of: dot)
-        let separator: UInt8? = switch (lastComma, lastDot) {
-        case (nil, nil): nil
-        case (.some, nil): comma
-        case (nil, .some): number.count(where: { $0 == dot }) > 1 ? nil : dot
-        case (.some(let c), .some(let d)): c > d ? comma : dot
+        guard digits > 0 else { return .notAnAmount }
+        let amount = Decimal(sign: negative ? .minus : .plus, exponent: -fraction, significand: Decimal(significand))
+        return .amount(parenthesized ? -amount : amount, currency)
+    }
+
+    /// More digits than a UInt64 holds: the canonical form through Foundation's `Decimal(string:)`.
+    static func longMoney(_ all: UnsafeBufferPointer<UInt8>, start: Int, end: Int, separator: UInt8?, parenthesized: Bool, currency: String?) -> MoneyReading {
+        var canonical: [UInt8] = []
+        for byte in all[start..<end] {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"): canonical.append(byte)
+            case UInt8(ascii: ","), UInt8(ascii: "."): if byte == separator { canonical.append(UInt8(ascii: ".")) }
+            default: continue
+            }
         }
-        // The decimal separator becomes a point; the other marks group thousands and go.
-        let canonical = number.compactMap { byte -> UInt8? in
-            if byte == separator { return dot }
-            return byte == comma || byte == dot ? nil : byte
-        }
-        guard let amount = Self.decimal(canonical) else {
-            throw FieldError("\"\(written)\" is not an amount; write it like 12500 or 12 500,50")
-        }
-        return (parenthesized ? -amount : amount, currency)
+        guard let amount = decimal(canonical) else { return .notAnAmount }
+        return .amount(parenthesized ? -amount : amount, currency)
     }
 
     /// `-12500.50` as a Decimal, read digit by digit: Foundation's `Decimal(string:)` goes
@@ -163,10 +236,9 @@ struct DuplicateCheck {
 
     mutating func check(_ identifier: String, line: Int, file: String) -> FileIssue? {
         guard let key = UInt64(identifier) else { return nil }
-        if let first = seen[key] {
-            return FileIssue(file: file, line: line, message: "\(identifier) is already listed at line \(first); remove one of the two lines")
-        }
-        seen[key] = line
-        return nil
+        // One probe of the table per line: the line is written, and put back on a duplicate.
+        guard let first = seen.updateValue(line, forKey: key) else { return nil }
+        seen[key] = first
+        return FileIssue(file: file, line: line, message: "\(identifier) is already listed at line \(first); remove one of the two lines")
     }
 }
