@@ -75,87 +75,79 @@ public enum WatchlistCSVParser {
             let parts = starts.indices.map { index in
                 Part(bytes: UnsafeBufferPointer(rebasing: rows[starts[index].offset..<(index + 1 < starts.count ? starts[index + 1].offset : rows.count)]), firstLine: starts[index].line)
             }
-            let read = Part.read(parts, reader: reader, file: file)
-            return merge(read, headerIssues: columns.issues, file: file, name: name)
+            return read(parts, reader: reader, headerIssues: columns.issues, file: file, name: name)
         }
     }
 
-    /// Some rows of the file, read by one reader.
+    /// Some rows of the file, read by one reader into its own region of the entries.
     struct Part: @unchecked Sendable {
         /// Valid while the file's text is held: the readers run within `parse`.
         let bytes: UnsafeBufferPointer<UInt8>
         let firstLine: Int
 
-        struct Read {
-            var entries: [WatchEntry] = []
+        /// At most one entry per line break, and one for a last line without one.
+        var capacity: Int {
+            bytes.count(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) + 1
+        }
+
+        /// Reads the rows into `region` (uninitialized, `capacity` entries long): the count of
+        /// entries written, and the problems.
+        func read(into region: UnsafeMutablePointer<WatchEntry>, reader: RowReader, file: String) -> (count: Int, issues: [FileIssue]) {
+            var count = 0
             var issues: [FileIssue] = []
-        }
-
-        /// The parts' entries and problems, read side by side when there are several.
-        static func read(_ parts: [Part], reader: RowReader, file: String) -> [Read] {
-            guard parts.count > 1 else { return parts.map { $0.read(reader: reader, file: file) } }
-            let results = UnsafeMutableBufferPointer<Read>.allocate(capacity: parts.count)
-            defer { results.deallocate() }
-            let slots = Slots(results: results)
-            DispatchQueue.concurrentPerform(iterations: parts.count) { index in
-                (slots.results.baseAddress! + index).initialize(to: parts[index].read(reader: reader, file: file))
-            }
-            return (0..<parts.count).map { (results.baseAddress! + $0).move() }
-        }
-
-        /// Each reader writes its own slot, and only that one.
-        struct Slots: @unchecked Sendable {
-            let results: UnsafeMutableBufferPointer<Read>
-        }
-
-        func read(reader: RowReader, file: String) -> Read {
-            var read = Read()
-            // Line breaks give the capacity to reserve.
-            read.entries.reserveCapacity(bytes.count(where: { $0 == UInt8(ascii: "\n") }) + 1)
             CSVReader.parse(bytes, delimiter: reader.delimiter.asciiValue!, firstLine: firstLine) { record in
-                reader.read(record, file: file, issues: &read.issues, entries: &read.entries)
+                if let entry = reader.read(record, file: file, issues: &issues) {
+                    (region + count).initialize(to: entry)
+                    count += 1
+                }
             }
-            return read
+            return (count, issues)
         }
     }
 
-    /// The parts' entries in order, a company listed twice kept at its first line (the later
-    /// lines reported), and every problem in line order, as one reader would have them.
-    static func merge(_ parts: [Part.Read], headerIssues: [FileIssue], file: String, name: String) -> WatchlistParseResult {
-        var parts = parts
-        let total = parts.reduce(0) { $0 + $1.entries.count }
-        var duplicates = DuplicateCheck(expected: total)
+    /// Where each reader writes: the entries array's storage, a region per part.
+    private struct Regions: @unchecked Sendable {
+        let base: UnsafeMutablePointer<WatchEntry>
+        let offsets: [Int]
+    }
+
+    /// The parts read side by side when there are several, each into its region of one array;
+    /// then, in the array itself, the regions closed up and a company listed twice kept at its
+    /// first line (the later lines reported), every problem in line order: what one reader gives,
+    /// in the memory of one array of entries.
+    static func read(_ parts: [Part], reader: RowReader, headerIssues: [FileIssue], file: String, name: String) -> WatchlistParseResult {
+        let capacities = parts.count > 1 ? parts.concurrentMap(\.capacity) : parts.map(\.capacity)
+        let offsets = capacities.reduce(into: [0]) { $0.append($0.last! + $1) }
+        var read: [(count: Int, issues: [FileIssue])] = []
         var duplicated: [FileIssue] = []
-        // The first part's array takes the others': no second array of a million entries.
-        var entries = parts.isEmpty ? [] : parts[0].entries
-        parts[0].entries = []
-        var kept = 0
-        for index in entries.indices {
-            if let issue = duplicates.check(entries[index].identifier, line: entries[index].line, file: file) {
-                duplicated.append(issue)
-            } else {
-                if kept != index { entries.swapAt(kept, index) }
-                kept += 1
-            }
-        }
-        entries.removeLast(entries.count - kept)
-        entries.reserveCapacity(total)
-        for index in parts.indices.dropFirst() {
-            for entry in parts[index].entries {
-                if let issue = duplicates.check(entry.identifier, line: entry.line, file: file) {
-                    duplicated.append(issue)
-                } else {
-                    entries.append(entry)
+        let entries = [WatchEntry](unsafeUninitializedCapacity: offsets.last!) { buffer, initialized in
+            let regions = Regions(base: buffer.baseAddress!, offsets: offsets)
+            read = parts.count > 1
+                ? Array(parts.indices).concurrentMap { parts[$0].read(into: regions.base + regions.offsets[$0], reader: reader, file: file) }
+                : [parts[0].read(into: regions.base, reader: reader, file: file)]
+            var duplicates = DuplicateCheck(expected: read.reduce(0) { $0 + $1.count })
+            var kept = 0
+            for (index, part) in read.enumerated() {
+                let region = regions.base + offsets[index]
+                for position in 0..<part.count {
+                    let entry = region + position
+                    if let issue = duplicates.check(entry.pointee.identifier, line: entry.pointee.line, file: file) {
+                        duplicated.append(issue)
+                        entry.deinitialize(count: 1)
+                    } else {
+                        if regions.base + kept != entry { (regions.base + kept).moveInitialize(from: entry, count: 1) }
+                        kept += 1
+                    }
                 }
             }
-            parts[index].entries = []
+            initialized = kept
         }
         // Each part's problems are in line order, and the parts are; a duplicate comes after
         // the other problems of its line, as the row's own are found first.
         var issues = headerIssues
-        issues.reserveCapacity(headerIssues.count + duplicated.count + parts.reduce(0) { $0 + $1.issues.count })
+        issues.reserveCapacity(headerIssues.count + duplicated.count + read.reduce(0) { $0 + $1.issues.count })
         var next = duplicated[...]
-        for part in parts {
+        for part in read {
             for issue in part.issues {
                 while let duplicate = next.first, duplicate.line < issue.line {
                     issues.append(duplicate)
@@ -193,13 +185,14 @@ public enum WatchlistCSVParser {
             )
         }
 
-        func read(_ record: CSVReader.Record, file: String, issues: inout [FileIssue], entries: inout [WatchEntry]) {
+        /// The row's entry, its problems added to `issues`.
+        func read(_ record: CSVReader.Record, file: String, issues: inout [FileIssue]) -> WatchEntry? {
             func value(_ index: Int?) -> EntryDraft.Value? {
                 columns.value(at: index, in: record).map { EntryDraft.Value(text: $0, line: record.line) }
             }
             if record.fields.count > header.fields.count {
                 issues.append(FileIssue(file: file, line: record.line, message: "\(record.fields.count) fields but the header has \(header.fields.count); quote values that contain \"\(delimiter)\""))
-                return
+                return nil
             }
             var draft = EntryDraft(line: record.line)
             draft.identifier = value(identifier)
@@ -217,10 +210,33 @@ public enum WatchlistCSVParser {
             for (field, index) in thresholdColumns {
                 if let raw = value(index) { draft.thresholds[field] = raw }
             }
-            // A company listed twice is found when the parts are merged (`merge`).
-            if let entry = draft.build(file: file, defaults: defaults, issues: &issues) {
-                entries.append(entry)
-            }
+            // A company listed twice is found once the parts are read (`read(_:reader:…)`).
+            return draft.build(file: file, defaults: defaults, issues: &issues)
         }
     }
+}
+
+extension Array {
+    /// `map` with the elements handed to as many threads as there are cores: for CPU-bound
+    /// work over a few large pieces (a watchlist's parts). The results come back in order.
+    func concurrentMap<T>(_ transform: (Element) -> T) -> [T] {
+        let results = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
+        defer { results.deallocate() }
+        // Each iteration initializes its own slot, and only that one.
+        let slots = UncheckedSendable(value: results.baseAddress!)
+        withoutActuallyEscaping(transform) { transform in
+            let work = UncheckedSendable(value: (self, transform))
+            DispatchQueue.concurrentPerform(iterations: count) { offset in
+                let (elements, transform) = work.value
+                (slots.value + offset).initialize(to: transform(elements[offset]))
+            }
+        }
+        return (0..<count).map { (results.baseAddress! + $0).move() }
+    }
+}
+
+/// A value handed to `concurrentPerform`'s threads, which only read it (or, for a pointer,
+/// write each its own part of what it points to).
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
 }
