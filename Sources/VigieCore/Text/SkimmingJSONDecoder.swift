@@ -505,6 +505,9 @@ final class SkimDocument {
 // MARK: - The decoder
 
 struct SkimDecoder: Decoder {
+    /// The locale decimals are read in, made once.
+    static let posix = Locale(identifier: "en_US_POSIX")
+
     let document: SkimDocument
     let start: Int
     let path: SkimPath
@@ -609,8 +612,11 @@ struct SkimDecoder: Decoder {
     }
 
     func decodeDecimal() throws -> Decimal {
-        let (text, _) = try numberText()
-        guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+        let (text, integer) = try numberText()
+        // Most amounts are whole: exact from the integer, no scanner. (A locale made per number
+        // was a tenth of reading a stored alert back.)
+        if integer, let whole = Int64(text) { return Decimal(whole) }
+        guard let value = Decimal(string: text, locale: SkimDecoder.posix) else {
             throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Parsed JSON number <\(text)> does not fit in Decimal."))
         }
         return value
