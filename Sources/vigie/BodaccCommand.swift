@@ -16,7 +16,7 @@ struct BodaccCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Classify every notice in BODACC files: what happened, to which procedure, how severe.",
             discussion: """
-                Reads DILA bulk XML (PCL_BXA….xml), Opendatasoft API responses and exports (JSON, JSON lines), and the older v1 format. Prints one result per notice; a notice whose nature Vigie does not know is printed as `unclassified` with its raw text.
+                Reads DILA bulk XML (PCL_BXA….xml, or gzip-compressed: PCL_BXA….xml.gz), Opendatasoft API responses and exports (JSON, JSON lines), and the older v1 format. Prints one result per notice; a notice whose nature Vigie does not know is printed as `unclassified` with its raw text.
 
                 jsonl fields: notice_id, notice_type, sirens, company, published, judgment_date, famille, nature, event, procedure, from_procedure, status_after, severity, detail, supersedes, url.
 
@@ -66,7 +66,7 @@ extension BodaccCommand {
         static let configuration = CommandConfiguration(
             abstract: "Backfill BODACC notices from files and alert on those about watched companies.",
             discussion: """
-                Reads DILA bulk XML and Opendatasoft JSON or JSON-lines exports. Notices about companies on your watchlists are tracked as the live feed would (procedure status, alerts, and deliveries through your channels); notices already seen are skipped. An interrupted import resumes after its last committed batch; a file imported in full is skipped.
+                Reads DILA bulk XML (gzip-compressed too) and Opendatasoft JSON or JSON-lines exports. Notices about companies on your watchlists are tracked as the live feed would (procedure status, alerts, and deliveries through your channels); notices already seen are skipped. An interrupted import resumes after its last committed batch; a file imported in full is skipped.
 
                 Example:
                   vigie bodacc import PCL_BXA20260010.xml PCL_BXA20260011.xml

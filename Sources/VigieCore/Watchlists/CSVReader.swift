@@ -3,8 +3,9 @@
 /// Each record keeps the line it starts on, for messages.
 ///
 /// Works on the string's own UTF-8 bytes, in place: every character that matters is ASCII, a
-/// field without doubled quotes is one slice of the text, and records can be handed over one by
-/// one (`scan`) so that a million-line export is never held twice.
+/// field without doubled quotes is one slice of the text, and records are handed over one by
+/// one (`scan`, `parse`) so that a million-line export is never held twice; `splits` says where
+/// readers working side by side can take it apart.
 struct CSVReader {
     struct Record {
         var line: Int
@@ -37,13 +38,6 @@ struct CSVReader {
             try parse(UnsafeBufferPointer(rebasing: buffer[start...]), delimiter: separator, body)
             return Character(Unicode.Scalar(separator))
         }
-    }
-
-    /// The delimiter the header row uses.
-    static func delimiter(of text: String) -> Character {
-        var header = text.utf8.prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }[...]
-        if header.starts(with: [0xEF, 0xBB, 0xBF]) { header = header.dropFirst(3) }
-        return Character(Unicode.Scalar(detectDelimiter(header)))
     }
 
     /// The candidate found most often outside quotes in the header row; `;` when none is.
