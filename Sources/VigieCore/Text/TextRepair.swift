@@ -121,31 +121,21 @@ public enum TextRepair {
         return entry.0 == 0 ? nil : entry
     }
 
-    /// `latinLetters` as an array indexed by the trail byte (0xC3 xx first, then 0xC5 xx): no
-    /// hashing per letter.
+    /// Accented Latin letters, upper and lower case, to their plain lower-case form, indexed by
+    /// their two UTF-8 bytes (the trail byte's low six bits, after 0xC3; plus 64, after 0xC5):
+    /// no hashing per letter.
     static let latinLetterTable: [(UInt8, UInt8)] = {
-        var table = [(UInt8, UInt8)](repeating: (0, 0), count: 128)
-        for (key, plain) in latinLetters {
-            let lead = UInt8(key >> 8), trail = UInt8(key & 0xFF)
-            guard lead == 0xC3 || lead == 0xC5, trail & 0xC0 == 0x80 else { continue }
-            let bytes = Array(plain.utf8)
-            table[Int(lead == 0xC3 ? trail & 0x3F : 0x40 | (trail & 0x3F))] = (bytes[0], bytes.count > 1 ? bytes[1] : 0)
-        }
-        return table
-    }()
-
-    /// Accented Latin letters, upper and lower case, keyed by their two UTF-8 bytes, to their
-    /// plain lower-case form.
-    static let latinLetters: [UInt16: String] = {
         let groups: [(String, String)] = [
             ("àâäáãåÀÂÄÁÃÅ", "a"), ("çÇ", "c"), ("éèêëÉÈÊË", "e"), ("îïíìÎÏÍÌ", "i"), ("ôöóòõøÔÖÓÒÕØ", "o"),
             ("ùûüúÙÛÜÚ", "u"), ("ÿýŸÝ", "y"), ("ñÑ", "n"), ("œŒ", "oe"), ("æÆ", "ae"),
         ]
-        var table: [UInt16: String] = [:]
+        var table = [(UInt8, UInt8)](repeating: (0, 0), count: 128)
         for (letters, plain) in groups {
+            let folded = Array(plain.utf8)
             for character in letters {
                 let bytes = Array(String(character).utf8)
-                if bytes.count == 2 { table[UInt16(bytes[0]) << 8 | UInt16(bytes[1])] = plain }
+                guard bytes.count == 2, bytes[0] == 0xC3 || bytes[0] == 0xC5 else { continue }
+                table[Int(bytes[0] == 0xC3 ? bytes[1] & 0x3F : 0x40 | (bytes[1] & 0x3F))] = (folded[0], folded.count > 1 ? folded[1] : 0)
             }
         }
         return table

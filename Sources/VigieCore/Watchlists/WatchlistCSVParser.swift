@@ -105,37 +105,30 @@ public enum WatchlistCSVParser {
         }
     }
 
-    /// Where each reader writes: the entries array's storage, a region per part.
-    private struct Regions: @unchecked Sendable {
-        let base: UnsafeMutablePointer<WatchEntry>
-        let offsets: [Int]
-    }
-
     /// The parts read side by side when there are several, each into its region of one array;
     /// then, in the array itself, the regions closed up and a company listed twice kept at its
     /// first line (the later lines reported), every problem in line order: what one reader gives,
     /// in the memory of one array of entries.
     static func read(_ parts: [Part], reader: RowReader, headerIssues: [FileIssue], file: String, name: String) -> WatchlistParseResult {
-        let capacities = parts.count > 1 ? parts.concurrentMap(\.capacity) : parts.map(\.capacity)
+        let capacities = parts.concurrentMap(\.capacity)
         let offsets = capacities.reduce(into: [0]) { $0.append($0.last! + $1) }
         var read: [(count: Int, issues: [FileIssue])] = []
         var duplicated: [FileIssue] = []
         let entries = [WatchEntry](unsafeUninitializedCapacity: offsets.last!) { buffer, initialized in
-            let regions = Regions(base: buffer.baseAddress!, offsets: offsets)
-            read = parts.count > 1
-                ? Array(parts.indices).concurrentMap { parts[$0].read(into: regions.base + regions.offsets[$0], reader: reader, file: file) }
-                : [parts[0].read(into: regions.base, reader: reader, file: file)]
+            // Each reader writes its own region of the storage, `offsets` apart.
+            let base = UncheckedSendable(value: buffer.baseAddress!)
+            read = Array(parts.indices).concurrentMap { parts[$0].read(into: base.value + offsets[$0], reader: reader, file: file) }
             var duplicates = DuplicateCheck(expected: read.reduce(0) { $0 + $1.count })
             var kept = 0
             for (index, part) in read.enumerated() {
-                let region = regions.base + offsets[index]
+                let region = base.value + offsets[index]
                 for position in 0..<part.count {
                     let entry = region + position
                     if let issue = duplicates.check(entry.pointee.identifier, line: entry.pointee.line, file: file) {
                         duplicated.append(issue)
                         entry.deinitialize(count: 1)
                     } else {
-                        if regions.base + kept != entry { (regions.base + kept).moveInitialize(from: entry, count: 1) }
+                        if base.value + kept != entry { (base.value + kept).moveInitialize(from: entry, count: 1) }
                         kept += 1
                     }
                 }
@@ -226,6 +219,8 @@ extension Array {
     /// `map` with the elements handed to as many threads as there are cores: for CPU-bound
     /// work over a few large pieces (a watchlist's parts). The results come back in order.
     func concurrentMap<T>(_ transform: (Element) -> T) -> [T] {
+        // One element (a small list) stays on the caller's thread.
+        guard count > 1 else { return map(transform) }
         let results = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
         defer { results.deallocate() }
         // Each iteration initializes its own slot, and only that one.

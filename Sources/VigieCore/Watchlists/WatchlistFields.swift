@@ -15,16 +15,17 @@ enum WatchlistFields {
     /// `(1 200,00)` as accountants write it.
     static func signedMoney(_ raw: String) throws(FieldError) -> (Decimal, String?) {
         // Read off the string's bytes with no array or string made on the way: an export of a
-        // million lines has an amount or two on each. What was written is only rebuilt for a
+        // million lines has an amount or two on each. What was written is only made for a
         // message.
         var text = raw
-        switch text.withUTF8({ readMoney($0) }) {
+        let reading = text.withUTF8 { readMoney($0) }
+        switch reading.outcome {
         case .amount(let amount, let currency):
             return (amount, currency)
         case .notAnAmount:
-            throw FieldError("\"\(written(raw))\" is not an amount; write it like 12500 or 12 500,50")
+            throw FieldError("\"\(written(raw, reading.written))\" is not an amount; write it like 12500 or 12 500,50")
         case .currencyNotACode:
-            throw FieldError("\"\(written(raw))\" is not an amount; write the currency as a 3-letter code such as EUR")
+            throw FieldError("\"\(written(raw, reading.written))\" is not an amount; write the currency as a 3-letter code such as EUR")
         }
     }
 
@@ -34,19 +35,15 @@ enum WatchlistFields {
         case currencyNotACode
     }
 
-    /// The amount as written, for messages: without surrounding white space or parentheses.
-    static func written(_ raw: String) -> String {
-        var bytes = Array(raw.utf8)[...]
-        while let first = bytes.first, first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D { bytes.removeFirst() }
-        while let last = bytes.last, last == 0x20 || last == 0x09 || last == 0x0A || last == 0x0D { bytes.removeLast() }
-        if bytes.first == UInt8(ascii: "("), bytes.last == UInt8(ascii: ")"), bytes.count >= 2 { bytes = bytes.dropFirst().dropLast() }
-        return String(decoding: bytes, as: UTF8.self)
+    /// The bytes of `raw` in `range`: the amount as written, for messages.
+    static func written(_ raw: String, _ range: Range<Int>) -> String {
+        String(decoding: Array(raw.utf8)[range], as: UTF8.self)
     }
 
     /// Two passes over the bytes: the first finds the marks, the letters and the decimal
     /// separator (the last of `,` and `.`, unless `.` groups thousands); the second reads the
     /// digits.
-    static func readMoney(_ all: UnsafeBufferPointer<UInt8>) -> MoneyReading {
+    static func readMoney(_ all: UnsafeBufferPointer<UInt8>) -> (outcome: MoneyReading, written: Range<Int>) {
         var start = 0, end = all.count
         func blank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
         while start < end, blank(all[start]) { start += 1 }
@@ -57,6 +54,7 @@ enum WatchlistFields {
             end -= 1
             parenthesized = true
         }
+        let written = start..<end
         let comma = UInt8(ascii: ","), dot = UInt8(ascii: ".")
         var currency: String?
         var letters: (UInt8, UInt8, UInt8) = (0, 0, 0), letterCount = 0
@@ -88,12 +86,12 @@ enum WatchlistFields {
                 currency = "EUR"
                 width = 3
             default:
-                return .notAnAmount
+                return (.notAnAmount, written)
             }
             index += width
         }
         if letterCount > 0 {
-            guard letterCount == 3, upper || lower else { return .currencyNotACode }
+            guard letterCount == 3, upper || lower else { return (.currencyNotACode, written) }
             let shift: UInt8 = upper ? 0 : 32
             currency = String(decoding: [letters.0 - shift, letters.1 - shift, letters.2 - shift], as: UTF8.self)
         }
@@ -103,54 +101,23 @@ enum WatchlistFields {
         case (false, true): dots > 1 ? nil : dot
         case (true, true): lastComma > lastDot ? comma : dot
         }
-        // The decimal separator becomes a point; the other marks group thousands and go. Read
-        // as `decimal` reads its canonical form: a sign first only, one point, 18 digits at most.
-        var significand: UInt64 = 0
-        var fraction = 0, digits = 0, position = 0
-        var negative = false, point = false
-        for index in start..<end {
-            let byte = all[index]
+        // The decimal separator becomes a point; the other marks group thousands and go: the
+        // canonical form, read lazily, with nothing copied.
+        let canonical = all[start..<end].lazy.compactMap { byte -> UInt8? in
             switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                digits += 1
-                guard digits <= 18 else { return longMoney(all, start: start, end: end, separator: separator, parenthesized: parenthesized, currency: currency) }
-                significand = significand * 10 + UInt64(byte - 48)
-                if point { fraction += 1 }
-            case UInt8(ascii: "-"):
-                guard position == 0 else { return .notAnAmount }
-                negative = true
-            case comma, dot:
-                // A mark that groups thousands goes.
-                guard byte == separator else { continue }
-                if point { return .notAnAmount }
-                point = true
-            default: continue
-            }
-            position += 1
-        }
-        guard digits > 0 else { return .notAnAmount }
-        let amount = Decimal(sign: negative ? .minus : .plus, exponent: -fraction, significand: Decimal(significand))
-        return .amount(parenthesized ? -amount : amount, currency)
-    }
-
-    /// More digits than a UInt64 holds: the canonical form through Foundation's `Decimal(string:)`.
-    static func longMoney(_ all: UnsafeBufferPointer<UInt8>, start: Int, end: Int, separator: UInt8?, parenthesized: Bool, currency: String?) -> MoneyReading {
-        var canonical: [UInt8] = []
-        for byte in all[start..<end] {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"): canonical.append(byte)
-            case UInt8(ascii: ","), UInt8(ascii: "."): if byte == separator { canonical.append(UInt8(ascii: ".")) }
-            default: continue
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"): byte
+            case comma, dot: byte == separator ? dot : nil
+            default: nil
             }
         }
-        guard let amount = decimal(canonical) else { return .notAnAmount }
-        return .amount(parenthesized ? -amount : amount, currency)
+        guard let amount = decimal(canonical) else { return (.notAnAmount, written) }
+        return (.amount(parenthesized ? -amount : amount, currency), written)
     }
 
     /// `-12500.50` as a Decimal, read digit by digit: Foundation's `Decimal(string:)` goes
     /// through a scanner and locale for each amount. Longer numbers than a UInt64 holds go
     /// that slow way.
-    static func decimal(_ canonical: [UInt8]) -> Decimal? {
+    static func decimal(_ canonical: some Collection<UInt8>) -> Decimal? {
         var significand: UInt64 = 0
         var fraction = 0, digits = 0
         var negative = false, point = false

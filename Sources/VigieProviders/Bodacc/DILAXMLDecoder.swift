@@ -157,19 +157,15 @@ struct PCLAssembler {
     private var fields = Fields()
     private var kind: BodaccNotice.Kind = .initial
     private var inNotice = false
-    /// Tags by the parser's interned name: a name is looked up once per file. Bounded, so that a
-    /// file of a million different names does not grow it forever.
-    private var tags: [UnsafeRawPointer: Tag] = [:]
+    /// Tags by the parser's interned name: a name is looked up once per file.
+    private var tags = XMLNameTable<Tag>(limit: 1_024)
 
     init(file: String) {
         self.file = file
     }
 
     private mutating func tag(_ name: XMLName) -> Tag {
-        if let tag = tags[name.key] { return tag }
-        let tag = Tag(rawValue: name.string) ?? .other
-        if tags.count < 1_024 { tags[name.key] = tag }
-        return tag
+        tags.value(for: name) { Tag(rawValue: $0) ?? .other }
     }
 
     /// The field the text of `tag` fills, inside `parent`.

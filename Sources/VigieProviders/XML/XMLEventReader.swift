@@ -11,6 +11,23 @@ struct XMLName {
     var string: String { String(cString: pointer) }
 }
 
+/// Values by an element's interned name, each made once per document (names come from one
+/// parser's dictionary, so the table lives with one document). Bounded, so that a document of
+/// a million different names costs a value per element, not a table that keeps growing.
+struct XMLNameTable<Value> {
+    private var values: [UnsafeRawPointer: Value] = [:]
+    private let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    mutating func value(for name: XMLName, _ make: (String) -> Value) -> Value {
+        if let value = values[name.key] { return value }
+        let value = make(name.string)
+        if values.count < limit { values[name.key] = value }
+        return value
+    }
+}
+
 /// An element's attributes as the parser gives them: five pointers each (local name, prefix,
 /// URI, start and end of the value).
 struct XMLAttributes {
@@ -263,15 +280,11 @@ enum XMLEventReader {
     /// The events of the chunk being parsed.
     final class Collector: XMLContentHandler {
         var events: [Event] = []
-        /// Names by their interned pointer: a name becomes a `String` once, not once per element.
-        /// Bounded, so that a document of a million different names does not grow it forever.
-        private var names: [UnsafeRawPointer: String] = [:]
+        /// A name becomes a `String` once, not once per element.
+        private var names = XMLNameTable<String>(limit: 4_096)
 
         func name(_ name: XMLName) -> String {
-            if let string = names[name.key] { return string }
-            let string = name.string
-            if names.count < 4_096 { names[name.key] = string }
-            return string
+            names.value(for: name) { $0 }
         }
 
         func start(_ name: XMLName, attributes: XMLAttributes, line: Int) {
