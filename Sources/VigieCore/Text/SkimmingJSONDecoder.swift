@@ -16,7 +16,7 @@ import Foundation
 /// truncated or garbled answer is refused rather than half read; strings read must be UTF-8;
 /// numbers must fit the type asked for. Where it differs, it is stricter, and never on what a
 /// provider sends: `JSONDecoder` lets `[1,]`, `01` or `"\x"` through in parts a type does not
-/// read, and this refuses them; of duplicate keys it reads the first (`JSONDecoder` the last);
+/// read, and this refuses them; of duplicate keys it reads the first, as `JSONDecoder` does;
 /// nesting deeper than 512 levels is refused.
 /// Errors are `DecodingError`s with the coding path and, for bad JSON, the line and column.
 public struct SkimmingJSONDecoder: Sendable {
@@ -272,36 +272,70 @@ final class SkimDocument {
         case 0x74: return try skipLiteral("true", at: index)
         case 0x66: return try skipLiteral("false", at: index)
         case 0x6E: return try skipLiteral("null", at: index)
-        case 0x2D, 0x30...0x39: return try number(at: index).end
+        case 0x2D, 0x30...0x39: return try skipNumber(at: index)
         default: throw corrupted(at: index, "Unexpected \(describe(index))")
         }
     }
 
+    /// The bulk of a report is stepped over here: strings, numbers and nested containers
+    /// without a call each, bytes read through the base pointer (no optional per byte).
     func skipContainer(at start: Int, depth: Int) throws -> Int {
         guard depth < Self.maximumDepth else { throw corrupted(at: start, "The document is nested more than \(Self.maximumDepth) levels deep") }
-        let isObject = bytes[start] == 0x7B
+        let base = bytes.baseAddress!
+        let count = bytes.count
+        let isObject = base[start] == 0x7B
         let close: UInt8 = isObject ? 0x7D : 0x5D
         var index = skipWhitespace(start + 1)
-        if byte(index) == close { return index + 1 }
+        if index < count, base[index] == close { return index + 1 }
         while true {
             if isObject {
-                guard byte(index) == 0x22 else { throw corrupted(at: index, "Expected a member's name in quotes, found \(describe(index))") }
+                guard index < count, base[index] == 0x22 else { throw corrupted(at: index, "Expected a member's name in quotes, found \(describe(index))") }
                 index = skipWhitespace(try skipString(at: index).end)
-                guard byte(index) == 0x3A else { throw corrupted(at: index, "Expected ':' after a member's name, found \(describe(index))") }
+                guard index < count, base[index] == 0x3A else { throw corrupted(at: index, "Expected ':' after a member's name, found \(describe(index))") }
                 index = skipWhitespace(index + 1)
             }
-            // Strings and scalars, the bulk of a report, are stepped over here without a call.
-            switch byte(index) {
-            case 0x22: index = try skipString(at: index).end
-            case 0x7B, 0x5B: index = try skipContainer(at: index, depth: depth + 1)
-            default: index = try skipValue(at: index, depth: depth + 1)
+            guard index < count else { throw corrupted(at: index, "Unexpected end of the document: a value is missing") }
+            let first = base[index]
+            if first == 0x22 {
+                index = try skipString(at: index).end
+            } else if first &- 0x30 < 10 || first == 0x2D {
+                index = try skipNumber(at: index)
+            } else if first == 0x7B || first == 0x5B {
+                index = try skipContainer(at: index, depth: depth + 1)
+            } else {
+                index = try skipValue(at: index, depth: depth + 1)
             }
             index = skipWhitespace(index)
-            guard let next = byte(index) else { throw corrupted(at: index, "Unexpected end of the document: \(isObject ? "an object" : "an array") is not closed") }
-            if next == close { return index + 1 }
-            guard next == 0x2C else { throw corrupted(at: index, "Expected ',' or '\(Character(UnicodeScalar(close)))', found \(describe(index))") }
-            index = skipWhitespace(index + 1)
+            guard index < count else { throw corrupted(at: index, "Unexpected end of the document: \(isObject ? "an object" : "an array") is not closed") }
+            let next = base[index]
+            if next == 0x2C {
+                index = skipWhitespace(index + 1)
+            } else if next == close {
+                return index + 1
+            } else {
+                throw corrupted(at: index, "Expected ',' or '\(Character(UnicodeScalar(close)))', found \(describe(index))")
+            }
         }
+    }
+
+    /// Just past the number at `start`: integers and plain decimals (most of a report's
+    /// numbers) in one loop each; an exponent, or anything the grammar refuses, through
+    /// `number(at:)`, which says what is wrong.
+    @inline(__always) func skipNumber(at start: Int) throws -> Int {
+        let base = bytes.baseAddress!
+        let count = bytes.count
+        var index = base[start] == 0x2D ? start + 1 : start
+        let first = index
+        while index < count, base[index] &- 0x30 < 10 { index += 1 }
+        guard index > first, base[first] != 0x30 || index - first == 1 else { return try number(at: start).end }
+        if index < count, base[index] == 0x2E {
+            index += 1
+            let fraction = index
+            while index < count, base[index] &- 0x30 < 10 { index += 1 }
+            guard index > fraction else { return try number(at: start).end }
+        }
+        if index < count, base[index] | 0x20 == 0x65 { return try number(at: start).end }
+        return index
     }
 
     /// Just past the closing quote of the string at `start`, and whether it holds escapes.

@@ -4,9 +4,8 @@ import VigieCore
 /// The parts of a Creditsafe Connect company report (`GET /companies/{connectId}`) that
 /// Vigie reads. A French report is about 125 KB; only these fields are decoded.
 ///
-/// Members are declared in the order Creditsafe writes them: the decoder asks for them in
-/// that order, and `SkimmingJSONDecoder` then reads the report once (asked first, a member
-/// written last made it step over the whole 80 KB report, then read it again).
+/// The poll reads it with `JSONReader` (below), in one pass; the `Decodable` conformance is
+/// what `JSONDecoder` reads, the reference the tests hold that reader to.
 public struct CreditsafeReportResponse: Decodable, Sendable {
     public var report: Report
     public var companyId: String?
@@ -118,9 +117,171 @@ public struct CreditsafeReportResponse: Decodable, Sendable {
     }
 }
 
+/// The poll's reader: the report in one pass (`JSONReader`), the members below set, the rest
+/// stepped over. `Decodable` above is what `JSONDecoder` reads; the tests hold the two to the
+/// same observation on every real and scenario report, cut, reordered and mutated.
+extension CreditsafeReportResponse: JSONReadable {
+    public static func read(from reader: inout JSONReader) throws -> Self {
+        var report: Report?
+        var companyId: String?
+        var dateOfOrder: String?
+        try reader.members { key, reader in
+            switch key {
+            case "report": report = try reader.read(Report.self)
+            case "companyId": companyId = try reader.read()
+            case "dateOfOrder": dateOfOrder = try reader.read()
+            default: break
+            }
+        }
+        guard let report else {
+            throw DecodingError.keyNotFound(JSONPathKey(stringValue: "report"), .init(codingPath: [], debugDescription: "No value associated with key report."))
+        }
+        return Self(report: report, companyId: companyId, dateOfOrder: dateOfOrder)
+    }
+}
+
+extension CreditsafeReportResponse.Report: JSONRecord {
+    public static let fields = JSONFields<Self>(blank: Self(), [
+        "companyId": { $0.companyId = try $1.read() },
+        "companySummary": { $0.companySummary = try $1.read() },
+        "companyIdentification": { $0.companyIdentification = try $1.read() },
+        "creditScore": { $0.creditScore = try $1.read() },
+        "negativeInformation": { $0.negativeInformation = try $1.read() },
+        "additionalInformation": { $0.additionalInformation = try $1.read() },
+    ])
+}
+
+extension CreditsafeReportResponse.NegativeInformation: JSONRecord {
+    public static let fields = JSONFields<Self>(blank: Self(), [
+        "judgements": { $0.judgements = try $1.read() },
+        "collectiveProcedures": { $0.collectiveProcedures = try $1.read() },
+        "preferentialRightsDetails": { $0.preferentialRightsDetails = try $1.read() },
+    ])
+}
+
+extension CreditsafeReportResponse.CollectiveProcedures: JSONRecord {
+    public static let fields = JSONFields<Self>(blank: Self(), [
+        "courts": { $0.courts = try $1.read() },
+        "rncs": { $0.rncs = try $1.read() },
+        "bodacc": { $0.bodacc = try $1.read() },
+    ])
+}
+
+extension CreditsafeReportResponse.ProcedureEntry: JSONRecord {
+    public static let fields = JSONFields<Self>(blank: Self(), [
+        "judgment": { $0.judgment = try $1.read() },
+        "court": { $0.court = try $1.read() },
+        "effectiveDate": { $0.effectiveDate = try $1.read() },
+    ])
+}
+
+extension CreditsafeReportResponse.PreferentialRights: JSONRecord {
+    public static let fields = JSONFields<Self>(blank: Self(), [
+        "numberOfActivePreferentialRights": { $0.numberOfActivePreferentialRights = try $1.read() },
+    ])
+}
+
+extension CreditsafeReportResponse.Judgement: JSONRecord {
+    public static let fields = JSONFields<Self>(blank: Self(), [
+        "effectiveDate": { $0.effectiveDate = try $1.read() },
+        "typeOfJudgement": { $0.typeOfJudgement = try $1.read() },
+        "court": { $0.court = try $1.read() },
+    ])
+}
+
+extension CreditsafeReportResponse.Judgement.Kind: JSONRecord {
+    public static let fields = JSONFields<Self>(blank: Self(), [
+        "code": { $0.code = try $1.read() },
+        "value": { $0.value = try $1.read() },
+    ])
+}
+
+extension CreditsafeReportResponse.CompanySummary: JSONRecord {
+    public static let fields = JSONFields<Self>(blank: Self(), [
+        "businessName": { $0.businessName = try $1.read() },
+        "companyRegistrationNumber": { $0.companyRegistrationNumber = try $1.read() },
+        "companyStatus": { $0.companyStatus = try $1.read() },
+    ])
+}
+
+extension CreditsafeReportResponse.CompanyIdentification: JSONRecord {
+    public static let fields = JSONFields<Self>(blank: Self(), [
+        "basicInformation": { $0.basicInformation = try $1.read() },
+    ])
+}
+
+extension CreditsafeReportResponse.BasicInformation: JSONRecord {
+    public static let fields = JSONFields<Self>(blank: Self(), [
+        "businessName": { $0.businessName = try $1.read() },
+        "companyRegistrationNumber": { $0.companyRegistrationNumber = try $1.read() },
+        "companyStatus": { $0.companyStatus = try $1.read() },
+    ])
+}
+
+extension CreditsafeReportResponse.Status: JSONRecord {
+    public static let fields = JSONFields<Self>(blank: Self(), [
+        "status": { $0.status = try $1.read() },
+        "description": { $0.description = try $1.read() },
+    ])
+}
+
+extension CreditsafeReportResponse.CreditScore: JSONRecord {
+    public static let fields = JSONFields<Self>(blank: Self(), [
+        "currentCreditRating": { $0.currentCreditRating = try $1.read() },
+        "previousCreditRating": { $0.previousCreditRating = try $1.read() },
+        "latestRatingChangeDate": { $0.latestRatingChangeDate = try $1.read() },
+    ])
+}
+
+extension CreditsafeReportResponse.CreditRating: JSONRecord {
+    public static let fields = JSONFields<Self>(blank: Self(), [
+        "commonValue": { $0.commonValue = try $1.read() },
+        "commonDescription": { $0.commonDescription = try $1.read() },
+        "providerDescription": { $0.providerDescription = try $1.read() },
+        "creditLimit": { $0.creditLimit = try $1.read() },
+        "providerValue": { $0.providerValue = try $1.read() },
+    ])
+}
+
+extension CreditsafeReportResponse.Limit: JSONRecord {
+    public static let fields = JSONFields<Self>(blank: Self(), [
+        "currency": { $0.currency = try $1.read() },
+        "value": { $0.value = try $1.read() },
+    ])
+}
+
+extension CreditsafeReportResponse.ProviderValue: JSONRecord {
+    public static let fields = JSONFields<Self>(blank: Self(), [
+        "minValue": { $0.minValue = try $1.read() },
+        "maxValue": { $0.maxValue = try $1.read() },
+        "value": { $0.value = try $1.read() },
+    ])
+}
+
+extension CreditsafeReportResponse.AdditionalInformation: JSONRecord {
+    public static let fields = JSONFields<Self>(blank: Self(), [
+        "misc": { $0.misc = try $1.read() },
+    ])
+}
+
+extension CreditsafeReportResponse.Misc: JSONRecord {
+    public static let fields = JSONFields<Self>(blank: Self(), [
+        "deregistrationDate": { $0.deregistrationDate = try $1.read() },
+    ])
+}
+
 /// Creditsafe writes numbers as strings ("100", "Not Rated") but not always.
-public struct StringOrNumber: Decodable, Sendable {
+public struct StringOrNumber: Decodable, JSONReadable, Sendable {
     public var text: String
+
+    init(text: String) {
+        self.text = text
+    }
+
+    /// A string as it is, a number as `String(Double)` writes it: what `init(from:)` reads.
+    public static func read(from reader: inout JSONReader) throws -> StringOrNumber {
+        StringOrNumber(text: reader.isString ? try reader.string() : String(try reader.double()))
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -151,11 +312,11 @@ public enum CreditsafeReportDecoder {
     }
 
     /// Reads the answer's bytes as libcurl handed them over: no copy, and only the fields
-    /// above are read (`SkimmingJSONDecoder`); the rest of the report is stepped over.
+    /// above are read (`JSONReader`); the rest of the report is stepped over.
     public static func decode(_ body: some ContiguousBytes, observedOn fallback: CalendarDay) throws(Failure) -> ScoreObservation {
         let response: CreditsafeReportResponse
         do {
-            response = try SkimmingJSONDecoder().decode(CreditsafeReportResponse.self, from: body)
+            response = try JSONReader.read(body) { try $0.read(CreditsafeReportResponse.self) }
         } catch {
             throw .malformed(String(describing: error).prefix(200).description)
         }
