@@ -61,7 +61,7 @@ public struct JSONReader {
     /// Hands each member of the object to `body`, with the reader at its value; a value
     /// `body` does not read is stepped over.
     public mutating func members(_ body: (JSONKey, inout JSONReader) throws -> Void) throws {
-        guard document.byte(index) == 0x7B else { throw decoder.mismatch([String: Any].self, "an object") }
+        guard document.byte(index) == 0x7B else { throw document.mismatch(at: index, path: .root, [String: Any].self, "an object") }
         guard depth < SkimDocument.maximumDepth else { throw document.corrupted(at: index, "The document is nested more than \(SkimDocument.maximumDepth) levels deep") }
         let outer = depth
         depth += 1
@@ -94,7 +94,7 @@ public struct JSONReader {
 
     /// Hands each element of the array to `body`; an element `body` does not read is stepped over.
     public mutating func elements(_ body: (inout JSONReader) throws -> Void) throws {
-        guard document.byte(index) == 0x5B else { throw decoder.mismatch([Any].self, "an array") }
+        guard document.byte(index) == 0x5B else { throw document.mismatch(at: index, path: .root, [Any].self, "an array") }
         guard depth < SkimDocument.maximumDepth else { throw document.corrupted(at: index, "The document is nested more than \(SkimDocument.maximumDepth) levels deep") }
         let outer = depth
         depth += 1
@@ -141,32 +141,30 @@ public struct JSONReader {
         return true
     }
 
-    /// The value's start, as the decoder of scalars reads it.
-    var decoder: SkimDecoder { SkimDecoder(document: document, start: index, path: SkimPath(), slot: document.rootSlot) }
 
     public mutating func string() throws -> String {
-        guard document.byte(index) == 0x22 else { throw decoder.mismatch(String.self, "a string") }
+        guard document.byte(index) == 0x22 else { throw document.mismatch(at: index, path: .root, String.self, "a string") }
         let (end, escaped) = try document.skipString(at: index)
-        let text = try document.string(in: (index + 1)..<(end - 1), escaped: escaped, at: index, path: SkimPath())
+        let text = try document.string(in: (index + 1)..<(end - 1), escaped: escaped, at: index, path: .root)
         index = end
         return text
     }
 
     /// A number, as `JSONDecoder` reads a `Double` (finite).
     public mutating func double() throws -> Double {
-        let value = try decoder.decodeDouble()
+        let value = try document.double(at: index, path: .root)
         index = try document.number(at: index).end
         return value
     }
 
     public mutating func integer<I: FixedWidthInteger>(_ type: I.Type = I.self) throws -> I {
-        let value = try decoder.integer(I.self)
+        let value = try document.integer(I.self, at: index, path: .root)
         index = try document.number(at: index).end
         return value
     }
 
     public mutating func bool() throws -> Bool {
-        let value = try decoder.decodeBool()
+        let value = try document.bool(at: index, path: .root)
         index += value ? 4 : 5
         return value
     }
@@ -183,7 +181,7 @@ public struct JSONKey {
 
     /// The name as text (for errors, or a name with escapes).
     public var name: String {
-        (try? document.string(in: range, escaped: escaped, at: range.lowerBound - 1, path: SkimPath())) ?? ""
+        (try? document.string(in: range, escaped: escaped, at: range.lowerBound - 1, path: .root)) ?? ""
     }
 
     /// Whether both name the same member (`"n\u0061me"` is `"name"`).

@@ -50,10 +50,11 @@ public struct SkimmingJSONDecoder: Sendable {
         let document = SkimDocument(buffer, dateDecoding: dateDecoding)
         let start = document.skipWhitespace(0)
         guard start < buffer.count else { throw document.corrupted(at: start, "The document is empty") }
-        let root = SkimDecoder(document: document, start: start, path: SkimPath(), slot: document.rootSlot)
+        document.rootStart = start
+        let root = SkimDecoder(document: document, slot: .root)
         let value = try root.decode(type)
         // Everything the type did not read is still checked to be JSON, and nothing may follow.
-        let end = try document.end(of: start, slot: document.rootSlot)
+        let end = try document.end(of: start, slot: .root)
         let rest = document.skipWhitespace(end)
         guard rest == buffer.count else { throw document.corrupted(at: rest, "Unexpected \(document.describe(rest)) after the document") }
         return value
@@ -86,48 +87,49 @@ final class SkimContainer {
     /// What broke the walk: every later step says the same.
     var failure: (any Error)?
 
-    init(start: Int, isObject: Bool) {
+    /// Where the container sits: its parent is kept alive by the document's tree of
+    /// containers (`root`, then each entry's `child`) as long as any decoder is, so it is held
+    /// without counting (a counted reference would make a cycle of every parent and child).
+    unowned(unsafe) let parent: SkimContainer?
+    let index: Int
+    /// How deep the container is, for the nesting limit.
+    let depth: Int
+    var slot: SkimSlot { SkimSlot(parent: parent, index: index) }
+
+    init(start: Int, isObject: Bool, slot: SkimSlot) {
         self.start = start
         self.isObject = isObject
+        parent = slot.parent
+        index = slot.index
+        depth = slot.depth
         position = start + 1
     }
 }
 
-/// Where a decoder's value is held: the root, or an entry of a container. A container opened
-/// on the value is recorded there, so that the parent's walk steps over it by its end.
+/// Where a value is held: the root, or an entry of a container. A container opened on the
+/// value is recorded there, so that the parent's walk steps over it by its end. It is also
+/// the value's coding path, walked up through the containers only when an error names it: a
+/// decoder's path costs no allocation.
 struct SkimSlot {
     var parent: SkimContainer?
     var index: Int
-}
 
-/// Where a value is in the document, as keys from the root: what errors name. Each nested
-/// decoder adds one link instead of copying the array `codingPath` is, which it builds only
-/// when asked (for an error).
-struct SkimPath {
-    final class Link {
-        let key: any CodingKey
-        let parent: Link?
+    static var root: SkimSlot { SkimSlot(parent: nil, index: 0) }
 
-        init(key: any CodingKey, parent: Link?) {
-            self.key = key
-            self.parent = parent
-        }
-    }
+    var depth: Int { parent.map { $0.depth + 1 } ?? 0 }
 
-    var last: Link?
-    var depth = 0
-
-    func appending(_ key: any CodingKey) -> SkimPath {
-        SkimPath(last: Link(key: key, parent: last), depth: depth + 1)
-    }
-
-    var keys: [any CodingKey] {
+    /// The keys from the root: members' names as written, `Index N` for elements.
+    func keys(_ document: SkimDocument) -> [any CodingKey] {
         var keys: [any CodingKey] = []
-        keys.reserveCapacity(depth)
-        var link = last
-        while let current = link {
-            keys.append(current.key)
-            link = current.parent
+        var slot = self
+        while let parent = slot.parent {
+            if parent.isObject {
+                let key = parent.entries[slot.index]
+                keys.append(JSONPathKey(stringValue: (try? document.string(in: key.key, escaped: key.keyEscaped, at: key.key.lowerBound - 1, path: .root)) ?? ""))
+            } else {
+                keys.append(JSONPathKey(intValue: slot.index))
+            }
+            slot = parent.slot
         }
         return keys.reversed()
     }
@@ -138,7 +140,8 @@ final class SkimDocument {
     let dateDecoding: SkimmingJSONDecoder.DateDecoding
     /// The root's container, once opened.
     var root: SkimContainer?
-    let rootSlot = SkimSlot(parent: nil, index: 0)
+    /// Where the root value starts.
+    var rootStart = 0
     static let maximumDepth = 512
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, dateDecoding: SkimmingJSONDecoder.DateDecoding) {
@@ -192,7 +195,7 @@ final class SkimDocument {
     /// The container of the value at `start`, opened once and kept in its slot.
     func open(at start: Int, isObject: Bool, slot: SkimSlot) -> SkimContainer {
         if let existing = container(in: slot) { return existing }
-        let container = SkimContainer(start: start, isObject: isObject)
+        let container = SkimContainer(start: start, isObject: isObject, slot: slot)
         if let parent = slot.parent { parent.entries[slot.index].child = container } else { root = container }
         return container
     }
@@ -419,19 +422,19 @@ final class SkimDocument {
     // MARK: Reading values
 
     /// The string at `start`, unescaped and checked to be UTF-8.
-    func string(at start: Int, path: SkimPath) throws -> String {
+    func string(at start: Int, path: SkimSlot) throws -> String {
         let (end, escaped) = try skipString(at: start)
         return try string(in: (start + 1)..<(end - 1), escaped: escaped, at: start, path: path)
     }
 
-    func string(in range: Range<Int>, escaped: Bool, at start: Int, path: SkimPath) throws -> String {
+    func string(in range: Range<Int>, escaped: Bool, at start: Int, path: SkimSlot) throws -> String {
         // A raw control character in a string read is refused, as `JSONDecoder` refuses it.
         for index in range where bytes[index] < 0x20 {
             throw corrupted(at: index, "Unescaped control character in a string", path: path)
         }
         if !escaped {
             guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: path.keys, debugDescription: "The string at \(position(start)) is not valid UTF-8"))
+                throw DecodingError.dataCorrupted(.init(codingPath: path.keys(self), debugDescription: "The string at \(position(start)) is not valid UTF-8"))
             }
             return text
         }
@@ -459,23 +462,23 @@ final class SkimDocument {
                 if (0xD800...0xDBFF).contains(scalar) {
                     // A high surrogate must be followed by its low half, as `\uDC00`…`\uDFFF`.
                     guard index + 6 <= range.upperBound, bytes[index] == 0x5C, bytes[index + 1] == 0x75 else {
-                        throw DecodingError.dataCorrupted(.init(codingPath: path.keys, debugDescription: "A lone surrogate in the string at \(position(start))"))
+                        throw DecodingError.dataCorrupted(.init(codingPath: path.keys(self), debugDescription: "A lone surrogate in the string at \(position(start))"))
                     }
                     let low = hexQuad(at: index + 2)
                     guard (0xDC00...0xDFFF).contains(low) else {
-                        throw DecodingError.dataCorrupted(.init(codingPath: path.keys, debugDescription: "A lone surrogate in the string at \(position(start))"))
+                        throw DecodingError.dataCorrupted(.init(codingPath: path.keys(self), debugDescription: "A lone surrogate in the string at \(position(start))"))
                     }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     index += 6
                 } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw DecodingError.dataCorrupted(.init(codingPath: path.keys, debugDescription: "A lone surrogate in the string at \(position(start))"))
+                    throw DecodingError.dataCorrupted(.init(codingPath: path.keys(self), debugDescription: "A lone surrogate in the string at \(position(start))"))
                 }
                 unescaped.append(contentsOf: String(Character(UnicodeScalar(scalar)!)).utf8)
             default: unescaped.append(kind)  // `"`, `\`, `/`
             }
         }
         guard let text = String(validating: unescaped, as: UTF8.self) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: path.keys, debugDescription: "The string at \(position(start)) is not valid UTF-8"))
+            throw DecodingError.dataCorrupted(.init(codingPath: path.keys(self), debugDescription: "The string at \(position(start)) is not valid UTF-8"))
         }
         return text
     }
@@ -494,9 +497,9 @@ final class SkimDocument {
     }
 
     /// Whether the key's bytes spell `name`.
-    @inline(__always) func key(_ entry: SkimContainer.Entry, is name: String, path: SkimPath) -> Bool {
+    @inline(__always) func key(_ entry: SkimContainer.Entry, is name: String) -> Bool {
         if entry.keyEscaped {
-            return (try? string(in: entry.key, escaped: true, at: entry.key.lowerBound - 1, path: path)) == name
+            return (try? string(in: entry.key, escaped: true, at: entry.key.lowerBound - 1, path: .root)) == name
         }
         var name = name
         return name.withUTF8 { utf8 in
@@ -531,54 +534,39 @@ final class SkimDocument {
         return "byte 0x\(String(byte, radix: 16, uppercase: true))"
     }
 
-    func corrupted(at index: Int, _ what: String, path: SkimPath = SkimPath()) -> DecodingError {
-        DecodingError.dataCorrupted(.init(codingPath: path.keys, debugDescription: "The given data was not valid JSON: \(what) at \(position(index))."))
+    func corrupted(at index: Int, _ what: String, path: SkimSlot = .root) -> DecodingError {
+        DecodingError.dataCorrupted(.init(codingPath: path.keys(self), debugDescription: "The given data was not valid JSON: \(what) at \(position(index))."))
     }
 }
 
 // MARK: - The decoder
 
 struct SkimDecoder: Decoder {
-    /// The locale decimals are read in, made once.
-    static let posix = Locale(identifier: "en_US_POSIX")
-
     let document: SkimDocument
-    let start: Int
-    let path: SkimPath
-    var codingPath: [any CodingKey] { path.keys }
+    /// Where the value is, and so its coding path: two references and an index, so that the
+    /// decoder fits an existential's inline buffer and passing it as `any Decoder` or
+    /// `any SingleValueDecodingContainer` (every nested type, every enum) allocates nothing.
     let slot: SkimSlot
+    var start: Int { if let parent = slot.parent { parent.entries[slot.index].value } else { document.rootStart } }
+    var codingPath: [any CodingKey] { slot.keys(document) }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        let start = start
         guard document.byte(start) == 0x7B else { throw mismatch([String: Any].self, "an object") }
-        return KeyedDecodingContainer(SkimKeyedContainer<Key>(
-            document: document, container: document.open(at: start, isObject: true, slot: slot), path: path
-        ))
+        return KeyedDecodingContainer(SkimKeyedContainer<Key>(document: document, container: document.open(at: start, isObject: true, slot: slot)))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        let start = start
         guard document.byte(start) == 0x5B else { throw mismatch([Any].self, "an array") }
-        return SkimUnkeyedContainer(document: document, container: document.open(at: start, isObject: false, slot: slot), path: path)
+        return SkimUnkeyedContainer(document: document, container: document.open(at: start, isObject: false, slot: slot))
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
 
     func mismatch(_ type: Any.Type, _ expected: String) -> DecodingError {
-        if document.byte(start) == 0x6E {
-            return DecodingError.valueNotFound(type, .init(codingPath: codingPath, debugDescription: "Expected \(expected) but found null instead."))
-        }
-        return DecodingError.typeMismatch(type, .init(codingPath: codingPath, debugDescription: "Expected \(expected) but found \(found) instead."))
-    }
-
-    var found: String {
-        switch document.byte(start) {
-        case 0x22: "a string"
-        case 0x7B: "an object"
-        case 0x5B: "an array"
-        case 0x74, 0x66: "a boolean"
-        case 0x6E: "null"
-        default: "a number"
-        }
+        document.mismatch(at: start, path: slot, type, expected)
     }
 
     // MARK: Values
@@ -603,7 +591,7 @@ struct SkimDecoder: Decoder {
         if type == ObjectIdentifier(Int32.self) { return try integer(Int32.self) as! T }
         if type == ObjectIdentifier(UInt.self) { return try integer(UInt.self) as! T }
         if type == ObjectIdentifier(UInt64.self) { return try integer(UInt64.self) as! T }
-        if type == ObjectIdentifier(Decimal.self) { return try decodeDecimal() as! T }
+        if type == ObjectIdentifier(Decimal.self) { return try document.decimal(at: start, path: slot) as! T }
         if type == ObjectIdentifier(URL.self) {
             guard let url = URL(string: try decodeString()) else {
                 throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Invalid URL string."))
@@ -614,60 +602,93 @@ struct SkimDecoder: Decoder {
     }
 
     func decodeString() throws -> String {
+        let start = start
         guard document.byte(start) == 0x22 else { throw mismatch(String.self, "a string") }
-        return try document.string(at: start, path: path)
+        return try document.string(at: start, path: slot)
     }
 
-    func decodeBool() throws -> Bool {
-        switch document.byte(start) {
+    func decodeBool() throws -> Bool { try document.bool(at: start, path: slot) }
+    func decodeDouble() throws -> Double { try document.double(at: start, path: slot) }
+    func integer<I: FixedWidthInteger>(_ type: I.Type) throws -> I { try document.integer(I.self, at: start, path: slot) }
+}
+
+// MARK: - Scalars, as the decoder and `JSONReader` read them
+
+extension SkimDocument {
+    /// The locale decimals are read in, made once.
+    static let posix = Locale(identifier: "en_US_POSIX")
+
+    func mismatch(at start: Int, path: SkimSlot, _ type: Any.Type, _ expected: String) -> DecodingError {
+        if byte(start) == 0x6E {
+            return DecodingError.valueNotFound(type, .init(codingPath: path.keys(self), debugDescription: "Expected \(expected) but found null instead."))
+        }
+        return DecodingError.typeMismatch(type, .init(codingPath: path.keys(self), debugDescription: "Expected \(expected) but found \(found(at: start)) instead."))
+    }
+
+    func found(at start: Int) -> String {
+        switch byte(start) {
+        case 0x22: "a string"
+        case 0x7B: "an object"
+        case 0x5B: "an array"
+        case 0x74, 0x66: "a boolean"
+        case 0x6E: "null"
+        default: "a number"
+        }
+    }
+
+    func bool(at start: Int, path: SkimSlot) throws -> Bool {
+        switch byte(start) {
         case 0x74:
-            _ = try document.skipLiteral("true", at: start)
+            _ = try skipLiteral("true", at: start)
             return true
         case 0x66:
-            _ = try document.skipLiteral("false", at: start)
+            _ = try skipLiteral("false", at: start)
             return false
-        default: throw mismatch(Bool.self, "a boolean")
+        default: throw mismatch(at: start, path: path, Bool.self, "a boolean")
         }
     }
 
     /// The number's text, checked against JSON's grammar.
-    func numberText() throws -> (text: String, integer: Bool) {
-        guard let first = document.byte(start), first == 0x2D || (0x30...0x39).contains(first) else { throw mismatch(Double.self, "a number") }
-        let (end, integer) = try document.number(at: start)
-        return (String(decoding: UnsafeBufferPointer(rebasing: document.bytes[start..<end]), as: UTF8.self), integer)
+    func numberText(at start: Int, path: SkimSlot) throws -> (text: String, integer: Bool) {
+        guard let first = byte(start), first == 0x2D || (0x30...0x39).contains(first) else { throw mismatch(at: start, path: path, Double.self, "a number") }
+        let (end, integer) = try number(at: start)
+        return (String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self), integer)
     }
 
-    func decodeDouble() throws -> Double {
-        let (text, _) = try numberText()
+    func double(at start: Int, path: SkimSlot) throws -> Double {
+        let (text, _) = try numberText(at: start, path: path)
         guard let value = Double(text), value.isFinite else {
-            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Parsed JSON number <\(text)> does not fit in Double."))
+            throw DecodingError.dataCorrupted(.init(codingPath: path.keys(self), debugDescription: "Parsed JSON number <\(text)> does not fit in Double."))
         }
         return value
     }
 
-    func decodeDecimal() throws -> Decimal {
-        let (text, integer) = try numberText()
+    func decimal(at start: Int, path: SkimSlot) throws -> Decimal {
+        let (text, integer) = try numberText(at: start, path: path)
         // Most amounts are whole: exact from the integer, no scanner. (A locale made per number
         // was a tenth of reading a stored alert back.)
         if integer, let whole = Int64(text) { return Decimal(whole) }
-        guard let value = Decimal(string: text, locale: SkimDecoder.posix) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Parsed JSON number <\(text)> does not fit in Decimal."))
+        guard let value = Decimal(string: text, locale: Self.posix) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: path.keys(self), debugDescription: "Parsed JSON number <\(text)> does not fit in Decimal."))
         }
         return value
     }
 
     /// An integer as `JSONDecoder` reads one: `12`, or `1.2e1`, but not `1.5` nor one out of range.
-    func integer<I: FixedWidthInteger>(_ type: I.Type) throws -> I {
-        let (text, integer) = try numberText()
+    func integer<I: FixedWidthInteger>(_ type: I.Type, at start: Int, path: SkimSlot) throws -> I {
+        let (text, integer) = try numberText(at: start, path: path)
         if integer, let value = I(text) { return value }
         if !integer, let double = Double(text), let value = I(exactly: double) { return value }
-        throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Parsed JSON number <\(text)> does not fit in \(I.self)."))
+        throw DecodingError.dataCorrupted(.init(codingPath: path.keys(self), debugDescription: "Parsed JSON number <\(text)> does not fit in \(I.self)."))
     }
 }
 
 extension SkimDecoder: SingleValueDecodingContainer {
     /// Checked without an error in the usual case: building one counts lines from the start.
-    func decodeNil() -> Bool { document.byte(start) == 0x6E && (try? document.skipLiteral("null", at: start)) != nil }
+    func decodeNil() -> Bool {
+        let start = start
+        return document.byte(start) == 0x6E && (try? document.skipLiteral("null", at: start)) != nil
+    }
     func decode(_ type: Bool.Type) throws -> Bool { try decodeBool() }
     func decode(_ type: String.Type) throws -> String { try decodeString() }
     func decode(_ type: Double.Type) throws -> Double { try decodeDouble() }
@@ -689,13 +710,12 @@ extension SkimDecoder: SingleValueDecodingContainer {
 struct SkimKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let document: SkimDocument
     let container: SkimContainer
-    let path: SkimPath
-    var codingPath: [any CodingKey] { path.keys }
+    var codingPath: [any CodingKey] { container.slot.keys(document) }
 
     var allKeys: [Key] {
-        _ = try? document.finish(container, depth: path.depth)
+        _ = try? document.finish(container, depth: container.depth)
         return container.entries.compactMap { entry in
-            (try? document.string(in: entry.key, escaped: entry.keyEscaped, at: entry.key.lowerBound - 1, path: path)).flatMap(Key.init(stringValue:))
+            (try? document.string(in: entry.key, escaped: entry.keyEscaped, at: entry.key.lowerBound - 1, path: container.slot)).flatMap(Key.init(stringValue:))
         }
     }
 
@@ -703,12 +723,12 @@ struct SkimKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     /// object ends. A document broken after the key is still found broken at the end.
     func entry(_ key: Key) throws -> Int? {
         let name = key.stringValue
-        for index in container.entries.indices where document.key(container.entries[index], is: name, path: path) {
+        for index in container.entries.indices where document.key(container.entries[index], is: name) {
             return index
         }
-        while try document.advance(container, depth: path.depth) {
+        while try document.advance(container, depth: container.depth) {
             let index = container.entries.count - 1
-            if document.key(container.entries[index], is: name, path: path) { return index }
+            if document.key(container.entries[index], is: name) { return index }
         }
         return nil
     }
@@ -721,7 +741,7 @@ struct SkimKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func decoder(_ key: Key, at index: Int) -> SkimDecoder {
-        SkimDecoder(document: document, start: container.entries[index].value, path: path.appending(key), slot: SkimSlot(parent: container, index: index))
+        SkimDecoder(document: document, slot: SkimSlot(parent: container, index: index))
     }
 
     func contains(_ key: Key) -> Bool { (try? entry(key)) != nil }
@@ -783,24 +803,22 @@ struct SkimKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 struct SkimUnkeyedContainer: UnkeyedDecodingContainer {
     let document: SkimDocument
     let container: SkimContainer
-    let path: SkimPath
-    var codingPath: [any CodingKey] { path.keys }
+    var codingPath: [any CodingKey] { container.slot.keys(document) }
     private(set) var currentIndex = 0
 
-    init(document: SkimDocument, container: SkimContainer, path: SkimPath) {
+    init(document: SkimDocument, container: SkimContainer) {
         self.document = document
         self.container = container
-        self.path = path
     }
 
     var count: Int? {
-        _ = try? document.finish(container, depth: path.depth)
+        _ = try? document.finish(container, depth: container.depth)
         return container.entries.count
     }
 
     var isAtEnd: Bool {
         if currentIndex < container.entries.count { return false }
-        return !((try? document.advance(container, depth: path.depth)) ?? false)
+        return !((try? document.advance(container, depth: container.depth)) ?? false)
     }
 
     struct Index: CodingKey {
@@ -813,13 +831,10 @@ struct SkimUnkeyedContainer: UnkeyedDecodingContainer {
 
     /// The decoder of the next element, found if need be; the index moves on only once it is read.
     func next() throws -> SkimDecoder {
-        if currentIndex >= container.entries.count, try !document.advance(container, depth: path.depth) {
+        if currentIndex >= container.entries.count, try !document.advance(container, depth: container.depth) {
             throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath + [Index(currentIndex)], debugDescription: "Unkeyed container is at end."))
         }
-        return SkimDecoder(
-            document: document, start: container.entries[currentIndex].value, path: path.appending(Index(currentIndex)),
-            slot: SkimSlot(parent: container, index: currentIndex)
-        )
+        return SkimDecoder(document: document, slot: SkimSlot(parent: container, index: currentIndex))
     }
 
     mutating func read<T>(_ body: (SkimDecoder) throws -> T) throws -> T {
