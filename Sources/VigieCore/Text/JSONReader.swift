@@ -4,13 +4,13 @@ import Foundation
 /// members are handed over as they come, the reader takes the values it wants and every other
 /// value is stepped over by a byte scan that builds nothing.
 ///
-/// Why not `SkimmingJSONDecoder`: `Codable` costs, per object, a boxed container, a generic
-/// metadata lookup and a coding-path link per value, and per key a search among the members
-/// found so far. On a 125 KB Creditsafe report, of which Vigie reads about forty values, that
-/// was three quarters of the decoding; the rest is the scan. A type read on the poll's hot
-/// path conforms to `JSONReadable` as well as `Decodable`: `JSONDecoder` reading the
-/// `Decodable` conformance is the reference the tests hold the reader to, value for value,
-/// on every real document, cut, reordered and mutated.
+/// Why not `SkimmingJSONDecoder`: `Codable` costs, per object, a boxed container and a
+/// generic metadata lookup, per value calls through the protocols' witnesses, and per key a
+/// search among the members found so far. On a 125 KB Creditsafe report, of which Vigie reads
+/// about forty values, that was three fifths of reading it; what is left is mostly the scan.
+/// A type read on the poll's hot path conforms to `JSONReadable` as well as `Decodable`:
+/// `JSONDecoder` reading the `Decodable` conformance is the reference the tests hold the
+/// reader to, value for value, on every real document, cut, reordered and mutated.
 ///
 /// It reads as `SkimmingJSONDecoder` does (the same scanner): the whole document is checked to
 /// be JSON, the parts stepped over too; a value of the wrong type is an error; `null` is nil
@@ -61,61 +61,64 @@ public struct JSONReader {
     /// Hands each member of the object to `body`, with the reader at its value; a value
     /// `body` does not read is stepped over.
     public mutating func members(_ body: (JSONKey, inout JSONReader) throws -> Void) throws {
-        guard document.byte(index) == 0x7B else { throw document.mismatch(at: index, path: .root, [String: Any].self, "an object") }
-        guard depth < SkimDocument.maximumDepth else { throw document.corrupted(at: index, "The document is nested more than \(SkimDocument.maximumDepth) levels deep") }
-        let outer = depth
-        depth += 1
-        defer { depth = outer }
-        index = document.skipWhitespace(index + 1)
-        if document.byte(index) == 0x7D {
-            index += 1
-            return
-        }
-        /// The members read so far: a later member of the same name is stepped over.
-        var read: [JSONKey] = []
-        while true {
-            guard document.byte(index) == 0x22 else { throw document.corrupted(at: index, "Expected a member's name in quotes, found \(document.describe(index))") }
-            let (keyEnd, escaped) = try document.skipString(at: index)
-            let key = JSONKey(document: document, range: (index + 1)..<(keyEnd - 1), escaped: escaped)
-            index = document.skipWhitespace(keyEnd)
-            guard document.byte(index) == 0x3A else { throw document.corrupted(at: index, "Expected ':' after a member's name, found \(document.describe(index))") }
-            index = document.skipWhitespace(index + 1)
-            guard index < document.bytes.count else { throw document.corrupted(at: index, "Unexpected end of the document: a value is missing") }
-            let start = index
-            do {
-                if !read.contains(where: { $0.spells(key) }) { try body(key, &self) }
-                if index == start { try skip() } else { read.append(key) }
-            } catch let error as DecodingError {
-                throw error.inside(JSONPathKey(stringValue: key.name))
-            }
-            guard try next(close: 0x7D, isObject: true) else { return }
+        try entries(of: 0x7B, [String: Any].self, "an object") { reader in
+            /// The members read so far: a later member of the same name is stepped over.
+            var read: [JSONKey] = []
+            repeat {
+                let document = reader.document
+                var index = reader.index
+                guard document.byte(index) == 0x22 else { throw document.corrupted(at: index, "Expected a member's name in quotes, found \(document.describe(index))") }
+                let (keyEnd, escaped) = try document.skipString(at: index)
+                let key = JSONKey(document: document, range: (index + 1)..<(keyEnd - 1), escaped: escaped)
+                index = document.skipWhitespace(keyEnd)
+                guard document.byte(index) == 0x3A else { throw document.corrupted(at: index, "Expected ':' after a member's name, found \(document.describe(index))") }
+                reader.index = document.skipWhitespace(index + 1)
+                try reader.entry(JSONPathKey(stringValue: key.name)) { reader in
+                    if !read.contains(where: { $0.spells(key) }) { try body(key, &reader) }
+                } read: {
+                    read.append(key)
+                }
+            } while try reader.next(close: 0x7D, isObject: true)
         }
     }
 
     /// Hands each element of the array to `body`; an element `body` does not read is stepped over.
     public mutating func elements(_ body: (inout JSONReader) throws -> Void) throws {
-        guard document.byte(index) == 0x5B else { throw document.mismatch(at: index, path: .root, [Any].self, "an array") }
+        try entries(of: 0x5B, [Any].self, "an array") { reader in
+            var position = 0
+            repeat {
+                try reader.entry(JSONPathKey(intValue: position), body)
+                position += 1
+            } while try reader.next(close: 0x5D, isObject: false)
+        }
+    }
+
+    /// Steps into the object or array at the reader (`open` is its bracket), one level deeper,
+    /// and has `body` read its entries; an empty one is stepped over without it.
+    private mutating func entries(of open: UInt8, _ type: Any.Type, _ expected: String, _ body: (inout JSONReader) throws -> Void) throws {
+        guard document.byte(index) == open else { throw document.mismatch(at: index, path: .root, type, expected) }
         guard depth < SkimDocument.maximumDepth else { throw document.corrupted(at: index, "The document is nested more than \(SkimDocument.maximumDepth) levels deep") }
-        let outer = depth
-        depth += 1
-        defer { depth = outer }
         index = document.skipWhitespace(index + 1)
-        if document.byte(index) == 0x5D {
+        // The closing bracket is the opening one plus two, in ASCII: `{` `}`, `[` `]`.
+        if document.byte(index) == open + 2 {
             index += 1
             return
         }
-        var position = 0
-        while true {
-            guard index < document.bytes.count else { throw document.corrupted(at: index, "Unexpected end of the document: a value is missing") }
-            let start = index
-            do {
-                try body(&self)
-                if index == start { try skip() }
-            } catch let error as DecodingError {
-                throw error.inside(JSONPathKey(intValue: position))
-            }
-            position += 1
-            guard try next(close: 0x5D, isObject: false) else { return }
+        depth += 1
+        defer { depth -= 1 }
+        try body(&self)
+    }
+
+    /// One entry's value, read by `body` or else stepped over (then not `read`); an error
+    /// leaving it names the entry in its coding path.
+    private mutating func entry(_ key: @autoclosure () -> JSONPathKey, _ body: (inout JSONReader) throws -> Void, read: () -> Void = {}) throws {
+        guard index < document.bytes.count else { throw document.corrupted(at: index, "Unexpected end of the document: a value is missing") }
+        let start = index
+        do {
+            try body(&self)
+            if index == start { try skip() } else { read() }
+        } catch let error as DecodingError {
+            throw error.inside(key())
         }
     }
 
