@@ -292,8 +292,9 @@ public struct StringOrNumber: Decodable, JSONReadable, Sendable {
         }
     }
 
-    /// The number, when the text is one ("12 500" included).
-    var number: Double? { Double(text.filter { !$0.isWhitespace }) }
+    /// The number, when the text is one ("12 500" included: spaces are dropped only when the
+    /// text as it is does not read, the one case that walks its characters).
+    var number: Double? { Double(text) ?? Double(text.filter { !$0.isWhitespace }) }
 }
 
 /// Turns a Creditsafe report into an observation: score 0–100 or Not Rated, the common
@@ -350,7 +351,14 @@ public enum CreditsafeReportDecoder {
                 on: judgement.effectiveDate.flatMap { CalendarDay(iso: String($0.prefix(10))) }, code: judgement.typeOfJudgement?.code,
                 label: label, authority: judgement.court
             )
-        }.sorted { ($0.on?.iso ?? "") > ($1.on?.iso ?? "") }
+        }.sorted { newer, older in
+            // Latest first, undated last: compared as days, not as the text of each per comparison.
+            switch (newer.on, older.on) {
+            case (let newer?, let older?): newer > older
+            case (.some, nil): true
+            default: false
+            }
+        }
         observation.inFailure = rating.map { TextRepair.fold($0.providerDescription ?? "").includes("situation of failure") }
         observation.facts = facts(report.negativeInformation)
         return observation
@@ -388,7 +396,7 @@ public enum CreditsafeReportDecoder {
     /// The common value, unless Creditsafe says it is not a score ("E — Not Scored").
     static func commonRating(_ rating: CreditsafeReportResponse.CreditRating) -> String? {
         guard let value = rating.commonValue, !value.isEmpty else { return nil }
-        if TextRepair.fold(rating.commonDescription ?? "").contains("not scored") { return nil }
+        if TextRepair.fold(rating.commonDescription ?? "").includes("not scored") { return nil }
         return value
     }
 
