@@ -77,15 +77,18 @@ final class SkimContainer {
 
     let start: Int
     let isObject: Bool
-    var entries: [Entry] = []
+    // The walk's state is read and written on every member: unchecked, each access would cost
+    // a dynamic exclusivity check (a thread-local lookup). One decode runs on one thread, and
+    // no access to these outlives the statement that makes it.
+    @exclusivity(unchecked) var entries: [Entry] = []
     /// Where the walk goes on: just after the opening bracket, or at the last entry's value.
-    var position: Int
+    @exclusivity(unchecked) var position: Int
     /// Whether the last entry's value still has to be stepped over before the next entry.
-    var pendingValue = false
+    @exclusivity(unchecked) var pendingValue = false
     /// Just past the closing bracket, once reached.
-    var end: Int?
+    @exclusivity(unchecked) var end: Int?
     /// What broke the walk: every later step says the same.
-    var failure: (any Error)?
+    @exclusivity(unchecked) var failure: (any Error)?
 
     /// Where the container sits: its parent is kept alive by the document's tree of
     /// containers (`root`, then each entry's `child`) as long as any decoder is, so it is held
@@ -139,9 +142,9 @@ final class SkimDocument {
     let bytes: UnsafeBufferPointer<UInt8>
     let dateDecoding: SkimmingJSONDecoder.DateDecoding
     /// The root's container, once opened.
-    var root: SkimContainer?
+    @exclusivity(unchecked) var root: SkimContainer?
     /// Where the root value starts.
-    var rootStart = 0
+    @exclusivity(unchecked) var rootStart = 0
     static let maximumDepth = 512
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, dateDecoding: SkimmingJSONDecoder.DateDecoding) {
@@ -496,6 +499,22 @@ final class SkimDocument {
         }
     }
 
+    /// The first of `entries` whose key spells `name`, its bytes compared in place.
+    func index(of name: String, in entries: [SkimContainer.Entry]) -> Int? {
+        var name = name
+        return name.withUTF8 { utf8 in
+            for index in entries.indices {
+                let entry = entries[index]
+                if entry.keyEscaped {
+                    if key(entry, is: String(decoding: utf8, as: UTF8.self)) { return index }
+                } else if utf8.count == entry.key.count, utf8.isEmpty || memcmp(utf8.baseAddress!, bytes.baseAddress! + entry.key.lowerBound, utf8.count) == 0 {
+                    return index
+                }
+            }
+            return nil
+        }
+    }
+
     /// Whether the key's bytes spell `name`.
     @inline(__always) func key(_ entry: SkimContainer.Entry, is name: String) -> Bool {
         if entry.keyEscaped {
@@ -723,9 +742,7 @@ struct SkimKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     /// object ends. A document broken after the key is still found broken at the end.
     func entry(_ key: Key) throws -> Int? {
         let name = key.stringValue
-        for index in container.entries.indices where document.key(container.entries[index], is: name) {
-            return index
-        }
+        if let index = document.index(of: name, in: container.entries) { return index }
         while try document.advance(container, depth: container.depth) {
             let index = container.entries.count - 1
             if document.key(container.entries[index], is: name) { return index }
