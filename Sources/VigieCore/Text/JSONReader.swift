@@ -6,8 +6,9 @@ import Foundation
 ///
 /// Why not `SkimmingJSONDecoder`: `Codable` costs, per object, a boxed container and a
 /// generic metadata lookup, per value calls through the protocols' witnesses, and per key a
-/// search among the members found so far. On a 125 KB Creditsafe report, of which Vigie reads
-/// about forty values, that was three fifths of reading it; what is left is mostly the scan.
+/// search among the members found so far. On 125 KB Creditsafe reports, of which Vigie reads
+/// about forty values, reading this way took a fifth off a steady poll's CPU; what is left of
+/// the reading is mostly the scan (BENCHMARKS.md, issue 14, fifth session).
 /// A type read on the poll's hot path conforms to `JSONReadable` as well as `Decodable`:
 /// `JSONDecoder` reading the `Decodable` conformance is the reference the tests hold the
 /// reader to, value for value, on every real document, cut, reordered and mutated.
