@@ -319,7 +319,9 @@ public enum CreditsafeReportDecoder {
         do {
             response = try JSONReader.read(body) { try $0.read(CreditsafeReportResponse.self) }
         } catch {
-            throw .malformed(String(describing: error).prefix(200).description)
+            // Long enough for the path and the line and column of what is wrong, short enough
+            // for a log line (of the report itself, a character or a number at most is quoted).
+            throw .malformed(String(describing: error).prefix(320).description)
         }
         return try observation(from: response, observedOn: fallback)
     }
