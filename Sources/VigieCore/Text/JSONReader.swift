@@ -66,14 +66,9 @@ public struct JSONReader {
             /// The members read so far: a later member of the same name is stepped over.
             var read: [JSONKey] = []
             repeat {
-                let document = reader.document
-                var index = reader.index
-                guard document.byte(index) == 0x22 else { throw document.corrupted(at: index, "Expected a member's name in quotes, found \(document.describe(index))") }
-                let (keyEnd, escaped) = try document.skipString(at: index)
-                let key = JSONKey(document: document, range: (index + 1)..<(keyEnd - 1), escaped: escaped)
-                index = document.skipWhitespace(keyEnd)
-                guard document.byte(index) == 0x3A else { throw document.corrupted(at: index, "Expected ':' after a member's name, found \(document.describe(index))") }
-                reader.index = document.skipWhitespace(index + 1)
+                let member = try reader.document.member(at: reader.index)
+                let key = JSONKey(document: reader.document, range: member.key, escaped: member.escaped)
+                reader.index = member.value
                 try reader.entry(JSONPathKey(stringValue: key.name)) { reader in
                     if !read.contains(where: { $0.spells(key) }) { try body(key, &reader) }
                 } read: {

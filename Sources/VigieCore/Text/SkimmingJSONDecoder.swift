@@ -251,13 +251,7 @@ final class SkimDocument {
         }
         var entry = SkimContainer.Entry(key: 0..<0, keyEscaped: false, value: 0)
         if container.isObject {
-            guard byte(index) == 0x22 else { throw corrupted(at: index, "Expected a member's name in quotes, found \(describe(index))") }
-            let (keyEnd, escaped) = try skipString(at: index)
-            entry.key = (index + 1)..<(keyEnd - 1)
-            entry.keyEscaped = escaped
-            index = skipWhitespace(keyEnd)
-            guard byte(index) == 0x3A else { throw corrupted(at: index, "Expected ':' after a member's name, found \(describe(index))") }
-            index = skipWhitespace(index + 1)
+            (entry.key, entry.keyEscaped, index) = try member(at: index)
         }
         guard index < bytes.count else { throw corrupted(at: index, "Unexpected end of the document: a value is missing") }
         entry.value = index
@@ -295,10 +289,7 @@ final class SkimDocument {
         if index < count, base[index] == close { return index + 1 }
         while true {
             if isObject {
-                guard index < count, base[index] == 0x22 else { throw corrupted(at: index, "Expected a member's name in quotes, found \(describe(index))") }
-                index = skipWhitespace(try skipString(at: index).end)
-                guard index < count, base[index] == 0x3A else { throw corrupted(at: index, "Expected ':' after a member's name, found \(describe(index))") }
-                index = skipWhitespace(index + 1)
+                index = try member(at: index).value
             }
             guard index < count else { throw corrupted(at: index, "Unexpected end of the document: a value is missing") }
             let first = base[index]
@@ -322,6 +313,17 @@ final class SkimDocument {
                 throw corrupted(at: index, "Expected ',' or '\(Character(UnicodeScalar(close)))', found \(describe(index))")
             }
         }
+    }
+
+    /// The member whose name starts at `index` (a quoted string, then `:`): the name's bytes,
+    /// whether they hold escapes, and where its value starts. Every walk of an object reads
+    /// its members through this one.
+    @inline(__always) func member(at index: Int) throws -> (key: Range<Int>, escaped: Bool, value: Int) {
+        guard byte(index) == 0x22 else { throw corrupted(at: index, "Expected a member's name in quotes, found \(describe(index))") }
+        let (keyEnd, escaped) = try skipString(at: index)
+        let colon = skipWhitespace(keyEnd)
+        guard byte(colon) == 0x3A else { throw corrupted(at: colon, "Expected ':' after a member's name, found \(describe(colon))") }
+        return ((index + 1)..<(keyEnd - 1), escaped, skipWhitespace(colon + 1))
     }
 
     /// Just past the number at `start`: integers and plain decimals (most of a report's
@@ -499,32 +501,12 @@ final class SkimDocument {
         }
     }
 
-    /// The first of `entries` whose key spells `name`, its bytes compared in place.
-    func index(of name: String, in entries: [SkimContainer.Entry]) -> Int? {
-        var name = name
-        return name.withUTF8 { utf8 in
-            for index in entries.indices {
-                let entry = entries[index]
-                if entry.keyEscaped {
-                    if key(entry, is: String(decoding: utf8, as: UTF8.self)) { return index }
-                } else if utf8.count == entry.key.count, utf8.isEmpty || memcmp(utf8.baseAddress!, bytes.baseAddress! + entry.key.lowerBound, utf8.count) == 0 {
-                    return index
-                }
-            }
-            return nil
-        }
-    }
-
-    /// Whether the key's bytes spell `name`.
-    @inline(__always) func key(_ entry: SkimContainer.Entry, is name: String) -> Bool {
+    /// Whether the key's bytes spell `name` (UTF-8), compared in place unless it holds escapes.
+    @inline(__always) func key(_ entry: SkimContainer.Entry, spells name: UnsafeBufferPointer<UInt8>) -> Bool {
         if entry.keyEscaped {
-            return (try? string(in: entry.key, escaped: true, at: entry.key.lowerBound - 1, path: .root)) == name
+            return (try? string(in: entry.key, escaped: true, at: entry.key.lowerBound - 1, path: .root)).map { $0.utf8.elementsEqual(name) } ?? false
         }
-        var name = name
-        return name.withUTF8 { utf8 in
-            guard utf8.count > 0 else { return entry.key.isEmpty }
-            return utf8.count == entry.key.count && memcmp(utf8.baseAddress!, bytes.baseAddress! + entry.key.lowerBound, utf8.count) == 0
-        }
+        return name.count == entry.key.count && (name.isEmpty || memcmp(name.baseAddress!, bytes.baseAddress! + entry.key.lowerBound, name.count) == 0)
     }
 
     // MARK: Errors
@@ -741,13 +723,16 @@ struct SkimKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     /// The entry of `key`: among those found so far, else walking on until it is found or the
     /// object ends. A document broken after the key is still found broken at the end.
     func entry(_ key: Key) throws -> Int? {
-        let name = key.stringValue
-        if let index = document.index(of: name, in: container.entries) { return index }
-        while try document.advance(container, depth: container.depth) {
-            let index = container.entries.count - 1
-            if document.key(container.entries[index], is: name) { return index }
+        var name = key.stringValue
+        // The name's bytes taken once for the whole search.
+        return try name.withUTF8 { name in
+            for index in container.entries.indices where document.key(container.entries[index], spells: name) { return index }
+            while try document.advance(container, depth: container.depth) {
+                let index = container.entries.count - 1
+                if document.key(container.entries[index], spells: name) { return index }
+            }
+            return nil
         }
-        return nil
     }
 
     func decoder(_ key: Key) throws -> SkimDecoder {
