@@ -102,6 +102,29 @@ struct DayOfMomentTests {
         #expect(CalendarDay(Date(timeIntervalSince1970: -1)).iso == "1969-12-31")
     }
 
+    @Test("timestamps and days written from their digits are what Foundation's ISO 8601 format style writes")
+    func writtenTimestamps() {
+        var random = SplitMix(state: 2001)
+        // The range's ends, the epoch, leap days, and fractions either side of a second.
+        var seconds: [Double] = [-11_676_096_000, -11_676_096_000.5, -11_676_096_001, 253_402_300_799.999, 253_402_300_800, 0, -0.5, 0.999_999, -1.5,
+                                 951_782_399.5, 951_868_800, 1_000_000_000.999_999_9, 978_307_199.999_999_9, 978_307_200, -62_135_596_800]
+        for _ in 0..<5_000 {
+            let whole = Double(Int64(random.next() % 280_000_000_000) - 14_000_000_000)
+            seconds.append(whole)
+            seconds.append(whole + Double(random.next() % 1_000_000) / 1_000_000)
+            // Just below a whole second, where a sum through 1970 would round up.
+            seconds.append(whole.nextDown)
+        }
+        for value in seconds {
+            let date = Date(timeIntervalSince1970: value)
+            #expect(date.iso8601 == date.formatted(.iso8601), "\(value)")
+        }
+        for ordinal in stride(from: -150_000, to: 3_000_000, by: 97) {
+            let day = CalendarDay(ordinal: ordinal)
+            #expect(day.iso == String(format: "%04d-%02d-%02d", day.year, day.month, day.day), "\(ordinal)")
+        }
+    }
+
     @Test("timestamps read from their digits are the dates Foundation's ISO 8601 parser reads")
     func timestamps() throws {
         var random = SplitMix(state: 8601)

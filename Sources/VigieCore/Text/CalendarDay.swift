@@ -40,8 +40,35 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
 
     /// `YYYY-MM-DD`.
     public var iso: String {
-        let y = String(year), m = month < 10 ? "0\(month)" : String(month), d = day < 10 ? "0\(day)" : String(day)
-        return "\(y)-\(m)-\(d)"
+        guard (1000...9999).contains(year) else {
+            let y = String(year), m = month < 10 ? "0\(month)" : String(month), d = day < 10 ? "0\(day)" : String(day)
+            return "\(y)-\(m)-\(d)"
+        }
+        return String(unsafeUninitializedCapacity: 10) { buffer in
+            writeISO(into: buffer)
+            return 10
+        }
+    }
+
+    /// Writes `YYYY-MM-DD` into the buffer's first ten bytes, for a four-digit year: every alert
+    /// and case written carries several days and timestamps, and string interpolation made
+    /// four strings for each.
+    func writeISO(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        Self.digits(year, 4, into: buffer, at: 0)
+        buffer[4] = UInt8(ascii: "-")
+        Self.digits(month, 2, into: buffer, at: 5)
+        buffer[7] = UInt8(ascii: "-")
+        Self.digits(day, 2, into: buffer, at: 8)
+    }
+
+    /// `value`'s last `count` decimal digits, zero-padded.
+    @inline(__always)
+    static func digits(_ value: Int, _ count: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        var rest = value
+        for index in stride(from: offset + count - 1, through: offset, by: -1) {
+            buffer[index] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+            rest /= 10
+        }
     }
 
     /// `YYYYMMDD`, the compact form used in BODACC ids.
@@ -111,10 +138,28 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
 }
 
 extension Date {
-    /// `2026-02-05T08:00:00Z`: the one timestamp format Vigie writes. `ISO8601FormatStyle` is
-    /// a value type, so no formatter object is created per call.
+    /// `2026-02-05T08:00:00Z`: the one timestamp format Vigie writes, what `ISO8601FormatStyle`
+    /// writes (seconds rounded down), from the digits for the years 1600 to 9999: a signed
+    /// webhook writes three, and the format style's calendar was a twentieth of a delivery.
+    /// Other years (Foundation's calendar is Julian before 1582) go to the format style.
     public var iso8601: String {
-        formatted(.iso8601)
+        // Rounded down from the reference date, as the format style does: through 1970, the
+        // addition could round a fraction just below a second up to it.
+        let reference = timeIntervalSinceReferenceDate.rounded(.down)
+        guard reference >= -12_654_403_200, reference < 252_423_993_600 else { return formatted(.iso8601) }
+        let (days, second) = (Int(reference) + 978_307_200).quotientAndRemainder(dividingBy: 86_400)
+        let (day, time) = second < 0 ? (days - 1, second + 86_400) : (days, second)
+        return String(unsafeUninitializedCapacity: 20) { buffer in
+            CalendarDay(ordinal: day).writeISO(into: buffer)
+            buffer[10] = UInt8(ascii: "T")
+            CalendarDay.digits(time / 3_600, 2, into: buffer, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            CalendarDay.digits(time / 60 % 60, 2, into: buffer, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            CalendarDay.digits(time % 60, 2, into: buffer, at: 17)
+            buffer[19] = UInt8(ascii: "Z")
+            return 20
+        }
     }
 }
 
