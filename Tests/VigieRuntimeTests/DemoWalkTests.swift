@@ -89,7 +89,7 @@ struct DemoWalkTests {
             foundation.keyEncodingStrategy = .convertToSnakeCase
             foundation.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             for alert in alerts {
-                #expect(try RecordJSONEncoder().encode(AlertRecord(alert)) == String(decoding: try foundation.encode(AlertRecord(alert)), as: UTF8.self))
+                #expect(AlertRecord(alert).jsonLine() == String(decoding: try foundation.encode(AlertRecord(alert)), as: UTF8.self))
             }
             for item in try await application.store.cases(CaseFilter(activeOnly: false, asOf: clock.now)) {
                 let record = CaseRecord(item, at: clock.now)

@@ -25,6 +25,63 @@ public struct JSONLine {
         writer.byte(UInt8(ascii: "]"))
     }
 
+    public mutating func field(_ key: String, _ value: Int) {
+        name(key)
+        writer.integer(value)
+    }
+
+    /// The members below are left out when absent, as a synthesized `Encodable` leaves out an
+    /// optional that is nil: records written for `JSONEncoder`'s readers, byte for byte.
+    public mutating func field(_ key: String, ifPresent value: String?) {
+        if let value { field(key, value) }
+    }
+
+    public mutating func field(_ key: String, ifPresent value: Int?) {
+        if let value { field(key, value) }
+    }
+
+    public mutating func field(_ key: String, ifPresent values: [String]?) {
+        if let values { field(key, values) }
+    }
+
+    /// A dictionary's keys are written as they are, in their bytes' order (`.sortedKeys`).
+    public mutating func field(_ key: String, ifPresent counts: [String: Int]?) {
+        guard let counts else { return }
+        field(key) { object in
+            for (key, count) in counts.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) { object.field(key, count) }
+        }
+    }
+
+    /// A nested object, its members written by `write` in sorted order.
+    public mutating func field(_ key: String, object write: (inout JSONLine) -> Void) {
+        name(key)
+        nested(write)
+    }
+
+    public mutating func field<Value>(_ key: String, ifPresent value: Value?, object write: (inout JSONLine, Value) -> Void) {
+        guard let value else { return }
+        field(key) { write(&$0, value) }
+    }
+
+    /// An array of objects.
+    public mutating func field<Element>(_ key: String, each elements: [Element], object write: (inout JSONLine, Element) -> Void) {
+        name(key)
+        writer.byte(UInt8(ascii: "["))
+        for (index, element) in elements.enumerated() {
+            if index > 0 { writer.byte(UInt8(ascii: ",")) }
+            nested { write(&$0, element) }
+        }
+        writer.byte(UInt8(ascii: "]"))
+    }
+
+    private mutating func nested(_ write: (inout JSONLine) -> Void) {
+        writer.byte(UInt8(ascii: "{"))
+        first = true
+        write(&self)
+        writer.byte(UInt8(ascii: "}"))
+        first = false
+    }
+
     /// The object, closed.
     public var text: String {
         var closed = writer
@@ -53,6 +110,14 @@ public struct JSONLine {
         @inline(__always) mutating func byte(_ byte: UInt8) { bytes.append(byte) }
 
         mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+        mutating func integer(_ value: Int) {
+            if value >= 0, value < 10 {
+                bytes.append(UInt8(truncatingIfNeeded: 48 + value))
+            } else {
+                raw(String(value))
+            }
+        }
 
         mutating func string(_ value: String) {
             bytes.append(UInt8(ascii: "\""))
