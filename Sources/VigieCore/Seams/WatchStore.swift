@@ -187,8 +187,9 @@ public protocol AlertQueries: Sendable {
 /// The outbox: one delivery per alert revision and channel, queued with the alert.
 public protocol OutboxStore: Sendable {
     /// Deliveries on a channel whose next attempt is due by `due`, oldest first, with the
-    /// alert as it was at that revision.
-    func dueDeliveries(channel: String, due: Date, limit: Int) async throws -> [PendingDelivery]
+    /// alert as it was at that revision; with `after`, only those queued after that delivery
+    /// (a pass reads its next batch while the current one is being sent).
+    func dueDeliveries(channel: String, due: Date, after: Int64?, limit: Int) async throws -> [PendingDelivery]
     /// When the next pending delivery of a channel is due; nil when none is pending.
     func nextDue(channel: String) async throws -> Date?
     /// Records attempts and the states they lead to, in one transaction.
@@ -203,6 +204,13 @@ public protocol OutboxStore: Sendable {
     func deliveries(alertID: String) async throws -> [DeliveryRecord]
     /// Per channel: deliveries pending, the oldest one's queue time, and dead letters.
     func outboxSummary() async throws -> [String: OutboxSummary]
+}
+
+extension OutboxStore {
+    /// The first due deliveries of a channel.
+    public func dueDeliveries(channel: String, due: Date, limit: Int) async throws -> [PendingDelivery] {
+        try await dueDeliveries(channel: channel, due: due, after: nil, limit: limit)
+    }
 }
 
 /// One channel's queue, for `vigie status` and the metrics.

@@ -114,15 +114,25 @@ public struct OutboxDispatcher: Sendable {
         // Only what is due when the pass starts: a failed delivery is rescheduled after that
         // moment, so the pass ends instead of retrying it at once.
         let passStart = clock.now
+        var next: [PendingDelivery]?
+        var after: Int64?
         while true {
             // A channel that is down is sent one delivery, its probe, once its cooldown is over.
             let probing = !breakers.isClosed(channel.name)
-            let batch = try await store.dueDeliveries(channel: channel.name, due: passStart, limit: probing ? 1 : configuration.batchSize)
-            guard !batch.isEmpty, breakers.admit(channel.name, now: clock.now) else {
+            let batch = if let next, !probing { next } else {
+                try await store.dueDeliveries(channel: channel.name, due: passStart, after: after, limit: probing ? 1 : configuration.batchSize)
+            }
+            guard let last = batch.last?.id, breakers.admit(channel.name, now: clock.now) else {
                 try await checkHealth(of: channel)
                 return report
             }
+            // The next batch is read, and its alerts decoded, while this one is on the wire:
+            // reading is a fifth of a delivery's work, and the transfers wait on the receiver.
+            // A batch read and then not sent (the channel went down) has changed nothing.
+            async let following = probing ? nil : store.dueDeliveries(channel: channel.name, due: passStart, after: last, limit: configuration.batchSize)
             let attempts = try await attempt(batch, on: channel)
+            next = try await following
+            after = last
             try await store.recordAttempts(attempts)
             var dead: [(alertID: String, revision: Int)] = []
             for attempt in attempts {

@@ -597,7 +597,7 @@ public final class PostgresWatchStore: WatchStore {
     /// Claims the due deliveries for this replica: rows another replica holds are skipped
     /// (`FOR UPDATE SKIP LOCKED` while the claim is made, `claimed_until` after), and a claim
     /// older than `claimDuration` — its replica died — is taken over.
-    public func dueDeliveries(channel: String, due: Date, limit: Int) async throws -> [PendingDelivery] {
+    public func dueDeliveries(channel: String, due: Date, after: Int64?, limit: Int) async throws -> [PendingDelivery] {
         let replica = configuration.replica
         let until = due.addingTimeInterval(configuration.claimDuration.seconds)
         let rows = try await client.query("""
@@ -605,7 +605,7 @@ public final class PostgresWatchStore: WatchStore {
             FROM alert_revision r
             WHERE d.id IN (
                 SELECT id FROM delivery
-                WHERE channel = \(channel) AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= \(due))
+                WHERE channel = \(channel) AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= \(due)) AND id > \(after ?? Int64.min)
                     AND (claimed_until IS NULL OR claimed_until <= \(due) OR claimed_by = \(replica))
                 ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
             ) AND r.alert_id = d.alert_id AND r.revision = d.revision

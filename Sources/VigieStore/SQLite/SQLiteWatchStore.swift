@@ -526,14 +526,14 @@ public final class SQLiteWatchStore: WatchStore {
 
     // MARK: Outbox
 
-    public func dueDeliveries(channel: String, due: Date, limit: Int) async throws -> [PendingDelivery] {
+    public func dueDeliveries(channel: String, due: Date, after: Int64?, limit: Int) async throws -> [PendingDelivery] {
         let rows = try await writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT d.id, r.payload, d.attempts, d.queued_at, d.digest_key FROM delivery d
                 JOIN alert_revision r ON r.alert_id = d.alert_id AND r.revision = d.revision
-                WHERE d.channel = ? AND d.status = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)
+                WHERE d.channel = ? AND d.status = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?) AND d.id > ?
                 ORDER BY d.id LIMIT ?
-                """, arguments: [channel, due, limit]).map { row -> (Int64, String, Int, Date, String?) in (row[0], row[1], row[2], row[3], row[4]) }
+                """, arguments: [channel, due, after ?? Int64.min, limit]).map { row -> (Int64, String, Int, Date, String?) in (row[0], row[1], row[2], row[3], row[4]) }
         }
         return try rows.map { id, payload, attempts, queuedAt, digestKey in
             PendingDelivery(id: id, alert: try decode(Alert.self, payload), channel: channel, attempts: attempts, queuedAt: queuedAt, digestKey: digestKey)
