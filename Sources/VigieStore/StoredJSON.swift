@@ -14,4 +14,12 @@ enum StoredJSON {
     }
 
     static let decoder = SkimmingJSONDecoder(dateDecoding: .iso8601)
+
+    /// A stored alert: the common ones read without `Codable` (`Alert.readStored`), the others
+    /// through it, which also says what is wrong with one that cannot be read.
+    static func alert(_ payload: String) throws -> Alert {
+        var text = payload
+        if let alert = text.withUTF8({ Alert.readStored(UnsafeRawBufferPointer($0)) }) { return alert }
+        return try decoder.decode(Alert.self, from: payload)
+    }
 }

@@ -61,6 +61,7 @@ struct DemoWalkTests {
             #expect(try await Self.walk(application, clock: clock, cycles: 6) == Self.raisedPerCycle)
 
             let alerts = try await application.store.alerts(since: nil, limit: nil)
+            try Self.storedAlertsReadAsCodableReadsThem(alerts)
             let liquidation = try #require(alerts.first { $0.kind == "procedure_converted" })
             #expect(liquidation.severity == .critical)
             #expect(liquidation.watch.first?.owner == "paul.martin@example.fr")
@@ -147,4 +148,74 @@ struct DemoWalkTests {
         #expect(delivered.delivered == 0)
         #expect(try String(contentsOfFile: configuration.logPath, encoding: .utf8).split(separator: "\n").count == alertCount)
     }
+
+    /// `Alert.readStored` reads what the `Decodable` conformance reads (through the stores'
+    /// decoder), on every alert of the walk, on each with every optional member filled, then
+    /// on them reordered, cut and mutated; and it reads every notice and observation itself.
+    static func storedAlertsReadAsCodableReadsThem(_ alerts: [Alert]) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        let decoder = SkimmingJSONDecoder(dateDecoding: .iso8601)
+        let filled = alerts.map { alert in
+            var alert = alert
+            var position = Position(currency: "EUR", owed: Decimal(string: "24600.55")!, owedFrom: "receivables", asOf: CalendarDay(iso: "2026-01-31"),
+                                    overdue: 1_200, insuredLimit: 5_000, insured: 5_000, insuredBy: "allianz-trade", guaranteed: 300, guarantor: "BNP \"caution\"")
+            position.toDeclare = Money(amount: Decimal(string: "0.5")!, currency: "EUR")
+            position.toDeclareAsOf = CalendarDay(iso: "2026-02-01")
+            alert.position = position
+            alert.nextActions = ["en": ["Call them.", "Stop shipping."], "fr": ["Appeler."]]
+            alert.escalatedBy = "exposure >= 10000"
+            alert.alsoReportedBy = ["pappers", "ellisphere"]
+            alert.relatedAlertID = "vg_0"
+            alert.caseID = alert.caseID ?? "vc_1"
+            alert.disposition = alert.disposition ?? .merged
+            switch alert.evidence {
+            case .observation(var observation):
+                observation.newLimit = Money(amount: 1_000, currency: "EUR")
+                observation.amount = Money(amount: Decimal(string: "-12.25")!, currency: "USD")
+                observation.reference = Money(amount: 0, currency: "EUR")
+                observation.latestLegalEvent = observation.latestLegalEvent ?? "Judgement"
+                alert.evidence = .observation(observation)
+            case .notice(var notice):
+                notice.corrects = ["A1", "A2"]
+                notice.match = "name_postcode"
+                notice.claims = notice.claims ?? ClaimsDeadline(published: CalendarDay(iso: "2026-01-05")!, months: 2, mandataire: "SELARL X", role: nil)
+                alert.evidence = .notice(notice)
+            default: break
+            }
+            return alert
+        }
+        var read = 0
+        var random = SplitMix(state: 1_907)
+        let structural = Array("{}[]\",:0-1.eE+tfn \\".utf8)
+        for alert in alerts + filled {
+            let stored = Array(try encoder.encode(alert))
+            let reference = try decoder.decode(Alert.self, from: stored)
+            #expect(reference == alert)
+            switch alert.evidence {
+            case .notice, .observation:
+                #expect(Alert.readStored(stored) == reference, "\(alert.id)")
+                read += 1
+            default:
+                #expect(Alert.readStored(stored) == nil, "\(alert.id): left to Codable")
+            }
+            let document = try JSONDecoder().decode(AnyJSON.self, from: Data(stored))
+            for _ in 0..<3 {
+                let reordered = Array(document.written(shuffling: &random).utf8)
+                #expect(Alert.readStored(reordered) == (try? decoder.decode(Alert.self, from: reordered)).flatMap { Alert.readStored(stored) == nil ? nil : $0 })
+            }
+            for cut in stride(from: 0, to: stored.count, by: 13) {
+                #expect(Alert.readStored(Array(stored[..<cut])) == nil, "cut at \(cut)")
+            }
+            for _ in 0..<40 {
+                var mutated = stored
+                mutated[Int.random(in: 0..<mutated.count, using: &random)] = structural.randomElement(using: &random)!
+                // Never an alert the Decodable conformance would not read, nor another one.
+                if let fast = Alert.readStored(mutated) { #expect(fast == (try? decoder.decode(Alert.self, from: mutated)), "\(String(decoding: mutated, as: UTF8.self))") }
+            }
+        }
+        #expect(read >= 2 * 10, "the walk's notices and observations are read without Codable")
+    }
+
 }

@@ -162,6 +162,13 @@ public struct JSONReader {
         return value
     }
 
+    /// A number as `SkimmingJSONDecoder` reads a `Decimal`: exact from its digits.
+    public mutating func decimal() throws -> Decimal {
+        let value = try document.decimal(at: index, path: .root)
+        index = try document.number(at: index).end
+        return value
+    }
+
     public mutating func bool() throws -> Bool {
         let value = try document.bool(at: index, path: .root)
         index += value ? 4 : 5

@@ -169,7 +169,7 @@ public final class PostgresWatchStore: WatchStore {
 
     public func noticeAlerts(for sirens: Set<SIREN>) async throws -> [SIREN: [Alert]] {
         let payloads = try await strings("SELECT payload FROM alert WHERE notice_id IS NOT NULL AND siren = ANY(\(sirens.map(\.digits))) ORDER BY seq")
-        return Dictionary(grouping: try payloads.map { try decode(Alert.self, $0) }.compactMap { alert in alert.siren.map { ($0, alert) } }, by: \.0)
+        return Dictionary(grouping: try payloads.map { try StoredJSON.alert($0) }.compactMap { alert in alert.siren.map { ($0, alert) } }, by: \.0)
             .mapValues { $0.map(\.1) }
     }
 
@@ -507,7 +507,7 @@ public final class PostgresWatchStore: WatchStore {
     }
 
     public func alerts(caseID: String) async throws -> [Alert] {
-        try await strings("SELECT payload FROM alert WHERE case_id = \(caseID) ORDER BY created_at, seq").map { try decode(Alert.self, $0) }
+        try await strings("SELECT payload FROM alert WHERE case_id = \(caseID) ORDER BY created_at, seq").map { try StoredJSON.alert($0) }
     }
 
     public func act(_ update: CaseBook.Update, entry: CaseEntry, alerts: [Alert], destinations: [String: [Router.Destination]], at: Date) async throws {
@@ -529,7 +529,7 @@ public final class PostgresWatchStore: WatchStore {
     public func alerts(since: Date?, limit: Int?) async throws -> [Alert] {
         try await strings("""
             SELECT payload FROM alert WHERE created_at >= \(since ?? Date(timeIntervalSince1970: 0)) ORDER BY created_at, seq LIMIT \(limit)
-            """).map { try decode(Alert.self, $0) }
+            """).map { try StoredJSON.alert($0) }
     }
 
     public func matchedNotices() async throws -> [BodaccNotice] {
@@ -537,7 +537,7 @@ public final class PostgresWatchStore: WatchStore {
     }
 
     public func alert(id: String) async throws -> Alert? {
-        try await strings("SELECT payload FROM alert WHERE id = \(id)").first.map { try decode(Alert.self, $0) }
+        try await strings("SELECT payload FROM alert WHERE id = \(id)").first.map { try StoredJSON.alert($0) }
     }
 
     public func observations(of siren: SIREN) async throws -> [ScoreObservation] {
@@ -612,7 +612,7 @@ public final class PostgresWatchStore: WatchStore {
             RETURNING d.id, r.payload, d.attempts, d.queued_at, d.digest_key
             """, logger: logger).collect()
         return try rows.map { try $0.decode((Int64, String, Int, Date, String?).self) }.sorted { $0.0 < $1.0 }.map { id, payload, attempts, queuedAt, digestKey in
-            PendingDelivery(id: id, alert: try decode(Alert.self, payload), channel: channel, attempts: attempts, queuedAt: queuedAt, digestKey: digestKey)
+            PendingDelivery(id: id, alert: try StoredJSON.alert(payload), channel: channel, attempts: attempts, queuedAt: queuedAt, digestKey: digestKey)
         }
     }
 
