@@ -116,6 +116,9 @@ public struct OutboxDispatcher: Sendable {
         let passStart = clock.now
         var next: [PendingDelivery]?
         var after: Int64?
+        // A batch all delivered is recorded while the next one is on the wire (the pass records
+        // it before it ends): a batch's writes were a tenth of a pass, the transfers waiting.
+        var unrecorded: [DeliveryAttempt] = []
         while true {
             // A channel that is down is sent one delivery, its probe, once its cooldown is over.
             let probing = !breakers.isClosed(channel.name)
@@ -123,6 +126,7 @@ public struct OutboxDispatcher: Sendable {
                 try await store.dueDeliveries(channel: channel.name, due: passStart, after: after, limit: probing ? 1 : configuration.batchSize)
             }
             guard let last = batch.last?.id, breakers.admit(channel.name, now: clock.now) else {
+                try await store.recordAttempts(unrecorded)
                 try await checkHealth(of: channel)
                 return report
             }
@@ -130,10 +134,21 @@ public struct OutboxDispatcher: Sendable {
             // reading is a fifth of a delivery's work, and the transfers wait on the receiver.
             // A batch read and then not sent (the channel went down) has changed nothing.
             async let following = probing ? nil : store.dueDeliveries(channel: channel.name, due: passStart, after: last, limit: configuration.batchSize)
+            let previous = unrecorded
+            async let recorded: Void = store.recordAttempts(previous)
             let attempts = try await attempt(batch, on: channel)
+            try await recorded
             next = try await following
             after = last
-            try await store.recordAttempts(attempts)
+            let wentDown = attempts.count < batch.count || probing && !breakers.isClosed(channel.name)
+            // A failure is recorded at once: the fallback channel is queued after it, and the
+            // pass ends on it when the channel is down.
+            if wentDown || attempts.contains(where: { if case .delivered = $0.next { false } else { true } }) {
+                try await store.recordAttempts(attempts)
+                unrecorded = []
+            } else {
+                unrecorded = attempts
+            }
             var dead: [(alertID: String, revision: Int)] = []
             for attempt in attempts {
                 metrics?.attempted(channel: channel.name, outcome: { switch attempt.next { case .delivered: "delivered"; case .pending: "failed"; case .dead: "dead" } }())
@@ -151,7 +166,7 @@ public struct OutboxDispatcher: Sendable {
             if let fallback = configuration.fallback, fallback != channel.name, !dead.isEmpty {
                 try await store.enqueue(dead, channel: fallback, at: clock.now)
             }
-            if attempts.count < batch.count || probing && !breakers.isClosed(channel.name) {
+            if wentDown {
                 // The channel went down during the batch, or its probe failed: what is left waits.
                 try await checkHealth(of: channel)
                 return report
