@@ -43,9 +43,9 @@ public final class VigieMetrics: Sendable {
         }
     }
 
-    /// A delivery attempt ended: delivered, failed (to retry) or dead.
-    func attempted(channel: String, outcome: String) {
-        Counter(label: "vigie_deliveries_total", dimensions: [("channel", channel), ("outcome", outcome)], factory: factory).increment()
+    /// Delivery attempts ended: delivered, failed (to retry) or dead.
+    func attempted(channel: String, outcome: String, count: Int) {
+        Counter(label: "vigie_deliveries_total", dimensions: [("channel", channel), ("outcome", outcome)], factory: factory).increment(by: count)
     }
 
     /// The gauges read from the store at scrape time, then the whole registry as text.

@@ -150,8 +150,11 @@ public struct OutboxDispatcher: Sendable {
                 unrecorded = attempts
             }
             var dead: [(alertID: String, revision: Int)] = []
+            // Counted once per batch and outcome: a counter looked up per attempt was a lock
+            // and a name check each.
+            var outcomes: [String: Int] = [:]
             for attempt in attempts {
-                metrics?.attempted(channel: channel.name, outcome: { switch attempt.next { case .delivered: "delivered"; case .pending: "failed"; case .dead: "dead" } }())
+                outcomes[{ switch attempt.next { case .delivered: "delivered"; case .pending: "failed"; case .dead: "dead" } }(), default: 0] += 1
                 switch attempt.next {
                 case .delivered: report.delivered += 1
                 case .pending:
@@ -163,6 +166,7 @@ public struct OutboxDispatcher: Sendable {
                     logger.error("delivery.dead_lettered", metadata: metadata(attempt))
                 }
             }
+            for (outcome, count) in outcomes { metrics?.attempted(channel: channel.name, outcome: outcome, count: count) }
             if let fallback = configuration.fallback, fallback != channel.name, !dead.isEmpty {
                 try await store.enqueue(dead, channel: fallback, at: clock.now)
             }
@@ -229,7 +233,8 @@ public struct OutboxDispatcher: Sendable {
                         failure = DeliveryError(kind: .transient, message: "\(error)")
                     }
                     let now = clock.now
-                    let jitter = random()
+                    // Only a retry is spread out: a draw per delivery was a system call each.
+                    let jitter = failure == nil ? 0 : random()
                     // Transient failures are the channel's business; a refusal (4xx) is this
                     // delivery's and says nothing about whether the channel is up.
                     switch failure?.kind {
