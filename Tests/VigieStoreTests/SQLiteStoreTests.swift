@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import VigieCore
-import VigieStore
+@testable import VigieStore
 import VigieTestSupport
 
 @Suite("The store: conformance")
@@ -224,5 +224,26 @@ struct PruneTests {
         #expect(try await store.prune(observationsBefore: cutoff, attemptsBefore: nil, dryRun: false) == PruneReport(observations: 2))
         #expect(try await store.observations(of: siren).map(\.observedOn) == [CalendarDay(recent)])
         #expect(try await store.observations(of: other).count == 1, "a company's latest observation stays, however old")
+    }
+}
+
+@Suite("Stored dates")
+struct StoredDateTests {
+    @Test("dates written from their digits are the text GRDB writes for them")
+    func asGRDBWritesThem() {
+        var random = SplitMix(state: 86_400)
+        // The range's ends, the epoch, and fractions around a millisecond's half.
+        var seconds: [Double] = [-11_676_096_000, -11_676_096_000.0004, -11_676_096_001, 253_402_300_799.999, 253_402_300_799.9996, 253_402_300_800,
+                                 0, 0.0005, 0.000_999_9, 0.9995, -0.0005, -0.5, 1_700_000_000.1235, 1_700_000_000.9999, 978_307_200, 1_770_000_000]
+        for _ in 0..<5_000 {
+            let whole = Double(Int64(random.next() % 280_000_000_000) - 14_000_000_000)
+            seconds.append(whole)
+            seconds.append(whole + Double(random.next() % 1_000_000) / 1_000_000)
+            seconds.append(whole + Double(random.next() % 1_000) / 1_000 + 0.000_5)
+        }
+        for value in seconds {
+            let date = Date(timeIntervalSince1970: value)
+            #expect(StoredDate.text(date) == String.fromDatabaseValue(date.databaseValue), "\(value)")
+        }
     }
 }

@@ -53,7 +53,7 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
     /// Writes `YYYY-MM-DD` into the buffer's first ten bytes, for a four-digit year: every alert
     /// and case written carries several days and timestamps, and string interpolation made
     /// four strings for each.
-    func writeISO(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+    package func writeISO(into buffer: UnsafeMutableBufferPointer<UInt8>) {
         Self.digits(year, 4, into: buffer, at: 0)
         buffer[4] = UInt8(ascii: "-")
         Self.digits(month, 2, into: buffer, at: 5)
@@ -63,7 +63,7 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
 
     /// `value`'s last `count` decimal digits, zero-padded.
     @inline(__always)
-    static func digits(_ value: Int, _ count: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+    package static func digits(_ value: Int, _ count: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
         var rest = value
         for index in stride(from: offset + count - 1, through: offset, by: -1) {
             buffer[index] = UInt8(truncatingIfNeeded: 48 + rest % 10)

@@ -556,12 +556,12 @@ public final class SQLiteWatchStore: WatchStore {
                 UPDATE delivery SET status = ?, attempts = ?, next_attempt_at = ?, delivered_at = ?, last_error = ?, dead_reason = ? WHERE id = ?
                 """)
             for attempt in attempts {
-                try log.execute(arguments: [attempt.delivery.id, attempt.at, attempt.error == nil ? "delivered" : "failed", attempt.httpStatus, attempt.error])
+                try log.execute(arguments: [attempt.delivery.id, StoredDate.text(attempt.at), attempt.error == nil ? "delivered" : "failed", attempt.httpStatus, attempt.error])
                 switch attempt.next {
                 case .delivered(let count, let at):
-                    try update.execute(arguments: ["delivered", count, nil, at, nil, nil, attempt.delivery.id])
+                    try update.execute(arguments: ["delivered", count, nil, StoredDate.text(at), nil, nil, attempt.delivery.id])
                 case .pending(let count, let due):
-                    try update.execute(arguments: ["pending", count, due, nil, attempt.error, nil, attempt.delivery.id])
+                    try update.execute(arguments: ["pending", count, StoredDate.text(due), nil, attempt.error, nil, attempt.delivery.id])
                 case .dead(let count, let reason):
                     try update.execute(arguments: ["dead", count, nil, nil, attempt.error, reason, attempt.delivery.id])
                 }
