@@ -22,4 +22,11 @@ enum StoredJSON {
         if let alert = text.withUTF8({ Alert.readStored(UnsafeRawBufferPointer($0)) }) { return alert }
         return try decoder.decode(Alert.self, from: payload)
     }
+
+    /// A stored case, as `alert(_:)` reads an alert.
+    static func storedCase(_ payload: String) throws -> Case {
+        var text = payload
+        if let item = text.withUTF8({ Case.readStored(UnsafeRawBufferPointer($0)) }) { return item }
+        return try decoder.decode(Case.self, from: payload)
+    }
 }

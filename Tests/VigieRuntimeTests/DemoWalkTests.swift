@@ -92,6 +92,7 @@ struct DemoWalkTests {
             for alert in alerts {
                 #expect(AlertRecord(alert).jsonLine() == String(decoding: try foundation.encode(AlertRecord(alert)), as: UTF8.self))
             }
+            try Self.storedCasesReadAsCodableReadsThem(try await application.store.cases(CaseFilter(activeOnly: false, asOf: clock.now)))
             for item in try await application.store.cases(CaseFilter(activeOnly: false, asOf: clock.now)) {
                 let record = CaseRecord(item, at: clock.now)
                 #expect(try RecordJSONEncoder().encode(record) == String(decoding: try foundation.encode(record), as: UTF8.self))
@@ -153,10 +154,6 @@ struct DemoWalkTests {
     /// decoder), on every alert of the walk, on each with every optional member filled, then
     /// on them reordered, cut and mutated; and it reads every notice and observation itself.
     static func storedAlertsReadAsCodableReadsThem(_ alerts: [Alert]) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        let decoder = SkimmingJSONDecoder(dateDecoding: .iso8601)
         let filled = alerts.map { alert in
             var alert = alert
             var position = Position(currency: "EUR", owed: Decimal(string: "24600.55")!, owedFrom: "receivables", asOf: CalendarDay(iso: "2026-01-31"),
@@ -186,36 +183,78 @@ struct DemoWalkTests {
             }
             return alert
         }
-        var read = 0
+        let read = try Self.readAsCodableReadsThem(alerts + filled, readsItself: { alert in
+            switch alert.evidence {
+            case .notice, .observation: true
+            default: false
+            }
+        }, read: Alert.readStored)
+        #expect(read >= 2 * 10, "the walk's notices and observations are read without Codable")
+    }
+
+    /// `Case.readStored` reads what the `Decodable` conformance reads, as for alerts.
+    static func storedCasesReadAsCodableReadsThem(_ cases: [Case]) throws {
+        let filled = cases.map { item in
+            var item = item
+            item.snoozedUntil = Date(timeIntervalSince1970: 1_770_000_000)
+            item.acknowledgedAt = Date(timeIntervalSince1970: 1_770_000_100)
+            item.resolvedAt = Date(timeIntervalSince1970: 1_770_000_200)
+            item.resolution = "paid \"in full\""
+            item.notifiedAt = Date(timeIntervalSince1970: 1_770_000_300)
+            item.remindedAt = ["reminder": Date(timeIntervalSince1970: 1_770_000_400), "claims": Date(timeIntervalSince1970: 1_770_000_500)]
+            item.deadlineReminders = [30, 7, 1]
+            item.claims = ClaimsDeadline(published: CalendarDay(iso: "2026-01-05")!, months: 2, mandataire: "SELARL X", role: "liquidateur")
+            item.position = Position(currency: "EUR", owed: Decimal(string: "24600.55")!, owedFrom: "watchlist", insured: 5_000, insuredBy: "coface")
+            item.owner = item.owner ?? "owner@example.fr"
+            item.companyName = item.companyName ?? "X"
+            item.facts = item.facts.map { fact in
+                var fact = fact
+                fact.procedure = fact.procedure ?? .liquidation
+                return fact
+            }
+            return item
+        }
+        let read = try Self.readAsCodableReadsThem(cases + filled, readsItself: { _ in true }, read: Case.readStored)
+        #expect(read == 2 * cases.count && !cases.isEmpty)
+    }
+
+    /// Each value, stored as the stores write it, is read by `read` as the stores' `Decodable`
+    /// reading reads it (when `readsItself`, else left to it: nil); then reordered, cut and
+    /// mutated, it is never read as anything else. Returns how many `read` read itself.
+    static func readAsCodableReadsThem<T: Codable & Equatable>(_ values: [T], readsItself: (T) -> Bool, read: ([UInt8]) -> T?) throws -> Int {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        let decoder = SkimmingJSONDecoder(dateDecoding: .iso8601)
+        var count = 0
         var random = SplitMix(state: 1_907)
         let structural = Array("{}[]\",:0-1.eE+tfn \\".utf8)
-        for alert in alerts + filled {
-            let stored = Array(try encoder.encode(alert))
-            let reference = try decoder.decode(Alert.self, from: stored)
-            #expect(reference == alert)
-            switch alert.evidence {
-            case .notice, .observation:
-                #expect(Alert.readStored(stored) == reference, "\(alert.id)")
-                read += 1
-            default:
-                #expect(Alert.readStored(stored) == nil, "\(alert.id): left to Codable")
+        for value in values {
+            let stored = Array(try encoder.encode(value))
+            let reference = try decoder.decode(T.self, from: stored)
+            #expect(reference == value)
+            if readsItself(value) {
+                #expect(read(stored) == reference, "\(String(decoding: stored, as: UTF8.self))")
+                count += 1
+            } else {
+                #expect(read(stored) == nil, "left to Codable")
             }
             let document = try JSONDecoder().decode(AnyJSON.self, from: Data(stored))
             for _ in 0..<3 {
                 let reordered = Array(document.written(shuffling: &random).utf8)
-                #expect(Alert.readStored(reordered) == (try? decoder.decode(Alert.self, from: reordered)).flatMap { Alert.readStored(stored) == nil ? nil : $0 })
+                #expect(read(reordered) == (readsItself(value) ? try? decoder.decode(T.self, from: reordered) : nil))
             }
             for cut in stride(from: 0, to: stored.count, by: 13) {
-                #expect(Alert.readStored(Array(stored[..<cut])) == nil, "cut at \(cut)")
+                #expect(read(Array(stored[..<cut])) == nil, "cut at \(cut)")
             }
             for _ in 0..<40 {
                 var mutated = stored
                 mutated[Int.random(in: 0..<mutated.count, using: &random)] = structural.randomElement(using: &random)!
-                // Never an alert the Decodable conformance would not read, nor another one.
-                if let fast = Alert.readStored(mutated) { #expect(fast == (try? decoder.decode(Alert.self, from: mutated)), "\(String(decoding: mutated, as: UTF8.self))") }
+                // Never a value the Decodable conformance would not read, nor another one.
+                if let fast = read(mutated) { #expect(fast == (try? decoder.decode(T.self, from: mutated)), "\(String(decoding: mutated, as: UTF8.self))") }
             }
         }
-        #expect(read >= 2 * 10, "the walk's notices and observations are read without Codable")
+        return count
     }
 
 }

@@ -17,7 +17,17 @@ extension Alert {
     }
 }
 
-/// The readers of `Alert.readStored`, one per type, each what the synthesized `Decodable`
+extension Case {
+    /// Reads a case as the stores keep it, without `Codable`, as `Alert.readStored` reads an
+    /// alert: nil for a document it refuses, which the caller then reads through `Codable`.
+    /// Every cycle reads the open cases back, each with its timeline; through `Codable` that
+    /// was an eighth of a steady poll's CPU where many companies have cases.
+    public static func readStored(_ bytes: some ContiguousBytes) -> Case? {
+        try? JSONReader.read(bytes) { reader in try StoredAlertReader.storedCase(&reader) }
+    }
+}
+
+/// The readers of `Alert.readStored` and `Case.readStored`, one per type, each what the synthesized `Decodable`
 /// conformance reads: a member absent or `null` is nil when optional and refused when not;
 /// members it does not know are stepped over. Refused means nil, and `Codable` then reads.
 enum StoredAlertReader {
@@ -67,6 +77,90 @@ enum StoredAlertReader {
         alert.nextActions = nextActions
         alert.position = position
         return alert
+    }
+
+    static func storedCase(_ reader: inout JSONReader) throws -> Case {
+        var id: String?, siren: SIREN?, companyName: String?, situation: CaseSituation?, state: CaseState?, severity: Severity?
+        var title: String?, owner: String?, watch: [WatchContext]?, openedAt: Date?, updatedAt: Date?, snoozedUntil: Date?
+        var acknowledgedAt: Date?, resolvedAt: Date?, resolution: String?, notifiedAt: Date?, remindedAt: [String: Date]?
+        var deadlineReminders: [Int]?, claims: ClaimsDeadline?, position: Position?, facts: [CaseFact]?, version: Int?
+        try reader.members { key, reader in
+            switch key {
+            case "acknowledgedAt": acknowledgedAt = try optional(&reader) { try date(&$0) }
+            case "claims": claims = try optional(&reader) { try self.claims(&$0) }
+            case "companyName": companyName = try reader.read()
+            case "deadlineReminders": deadlineReminders = try reader.read()
+            case "facts": facts = try reader.array { try fact(&$0) }
+            case "id": id = try reader.read()
+            case "notifiedAt": notifiedAt = try optional(&reader) { try date(&$0) }
+            case "openedAt": openedAt = try date(&reader)
+            case "owner": owner = try reader.read()
+            case "position": position = try optional(&reader) { try self.position(&$0) }
+            case "remindedAt": remindedAt = try dates(&reader)
+            case "resolution": resolution = try reader.read()
+            case "resolvedAt": resolvedAt = try optional(&reader) { try date(&$0) }
+            case "severity": severity = try raw(&reader)
+            case "siren": siren = try self.siren(&reader)
+            case "situation": situation = try raw(&reader)
+            case "snoozedUntil": snoozedUntil = try optional(&reader) { try date(&$0) }
+            case "state": state = try raw(&reader)
+            case "title": title = try reader.read()
+            case "updatedAt": updatedAt = try date(&reader)
+            case "version": version = try reader.read()
+            case "watch": watch = try reader.array { try self.watch(&$0) }
+            default: break
+            }
+        }
+        guard let id, let siren, let situation, let state, let severity, let title, let watch, let openedAt, let updatedAt, let remindedAt,
+              let deadlineReminders, let facts, let version
+        else { throw Unread() }
+        var item = Case(siren: siren, companyName: companyName, situation: situation, watch: watch, at: openedAt)
+        item.id = id
+        item.state = state
+        item.severity = severity
+        item.title = title
+        item.owner = owner
+        item.updatedAt = updatedAt
+        item.snoozedUntil = snoozedUntil
+        item.acknowledgedAt = acknowledgedAt
+        item.resolvedAt = resolvedAt
+        item.resolution = resolution
+        item.notifiedAt = notifiedAt
+        item.remindedAt = remindedAt
+        item.deadlineReminders = deadlineReminders
+        item.claims = claims
+        item.position = position
+        item.facts = facts
+        item.version = version
+        return item
+    }
+
+    static func fact(_ reader: inout JSONReader) throws -> CaseFact {
+        var alertID: String?, kind: String?, severity: Severity?, title: String?, source: String?, at: Date?, active: Bool?
+        var disposition: Disposition?, procedure: ProcedureStatus?
+        try reader.members { key, reader in
+            switch key {
+            case "active": active = try reader.read()
+            case "alertID": alertID = try reader.read()
+            case "at": at = try date(&reader)
+            case "disposition": disposition = try raw(&reader)
+            case "kind": kind = try reader.read()
+            case "procedure": procedure = try optional(&reader) { try raw(&$0) }
+            case "severity": severity = try raw(&reader)
+            case "source": source = try reader.read()
+            case "title": title = try reader.read()
+            default: break
+            }
+        }
+        guard let alertID, let kind, let severity, let title, let source, let at, let active, let disposition else { throw Unread() }
+        return CaseFact(alertID: alertID, kind: kind, severity: severity, title: title, source: source, at: at, active: active, disposition: disposition, procedure: procedure)
+    }
+
+    /// `{"reminder": "2026-…Z"}`.
+    static func dates(_ reader: inout JSONReader) throws -> [String: Date] {
+        var dates: [String: Date] = [:]
+        try reader.members { key, reader in dates[key.name] = try date(&reader) }
+        return dates
     }
 
     /// An enum's case as `Codable` writes it: `{"observation": {"_0": {…}}}`, one member.
@@ -239,12 +333,7 @@ enum StoredAlertReader {
     /// `{"en": ["…"], "fr": ["…"]}`.
     static func actions(_ reader: inout JSONReader) throws -> [String: [String]] {
         var actions: [String: [String]] = [:]
-        try reader.members { key, reader in
-            let name = key.name
-            // A name given twice: `Codable` keeps the last, this reader the first.
-            guard actions[name] == nil else { throw Unread() }
-            actions[name] = try reader.read()
-        }
+        try reader.members { key, reader in actions[key.name] = try reader.read() }
         return actions
     }
 
@@ -297,5 +386,20 @@ extension NoticeEvidence {
         self.corrects = corrects
         self.match = match
         self.claims = claims
+    }
+}
+
+extension CaseFact {
+    /// Every member as stored: what `StoredAlertReader` read.
+    init(alertID: String, kind: String, severity: Severity, title: String, source: String, at: Date, active: Bool, disposition: Disposition, procedure: ProcedureStatus?) {
+        self.alertID = alertID
+        self.kind = kind
+        self.severity = severity
+        self.title = title
+        self.source = source
+        self.at = at
+        self.active = active
+        self.disposition = disposition
+        self.procedure = procedure
     }
 }

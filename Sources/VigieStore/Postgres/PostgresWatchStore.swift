@@ -453,10 +453,10 @@ public final class PostgresWatchStore: WatchStore {
 
     /// Cases and their audit entries; each case row is locked while it is compared and written.
     static func writeCases(_ connection: PostgresConnection, _ updates: [CaseBook.Update], entries: [CaseEntry], conflicts: CaseBook.Update.Conflicts, logger: Logger) async throws {
-        let (encoder, decoder) = (StoredJSON.encoder(), StoredJSON.decoder)
+        let encoder = StoredJSON.encoder()
         for update in updates {
             let stored = try await connection.query("SELECT payload FROM case_file WHERE id = \(update.after.id) FOR UPDATE", logger: logger).collect().first?.decode(String.self)
-            let item = try update.resolved(against: try stored.map { try decoder.decode(Case.self, from: $0) }, conflicts)
+            let item = try update.resolved(against: try stored.map { try StoredJSON.storedCase($0) }, conflicts)
             let payload = String(decoding: try encoder.encode(item), as: UTF8.self)
             try await connection.query("""
                 INSERT INTO case_file (id, siren, situation, state, severity, owner, opened_at, updated_at, version, payload)
@@ -478,11 +478,11 @@ public final class PostgresWatchStore: WatchStore {
 
     public func cases(for sirens: Set<SIREN>) async throws -> [String: Case] {
         let payloads = try await strings("SELECT payload FROM case_file WHERE siren = ANY(\(sirens.map(\.digits)))")
-        return Dictionary(try payloads.map { try decode(Case.self, $0) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(try payloads.map { try StoredJSON.storedCase($0) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public func activeCases() async throws -> [Case] {
-        try await strings("SELECT payload FROM case_file WHERE state <> 'resolved' ORDER BY opened_at, id").map { try decode(Case.self, $0) }
+        try await strings("SELECT payload FROM case_file WHERE state <> 'resolved' ORDER BY opened_at, id").map { try StoredJSON.storedCase($0) }
     }
 
     public func cases(_ filter: CaseFilter) async throws -> [Case] {
@@ -490,11 +490,11 @@ public final class PostgresWatchStore: WatchStore {
             SELECT payload FROM case_file
             WHERE (\(!filter.activeOnly) OR state <> 'resolved') AND (\(filter.siren?.digits)::text IS NULL OR siren = \(filter.siren?.digits))
             """)
-        return filter.apply(try payloads.map { try decode(Case.self, $0) })
+        return filter.apply(try payloads.map { try StoredJSON.storedCase($0) })
     }
 
     public func `case`(id: String) async throws -> Case? {
-        try await strings("SELECT payload FROM case_file WHERE id = \(id)").first.map { try decode(Case.self, $0) }
+        try await strings("SELECT payload FROM case_file WHERE id = \(id)").first.map { try StoredJSON.storedCase($0) }
     }
 
     public func caseEntries(caseID: String) async throws -> [CaseEntry] {

@@ -374,10 +374,10 @@ public final class SQLiteWatchStore: WatchStore {
 
     /// Cases and their audit entries.
     static func writeCases(_ db: Database, _ updates: [CaseBook.Update], entries: [CaseEntry], conflicts: CaseBook.Update.Conflicts) throws {
-        let (encoder, decoder) = (StoredJSON.encoder(), StoredJSON.decoder)
+        let encoder = StoredJSON.encoder()
         for update in updates {
             let stored = try String.fetchOne(db, sql: "SELECT payload FROM case_file WHERE id = ?", arguments: [update.after.id])
-            let item = try update.resolved(against: try stored.map { try decoder.decode(Case.self, from: $0) }, conflicts)
+            let item = try update.resolved(against: try stored.map { try StoredJSON.storedCase($0) }, conflicts)
             let payload = String(decoding: try encoder.encode(item), as: UTF8.self)
             try db.execute(sql: """
                 INSERT INTO case_file (id, siren, situation, state, severity, owner, opened_at, updated_at, version, payload)
@@ -401,14 +401,14 @@ public final class SQLiteWatchStore: WatchStore {
                 try String.fetchAll(db, sql: "SELECT payload FROM case_file WHERE siren IN (\(Self.placeholders(chunk.count)))", arguments: StatementArguments(chunk))
             }
         }
-        return Dictionary(try payloads.map { try decode(Case.self, $0) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(try payloads.map { try StoredJSON.storedCase($0) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public func activeCases() async throws -> [Case] {
         let payloads = try await writer.read { db in
             try String.fetchAll(db, sql: "SELECT payload FROM case_file WHERE state != ? ORDER BY opened_at, id", arguments: [CaseState.resolved.rawValue])
         }
-        return try payloads.map { try decode(Case.self, $0) }
+        return try payloads.map { try StoredJSON.storedCase($0) }
     }
 
     public func cases(_ filter: CaseFilter) async throws -> [Case] {
@@ -426,12 +426,12 @@ public final class SQLiteWatchStore: WatchStore {
             let clause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
             return try String.fetchAll(db, sql: "SELECT payload FROM case_file" + clause, arguments: StatementArguments(arguments))
         }
-        return filter.apply(try payloads.map { try decode(Case.self, $0) })
+        return filter.apply(try payloads.map { try StoredJSON.storedCase($0) })
     }
 
     public func `case`(id: String) async throws -> Case? {
         let payload = try await writer.read { db in try String.fetchOne(db, sql: "SELECT payload FROM case_file WHERE id = ?", arguments: [id]) }
-        return try payload.map { try decode(Case.self, $0) }
+        return try payload.map { try StoredJSON.storedCase($0) }
     }
 
     public func caseEntries(caseID: String) async throws -> [CaseEntry] {
