@@ -61,6 +61,20 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
         Self.digits(day, 2, into: buffer, at: 8)
     }
 
+    /// Writes `YYYY-MM-DD?HH:MM:SS` (19 bytes, `?` the separator) for a moment in whole seconds
+    /// since 1970, in UTC: ISO 8601's timestamps and the stores' dates are written with it.
+    package static func writeTimestamp(_ seconds: Int, separator: UInt8, into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        let (days, rest) = seconds.quotientAndRemainder(dividingBy: 86_400)
+        let (day, time) = rest < 0 ? (days - 1, rest + 86_400) : (days, rest)
+        CalendarDay(ordinal: day).writeISO(into: buffer)
+        buffer[10] = separator
+        digits(time / 3_600, 2, into: buffer, at: 11)
+        buffer[13] = UInt8(ascii: ":")
+        digits(time / 60 % 60, 2, into: buffer, at: 14)
+        buffer[16] = UInt8(ascii: ":")
+        digits(time % 60, 2, into: buffer, at: 17)
+    }
+
     /// `value`'s last `count` decimal digits, zero-padded.
     @inline(__always)
     package static func digits(_ value: Int, _ count: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
@@ -147,16 +161,8 @@ extension Date {
         // addition could round a fraction just below a second up to it.
         let reference = timeIntervalSinceReferenceDate.rounded(.down)
         guard reference >= -12_654_403_200, reference < 252_423_993_600 else { return formatted(.iso8601) }
-        let (days, second) = (Int(reference) + 978_307_200).quotientAndRemainder(dividingBy: 86_400)
-        let (day, time) = second < 0 ? (days - 1, second + 86_400) : (days, second)
         return String(unsafeUninitializedCapacity: 20) { buffer in
-            CalendarDay(ordinal: day).writeISO(into: buffer)
-            buffer[10] = UInt8(ascii: "T")
-            CalendarDay.digits(time / 3_600, 2, into: buffer, at: 11)
-            buffer[13] = UInt8(ascii: ":")
-            CalendarDay.digits(time / 60 % 60, 2, into: buffer, at: 14)
-            buffer[16] = UInt8(ascii: ":")
-            CalendarDay.digits(time % 60, 2, into: buffer, at: 17)
+            CalendarDay.writeTimestamp(Int(reference) + 978_307_200, separator: UInt8(ascii: "T"), into: buffer)
             buffer[19] = UInt8(ascii: "Z")
             return 20
         }

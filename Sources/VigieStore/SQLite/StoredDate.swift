@@ -14,23 +14,13 @@ enum StoredDate {
         guard milliseconds >= -11_676_096_000_000, milliseconds < 253_402_300_800_000 else {
             return String.fromDatabaseValue(date.databaseValue) ?? ""
         }
-        let (days, rest) = Int(milliseconds).quotientAndRemainder(dividingBy: 86_400_000)
-        let (day, time) = rest < 0 ? (days - 1, rest + 86_400_000) : (days, rest)
+        let (seconds, rest) = Int(milliseconds).quotientAndRemainder(dividingBy: 1_000)
+        let (second, millisecond) = rest < 0 ? (seconds - 1, rest + 1_000) : (seconds, rest)
         return String(unsafeUninitializedCapacity: 23) { buffer in
-            CalendarDay(ordinal: day).writeISO(into: buffer)
-            buffer[10] = UInt8(ascii: " ")
-            CalendarDay.digits(time / 3_600_000, 2, into: buffer, at: 11)
-            buffer[13] = UInt8(ascii: ":")
-            CalendarDay.digits(time / 60_000 % 60, 2, into: buffer, at: 14)
-            buffer[16] = UInt8(ascii: ":")
-            CalendarDay.digits(time / 1_000 % 60, 2, into: buffer, at: 17)
+            CalendarDay.writeTimestamp(second, separator: UInt8(ascii: " "), into: buffer)
             buffer[19] = UInt8(ascii: ".")
-            CalendarDay.digits(time % 1_000, 3, into: buffer, at: 20)
+            CalendarDay.digits(millisecond, 3, into: buffer, at: 20)
             return 23
         }
-    }
-
-    static func text(_ date: Date?) -> String? {
-        date.map(text)
     }
 }
