@@ -15,18 +15,11 @@ enum StoredJSON {
 
     static let decoder = SkimmingJSONDecoder(dateDecoding: .iso8601)
 
-    /// A stored alert: the common ones read without `Codable` (`Alert.readStored`), the others
-    /// through it, which also says what is wrong with one that cannot be read.
-    static func alert(_ payload: String) throws -> Alert {
+    /// A stored document with a reader of its own (`Alert`, `Case`): read by it, and through
+    /// `Codable` when it refuses the document, which also says what is wrong.
+    static func read<T: StoredReadable>(_ type: T.Type, _ payload: String) throws -> T {
         var text = payload
-        if let alert = text.withUTF8({ Alert.readStored(UnsafeRawBufferPointer($0)) }) { return alert }
-        return try decoder.decode(Alert.self, from: payload)
-    }
-
-    /// A stored case, as `alert(_:)` reads an alert.
-    static func storedCase(_ payload: String) throws -> Case {
-        var text = payload
-        if let item = text.withUTF8({ Case.readStored(UnsafeRawBufferPointer($0)) }) { return item }
-        return try decoder.decode(Case.self, from: payload)
+        if let value = text.withUTF8({ T.readStored(UnsafeRawBufferPointer($0)) }) { return value }
+        return try decoder.decode(T.self, from: payload)
     }
 }

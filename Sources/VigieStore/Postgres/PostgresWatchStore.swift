@@ -169,7 +169,7 @@ public final class PostgresWatchStore: WatchStore {
 
     public func noticeAlerts(for sirens: Set<SIREN>) async throws -> [SIREN: [Alert]] {
         let payloads = try await strings("SELECT payload FROM alert WHERE notice_id IS NOT NULL AND siren = ANY(\(sirens.map(\.digits))) ORDER BY seq")
-        return Dictionary(grouping: try payloads.map { try StoredJSON.alert($0) }.compactMap { alert in alert.siren.map { ($0, alert) } }, by: \.0)
+        return Dictionary(grouping: try payloads.map { try StoredJSON.read(Alert.self, $0) }.compactMap { alert in alert.siren.map { ($0, alert) } }, by: \.0)
             .mapValues { $0.map(\.1) }
     }
 
@@ -456,7 +456,7 @@ public final class PostgresWatchStore: WatchStore {
         let encoder = StoredJSON.encoder()
         for update in updates {
             let stored = try await connection.query("SELECT payload FROM case_file WHERE id = \(update.after.id) FOR UPDATE", logger: logger).collect().first?.decode(String.self)
-            let item = try update.resolved(against: try stored.map { try StoredJSON.storedCase($0) }, conflicts)
+            let item = try update.resolved(against: try stored.map { try StoredJSON.read(Case.self, $0) }, conflicts)
             let payload = String(decoding: try encoder.encode(item), as: UTF8.self)
             try await connection.query("""
                 INSERT INTO case_file (id, siren, situation, state, severity, owner, opened_at, updated_at, version, payload)
@@ -478,11 +478,11 @@ public final class PostgresWatchStore: WatchStore {
 
     public func cases(for sirens: Set<SIREN>) async throws -> [String: Case] {
         let payloads = try await strings("SELECT payload FROM case_file WHERE siren = ANY(\(sirens.map(\.digits)))")
-        return Dictionary(try payloads.map { try StoredJSON.storedCase($0) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(try payloads.map { try StoredJSON.read(Case.self, $0) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public func activeCases() async throws -> [Case] {
-        try await strings("SELECT payload FROM case_file WHERE state <> 'resolved' ORDER BY opened_at, id").map { try StoredJSON.storedCase($0) }
+        try await strings("SELECT payload FROM case_file WHERE state <> 'resolved' ORDER BY opened_at, id").map { try StoredJSON.read(Case.self, $0) }
     }
 
     public func cases(_ filter: CaseFilter) async throws -> [Case] {
@@ -490,11 +490,11 @@ public final class PostgresWatchStore: WatchStore {
             SELECT payload FROM case_file
             WHERE (\(!filter.activeOnly) OR state <> 'resolved') AND (\(filter.siren?.digits)::text IS NULL OR siren = \(filter.siren?.digits))
             """)
-        return filter.apply(try payloads.map { try StoredJSON.storedCase($0) })
+        return filter.apply(try payloads.map { try StoredJSON.read(Case.self, $0) })
     }
 
     public func `case`(id: String) async throws -> Case? {
-        try await strings("SELECT payload FROM case_file WHERE id = \(id)").first.map { try StoredJSON.storedCase($0) }
+        try await strings("SELECT payload FROM case_file WHERE id = \(id)").first.map { try StoredJSON.read(Case.self, $0) }
     }
 
     public func caseEntries(caseID: String) async throws -> [CaseEntry] {
@@ -507,7 +507,7 @@ public final class PostgresWatchStore: WatchStore {
     }
 
     public func alerts(caseID: String) async throws -> [Alert] {
-        try await strings("SELECT payload FROM alert WHERE case_id = \(caseID) ORDER BY created_at, seq").map { try StoredJSON.alert($0) }
+        try await strings("SELECT payload FROM alert WHERE case_id = \(caseID) ORDER BY created_at, seq").map { try StoredJSON.read(Alert.self, $0) }
     }
 
     public func act(_ update: CaseBook.Update, entry: CaseEntry, alerts: [Alert], destinations: [String: [Router.Destination]], at: Date) async throws {
@@ -529,7 +529,7 @@ public final class PostgresWatchStore: WatchStore {
     public func alerts(since: Date?, limit: Int?) async throws -> [Alert] {
         try await strings("""
             SELECT payload FROM alert WHERE created_at >= \(since ?? Date(timeIntervalSince1970: 0)) ORDER BY created_at, seq LIMIT \(limit)
-            """).map { try StoredJSON.alert($0) }
+            """).map { try StoredJSON.read(Alert.self, $0) }
     }
 
     public func matchedNotices() async throws -> [BodaccNotice] {
@@ -537,7 +537,7 @@ public final class PostgresWatchStore: WatchStore {
     }
 
     public func alert(id: String) async throws -> Alert? {
-        try await strings("SELECT payload FROM alert WHERE id = \(id)").first.map { try StoredJSON.alert($0) }
+        try await strings("SELECT payload FROM alert WHERE id = \(id)").first.map { try StoredJSON.read(Alert.self, $0) }
     }
 
     public func observations(of siren: SIREN) async throws -> [ScoreObservation] {
@@ -612,7 +612,7 @@ public final class PostgresWatchStore: WatchStore {
             RETURNING d.id, r.payload, d.attempts, d.queued_at, d.digest_key
             """, logger: logger).collect()
         return try rows.map { try $0.decode((Int64, String, Int, Date, String?).self) }.sorted { $0.0 < $1.0 }.map { id, payload, attempts, queuedAt, digestKey in
-            PendingDelivery(id: id, alert: try StoredJSON.alert(payload), channel: channel, attempts: attempts, queuedAt: queuedAt, digestKey: digestKey)
+            PendingDelivery(id: id, alert: try StoredJSON.read(Alert.self, payload), channel: channel, attempts: attempts, queuedAt: queuedAt, digestKey: digestKey)
         }
     }
 

@@ -176,7 +176,7 @@ public final class SQLiteWatchStore: WatchStore {
                 try String.fetchAll(db, sql: "SELECT payload FROM alert WHERE notice_id IS NOT NULL AND siren IN (\(Self.placeholders(chunk.count)))", arguments: StatementArguments(chunk))
             }
         }
-        return Dictionary(grouping: try payloads.map { try StoredJSON.alert($0) }.compactMap { alert in alert.siren.map { ($0, alert) } }, by: \.0)
+        return Dictionary(grouping: try payloads.map { try StoredJSON.read(Alert.self, $0) }.compactMap { alert in alert.siren.map { ($0, alert) } }, by: \.0)
             .mapValues { $0.map(\.1) }
     }
 
@@ -377,7 +377,7 @@ public final class SQLiteWatchStore: WatchStore {
         let encoder = StoredJSON.encoder()
         for update in updates {
             let stored = try String.fetchOne(db, sql: "SELECT payload FROM case_file WHERE id = ?", arguments: [update.after.id])
-            let item = try update.resolved(against: try stored.map { try StoredJSON.storedCase($0) }, conflicts)
+            let item = try update.resolved(against: try stored.map { try StoredJSON.read(Case.self, $0) }, conflicts)
             let payload = String(decoding: try encoder.encode(item), as: UTF8.self)
             try db.execute(sql: """
                 INSERT INTO case_file (id, siren, situation, state, severity, owner, opened_at, updated_at, version, payload)
@@ -401,14 +401,14 @@ public final class SQLiteWatchStore: WatchStore {
                 try String.fetchAll(db, sql: "SELECT payload FROM case_file WHERE siren IN (\(Self.placeholders(chunk.count)))", arguments: StatementArguments(chunk))
             }
         }
-        return Dictionary(try payloads.map { try StoredJSON.storedCase($0) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(try payloads.map { try StoredJSON.read(Case.self, $0) }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public func activeCases() async throws -> [Case] {
         let payloads = try await writer.read { db in
             try String.fetchAll(db, sql: "SELECT payload FROM case_file WHERE state != ? ORDER BY opened_at, id", arguments: [CaseState.resolved.rawValue])
         }
-        return try payloads.map { try StoredJSON.storedCase($0) }
+        return try payloads.map { try StoredJSON.read(Case.self, $0) }
     }
 
     public func cases(_ filter: CaseFilter) async throws -> [Case] {
@@ -426,12 +426,12 @@ public final class SQLiteWatchStore: WatchStore {
             let clause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
             return try String.fetchAll(db, sql: "SELECT payload FROM case_file" + clause, arguments: StatementArguments(arguments))
         }
-        return filter.apply(try payloads.map { try StoredJSON.storedCase($0) })
+        return filter.apply(try payloads.map { try StoredJSON.read(Case.self, $0) })
     }
 
     public func `case`(id: String) async throws -> Case? {
         let payload = try await writer.read { db in try String.fetchOne(db, sql: "SELECT payload FROM case_file WHERE id = ?", arguments: [id]) }
-        return try payload.map { try StoredJSON.storedCase($0) }
+        return try payload.map { try StoredJSON.read(Case.self, $0) }
     }
 
     public func caseEntries(caseID: String) async throws -> [CaseEntry] {
@@ -449,7 +449,7 @@ public final class SQLiteWatchStore: WatchStore {
         let payloads = try await writer.read { db in
             try String.fetchAll(db, sql: "SELECT payload FROM alert WHERE case_id = ? ORDER BY created_at, rowid", arguments: [caseID])
         }
-        return try payloads.map { try StoredJSON.alert($0) }
+        return try payloads.map { try StoredJSON.read(Alert.self, $0) }
     }
 
     public func act(_ update: CaseBook.Update, entry: CaseEntry, alerts: [Alert], destinations: [String: [Router.Destination]], at: Date) async throws {
@@ -468,7 +468,7 @@ public final class SQLiteWatchStore: WatchStore {
                 SELECT payload FROM alert WHERE created_at >= ? ORDER BY created_at, rowid LIMIT ?
                 """, arguments: [since ?? Date(timeIntervalSince1970: 0), limit ?? -1])
         }
-        return try payloads.map { try StoredJSON.alert($0) }
+        return try payloads.map { try StoredJSON.read(Alert.self, $0) }
     }
 
     public func prune(observationsBefore: Date?, attemptsBefore: Date?, dryRun: Bool) async throws -> PruneReport {
@@ -521,7 +521,7 @@ public final class SQLiteWatchStore: WatchStore {
 
     public func alert(id: String) async throws -> Alert? {
         let payload = try await writer.read { db in try String.fetchOne(db, sql: "SELECT payload FROM alert WHERE id = ?", arguments: [id]) }
-        return try payload.map { try StoredJSON.alert($0) }
+        return try payload.map { try StoredJSON.read(Alert.self, $0) }
     }
 
     // MARK: Outbox
@@ -536,7 +536,7 @@ public final class SQLiteWatchStore: WatchStore {
                 """, arguments: [channel, due, after ?? Int64.min, limit]).map { row -> (Int64, String, Int, Date, String?) in (row[0], row[1], row[2], row[3], row[4]) }
         }
         return try rows.map { id, payload, attempts, queuedAt, digestKey in
-            PendingDelivery(id: id, alert: try StoredJSON.alert(payload), channel: channel, attempts: attempts, queuedAt: queuedAt, digestKey: digestKey)
+            PendingDelivery(id: id, alert: try StoredJSON.read(Alert.self, payload), channel: channel, attempts: attempts, queuedAt: queuedAt, digestKey: digestKey)
         }
     }
 

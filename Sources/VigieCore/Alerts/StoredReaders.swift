@@ -1,36 +1,41 @@
 import Foundation
 
-extension Alert {
+/// A document the stores keep as JSON that has a reader of its own beside its `Decodable`
+/// conformance: the stores read it with that reader, and through `Codable` only what the
+/// reader refuses (which also says what is wrong).
+public protocol StoredReadable: Decodable {
+    /// The value, or nil for a document this reader leaves to `Codable`.
+    static func readStored(_ bytes: some ContiguousBytes) -> Self?
+}
+
+extension Alert: StoredReadable {
     /// Reads an alert as the stores keep it (`Codable`'s shape, keys sorted, dates in ISO
     /// 8601) without `Codable`, for the alerts people are told of most: a BODACC notice or a
     /// provider's observation. Nil for anything else — evidence of a case, a source, a mass shift
-    /// or a digest, a document with a member missing or of the wrong type — which the caller
-    /// then reads through the `Decodable` conformance: it reads every alert, and says what is
-    /// wrong with one.
+    /// or a digest, a document with a member missing or of the wrong type.
     ///
     /// Why: the dispatcher reads back every alert it sends, and through `Codable` that was an
     /// eighth of a webhook delivery (a boxed container and a generic metadata lookup per
     /// object, a search per key). Tests hold the two to the same alert on every alert of the
-    /// demo walk and of the other tests' scenarios, and on stored alerts cut, reordered and mutated.
+    /// demo walk, filled with every optional member, and on stored alerts cut, reordered and mutated.
     public static func readStored(_ bytes: some ContiguousBytes) -> Alert? {
-        try? JSONReader.read(bytes) { reader in try StoredAlertReader.alert(&reader) }
+        try? JSONReader.read(bytes) { reader in try StoredReaders.alert(&reader) }
     }
 }
 
-extension Case {
-    /// Reads a case as the stores keep it, without `Codable`, as `Alert.readStored` reads an
-    /// alert: nil for a document it refuses, which the caller then reads through `Codable`.
-    /// Every cycle reads the open cases back, each with its timeline; through `Codable` that
-    /// was an eighth of a steady poll's CPU where many companies have cases.
+extension Case: StoredReadable {
+    /// Reads a case as the stores keep it, as `Alert.readStored` reads an alert. Every cycle
+    /// reads the open cases back, each with its timeline; through `Codable` that was an eighth
+    /// of a steady poll's CPU where many companies have cases.
     public static func readStored(_ bytes: some ContiguousBytes) -> Case? {
-        try? JSONReader.read(bytes) { reader in try StoredAlertReader.storedCase(&reader) }
+        try? JSONReader.read(bytes) { reader in try StoredReaders.storedCase(&reader) }
     }
 }
 
 /// The readers of `Alert.readStored` and `Case.readStored`, one per type, each what the synthesized `Decodable`
 /// conformance reads: a member absent or `null` is nil when optional and refused when not;
 /// members it does not know are stepped over. Refused means nil, and `Codable` then reads.
-enum StoredAlertReader {
+enum StoredReaders {
     /// What this reader leaves to `Codable`.
     struct Unread: Error {}
 
@@ -363,7 +368,7 @@ enum StoredAlertReader {
 }
 
 extension NoticeEvidence {
-    /// Every member as stored: what `StoredAlertReader` read.
+    /// Every member as stored: what `StoredReaders` read.
     init(
         noticeID: String, noticeKind: BodaccNotice.Kind, url: String?, published: CalendarDay?, judgmentDate: CalendarDay?, tribunal: String?,
         famille: String?, nature: String?, complement: String?, procedure: Procedure?, fromProcedure: Procedure?, statusAfter: ProcedureStatus?,
@@ -390,7 +395,7 @@ extension NoticeEvidence {
 }
 
 extension CaseFact {
-    /// Every member as stored: what `StoredAlertReader` read.
+    /// Every member as stored: what `StoredReaders` read.
     init(alertID: String, kind: String, severity: Severity, title: String, source: String, at: Date, active: Bool, disposition: Disposition, procedure: ProcedureStatus?) {
         self.alertID = alertID
         self.kind = kind
