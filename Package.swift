@@ -99,6 +99,7 @@ let package = Package(
                 "VigieCore", "VigieTransport", "VigieStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .executableTarget(

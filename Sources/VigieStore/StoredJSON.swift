@@ -22,4 +22,22 @@ enum StoredJSON {
         if let value = text.withUTF8({ T.readStored(UnsafeRawBufferPointer($0)) }) { return value }
         return try decoder.decode(T.self, from: payload)
     }
+
+    /// A due delivery's row, ready to send with its alert, or set apart with why its alert
+    /// cannot be read: one damaged document must not stop a channel's whole queue.
+    static func due(
+        _ row: (id: Int64, alertID: String, revision: Int, payload: String, attempts: Int, queuedAt: Date, digestKey: String?),
+        channel: String, into batch: inout DueDeliveries
+    ) {
+        do {
+            let alert = try read(Alert.self, row.payload)
+            batch.ready.append(PendingDelivery(id: row.id, alert: alert, channel: channel, attempts: row.attempts, queuedAt: row.queuedAt, digestKey: row.digestKey))
+        } catch {
+            let what = (error as? DecodingError)?.summary ?? "\(error)"
+            batch.unreadable.append(UnreadableDelivery(
+                id: row.id, alertID: row.alertID, revision: row.revision, channel: channel, attempts: row.attempts, queuedAt: row.queuedAt,
+                reason: "its stored alert (revision \(row.revision)) cannot be read, so it cannot be sent: \(what.prefix(300))"
+            ))
+        }
+    }
 }

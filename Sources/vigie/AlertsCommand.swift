@@ -145,7 +145,8 @@ struct AlertsCommand: AsyncParsableCommand {
             guard let store = try await AlertsCommand.store(options, access: .reader) else { return }
             let dead = try await store.deadDeliveries()
             for delivery in dead {
-                let alert = try await store.alert(id: delivery.alertID)
+                // A delivery dead because its alert cannot be read is still listed, with that reason.
+                let alert = (try? await store.alert(id: delivery.alertID)) ?? nil
                 let subject = alert.map { alert in alert.siren.map { "\(alert.companyName ?? "?") (\($0.formatted))" } ?? alert.title } ?? "?"
                 let died = delivery.attempts.last?.at ?? delivery.queuedAt
                 print("\(died.iso8601)  \(delivery.channel)  \(subject) — \(alert?.kind ?? "?")  \(delivery.alertID) r\(delivery.revision)  after \(counted(delivery.attempts.count, "attempt")): \(delivery.deadReason ?? "no reason recorded")")

@@ -105,7 +105,7 @@ struct FaultMatrixTests {
             #expect(recovered.title == "Creditsafe recovered after 4 failing cycles")
             guard case .source(let evidence) = failing.evidence else { Issue.record("no source evidence"); return }
             #expect(evidence.lastError?.contains("7 of 7 companies failed") == true, "\(evidence.lastError ?? "")")
-            #expect(try await store.dueDeliveries(channel: "log", due: clock.now, limit: 1000).map(\.alert.kind).sorted() == ["company_in_failure", "company_struck_off", "source_failing", "source_recovered"])
+            #expect(try await store.dueDeliveries(channel: "log", due: clock.now, limit: 1000).ready.map(\.alert.kind).sorted() == ["company_in_failure", "company_struck_off", "source_failing", "source_recovered"])
 
         }
     }

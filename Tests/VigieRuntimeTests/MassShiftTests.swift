@@ -68,12 +68,12 @@ struct MassShiftTests {
             #expect((evidence.compared, evidence.weakened, evidence.held.count) == (20, 16, 16))
             #expect(evidence.distribution == ["-40 or more": 16, "unchanged": 4])
             #expect(shift.title == "Creditsafe: 16 of 20 companies weakened at once (80 %); 16 alerts held until released or discarded")
-            #expect(try await store.dueDeliveries(channel: "chat", due: clock.now, limit: 100).map(\.alert.kind) == [MassShiftGuard.kind])
+            #expect(try await store.dueDeliveries(channel: "chat", due: clock.now, limit: 100).ready.map(\.alert.kind) == [MassShiftGuard.kind])
             #expect(try await store.activeCases().isEmpty, "nothing held is a case yet")
 
             let released = try await SourceShifts.decide(shift.id, .released, by: "ops", note: "real", store: store, router: router, now: clock.now)
             #expect(released == 16)
-            #expect(try await store.dueDeliveries(channel: "chat", due: clock.now, limit: 100).filter { $0.alert.kind == "score_drop" }.count == 16)
+            #expect(try await store.dueDeliveries(channel: "chat", due: clock.now, limit: 100).ready.filter { $0.alert.kind == "score_drop" }.count == 16)
             #expect(try await store.activeCases().count == 16)
             await #expect(throws: SourceShifts.Failure.self) {
                 _ = try await SourceShifts.decide(shift.id, .discarded, by: "ops", note: nil, store: store, router: router, now: clock.now)

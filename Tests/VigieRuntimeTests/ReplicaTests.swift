@@ -237,7 +237,7 @@ struct ReplicaTests {
             return next
         }.prefix(20)
         _ = try await first.commit(CycleCommit(snapshots: [], observations: [], alertChanges: more.map { .raised($0) }, notices: [], cursors: [:], router: Router(always: ["recording"]), at: clock.now))
-        let claimed = try await first.dueDeliveries(channel: "recording", due: clock.now, limit: 5)
+        let claimed = try await first.dueDeliveries(channel: "recording", due: clock.now, limit: 5).ready
         #expect(claimed.count == 5)
         let before = channelTwo.alerts.count
         _ = try await dispatchers[1].drain()

@@ -74,7 +74,7 @@ struct CaseStoreTests {
         let notice = CaseBook.resolvedNotice(resolved, at: Self.now + 60)
         try await store.act(CaseBook.Update(before: read, after: resolved), entry: entry, alerts: [notice], destinations: [notice.id: [Router.Destination(channel: "mail")]], at: Self.now + 60)
         #expect(try await store.activeCases().isEmpty)
-        let queued = try await store.dueDeliveries(channel: "mail", due: Self.now + 61, limit: 10)
+        let queued = try await store.dueDeliveries(channel: "mail", due: Self.now + 61, limit: 10).ready
         #expect(queued.map(\.alert.kind) == [CaseNotice.resolved.rawValue])
         #expect(queued.first?.alert.title == "Case resolved: Receivership (resolved by hand)")
     }

@@ -62,7 +62,7 @@ struct MigrationTests {
         let store = try SQLiteWatchStore(configuration: .init(path: path))
         #expect(try await store.alert(id: alert.id) == alert)
         #expect(try await store.noticeAlerts(for: [SQLiteStoreTests.siren])[SQLiteStoreTests.siren]?.map(\.id) == [alert.id])
-        #expect(try await store.dueDeliveries(channel: "log", due: .distantFuture, limit: 10).map(\.alert.id) == [alert.id])
+        #expect(try await store.dueDeliveries(channel: "log", due: .distantFuture, limit: 10).ready.map(\.alert.id) == [alert.id])
 
         let (_, failing) = SourceHealthTracker.apply(.failed("HTTP 503"), to: SourceHealth(source: "feed:bodacc", consecutiveFailures: 2, failingSince: alert.createdAt), configuration: .init(), now: alert.createdAt)
         let source = try #require(failing)

@@ -37,7 +37,7 @@ struct SQLiteStoreTests {
         #expect(first == expected)
         #expect(second == CommitSummary())
         #expect(try await store.alerts(since: nil, limit: nil).count == 1)
-        #expect(try await store.dueDeliveries(channel: "log", due: Self.now, limit: 10).count == 1)
+        #expect(try await store.dueDeliveries(channel: "log", due: Self.now, limit: 10).ready.count == 1)
     }
 
     @Test("a revision replaces the alert and is delivered again; an older revision never overwrites a newer one", arguments: StoreUnderTest.allCases)
@@ -52,7 +52,7 @@ struct SQLiteStoreTests {
         #expect(summary.alertsRevised == 1)
         _ = try await store.commit(Self.commit([.revised(revised)]))
         #expect(try await store.alert(id: original.id)?.title == "Liquidation opened (corrected)")
-        let pending = try await store.dueDeliveries(channel: "log", due: Self.now, limit: 10)
+        let pending = try await store.dueDeliveries(channel: "log", due: Self.now, limit: 10).ready
         #expect(pending.map(\.alert.revision) == [1, 2])
         #expect(pending.map(\.alert.title) == ["Receivership opened", "Liquidation opened (corrected)"])
     }
@@ -81,19 +81,19 @@ struct SQLiteStoreTests {
     func outbox(store kind: StoreUnderTest) async throws {
         let store = try await kind.make()
         _ = try await store.commit(Self.commit([.raised(Self.alert("A1")), .raised(Self.alert("A2")), .raised(Self.alert("A3"))]))
-        let pending = try await store.dueDeliveries(channel: "log", due: Self.now, limit: 10)
+        let pending = try await store.dueDeliveries(channel: "log", due: Self.now, limit: 10).ready
         let later = Self.now.addingTimeInterval(30)
         try await store.recordAttempts([
             DeliveryAttempt(delivery: pending[0], at: Self.now, httpStatus: 200, error: nil, next: .delivered(attempts: 1, at: Self.now)),
             DeliveryAttempt(delivery: pending[1], at: Self.now, httpStatus: 500, error: "HTTP 500", next: .pending(attempts: 1, due: later)),
             DeliveryAttempt(delivery: pending[2], at: Self.now, httpStatus: 404, error: "HTTP 404", next: .dead(attempts: 1, reason: "permanent HTTP 404")),
         ])
-        #expect(try await store.dueDeliveries(channel: "log", due: Self.now, limit: 10).isEmpty, "the retry is not due yet")
-        let due = try await store.dueDeliveries(channel: "log", due: later, limit: 10)
+        #expect(try await store.dueDeliveries(channel: "log", due: Self.now, limit: 10).ready.isEmpty, "the retry is not due yet")
+        let due = try await store.dueDeliveries(channel: "log", due: later, limit: 10).ready
         #expect(due.map(\.alert.noticeID) == ["A2"])
         #expect(due.first?.attempts == 1)
         #expect(try await store.nextDue(channel: "log") == later)
-        #expect(try await store.dueDeliveries(channel: "terminal", due: Self.now, limit: 10).count == 3, "channels are independent")
+        #expect(try await store.dueDeliveries(channel: "terminal", due: Self.now, limit: 10).ready.count == 3, "channels are independent")
 
         let dead = try await store.deadDeliveries()
         #expect(dead.map(\.alertID) == [Self.alert("A3").id])
@@ -101,7 +101,7 @@ struct SQLiteStoreTests {
         #expect(dead.first?.attempts.map(\.httpStatus) == [404])
         #expect(try await store.redeliver(alertID: nil, at: later) == 1)
         #expect(try await store.deadDeliveries().isEmpty)
-        #expect(try await store.dueDeliveries(channel: "log", due: later, limit: 10).map(\.alert.noticeID) == ["A2", "A3"])
+        #expect(try await store.dueDeliveries(channel: "log", due: later, limit: 10).ready.map(\.alert.noticeID) == ["A2", "A3"])
         let history = try await store.deliveries(alertID: Self.alert("A2").id)
         #expect(history.map(\.channel) == ["log", "terminal"])
         #expect(history.first?.attempts.map(\.outcome) == [.failed])

@@ -188,12 +188,16 @@ public protocol AlertQueries: Sendable {
 public protocol OutboxStore: Sendable {
     /// Deliveries on a channel whose next attempt is due by `due`, oldest first, with the
     /// alert as it was at that revision; with `after`, only those queued after that delivery
-    /// (a pass reads its next batch while the current one is being sent).
-    func dueDeliveries(channel: String, due: Date, after: Int64?, limit: Int) async throws -> [PendingDelivery]
+    /// (a pass reads its next batch while the current one is being sent). A delivery whose
+    /// stored alert cannot be read is returned apart, with the reason: it must not stop the others.
+    func dueDeliveries(channel: String, due: Date, after: Int64?, limit: Int) async throws -> DueDeliveries
     /// When the next pending delivery of a channel is due; nil when none is pending.
     func nextDue(channel: String) async throws -> Date?
     /// Records attempts and the states they lead to, in one transaction.
     func recordAttempts(_ attempts: [DeliveryAttempt]) async throws
+    /// Dead-letters deliveries whose stored alert cannot be read, each with a failed attempt
+    /// that says why, in one transaction: `alerts dead` lists them, `alerts redeliver` retries them.
+    func deadLetter(_ unreadable: [UnreadableDelivery], at: Date) async throws
     /// Queues alert revisions on a channel (the fallback of a dead one); already queued ones are left.
     func enqueue(_ deliveries: [(alertID: String, revision: Int)], channel: String, at: Date) async throws
     /// Every dead-lettered delivery.
@@ -208,7 +212,7 @@ public protocol OutboxStore: Sendable {
 
 extension OutboxStore {
     /// The first due deliveries of a channel.
-    public func dueDeliveries(channel: String, due: Date, limit: Int) async throws -> [PendingDelivery] {
+    public func dueDeliveries(channel: String, due: Date, limit: Int) async throws -> DueDeliveries {
         try await dueDeliveries(channel: channel, due: due, after: nil, limit: limit)
     }
 }
@@ -316,6 +320,47 @@ public struct PendingDelivery: Sendable, Hashable {
         self.attempts = attempts
         self.queuedAt = queuedAt
         self.digestKey = digestKey
+    }
+}
+
+/// A batch of due deliveries: those ready to send, and those whose stored alert no reader
+/// can read (a document damaged in the store, or written by a later version of Vigie).
+public struct DueDeliveries: Sendable, Hashable {
+    public var ready: [PendingDelivery]
+    public var unreadable: [UnreadableDelivery]
+
+    public init(ready: [PendingDelivery] = [], unreadable: [UnreadableDelivery] = []) {
+        self.ready = ready
+        self.unreadable = unreadable
+    }
+
+    /// The last delivery read, readable or not: the next batch starts after it.
+    public var last: Int64? { [ready.last?.id, unreadable.last?.id].compactMap { $0 }.max() }
+    public var isEmpty: Bool { ready.isEmpty && unreadable.isEmpty }
+    public var count: Int { ready.count + unreadable.count }
+}
+
+/// A queued delivery whose stored alert cannot be read: named by its alert and revision, since
+/// the alert itself is what could not be read.
+public struct UnreadableDelivery: Sendable, Hashable {
+    public var id: Int64
+    public var alertID: String
+    public var revision: Int
+    public var channel: String
+    /// Attempts made so far.
+    public var attempts: Int
+    public var queuedAt: Date
+    /// What the reader found wrong, and where in the document; never the document itself.
+    public var reason: String
+
+    public init(id: Int64, alertID: String, revision: Int, channel: String, attempts: Int, queuedAt: Date, reason: String) {
+        self.id = id
+        self.alertID = alertID
+        self.revision = revision
+        self.channel = channel
+        self.attempts = attempts
+        self.queuedAt = queuedAt
+        self.reason = reason
     }
 }
 

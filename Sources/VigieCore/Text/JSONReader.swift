@@ -293,6 +293,19 @@ public struct JSONPathKey: CodingKey {
 }
 
 extension DecodingError {
+    /// What a person reads in a log or a dead letter: where in the document, and what was
+    /// wrong there (`alert.title: No value associated with key title.`), not Swift's dump of
+    /// the error's cases and contexts.
+    public var summary: String {
+        let context: Context? = switch self {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context), .dataCorrupted(let context): context
+        @unknown default: nil
+        }
+        guard let context else { return "\(self)" }
+        let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        return path.isEmpty ? context.debugDescription : "\(path.dropFirst(path.hasPrefix(".") ? 1 : 0)): \(context.debugDescription)"
+    }
+
     /// The same error, one level further down a coding path.
     func inside(_ key: any CodingKey) -> DecodingError {
         func moved(_ context: Context) -> Context {

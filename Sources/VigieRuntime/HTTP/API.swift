@@ -286,10 +286,18 @@ public struct API: Sendable {
     func pendingDeliveries() async throws -> [String: Any] {
         var deliveries: [[String: Any]] = []
         for (channel, queue) in try await store.outboxSummary().sorted(by: { $0.key < $1.key }) where queue.pending > 0 {
-            for pending in try await store.dueDeliveries(channel: channel, due: .distantFuture, limit: 100) {
+            let due = try await store.dueDeliveries(channel: channel, due: .distantFuture, limit: 100)
+            for pending in due.ready {
                 deliveries.append([
                     "alert_id": pending.alert.id, "revision": pending.alert.revision, "channel": channel, "attempts": pending.attempts,
                     "queued_at": pending.queuedAt.iso8601, "kind": pending.alert.kind,
+                ])
+            }
+            // Listed with why until the dispatcher's next pass dead-letters them.
+            for unreadable in due.unreadable {
+                deliveries.append([
+                    "alert_id": unreadable.alertID, "revision": unreadable.revision, "channel": channel, "attempts": unreadable.attempts,
+                    "queued_at": unreadable.queuedAt.iso8601, "unreadable": unreadable.reason,
                 ])
             }
         }

@@ -305,14 +305,15 @@ paths:
                     type: array
                     items:
                       type: object
-                      required: [alert_id, revision, channel, attempts, queued_at, kind]
+                      required: [alert_id, revision, channel, attempts, queued_at]
                       properties:
                         alert_id: {type: string}
                         revision: {type: integer}
                         channel: {type: string}
                         attempts: {type: integer}
                         queued_at: {type: string, format: date-time}
-                        kind: {type: string}
+                        kind: {type: string, description: "The alert's kind; absent when its stored alert cannot be read."}
+                        unreadable: {type: string, description: "Why the stored alert cannot be read; the dispatcher's next pass dead-letters it."}
         "401": {$ref: "#/components/responses/Unauthorized"}
   /watchlists:
     get:

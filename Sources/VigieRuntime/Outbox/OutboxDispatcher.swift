@@ -114,7 +114,7 @@ public struct OutboxDispatcher: Sendable {
         // Only what is due when the pass starts: a failed delivery is rescheduled after that
         // moment, so the pass ends instead of retrying it at once.
         let passStart = clock.now
-        var next: [PendingDelivery]?
+        var next: DueDeliveries?
         var after: Int64?
         // A batch all delivered is recorded while the next one is on the wire (the pass records
         // it before it ends): a batch's writes were a tenth of a pass, the transfers waiting.
@@ -122,10 +122,21 @@ public struct OutboxDispatcher: Sendable {
         while true {
             // A channel that is down is sent one delivery, its probe, once its cooldown is over.
             let probing = !breakers.isClosed(channel.name)
-            let batch = if let next, !probing { next } else {
+            let read = if let next, !probing { next } else {
                 try await store.dueDeliveries(channel: channel.name, due: passStart, after: after, limit: probing ? 1 : configuration.batchSize)
             }
-            guard let last = batch.last?.id, breakers.admit(channel.name, now: clock.now) else {
+            // A delivery whose alert cannot be read is dead-lettered with why, and the queue
+            // goes on: it used to stop the channel's every pass at the same document.
+            if !read.unreadable.isEmpty {
+                try await deadLetter(read.unreadable, report: &report)
+                if read.ready.isEmpty, let last = read.last {
+                    after = last
+                    next = nil
+                    continue
+                }
+            }
+            let batch = read.ready
+            guard let last = read.last, breakers.admit(channel.name, now: clock.now) else {
                 try await store.recordAttempts(unrecorded)
                 try await checkHealth(of: channel)
                 return report
@@ -175,6 +186,20 @@ public struct OutboxDispatcher: Sendable {
                 try await checkHealth(of: channel)
                 return report
             }
+        }
+    }
+
+    /// Dead-letters deliveries whose stored alert cannot be read. Not sent to the fallback
+    /// channel: it would be given the same unreadable revision.
+    func deadLetter(_ unreadable: [UnreadableDelivery], report: inout Report) async throws {
+        try await store.deadLetter(unreadable, at: clock.now)
+        report.dead += unreadable.count
+        metrics?.attempted(channel: unreadable[0].channel, outcome: "dead", count: unreadable.count)
+        for delivery in unreadable {
+            logger.error("delivery.dead_lettered", metadata: [
+                "channel": "\(delivery.channel)", "alert.id": "\(delivery.alertID)", "alert.revision": "\(delivery.revision)",
+                "delivery.attempts": "\(delivery.attempts + 1)", "error": "\(delivery.reason)",
+            ])
         }
     }
 

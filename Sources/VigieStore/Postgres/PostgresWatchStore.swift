@@ -597,7 +597,7 @@ public final class PostgresWatchStore: WatchStore {
     /// Claims the due deliveries for this replica: rows another replica holds are skipped
     /// (`FOR UPDATE SKIP LOCKED` while the claim is made, `claimed_until` after), and a claim
     /// older than `claimDuration` — its replica died — is taken over.
-    public func dueDeliveries(channel: String, due: Date, after: Int64?, limit: Int) async throws -> [PendingDelivery] {
+    public func dueDeliveries(channel: String, due: Date, after: Int64?, limit: Int) async throws -> DueDeliveries {
         let replica = configuration.replica
         let until = due.addingTimeInterval(configuration.claimDuration.seconds)
         let rows = try await client.query("""
@@ -609,11 +609,13 @@ public final class PostgresWatchStore: WatchStore {
                     AND (claimed_until IS NULL OR claimed_until <= \(due) OR claimed_by = \(replica))
                 ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
             ) AND r.alert_id = d.alert_id AND r.revision = d.revision
-            RETURNING d.id, r.payload, d.attempts, d.queued_at, d.digest_key
+            RETURNING d.id, d.alert_id, d.revision, r.payload, d.attempts, d.queued_at, d.digest_key
             """, logger: logger).collect()
-        return try rows.map { try $0.decode((Int64, String, Int, Date, String?).self) }.sorted { $0.0 < $1.0 }.map { id, payload, attempts, queuedAt, digestKey in
-            PendingDelivery(id: id, alert: try StoredJSON.read(Alert.self, payload), channel: channel, attempts: attempts, queuedAt: queuedAt, digestKey: digestKey)
+        var batch = DueDeliveries()
+        for row in try rows.map({ try $0.decode((Int64, String, Int, String, Int, Date, String?).self) }).sorted(by: { $0.0 < $1.0 }) {
+            StoredJSON.due(row, channel: channel, into: &batch)
         }
+        return batch
     }
 
     /// The next time this replica has something to send: a delivery another replica holds is
@@ -644,6 +646,23 @@ public final class PostgresWatchStore: WatchStore {
                     UPDATE delivery SET status = \(status.rawValue), attempts = \(count), next_attempt_at = \(due), delivered_at = \(deliveredAt),
                         last_error = \(error), dead_reason = \(reason), claimed_by = NULL, claimed_until = NULL
                     WHERE id = \(id)
+                    """, logger: logger)
+            }
+        }
+    }
+
+    public func deadLetter(_ unreadable: [UnreadableDelivery], at: Date) async throws {
+        guard !unreadable.isEmpty else { return }
+        try await client.withTransaction(logger: logger) { connection in
+            for delivery in unreadable {
+                try await connection.query("""
+                    INSERT INTO delivery_attempt (delivery_id, attempted_at, outcome, http_status, error)
+                    VALUES (\(delivery.id), \(at), \(AttemptOutcome.failed.rawValue), NULL, \(delivery.reason))
+                    """, logger: logger)
+                try await connection.query("""
+                    UPDATE delivery SET status = \(DeliveryStatus.dead.rawValue), attempts = \(delivery.attempts + 1), next_attempt_at = NULL,
+                        last_error = \(delivery.reason), dead_reason = \(delivery.reason), claimed_by = NULL, claimed_until = NULL
+                    WHERE id = \(delivery.id)
                     """, logger: logger)
             }
         }

@@ -526,18 +526,19 @@ public final class SQLiteWatchStore: WatchStore {
 
     // MARK: Outbox
 
-    public func dueDeliveries(channel: String, due: Date, after: Int64?, limit: Int) async throws -> [PendingDelivery] {
+    public func dueDeliveries(channel: String, due: Date, after: Int64?, limit: Int) async throws -> DueDeliveries {
         let rows = try await writer.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT d.id, r.payload, d.attempts, d.queued_at, d.digest_key FROM delivery d
+                SELECT d.id, d.alert_id, d.revision, r.payload, d.attempts, d.queued_at, d.digest_key FROM delivery d
                 JOIN alert_revision r ON r.alert_id = d.alert_id AND r.revision = d.revision
                 WHERE d.channel = ? AND d.status = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?) AND d.id > ?
                 ORDER BY d.id LIMIT ?
-                """, arguments: [channel, due, after ?? Int64.min, limit]).map { row -> (Int64, String, Int, Date, String?) in (row[0], row[1], row[2], row[3], row[4]) }
+                """, arguments: [channel, due, after ?? Int64.min, limit])
+                .map { row -> (Int64, String, Int, String, Int, Date, String?) in (row[0], row[1], row[2], row[3], row[4], row[5], row[6]) }
         }
-        return try rows.map { id, payload, attempts, queuedAt, digestKey in
-            PendingDelivery(id: id, alert: try StoredJSON.read(Alert.self, payload), channel: channel, attempts: attempts, queuedAt: queuedAt, digestKey: digestKey)
-        }
+        var batch = DueDeliveries()
+        for row in rows { StoredJSON.due(row, channel: channel, into: &batch) }
+        return batch
     }
 
     public func nextDue(channel: String) async throws -> Date? {
@@ -565,6 +566,19 @@ public final class SQLiteWatchStore: WatchStore {
                 case .dead(let count, let reason):
                     try update.execute(arguments: ["dead", count, nil, nil, attempt.error, reason, attempt.delivery.id])
                 }
+            }
+        }
+    }
+
+    public func deadLetter(_ unreadable: [UnreadableDelivery], at: Date) async throws {
+        guard !unreadable.isEmpty else { return }
+        try await writer.write { db in
+            for delivery in unreadable {
+                try db.execute(sql: "INSERT INTO delivery_attempt (delivery_id, attempted_at, outcome, http_status, error) VALUES (?, ?, ?, NULL, ?)",
+                               arguments: [delivery.id, StoredDate.text(at), AttemptOutcome.failed.rawValue, delivery.reason])
+                try db.execute(sql: """
+                    UPDATE delivery SET status = ?, attempts = ?, next_attempt_at = NULL, last_error = ?, dead_reason = ? WHERE id = ?
+                    """, arguments: [DeliveryStatus.dead.rawValue, delivery.attempts + 1, delivery.reason, delivery.reason, delivery.id])
             }
         }
     }
