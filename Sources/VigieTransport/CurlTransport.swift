@@ -4,13 +4,12 @@ import Synchronization
 
 /// Outbound HTTP(S) and SMTP(S) through libcurl, for async callers.
 ///
-/// A bounded pool of worker threads, each with its own reused easy handle (so connections are
-/// kept alive and DNS answers cached), runs transfers that callers await. Blocking libcurl calls
-/// never run on Swift's cooperative threads. Measured on this project's machines, a 16-thread
-/// pool does about as many loopback requests per second as libcurl's multi interface.
+/// One thread of its own drives every transfer through libcurl's multi interface (`CurlLoop`),
+/// with a bounded number in flight; connections are kept alive and DNS answers cached across
+/// transfers. Blocking libcurl calls never run on Swift's cooperative threads.
 public final class CurlTransport: Sendable {
     public struct Configuration: Sendable {
-        /// Transfers in flight at once.
+        /// Transfers in flight at once; more wait their turn.
         public var workers: Int = 16
         public var connectTimeout: Duration = .seconds(10)
         /// The whole transfer, connection included.
@@ -31,76 +30,107 @@ public final class CurlTransport: Sendable {
     enum Job: Sendable {
         case http(HTTPRequest, CheckedContinuation<HTTPResponse, any Error>)
         case mail(MailSubmission, CheckedContinuation<Void, any Error>)
+
+        func refuse(_ error: TransportError) {
+            switch self {
+            case .http(_, let continuation): continuation.resume(throwing: error)
+            case .mail(_, let continuation): continuation.resume(throwing: error)
+            }
+        }
     }
 
-    private let queue = Mutex<(jobs: [Job], closed: Bool)>(([], false))
-    private let available = DispatchSemaphore(value: 0)
+    private let queue: CurlQueue
     let configuration: Configuration
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         CurlGlobal.initialize()
-        for index in 0..<max(1, configuration.workers) {
-            let thread = Thread { [self] in
-                let worker = CurlWorker(configuration: configuration)
-                while let job = self.next() { worker.run(job) }
-            }
-            thread.name = "vigie-curl-\(index)"
-            thread.start()
+        let multi = curl_multi_init()!
+        let queue = CurlQueue(multi: multi)
+        self.queue = queue
+        nonisolated(unsafe) let handle = multi
+        let thread = Thread {
+            CurlLoop(multi: handle, queue: queue, configuration: configuration).run()
         }
+        thread.name = "vigie-curl"
+        thread.start()
     }
 
     /// Sends an HTTP request. A status of 4xx or 5xx is an answer, not an error: the caller decides.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try await withCheckedThrowingContinuation { continuation in
-            enqueue(.http(request, continuation))
+            queue.enqueue(.http(request, continuation))
         }
     }
 
     /// Submits one email to an SMTP relay.
     public func send(_ mail: MailSubmission) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            enqueue(.mail(mail, continuation))
+            queue.enqueue(.mail(mail, continuation))
         }
     }
 
-    /// Lets the workers finish the transfers already queued, then stop. The workers hold the
-    /// transport until then, so a transport lives until it is shut down.
+    /// Lets the transfers already queued finish, then stops the transport's thread; what is
+    /// sent after that is refused. A transport let go of shuts down the same way.
     public func shutdown() {
-        let workers = queue.withLock { state -> Int in
-            if state.closed { return 0 }
-            state.closed = true
-            return max(1, configuration.workers)
-        }
-        for _ in 0..<workers { available.signal() }
+        queue.close()
     }
 
-    private func enqueue(_ job: Job) {
-        let accepted = queue.withLock { state -> Bool in
+    deinit {
+        queue.close()
+    }
+}
+
+/// What callers hand the loop: transfers waiting for room, and whether the transport is shut
+/// down. The loop is woken with `curl_multi_wakeup` under the lock, so that no wake-up reaches
+/// a multi handle the loop has cleaned up after its last transfer.
+final class CurlQueue: Sendable {
+    private struct State {
+        var jobs: [CurlTransport.Job] = []
+        var closed = false
+        /// The loop has taken what was queued and may be waiting: the next job wakes it. One
+        /// wake-up per turn of the loop, not one per transfer.
+        var mayBeWaiting = false
+    }
+
+    private let state = Mutex(State())
+    nonisolated(unsafe) private let multi: UnsafeMutableRawPointer
+
+    init(multi: UnsafeMutableRawPointer) {
+        self.multi = multi
+    }
+
+    func enqueue(_ job: CurlTransport.Job) {
+        let accepted = state.withLock { state in
             guard !state.closed else { return false }
             state.jobs.append(job)
+            if state.mayBeWaiting {
+                state.mayBeWaiting = false
+                curl_multi_wakeup(multi)
+            }
             return true
         }
-        guard accepted else {
-            let error = TransportError(kind: .other, code: 0, target: "-", detail: "the transport is shut down")
-            switch job {
-            case .http(_, let continuation): continuation.resume(throwing: error)
-            case .mail(_, let continuation): continuation.resume(throwing: error)
-            }
-            return
-        }
-        available.signal()
+        if !accepted { job.refuse(TransportError(kind: .other, code: 0, target: "-", detail: "the transport is shut down")) }
     }
 
-    /// The next job for a worker; nil when the transport is shut down and drained.
-    private func next() -> Job? {
-        while true {
-            available.wait()
-            let (job, closed) = queue.withLock { state -> (Job?, Bool) in
-                state.jobs.isEmpty ? (nil, state.closed) : (state.jobs.removeFirst(), state.closed)
-            }
-            if let job { return job }
-            if closed { return nil }
+    func close() {
+        state.withLock { state in
+            guard !state.closed else { return }
+            state.closed = true
+            curl_multi_wakeup(multi)
+        }
+    }
+
+    /// At most `room` transfers to start, the oldest first; nil once the transport is shut
+    /// down, nothing is queued and nothing is in flight (`idle`): the loop then ends.
+    func take(upTo room: Int, idle: Bool) -> [CurlTransport.Job]? {
+        state.withLock { state in
+            // With no room, the loop waits for a transfer to end, not for more jobs.
+            state.mayBeWaiting = room > 0
+            if state.jobs.isEmpty { return state.closed && idle ? nil : [] }
+            let count = min(max(0, room), state.jobs.count)
+            defer { state.jobs.removeFirst(count) }
+            return Array(state.jobs.prefix(count))
         }
     }
 }

@@ -47,6 +47,24 @@ struct TransportTests {
         #expect(Set(try await receiver.requests().map(\.body)).count == 50)
     }
 
+    @Test("a transport shut down finishes what it was given and refuses the rest, saying so")
+    func shutdown() async throws {
+        let receiver = try WebhookReceiver()
+        try await receiver.plan([["status": 200, "delay": 0.3]])
+        let transport = Self.transport()
+        async let slow = transport.send(HTTPRequest(url: receiver.url))
+        // The slow transfer is in flight once the receiver has it.
+        while try await receiver.requests().isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        transport.shutdown()
+        #expect(try await slow.status == 200, "a transfer in flight is finished")
+        do {
+            _ = try await transport.send(HTTPRequest(url: receiver.url))
+            Issue.record("a transport shut down took a transfer")
+        } catch let error as TransportError {
+            #expect(error.description.contains("shut down"))
+        }
+    }
+
     @Test("a server that answers too late is a timeout")
     func timeout() async throws {
         let receiver = try WebhookReceiver()
