@@ -200,6 +200,28 @@ struct ReplicaTests {
         #expect(after.shards?.count == WorkShare.shardCount && after.leads == ["feed:bodacc"], "no renewal since: everything at 111 s")
     }
 
+    @Test("listing the pending deliveries (the API's /deliveries/pending) claims none: another replica still sends them all")
+    func listingClaimsNothing() async throws {
+        let location = try await TestPostgres.makeDatabase()
+        let clock = ManualWallClock()
+        let first = try await PostgresWatchStore(configuration: .init(location: location, replica: "r1", claimDuration: .seconds(300)), access: .writer, logger: Logger(label: "test"))
+        let second = try await PostgresWatchStore(configuration: .init(location: location, replica: "r2", claimDuration: .seconds(300)), access: .writer, logger: Logger(label: "test"))
+        let alerts = (1...30).map { index in
+            Alert(
+                id: "alert-\(index)", siren: try! SIREN("881843924"), companyName: "PASARGAD", kind: "score_drop", severity: .warning, title: "drop \(index)",
+                evidence: .observation(ObservationEvidence(provider: "creditsafe", observedOn: CalendarDay(clock.now), previousOn: nil, field: "score", old: "78", new: "52")),
+                watch: [], createdAt: clock.now
+            )
+        }
+        _ = try await first.commit(CycleCommit(snapshots: [], observations: [], alertChanges: alerts.map { .raised($0) }, notices: [], cursors: [:], router: Router(always: ["recording"]), at: clock.now))
+        #expect(try await first.pendingDeliveries(channel: "recording", limit: 100).ready.map(\.alert.id) == alerts.map(\.id))
+        #expect(try await second.nextDue(channel: "recording") == clock.now, "nothing was claimed")
+        let channel = RecordingChannel(name: "recording")
+        let report = try await OutboxDispatcher(store: second, channels: [channel], clock: clock, logger: Logger(label: "test")).drain()
+        #expect(report.delivered == 30)
+        #expect(try await first.pendingDeliveries(channel: "recording", limit: 100).isEmpty)
+    }
+
     @Test("two replicas draining one outbox send each delivery once; a crashed replica's claims are taken over after they expire")
     func outboxClaims() async throws {
         let location = try await TestPostgres.makeDatabase()

@@ -191,6 +191,9 @@ public protocol OutboxStore: Sendable {
     /// (a pass reads its next batch while the current one is being sent). A delivery whose
     /// stored alert cannot be read is returned apart, with the reason: it must not stop the others.
     func dueDeliveries(channel: String, due: Date, after: Int64?, limit: Int) async throws -> DueDeliveries
+    /// A channel's pending deliveries, the oldest first, due or not, as people list them:
+    /// nothing is claimed (a replica's claim would keep the others from sending them).
+    func pendingDeliveries(channel: String, limit: Int) async throws -> DueDeliveries
     /// When the next pending delivery of a channel is due; nil when none is pending.
     func nextDue(channel: String) async throws -> Date?
     /// Records attempts and the states they lead to, in one transaction.

@@ -286,7 +286,8 @@ public struct API: Sendable {
     func pendingDeliveries() async throws -> [String: Any] {
         var deliveries: [[String: Any]] = []
         for (channel, queue) in try await store.outboxSummary().sorted(by: { $0.key < $1.key }) where queue.pending > 0 {
-            let due = try await store.dueDeliveries(channel: channel, due: .distantFuture, limit: 100)
+            // Listed, not claimed: a claim by the replica answering would keep the others from sending them.
+            let due = try await store.pendingDeliveries(channel: channel, limit: 100)
             for pending in due.ready {
                 deliveries.append([
                     "alert_id": pending.alert.id, "revision": pending.alert.revision, "channel": channel, "attempts": pending.attempts,

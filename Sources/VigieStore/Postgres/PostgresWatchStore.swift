@@ -618,6 +618,20 @@ public final class PostgresWatchStore: WatchStore {
         return batch
     }
 
+    public func pendingDeliveries(channel: String, limit: Int) async throws -> DueDeliveries {
+        let rows = try await client.query("""
+            SELECT d.id, d.alert_id, d.revision, r.payload, d.attempts, d.queued_at, d.digest_key FROM delivery d
+            JOIN alert_revision r ON r.alert_id = d.alert_id AND r.revision = d.revision
+            WHERE d.channel = \(channel) AND d.status = 'pending'
+            ORDER BY d.id LIMIT \(limit)
+            """, logger: logger).collect()
+        var batch = DueDeliveries()
+        for row in try rows.map({ try $0.decode((Int64, String, Int, String, Int, Date, String?).self) }) {
+            StoredJSON.due(row, channel: channel, into: &batch)
+        }
+        return batch
+    }
+
     /// The next time this replica has something to send: a delivery another replica holds is
     /// due for this one only when that claim runs out.
     public func nextDue(channel: String) async throws -> Date? {

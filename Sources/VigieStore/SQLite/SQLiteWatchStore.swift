@@ -527,13 +527,22 @@ public final class SQLiteWatchStore: WatchStore {
     // MARK: Outbox
 
     public func dueDeliveries(channel: String, due: Date, after: Int64?, limit: Int) async throws -> DueDeliveries {
+        try await pending(channel: channel, due: due, after: after, limit: limit)
+    }
+
+    public func pendingDeliveries(channel: String, limit: Int) async throws -> DueDeliveries {
+        try await pending(channel: channel, due: nil, after: nil, limit: limit)
+    }
+
+    /// A channel's pending deliveries from the oldest, due by `due` when given.
+    private func pending(channel: String, due: Date?, after: Int64?, limit: Int) async throws -> DueDeliveries {
         let rows = try await writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT d.id, d.alert_id, d.revision, r.payload, d.attempts, d.queued_at, d.digest_key FROM delivery d
                 JOIN alert_revision r ON r.alert_id = d.alert_id AND r.revision = d.revision
-                WHERE d.channel = ? AND d.status = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?) AND d.id > ?
+                WHERE d.channel = ? AND d.status = 'pending' AND (? IS NULL OR d.next_attempt_at IS NULL OR d.next_attempt_at <= ?) AND d.id > ?
                 ORDER BY d.id LIMIT ?
-                """, arguments: [channel, due, after ?? Int64.min, limit])
+                """, arguments: [channel, due, due, after ?? Int64.min, limit])
                 .map { row -> (Int64, String, Int, String, Int, Date, String?) in (row[0], row[1], row[2], row[3], row[4], row[5], row[6]) }
         }
         var batch = DueDeliveries()
