@@ -48,12 +48,27 @@ public struct FixtureScenario: Sendable {
     /// that a replay gives the same alerts, with the same ids, every time.
     public static let undated = CalendarDay(year: 2000, month: 1, day: 1)!
 
-    func reports(in step: Step) throws(Failure) -> [ScoreObservation] {
-        var observations: [ScoreObservation] = []
-        for report in try reportBodies(in: step) {
-            observations.append(try decodeReport(report.body, origin: report.origin))
+    /// Each Creditsafe report of a step, decoded as it is read, one at a time: a generated
+    /// scenario's `creditsafe.jsonl` is read a megabyte at a time, never held whole.
+    func forEachReport(in step: Step, _ body: (ScoreObservation) -> Void) throws(Failure) {
+        let reportsFolder = step.folder.appendingPathComponent("creditsafe")
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: reportsFolder.path)) ?? []).filter({ $0.hasSuffix(".json") }).sorted() {
+            let path = reportsFolder.appendingPathComponent(name).path
+            body(try decodeReport(try read(path), origin: path))
         }
-        return observations
+        let lines = step.folder.appendingPathComponent("creditsafe.jsonl").path
+        guard FileManager.default.fileExists(atPath: lines) else { return }
+        do {
+            try JSONLines.forEachLine(path: lines) { line, number in
+                guard !line.isEmpty else { return }
+                body(try decodeReport(line, origin: "\(lines):\(number)"))
+            }
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            let reason = (error as? JSONLines.ReadError).map { String(cString: strerror($0.errno)) } ?? "\(error)"
+            throw Failure(description: "\(lines) cannot be read: \(reason)")
+        }
     }
 
     /// Each report of a provider in a step as it is stored, undecoded (what a mock server sends
@@ -98,7 +113,7 @@ public struct FixtureScenario: Sendable {
         }
     }
 
-    private func decodeReport(_ data: Data, origin: String) throws(Failure) -> ScoreObservation {
+    private func decodeReport(_ data: some ContiguousBytes, origin: String) throws(Failure) -> ScoreObservation {
         do {
             return try CreditsafeReportDecoder.decode(data, observedOn: Self.undated)
         } catch {
@@ -123,7 +138,8 @@ public struct FixtureScoreProvider: ScoreProvider {
             return ScorePoll(observations: [], cursor: nil)
         }
         let watched = Set(companies)
-        let observations = try scenario.reports(in: step).filter { watched.contains($0.siren) }
+        var observations: [ScoreObservation] = []
+        try scenario.forEachReport(in: step) { if watched.contains($0.siren) { observations.append($0) } }
         return ScorePoll(observations: observations, cursor: String(index + 1))
     }
 }
