@@ -38,5 +38,12 @@ struct SnapshotTableTests {
         }
         #expect(table == SnapshotTable(model.values.reversed()))
         #expect(table != SnapshotTable())
+
+        // Taking some keys out gives exactly their snapshots, each once, in the table's order.
+        let order = table.map(\.key)
+        let wanted = Set(model.keys.filter { _ in random.next() % 2 == 0 } + [SnapshotKey(siren: sirens[0], source: "nowhere")])
+        let taken = table.taking(wanted)
+        #expect(taken.map(\.key) == order.filter(wanted.contains))
+        #expect(taken.allSatisfy { model[$0.key] == $0 })
     }
 }
