@@ -13,6 +13,7 @@ struct SnapshotTableTests {
         let sources = ["creditsafe", "pappers", "bodacc"]
         var table = SnapshotTable()
         var model: [SnapshotKey: Snapshot] = [:]
+        var marked: Set<SnapshotKey> = []
         for step in 0..<2_000 {
             let key = SnapshotKey(siren: sirens[Int(random.next() % 6)], source: sources[Int(random.next() % 3)])
             var snapshot = Snapshot(siren: key.siren, source: key.source)
@@ -28,7 +29,14 @@ struct SnapshotTableTests {
             default:
                 table[key] = snapshot
                 model[key] = snapshot
+                if random.next() % 3 == 0 {
+                    table.markChanged(key)
+                    marked.insert(key)
+                }
             }
+            // A removed snapshot is no longer changed; the row that takes its place keeps its mark.
+            marked = marked.filter { model[$0] != nil }
+            #expect(table.changedCount == marked.count, "step \(step)")
             #expect(table.count == model.count)
             for (key, value) in model where table[key] != value {
                 Issue.record("step \(step): \(key) differs")
@@ -39,10 +47,13 @@ struct SnapshotTableTests {
         #expect(table == SnapshotTable(model.values.reversed()))
         #expect(table != SnapshotTable())
 
-        // Taking some keys out gives exactly their snapshots, each once, in the table's order.
+        // Taking the changed ones out gives exactly their snapshots, each once, in the table's order.
         let order = table.map(\.key)
-        let wanted = Set(model.keys.filter { _ in random.next() % 2 == 0 } + [SnapshotKey(siren: sirens[0], source: "nowhere")])
-        let taken = table.taking(wanted)
+        let wanted = marked.union(model.keys.filter { _ in random.next() % 2 == 0 })
+        for key in wanted { table.markChanged(key) }
+        table.markChanged(SnapshotKey(siren: sirens[0], source: "nowhere"))
+        #expect(table.changedCount == wanted.count)
+        let taken = table.takingChanged()
         #expect(taken.map(\.key) == order.filter(wanted.contains))
         #expect(taken.allSatisfy { model[$0.key] == $0 })
     }

@@ -23,8 +23,11 @@ public enum WatchEngine {
         public init(
             watch: WatchSet, observations: [ScoreObservation], notices: [BodaccNotice],
             snapshots: SnapshotTable, priorAlerts: [SIREN: [Alert]],
-            history: [BodaccNotice] = [], joining: Set<SIREN> = [], now: Date
+            history: [BodaccNotice] = [], joining: Set<SIREN> = [], now: Date,
+            coverage: CoverageSettings = CoverageSettings(), reviewing: Set<SIREN>? = nil
         ) {
+            self.coverage = coverage
+            self.reviewing = reviewing
             self.watch = watch
             self.observations = observations
             self.notices = notices
@@ -79,7 +82,6 @@ public enum WatchEngine {
             if snapshots[SnapshotKey(siren: observation.siren, source: observation.provider)] == nil { count += 1 }
         }
         snapshots.reserveCapacity(snapshots.count + unseen)
-        var changed: Set<SnapshotKey> = []
 
         // The observations kept for the history are compacted in place, in the array the
         // cycle handed over: a second array of them, grown an append at a time, was a sixth of
@@ -109,7 +111,7 @@ public enum WatchEngine {
             }
             if snapshot != before {
                 snapshots[key] = snapshot
-                changed.insert(key)
+                snapshots.markChanged(key)
             }
             for event in events {
                 outcome.alertChanges.append(.raised(Alert(
@@ -158,7 +160,7 @@ public enum WatchEngine {
                     )
                     if snapshot != snapshots[key] {
                         snapshots[key] = snapshot
-                        changed.insert(key)
+                        snapshots.markChanged(key)
                     }
                     let stale = isStale(notice.judgment?.date ?? notice.published)
                     for change in changes {
@@ -220,17 +222,17 @@ public enum WatchEngine {
             outcome.alertChanges.append(.raised(alert))
         }
         outcome.alertChanges += apply(input.notices, only: nil).map(\.change)
-        review(input, snapshots: &snapshots, changed: &changed, outcome: &outcome, today: today)
+        review(input, snapshots: &snapshots, outcome: &outcome, today: today)
         // Taken out of the table, which the nested functions above capture: swapped out first.
         var table = SnapshotTable()
         swap(&table, &snapshots)
-        outcome.snapshots = (consume table).taking(changed)
+        outcome.snapshots = (consume table).takingChanged()
         return outcome
     }
 
     /// The money-at-risk review of every company with something to say about it (an insurer's
     /// decision, an aged balance, a guarantee), and the position on every alert about a client.
-    static func review(_ input: Input, snapshots: inout SnapshotTable, changed: inout Set<SnapshotKey>, outcome: inout Outcome, today: CalendarDay) {
+    static func review(_ input: Input, snapshots: inout SnapshotTable, outcome: inout Outcome, today: CalendarDay) {
         var bySiren: [SIREN: [String: Snapshot]] = [:]
         for (key, snapshot) in snapshots where snapshot.detail != nil {
             bySiren[key.siren, default: [:]][key.source] = snapshot
@@ -259,7 +261,7 @@ public enum WatchEngine {
             if snapshot != snapshots[key] {
                 snapshot.observedOn = today
                 snapshots[key] = snapshot
-                changed.insert(key)
+                snapshots.markChanged(key)
             }
             for event in events {
                 outcome.alertChanges.append(.raised(Alert(

@@ -280,14 +280,15 @@ public struct WatchCycle: Sendable {
             moves[observation.provider, default: .init(compared: 0, scoreMoves: [])].compared += 1
             moves[observation.provider]!.scoreMoves.append(new - old)
         }
-        var input = WatchEngine.Input(
+        let priorAlerts = try await store.noticeAlerts(for: named)
+        // Built in the call, held by no one else: the engine updates the observations and
+        // snapshots in place only when it owns them (a held copy made each a second array).
+        let outcome = WatchEngine.evaluate(WatchEngine.Input(
             watch: watch, observations: consume observations, notices: notices,
             snapshots: consume snapshotsBefore,
-            priorAlerts: try await store.noticeAlerts(for: named), history: history, joining: joining, now: clock.now
-        )
-        input.coverage = coverage
-        input.reviewing = share.shards == nil ? nil : Set(mine)
-        let outcome = WatchEngine.evaluate(input)
+            priorAlerts: priorAlerts, history: history, joining: joining, now: clock.now,
+            coverage: coverage, reviewing: share.shards == nil ? nil : Set(mine)
+        ))
         report.observations = outcome.observed
         report.matchedNotices = outcome.matchedNotices.count
         let matchedIDs = Set(outcome.matchedNotices.map(\.notice.id))
