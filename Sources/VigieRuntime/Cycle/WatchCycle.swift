@@ -183,7 +183,7 @@ public struct WatchCycle: Sendable {
                     }
                 }
                 if !idsLoaded.loaded(provider.name) { provider.remember(ids: try await store.providerIDs(provider: provider.name)) }
-                let poll = try await provider.poll(order, cursor: try await store.cursor(for: key), allowance: budget?.remaining ?? .max)
+                var poll = try await provider.poll(order, cursor: try await store.cursor(for: key), allowance: budget?.remaining ?? .max)
                 if !poll.learnedIDs.isEmpty { learnedIDs[provider.name] = poll.learnedIDs }
                 if var spent = budget {
                     if spent.spend(poll.reportsOrdered) {
@@ -202,11 +202,16 @@ public struct WatchCycle: Sendable {
                 }
                 // An observation of a company no one asked about is the provider's mix-up: a
                 // counted failure that feeds source health, never dropped in silence.
-                let (asked, strays) = poll.observations.partitioned(by: { watch[$0.siren] != nil })
+                // The answers are moved, not copied: a million companies' observations were held
+                // three times over here (the poll's, the partition's, the cycle's).
+                var asked = poll.observations
+                poll.observations = []
+                let strays = asked.filter { watch[$0.siren] == nil }
+                if !strays.isEmpty { asked.removeAll { watch[$0.siren] == nil } }
                 let failures = poll.failures + strays.map {
                     ProviderFailure(siren: $0.siren, message: "\(ProviderName.display(provider.name)) answered about SIREN \($0.siren.digits), which no watchlist holds; the answer was set aside", reason: .wrongCompany)
                 }
-                observations.append(contentsOf: asked)
+                if observations.isEmpty { observations = asked } else { observations.append(contentsOf: asked) }
                 if let cursor = poll.cursor { cursors[key] = cursor }
                 report.providerFailures += failures.count
                 if !failures.isEmpty { report.failuresBySource[key, default: 0] += failures.count }
