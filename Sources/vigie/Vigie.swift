@@ -18,7 +18,36 @@ struct Vigie: AsyncParsableCommand {
         version: VigieVersion.description,
         subcommands: [RunCommand.self, DemoCommand.self, BodaccCommand.self, WatchlistCommand.self, CoverageCommand.self, CompanyCommand.self, AlertsCommand.self, CasesCommand.self, RulesCommand.self, StatusCommand.self, ServeCommand.self, ChannelsCommand.self, ProvidersCommand.self, StoreCommand.self, MockProviderCommand.self, ConfigCommand.self]
     )
+
+    static func main() async {
+        LargeAllocations.returnToTheSystem()
+        await main(nil)
+    }
 }
+
+/// A cycle's large arrays (a million companies' observations and snapshots) live for one
+/// cycle. glibc raises its threshold for serving an allocation from its own mapping each time
+/// such a mapping is freed, so that after the first cycle the next ones' arrays come from the
+/// heap and stay there, spread between threads' arenas: a 100 000-company cycle peaked at
+/// 171 MiB of RSS for 98 MB in use. A fixed threshold gives every array over a megabyte its
+/// own mapping, returned to the system when it is freed: 145 MiB.
+enum LargeAllocations {
+    static func returnToTheSystem() {
+        #if canImport(Glibc)
+        _ = mallopt(mmapThreshold, 1 << 20)
+        #endif
+    }
+
+    #if canImport(Glibc)
+    /// `M_MMAP_THRESHOLD` in glibc's `malloc.h`, which the Glibc module leaves out.
+    static let mmapThreshold: Int32 = -3
+    #endif
+}
+
+#if canImport(Glibc)
+@_silgen_name("mallopt")
+private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
 
 /// What `vigie --version` prints.
 enum VigieVersion {
