@@ -200,13 +200,13 @@ struct ReplicaTests {
         #expect(after.shards?.count == WorkShare.shardCount && after.leads == ["feed:bodacc"], "no renewal since: everything at 111 s")
     }
 
-    @Test("listing the pending deliveries (the API's /deliveries/pending) claims none: another replica still sends them all")
-    func listingClaimsNothing() async throws {
+    /// Two replicas (`r1`, `r2`) on one new database, with `count` score-drop alerts queued on
+    /// the `recording` channel by the first.
+    static func twoReplicasWithQueue(_ count: Int, clock: ManualWallClock) async throws -> (PostgresWatchStore, PostgresWatchStore, [Alert]) {
         let location = try await TestPostgres.makeDatabase()
-        let clock = ManualWallClock()
         let first = try await PostgresWatchStore(configuration: .init(location: location, replica: "r1", claimDuration: .seconds(300)), access: .writer, logger: Logger(label: "test"))
         let second = try await PostgresWatchStore(configuration: .init(location: location, replica: "r2", claimDuration: .seconds(300)), access: .writer, logger: Logger(label: "test"))
-        let alerts = (1...30).map { index in
+        let alerts = (1...count).map { index in
             Alert(
                 id: "alert-\(index)", siren: try! SIREN("881843924"), companyName: "PASARGAD", kind: "score_drop", severity: .warning, title: "drop \(index)",
                 evidence: .observation(ObservationEvidence(provider: "creditsafe", observedOn: CalendarDay(clock.now), previousOn: nil, field: "score", old: "78", new: "52")),
@@ -214,6 +214,13 @@ struct ReplicaTests {
             )
         }
         _ = try await first.commit(CycleCommit(snapshots: [], observations: [], alertChanges: alerts.map { .raised($0) }, notices: [], cursors: [:], router: Router(always: ["recording"]), at: clock.now))
+        return (first, second, alerts)
+    }
+
+    @Test("listing the pending deliveries (the API's /deliveries/pending) claims none: another replica still sends them all")
+    func listingClaimsNothing() async throws {
+        let clock = ManualWallClock()
+        let (first, second, alerts) = try await Self.twoReplicasWithQueue(30, clock: clock)
         #expect(try await first.pendingDeliveries(channel: "recording", limit: 100).ready.map(\.alert.id) == alerts.map(\.id))
         #expect(try await second.nextDue(channel: "recording") == clock.now, "nothing was claimed")
         let channel = RecordingChannel(name: "recording")
@@ -224,18 +231,8 @@ struct ReplicaTests {
 
     @Test("two replicas draining one outbox send each delivery once; a crashed replica's claims are taken over after they expire")
     func outboxClaims() async throws {
-        let location = try await TestPostgres.makeDatabase()
         let clock = ManualWallClock()
-        let first = try await PostgresWatchStore(configuration: .init(location: location, replica: "r1", claimDuration: .seconds(300)), access: .writer, logger: Logger(label: "test"))
-        let second = try await PostgresWatchStore(configuration: .init(location: location, replica: "r2", claimDuration: .seconds(300)), access: .writer, logger: Logger(label: "test"))
-        let alerts = (1...200).map { index in
-            Alert(
-                id: "alert-\(index)", siren: try! SIREN("881843924"), companyName: "PASARGAD", kind: "score_drop", severity: .warning, title: "drop \(index)",
-                evidence: .observation(ObservationEvidence(provider: "creditsafe", observedOn: CalendarDay(clock.now), previousOn: nil, field: "score", old: "78", new: "52")),
-                watch: [], createdAt: clock.now
-            )
-        }
-        _ = try await first.commit(CycleCommit(snapshots: [], observations: [], alertChanges: alerts.map { .raised($0) }, notices: [], cursors: [:], router: Router(always: ["recording"]), at: clock.now))
+        let (first, second, alerts) = try await Self.twoReplicasWithQueue(200, clock: clock)
 
         let (channelOne, channelTwo) = (RecordingChannel(name: "recording"), RecordingChannel(name: "recording"))
         var settings = OutboxDispatcher.Configuration()
