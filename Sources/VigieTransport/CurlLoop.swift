@@ -41,7 +41,9 @@ final class CurlLoop {
             }
             // A transfer that ended makes room: the next ones start before waiting.
             if ended > 0 { continue }
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            // A wait that fails at once (out of file descriptors) must not spin a core: the
+            // transfers' own timeouts end them meanwhile.
+            if curl_multi_poll(multi, nil, 0, 1000, nil) != CURLM_OK { usleep(10_000) }
         }
         for handle in idle { curl_easy_cleanup(handle) }
         curl_multi_cleanup(multi)
