@@ -107,6 +107,30 @@ struct SQLiteStoreTests {
         #expect(history.first?.attempts.map(\.outcome) == [.failed])
     }
 
+    @Test("a commit with two snapshots under one key keeps the later, and writes the rest in statements of many rows", arguments: StoreUnderTest.allCases)
+    func snapshotsOnce(store kind: StoreUnderTest) async throws {
+        let store = try await kind.make()
+        // More companies than one statement's rows (PostgreSQL sends 5 000 a statement).
+        let sirens = try (0..<6_000).map { index -> SIREN in
+            let stem = String(format: "%08d", 10_000_000 + index)
+            return try SIREN(stem + String((0...9).first { (try? SIREN(stem + String($0))) != nil }!))
+        }
+        var first = Snapshot(siren: Self.siren, source: "creditsafe")
+        first.rating = "A"
+        var later = first
+        later.rating = "D"
+        let others = sirens.map { siren -> Snapshot in
+            var snapshot = Snapshot(siren: siren, source: "creditsafe")
+            snapshot.rating = siren.digits
+            return snapshot
+        }
+        _ = try await store.commit(Self.commit([], snapshots: [first] + others + [later]))
+        let stored = try await store.snapshots(for: Set(sirens + [Self.siren]))
+        #expect(stored.count == 6_001)
+        #expect(stored[SnapshotKey(siren: Self.siren, source: "creditsafe")]?.rating == "D")
+        #expect(others.allSatisfy { stored[$0.key]?.rating == $0.siren.digits })
+    }
+
     @Test("seen notices and last good watchlists are remembered", arguments: StoreUnderTest.allCases)
     func bookkeeping(store kind: StoreUnderTest) async throws {
         let store = try await kind.make()

@@ -289,9 +289,14 @@ public final class PostgresWatchStore: WatchStore {
     static let rowsPerStatement = 5_000
 
     public func commit(_ cycle: CycleCommit) async throws -> CommitSummary {
-        var latest: [SnapshotKey: ScoreRow] = [:]
-        for snapshot in cycle.snapshots {
-            latest[snapshot.key] = ScoreRow(
+        // The last snapshot of each key (one statement cannot update a row twice); a cycle's are
+        // already one per key, and are then taken as they are.
+        var latest: [SnapshotKey: Int] = [:]
+        for (index, snapshot) in cycle.snapshots.enumerated() { latest[snapshot.key] = index }
+        let snapshots = latest.count == cycle.snapshots.count ? cycle.snapshots : latest.values.sorted().map { cycle.snapshots[$0] }
+        latest = [:]
+        func snapshotRow(_ snapshot: Snapshot) throws -> ScoreRow {
+            ScoreRow(
                 text: [
                     "siren": snapshot.siren.digits, "source": snapshot.source, "observed_on": snapshot.observedOn?.iso,
                     "procedure_steps": snapshot.procedureSteps.isEmpty ? nil : try encode(snapshot.procedureSteps),
@@ -302,8 +307,7 @@ public final class PostgresWatchStore: WatchStore {
                 columns: ScoreColumns(score: snapshot.score, rating: snapshot.rating, creditLimit: snapshot.creditLimit, status: snapshot.status)
             )
         }
-        let snapshots = try Self.documents(Array(latest.values), encoder: encoder)
-        let observations = try Self.documents(cycle.observations.map { observation in
+        func observationRow(_ observation: ScoreObservation) throws -> ScoreRow {
             ScoreRow(
                 text: [
                     "siren": observation.siren.digits, "source": observation.provider, "observed_on": observation.observedOn.iso, "company_name": observation.companyName,
@@ -311,16 +315,17 @@ public final class PostgresWatchStore: WatchStore {
                 ],
                 columns: ScoreColumns(score: observation.score, rating: observation.rating, creditLimit: observation.creditLimit, status: observation.status)
             )
-        }, encoder: encoder)
+        }
         // One row per notice id (the first), as one statement cannot update a row twice.
         var seenNotices: Set<String> = []
-        let notices = try Self.documents(cycle.notices.filter { seenNotices.insert($0.notice.id).inserted }.map { notice, sirens in
-            NoticeRow(id: notice.id, published: notice.published?.iso, sirens: sirens.map(\.digits).joined(separator: ","), payload: try encode(notice))
-        }, encoder: encoder)
+        let notices = cycle.notices.filter { seenNotices.insert($0.notice.id).inserted }
+        func noticeRow(_ matched: (notice: BodaccNotice, sirens: [SIREN])) throws -> NoticeRow {
+            NoticeRow(id: matched.notice.id, published: matched.notice.published?.iso, sirens: matched.sirens.map(\.digits).joined(separator: ","), payload: try encode(matched.notice))
+        }
         let changes = try cycle.alertChanges.map { ($0, try encode($0.alert)) }
         let at = cycle.at
         return try await client.withTransaction(logger: logger) { connection in
-            for document in snapshots {
+            try await Self.forEachDocument(snapshots, encoder: encoder, row: snapshotRow) { document in
                 try await connection.query("""
                     INSERT INTO snapshot (siren, source, observed_on, procedure_steps, provider_facts, score_watch, detail, \(unescaped: ScoreColumns.names), updated_at)
                     SELECT siren, source, observed_on, procedure_steps, provider_facts, score_watch, detail, \(unescaped: ScoreColumns.names), \(at)
@@ -342,7 +347,7 @@ public final class PostgresWatchStore: WatchStore {
             for (source, keys) in Dictionary(grouping: cycle.confirmed, by: \.source) {
                 try await connection.query("UPDATE snapshot SET confirmed_at = \(at) WHERE source = \(source) AND siren = ANY(\(keys.map(\.siren.digits)))", logger: logger)
             }
-            for document in observations {
+            try await Self.forEachDocument(cycle.observations, encoder: encoder, row: observationRow) { document in
                 try await connection.query("""
                     INSERT INTO observation (siren, source, observed_on, \(unescaped: ScoreColumns.names), company_name, detail, recorded_at)
                     SELECT siren, source, observed_on, \(unescaped: ScoreColumns.names), company_name, detail, \(at)
@@ -351,7 +356,7 @@ public final class PostgresWatchStore: WatchStore {
                     ORDER BY ordinality
                     """, logger: logger)
             }
-            for document in notices {
+            try await Self.forEachDocument(notices, encoder: encoder, row: noticeRow) { document in
                 // A notice first skipped (it named no watched company) is recorded again when a
                 // joining company's history matches it.
                 try await connection.query("""
@@ -776,12 +781,16 @@ public final class PostgresWatchStore: WatchStore {
         try decoder.decode(type, from: payload)
     }
 
-    static func documents<Row: Encodable>(_ rows: [Row], encoder: JSONEncoder) throws -> [String] {
-        var documents: [String] = []
-        for start in stride(from: 0, to: rows.count, by: rowsPerStatement) {
-            documents.append(String(decoding: try encoder.encode(Array(rows[start..<min(start + rowsPerStatement, rows.count)])), as: UTF8.self))
+    /// The rows of `elements` as JSON documents of `rowsPerStatement` rows, each made as the
+    /// transaction sends it: a million snapshots' rows and documents were all built before the
+    /// first was sent, several times the cycle's own memory.
+    static func forEachDocument<Element, Row: Encodable>(
+        _ elements: [Element], encoder: JSONEncoder, row: (Element) throws -> Row, _ send: (String) async throws -> Void
+    ) async throws {
+        for start in stride(from: 0, to: elements.count, by: rowsPerStatement) {
+            let rows = try elements[start..<min(start + rowsPerStatement, elements.count)].map(row)
+            try await send(String(decoding: try encoder.encode(rows), as: UTF8.self))
         }
-        return documents
     }
 
     private static func decodeSnapshot(_ row: PostgresRow) throws -> (String, String, String?, String?, String?, ScoreColumns, String?, String?) {
