@@ -146,8 +146,13 @@ struct AlertsCommand: AsyncParsableCommand {
             let dead = try await store.deadDeliveries()
             for delivery in dead {
                 // A delivery dead because its alert cannot be read is still listed, with that reason.
-                let alert = (try? await store.alert(id: delivery.alertID)) ?? nil
-                let subject = alert.map { alert in alert.siren.map { "\(alert.companyName ?? "?") (\($0.formatted))" } ?? alert.title } ?? "?"
+                let alert: Alert?
+                var readable = true
+                do { alert = try await store.alert(id: delivery.alertID) } catch {
+                    alert = nil
+                    readable = false
+                }
+                let subject = alert.map { alert in alert.siren.map { "\(alert.companyName ?? "?") (\($0.formatted))" } ?? alert.title } ?? (readable ? "?" : "(alert unreadable)")
                 let died = delivery.attempts.last?.at ?? delivery.queuedAt
                 print("\(died.iso8601)  \(delivery.channel)  \(subject) — \(alert?.kind ?? "?")  \(delivery.alertID) r\(delivery.revision)  after \(counted(delivery.attempts.count, "attempt")): \(delivery.deadReason ?? "no reason recorded")")
             }

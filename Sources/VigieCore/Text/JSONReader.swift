@@ -294,8 +294,8 @@ public struct JSONPathKey: CodingKey {
 
 extension DecodingError {
     /// What a person reads in a log or a dead letter: where in the document, and what was
-    /// wrong there (`alert.title: No value associated with key title.`), not Swift's dump of
-    /// the error's cases and contexts.
+    /// wrong there (`evidence.notice.published: Expected to decode String but found number
+    /// instead.`), not Swift's dump of the error's cases and contexts.
     public var summary: String {
         let context: Context? = switch self {
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context), .dataCorrupted(let context): context
