@@ -112,3 +112,14 @@ public final class RecordingLogHandler: LogHandler, @unchecked Sendable {
         Logger(label: label) { _ in self }
     }
 }
+
+extension SIREN {
+    /// `count` valid SIRENs, the same from one run to the next: eight-digit stems from `first`,
+    /// `step` apart, each with the check digit that passes Luhn.
+    public static func samples(_ count: Int, first: Int = 31_000_000, step: Int = 7) -> [SIREN] {
+        (0..<count).map { index in
+            let stem = String(format: "%08d", (first + index * step) % 100_000_000)
+            return (0...9).lazy.compactMap { try? SIREN("\(stem)\($0)") }.first!
+        }
+    }
+}

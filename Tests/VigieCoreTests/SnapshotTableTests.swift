@@ -5,23 +5,29 @@ import VigieTestSupport
 @Suite("Snapshot table")
 struct SnapshotTableTests {
     /// The table against a dictionary, under the same seeded sequence of inserts, replacements,
-    /// removals and merges: the same snapshots under the same keys after every step.
-    @Test("inserts, replacements, removals and merges leave it what a dictionary would be", arguments: [1, 2, 3, 4])
-    func likeADictionary(seed: UInt64) throws {
+    /// removals and merges: the same snapshots under the same keys after every step. A few keys
+    /// many times over, then enough keys for the index to grow, wrap around its end and shift
+    /// runs of slots back on removal.
+    @Test("inserts, replacements, removals and merges leave it what a dictionary would be", arguments: [
+        (1, 6, 2_000), (2, 6, 2_000), (3, 6, 2_000), (4, 6, 2_000), (5, 400, 12_000), (6, 1_000, 12_000),
+    ])
+    func likeADictionary(seed: UInt64, companies: Int, steps: Int) throws {
         var random = SplitMix(state: seed)
-        let sirens = try ["337891287", "494814452", "880878145", "552081317", "881843924", "300254471"].map { try SIREN($0) }
+        let sirens = SIREN.samples(companies)
         let sources = ["creditsafe", "pappers", "bodacc"]
         var table = SnapshotTable()
         var model: [SnapshotKey: Snapshot] = [:]
         var marked: Set<SnapshotKey> = []
-        for step in 0..<2_000 {
-            let key = SnapshotKey(siren: sirens[Int(random.next() % 6)], source: sources[Int(random.next() % 3)])
+        for step in 0..<steps {
+            let key = SnapshotKey(siren: sirens[Int(random.next() % UInt64(companies))], source: sources[Int(random.next() % 3)])
             var snapshot = Snapshot(siren: key.siren, source: key.source)
             snapshot.rating = "\(step)"
             switch random.next() % 4 {
             case 0:
                 table[key] = nil
                 model[key] = nil
+                // A removed snapshot is no longer changed; the row that takes its place keeps its mark.
+                marked.remove(key)
             case 1:
                 let other = SnapshotTable([snapshot])
                 table.merge(other) { kept, _ in kept }
@@ -34,10 +40,11 @@ struct SnapshotTableTests {
                     marked.insert(key)
                 }
             }
-            // A removed snapshot is no longer changed; the row that takes its place keeps its mark.
-            marked = marked.filter { model[$0] != nil }
             #expect(table.changedCount == marked.count, "step \(step)")
             #expect(table.count == model.count)
+            #expect(table[key] == model[key], "step \(step)")
+            // Every key, every step while there are few; every 500 steps after.
+            guard companies < 100 || step % 500 == 0 else { continue }
             for (key, value) in model where table[key] != value {
                 Issue.record("step \(step): \(key) differs")
                 return

@@ -2,10 +2,10 @@
 ///
 /// A `[SnapshotKey: Snapshot]` kept a whole snapshot in every bucket, and a dictionary holds up
 /// to twice as many buckets as entries: 100 000 snapshots took 262 144 buckets of 216 bytes
-/// (57 MB), a million 453 MB. Here the buckets hold a row number, and the snapshots sit once in
-/// an array.
+/// (57 MB), a million 453 MB. Here the snapshots sit once in an array, found through a
+/// `RowIndex` of their row numbers (four bytes a slot, the key read from the row).
 public struct SnapshotTable: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
-    private var index: [SnapshotKey: Int32] = [:]
+    private var index = RowIndex()
     private var rows: [Snapshot] = []
     /// Which rows a cycle changed, by row: a byte each, where a set of their keys took 48 per
     /// bucket (12.6 MB for 100 000 companies).
@@ -28,39 +28,43 @@ public struct SnapshotTable: Sendable, Equatable, Sequence, ExpressibleByDiction
     public var values: [Snapshot] { rows }
 
     public mutating func reserveCapacity(_ capacity: Int) {
-        index.reserveCapacity(capacity)
+        index.reserveCapacity(capacity) { [rows] in rows[Int($0)].key.hashValue }
         rows.reserveCapacity(capacity)
         changedRows.reserveCapacity(capacity)
     }
 
     /// Marks the snapshot under `key` as changed, to be written back (`takingChanged`).
     public mutating func markChanged(_ key: SnapshotKey) {
-        if let row = index[key] { changedRows[Int(row)] = true }
+        if let row = row(of: key) { changedRows[Int(row)] = true }
     }
 
     /// How many snapshots are marked changed.
     public var changedCount: Int { changedRows.reduce(0) { $0 + ($1 ? 1 : 0) } }
 
+    // The index is told a row's hash by a closure over the rows alone (`[rows]`): one over
+    // `self` held a second reference to the index's slots while they changed, and every
+    // insertion copied them (a 100 000-company cycle spent 70 s in the kernel doing so).
+
     /// A snapshot is stored under its own key (`snapshot.key`), as every caller does.
     public subscript(key: SnapshotKey) -> Snapshot? {
-        get { index[key].map { rows[Int($0)] } }
+        get { row(of: key).map { rows[Int($0)] } }
         set {
-            switch (index[key], newValue) {
+            switch (row(of: key), newValue) {
             case (let row?, let snapshot?):
                 rows[Int(row)] = snapshot
             case (nil, let snapshot?):
-                index[key] = Int32(rows.count)
                 rows.append(snapshot)
                 changedRows.append(false)
+                index.insert(Int32(rows.count - 1), hash: key.hashValue) { [rows] in rows[Int($0)].key.hashValue }
             case (let row?, nil):
+                index.remove(hash: key.hashValue, { $0 == row }) { [rows] in rows[Int($0)].key.hashValue }
                 // The last row takes the removed one's place.
                 let last = rows.removeLast()
                 let lastChanged = changedRows.removeLast()
-                index[key] = nil
                 if Int(row) < rows.count {
                     rows[Int(row)] = last
                     changedRows[Int(row)] = lastChanged
-                    index[last.key] = row
+                    index.renumber(Int32(rows.count), to: row, hash: last.key.hashValue)
                 }
             case (nil, nil):
                 break
@@ -68,11 +72,15 @@ public struct SnapshotTable: Sendable, Equatable, Sequence, ExpressibleByDiction
         }
     }
 
+    private func row(of key: SnapshotKey) -> Int32? {
+        index.find(hash: key.hashValue) { rows[Int($0)].siren == key.siren && rows[Int($0)].source == key.source }
+    }
+
     /// The snapshots marked changed, in the order they were added, taken out of the table as
     /// it is let go of: its rows are compacted in place, not copied (a baseline cycle changes
     /// every snapshot, and the copy beside the table was a fifth of its peak).
     public consuming func takingChanged() -> [Snapshot] {
-        index = [:]
+        index = RowIndex()
         var kept = rows
         rows = []
         var count = 0
