@@ -131,7 +131,7 @@ struct WatchlistCommand: AsyncParsableCommand {
                 }
             }
             if format == .text {
-                let shared = watch.companies.values.filter { $0.entries.count > 1 }.count
+                let shared = watch.companies.filter { $0.entries.count > 1 }.count
                 output.line("\(counted(watch.count, "company", "companies")) on \(counted(lists.count, "list"))\(shared > 0 ? ", \(shared) on more than one" : "")")
             }
             output.flush()

@@ -215,6 +215,37 @@ struct WatchlistTests {
         #expect(watch[siren]?.thresholds == Thresholds(scoreDropPoints: 5, scoreDropPercent: 20, creditLimitCutPercent: 25, hysteresisPoints: 5, hysteresisDays: 7))
         #expect(watch[siren]?.contexts.map(\.owner) == ["a@x", "b@x"])
     }
+
+    /// The set is held flat, found through its own index: against a dictionary built the obvious
+    /// way, over lists that overlap, repeat a company within a list, and hold enough companies
+    /// for the index to grow; a SIREN that is not nine digits (read back from an old store) too.
+    @Test("each company gets its entries in the order of the lists and their lines, and the SIRENs come out in order", arguments: [1, 2, 3])
+    func flatSet(seed: UInt64) throws {
+        var random = SplitMix(state: seed)
+        let pool = SIREN.samples(3_000) + (seed == 3 ? [SIREN(stored: "12345"), SIREN(stored: "0000000a0")] : [])
+        let lists = (0..<3).map { list in
+            Watchlist(name: "list\(list)", file: "l\(list).csv", entries: (0..<Int(random.next() % 2_500)).map { line in
+                let siren = pool[Int(random.next() % UInt64(pool.count))]
+                return WatchEntry(identifier: siren.digits, siren: siren, owner: "o\(list)-\(line)", line: line)
+            })
+        }
+        var model: [SIREN: [String]] = [:]
+        for list in lists {
+            for entry in list.entries { model[entry.siren, default: []].append("\(list.name):\(entry.line)") }
+        }
+        let watch = WatchSet(lists)
+        #expect(watch.count == model.count)
+        #expect(watch.sirens == model.keys.sorted())
+        #expect(watch.companies.map(\.siren) == model.keys.sorted())
+        for (siren, members) in model {
+            let company = try #require(watch[siren])
+            #expect(company.siren == siren)
+            #expect(company.entries.map { "\($0.watchlist):\($0.entry.line)" } == members, "\(siren)")
+        }
+        for siren in pool where model[siren] == nil { #expect(watch[siren] == nil) }
+        #expect(WatchSet([]).count == 0)
+        #expect(WatchSet([])[pool[0]] == nil)
+    }
 }
 
 @Suite("Watchlists as ERPs and people write them")

@@ -136,7 +136,7 @@ public enum WatchEngine {
         }
         var alertsBySiren = input.priorAlerts
         /// Watched companies with a postcode, for notices that name no SIREN.
-        let byPostcode = Dictionary(grouping: input.watch.companies.values.filter { company in company.entries.contains { $0.entry.postcode != nil } }) { company in
+        let byPostcode = Dictionary(grouping: input.watch.companies.filter { company in company.entries.contains { $0.entry.postcode != nil } }) { company in
             company.entries.lazy.compactMap(\.entry.postcode).first ?? ""
         }
         /// Applies notices in publication order to the watched companies they name (among
@@ -237,7 +237,7 @@ public enum WatchEngine {
         for (key, snapshot) in snapshots where snapshot.detail != nil {
             bySiren[key.siren, default: [:]][key.source] = snapshot
         }
-        for company in input.watch.companies.values where company.entries.contains(where: { $0.entry.guarantee != nil }) && bySiren[company.siren] == nil {
+        for company in input.watch.companies where company.entries.contains(where: { $0.entry.guarantee != nil }) && bySiren[company.siren] == nil {
             bySiren[company.siren] = [:]
         }
         var positions: [SIREN: Position] = [:]

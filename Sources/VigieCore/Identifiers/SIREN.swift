@@ -38,6 +38,18 @@ public struct SIREN: Hashable, Comparable, Sendable, CustomStringConvertible, Co
 
     public static func < (lhs: SIREN, rhs: SIREN) -> Bool { lhs.digits < rhs.digits }
 
+    /// The nine digits as a number, in the same order as the SIRENs (nil for a stored value that
+    /// is not nine digits): a million of them sort as integers, not as strings.
+    var number: UInt32? {
+        var number: UInt32 = 0, count = 0
+        for byte in digits.utf8 {
+            guard (0x30...0x39).contains(byte), count < 9 else { return nil }
+            number = number * 10 + UInt32(byte - 0x30)
+            count += 1
+        }
+        return count == 9 ? number : nil
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let raw = try container.decode(String.self)

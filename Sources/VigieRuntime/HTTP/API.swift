@@ -330,7 +330,7 @@ public struct API: Sendable {
         let today = CalendarDay(clock.now)
         let bySiren = Dictionary(grouping: snapshots.values.filter { $0.detail != nil }, by: \.siren).mapValues { Dictionary($0.map { ($0.source, $0) }, uniquingKeysWith: { first, _ in first }) }
         var positions: [SIREN: Position] = [:]
-        for company in watch.companies.values where bySiren[company.siren] != nil || company.entries.contains(where: { $0.entry.guarantee != nil }) {
+        for company in watch.companies where bySiren[company.siren] != nil || company.entries.contains(where: { $0.entry.guarantee != nil }) {
             positions[company.siren] = Position.of(company, snapshots: bySiren[company.siren] ?? [:], on: today)
         }
         func owed(_ entry: WatchEntry) -> Money? { positions[entry.siren].map { $0.money($0.owed) } ?? entry.exposure }
