@@ -17,7 +17,9 @@ enum CompanyPoll {
     static func each<Value: Sendable>(
         _ companies: [SIREN], concurrency: Int, _ work: @escaping @Sendable (SIREN) async throws -> Value?
     ) async throws -> (values: [Value], failures: [ProviderFailure]) {
+        // A value at most per company: room for them all at once, not grown by doubling.
         var values: [Value] = []
+        values.reserveCapacity(companies.count)
         var failures: [ProviderFailure] = []
         try await withThrowingTaskGroup(of: Outcome<Value>.self) { group in
             var pending = companies.makeIterator()
