@@ -205,14 +205,16 @@ public enum WatchEngine {
         // is alerted, once, by the judgment that put the company where it stands.
         let newIDs = Set(input.notices.map(\.id))
         let past = apply(input.history.filter { !newIDs.contains($0.id) }, only: input.joining)
+        // Each company's past changes, grouped once: a search of every company's past for each
+        // company was quadratic in the companies joining with a history.
+        let pastBySiren = Dictionary(grouping: past, by: \.siren)
         // Possible matches in the past: the latest one per company, as it is weak anyway.
-        let weakPast = past.filter { $0.change.alert.isWeakMatch }
-        for siren in Set(weakPast.map(\.siren)).sorted() {
-            if let latest = weakPast.last(where: { $0.siren == siren }) { outcome.alertChanges.append(latest.change) }
+        for siren in pastBySiren.keys.sorted() {
+            if let latest = pastBySiren[siren]?.last(where: { $0.change.alert.isWeakMatch }) { outcome.alertChanges.append(latest.change) }
         }
-        for siren in Set(past.filter { !$0.change.alert.isWeakMatch }.map(\.siren)).sorted() {
+        for (siren, changes) in pastBySiren.sorted(by: { $0.key < $1.key }) where changes.contains(where: { !$0.change.alert.isWeakMatch }) {
             guard let current = snapshots[SnapshotKey(siren: siren, source: "bodacc")]?.procedureSteps.last, current.status.isOpen,
-                  let standing = past.last(where: { $0.siren == siren && $0.change.alert.noticeID == current.noticeID && $0.change.alert.state == .active })
+                  let standing = changes.last(where: { $0.change.alert.noticeID == current.noticeID && $0.change.alert.state == .active })
             else { continue }
             // Found in the company's past: the alert says when the judgment was, and how long ago.
             var alert = standing.change.alert

@@ -39,7 +39,10 @@ struct CaseDesk: Sendable {
         let decided = Dictionary(outcome.updates.map { ($0.after.id, $0.after) }, uniquingKeysWith: { _, last in last })
         let everyActive = try await store.activeCases()
         var active = everyActive.filter { covers($0.siren) }.map { decided[$0.id] ?? $0 }
-        for item in decided.values where item.state.isActive && !active.contains(where: { $0.id == item.id }) { active.append(item) }
+        // Sets of ids, not searches of the lists: with tens of thousands of cases decided in one
+        // cycle, each search made the desk quadratic.
+        let activeIDs = Set(active.map(\.id))
+        for item in decided.values where item.state.isActive && !activeIDs.contains(item.id) { active.append(item) }
         active = active.filter(\.state.isActive)
         if let watched {
             let unwatched = CaseBook.resolveUnwatched(active, watched: watched, now: now)
@@ -53,8 +56,9 @@ struct CaseDesk: Sendable {
             return finish(&commit, outcome)
         }
         let resolvedNow = Set(outcome.updates.filter { !$0.after.state.isActive }.map(\.after.id))
+        let everyActiveID = Set(everyActive.map(\.id))
         let owned = everyActive.map { decided[$0.id] ?? $0 }.filter { !resolvedNow.contains($0.id) }
-            + decided.values.filter { item in item.state.isActive && !everyActive.contains { $0.id == item.id } }
+            + decided.values.filter { item in item.state.isActive && !everyActiveID.contains(item.id) }
         var last: [String: Date] = [:]
         for route in router.routes where route.ownerDigest != nil {
             for owner in Set(owned.compactMap(\.owner)) {
@@ -93,10 +97,13 @@ extension CaseBook.Outcome {
         quiet.formUnion(next.quiet)
         entries += next.entries
         for (id, destinations) in next.destinations { self.destinations[id] = destinations }
+        guard !next.updates.isEmpty else { return }
+        var places = Dictionary(updates.enumerated().map { ($0.element.after.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
         for update in next.updates {
-            if let index = updates.firstIndex(where: { $0.after.id == update.after.id }) {
+            if let index = places[update.after.id] {
                 updates[index].after = update.after
             } else {
+                places[update.after.id] = updates.count
                 updates.append(update)
             }
         }
