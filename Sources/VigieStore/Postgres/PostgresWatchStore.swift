@@ -147,10 +147,12 @@ public final class PostgresWatchStore: WatchStore {
         let rows = try await client.query("""
             SELECT siren, source, observed_on, procedure_steps, provider_facts, \(unescaped: ScoreColumns.names), score_watch, detail
             FROM snapshot WHERE siren = ANY(\(sirens.map(\.digits)))
-            """, logger: logger).collect()
+            """, logger: logger)
+        // Read as the rows arrive, not collected first: a million rows held at once beside the
+        // table they become. Room for a snapshot per company, as most portfolios have.
         var result: SnapshotTable = [:]
-        result.reserveCapacity(rows.count)
-        for row in rows {
+        result.reserveCapacity(sirens.count)
+        for try await row in rows {
             let (siren, source, observedOn, steps, facts, columns, watch, detail) = try Self.decodeSnapshot(row)
             var snapshot = Snapshot(siren: SIREN(stored: siren), source: source)
             snapshot.observedOn = observedOn.flatMap { CalendarDay(iso: $0) }

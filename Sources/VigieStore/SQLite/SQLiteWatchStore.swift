@@ -141,6 +141,9 @@ public final class SQLiteWatchStore: WatchStore {
         let decoder = self.decoder
         return try await writer.read { db in
             var result: SnapshotTable = [:]
+            // Room for a snapshot per company at once: most portfolios have one score source,
+            // and a table grown by doubling held up to twice the rows it needed.
+            result.reserveCapacity(sirens.count)
             let rows = try Row.fetchCursor(db, sql: "SELECT siren, source, observed_on, procedure_steps, \(ScoreColumns.names), provider_facts, score_watch, detail FROM snapshot")
             while let row = try rows.next() {
                 let siren = SIREN(stored: row[0])
