@@ -253,7 +253,9 @@ public final class SQLiteWatchStore: WatchStore {
         let notices = try cycle.notices.map { ($0.notice, $0.sirens, try encode($0.notice)) }
         let changes = try cycle.alertChanges.map { ($0, try encode($0.alert)) }
         let observationDetails = try cycle.observations.map { try SnapshotDetail.of($0).map(encode) }
-        let at = cycle.at
+        // The cycle's time as the store writes it, made once: GRDB formats a `Date` argument
+        // through a `DateFormatter`, once per row (a twentieth of a steady cycle's CPU).
+        let at = StoredDate.text(cycle.at)
         return try await writer.write { db in
             let upsertSnapshot = try db.cachedStatement(sql: """
                 INSERT INTO snapshot (siren, source, observed_on, procedure_steps, provider_facts, score_watch, detail, \(ScoreColumns.names), updated_at)
@@ -302,7 +304,7 @@ public final class SQLiteWatchStore: WatchStore {
             for id in cycle.ignoredNoticeIDs {
                 try db.execute(sql: "INSERT OR IGNORE INTO notice (id, sirens, seen_at) VALUES (?, '', ?)", arguments: [id, at])
             }
-            let summary = try Self.writeAlerts(db, changes, destinations: cycle.destinations, at: at)
+            let summary = try Self.writeAlerts(db, changes, destinations: cycle.destinations, at: cycle.at)
             try Self.writeCases(db, cycle.caseUpdates, entries: cycle.caseEntries, conflicts: .merge)
             for health in cycle.sourceHealth {
                 try db.execute(sql: """
@@ -334,29 +336,37 @@ public final class SQLiteWatchStore: WatchStore {
     /// raised again, a revision not newer than the stored one changes nothing.
     static func writeAlerts(_ db: Database, _ changes: [(AlertChange, String)], destinations: [String: [Router.Destination]], at: Date) throws -> CommitSummary {
         var summary = CommitSummary()
+        // Prepared once per commit, not once per alert; times written as the store writes them.
+        let stamp = StoredDate.text(at)
+        let raise = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO alert (id, siren, kind, severity, state, revision, notice_id, created_at, updated_at, payload, case_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let revise = try db.cachedStatement(sql: """
+            UPDATE alert SET kind = ?, severity = ?, state = ?, revision = ?, notice_id = ?, updated_at = ?, payload = ?, case_id = ?
+            WHERE id = ? AND revision < ?
+            """)
+        let recordRevision = try db.cachedStatement(sql: "INSERT INTO alert_revision (alert_id, revision, payload, recorded_at) VALUES (?, ?, ?, ?)")
+        let queue = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO delivery (alert_id, revision, channel, created_at, queued_at, next_attempt_at, digest_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
         for (change, payload) in changes {
             let alert = change.alert
             switch change {
             case .raised:
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO alert (id, siren, kind, severity, state, revision, notice_id, created_at, updated_at, payload, case_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [alert.id, alert.siren?.digits, alert.kind, alert.severity.rawValue, alert.state.rawValue,
-                                     alert.revision, alert.noticeID, alert.createdAt, alert.updatedAt, payload, alert.caseID])
+                try raise.execute(arguments: [alert.id, alert.siren?.digits, alert.kind, alert.severity.rawValue, alert.state.rawValue,
+                                              alert.revision, alert.noticeID, StoredDate.text(alert.createdAt), StoredDate.text(alert.updatedAt), payload, alert.caseID])
                 guard db.changesCount > 0 else { continue }
                 summary.alertsRaised += 1
                 summary.raisedByKind["\(alert.kind)|\(alert.severity.rawValue)", default: 0] += 1
             case .revised, .retracted:
-                try db.execute(sql: """
-                    UPDATE alert SET kind = ?, severity = ?, state = ?, revision = ?, notice_id = ?, updated_at = ?, payload = ?, case_id = ?
-                    WHERE id = ? AND revision < ?
-                    """, arguments: [alert.kind, alert.severity.rawValue, alert.state.rawValue, alert.revision, alert.noticeID,
-                                     alert.updatedAt, payload, alert.caseID, alert.id, alert.revision])
+                try revise.execute(arguments: [alert.kind, alert.severity.rawValue, alert.state.rawValue, alert.revision, alert.noticeID,
+                                               StoredDate.text(alert.updatedAt), payload, alert.caseID, alert.id, alert.revision])
                 guard db.changesCount > 0 else { continue }
                 if case .revised = change { summary.alertsRevised += 1 } else { summary.alertsRetracted += 1 }
             }
-            try db.execute(sql: "INSERT INTO alert_revision (alert_id, revision, payload, recorded_at) VALUES (?, ?, ?, ?)",
-                           arguments: [alert.id, alert.revision, payload, at])
+            try recordRevision.execute(arguments: [alert.id, alert.revision, payload, stamp])
             for destination in destinations[alert.id] ?? [] {
                 // A digest waits for the window of its group, which the group's first alert opened.
                 var due: Date?
@@ -365,10 +375,7 @@ public final class SQLiteWatchStore: WatchStore {
                         SELECT next_attempt_at FROM delivery WHERE channel = ? AND digest_key = ? AND status = 'pending' AND attempts = 0 LIMIT 1
                         """, arguments: [destination.channel, key]) ?? at.addingTimeInterval(window.seconds)
                 }
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO delivery (alert_id, revision, channel, created_at, queued_at, next_attempt_at, digest_key)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [alert.id, alert.revision, destination.channel, at, at, due, destination.digestKey])
+                try queue.execute(arguments: [alert.id, alert.revision, destination.channel, stamp, stamp, due.map(StoredDate.text), destination.digestKey])
                 summary.deliveriesQueued += db.changesCount
             }
         }
@@ -378,21 +385,23 @@ public final class SQLiteWatchStore: WatchStore {
     /// Cases and their audit entries.
     static func writeCases(_ db: Database, _ updates: [CaseBook.Update], entries: [CaseEntry], conflicts: CaseBook.Update.Conflicts) throws {
         let encoder = StoredJSON.encoder()
+        let read = try db.cachedStatement(sql: "SELECT payload FROM case_file WHERE id = ?")
+        let write = try db.cachedStatement(sql: """
+            INSERT INTO case_file (id, siren, situation, state, severity, owner, opened_at, updated_at, version, payload)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET state = excluded.state, severity = excluded.severity, owner = excluded.owner,
+                updated_at = excluded.updated_at, version = excluded.version, payload = excluded.payload
+            """)
         for update in updates {
-            let stored = try String.fetchOne(db, sql: "SELECT payload FROM case_file WHERE id = ?", arguments: [update.after.id])
+            let stored = try String.fetchOne(read, arguments: [update.after.id])
             let item = try update.resolved(against: try stored.map { try StoredJSON.read(Case.self, $0) }, conflicts)
             let payload = String(decoding: try encoder.encode(item), as: UTF8.self)
-            try db.execute(sql: """
-                INSERT INTO case_file (id, siren, situation, state, severity, owner, opened_at, updated_at, version, payload)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET state = excluded.state, severity = excluded.severity, owner = excluded.owner,
-                    updated_at = excluded.updated_at, version = excluded.version, payload = excluded.payload
-                """, arguments: [item.id, item.siren.digits, item.situation.rawValue, item.state.rawValue, item.severity.rawValue, item.owner,
-                                 item.openedAt, item.updatedAt, item.version, payload])
+            try write.execute(arguments: [item.id, item.siren.digits, item.situation.rawValue, item.state.rawValue, item.severity.rawValue, item.owner,
+                                          StoredDate.text(item.openedAt), StoredDate.text(item.updatedAt), item.version, payload])
         }
         let insert = try db.cachedStatement(sql: "INSERT INTO case_entry (case_id, at, actor, action, from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?, ?)")
         for entry in entries {
-            try insert.execute(arguments: [entry.caseID, entry.at, entry.actor, entry.action, entry.fromState?.rawValue, entry.toState.rawValue, entry.note])
+            try insert.execute(arguments: [entry.caseID, StoredDate.text(entry.at), entry.actor, entry.action, entry.fromState?.rawValue, entry.toState.rawValue, entry.note])
         }
     }
 
