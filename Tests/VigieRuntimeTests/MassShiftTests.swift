@@ -15,15 +15,7 @@ import VigieTransport
 struct MassShiftTests {
     /// `count` valid SIRENs (Luhn), stable from one run to the next.
     static func sirens(_ count: Int) -> [String] {
-        (0..<count).map { index in
-            let body = String(10_000_000 + index * 7_919)
-            var total = 0
-            for (position, character) in body.reversed().enumerated() {
-                let value = Int(String(character))! * (position % 2 == 0 ? 2 : 1)
-                total += value > 9 ? value - 9 : value
-            }
-            return body + String((10 - total % 10) % 10)
-        }
+        SIREN.samples(count, first: 10_000_000, step: 7_919).map(\.digits)
     }
 
     /// A Creditsafe report as the mock serves it (the shape `scripts/scenario_tools.py` writes).

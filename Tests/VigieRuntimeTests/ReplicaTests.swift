@@ -42,10 +42,7 @@ final class CountingFeed: ProcedureFeed {
 struct ReplicaTests {
     /// `count` valid SIRENs: an 8-digit stem and the check digit that passes Luhn.
     static func sirens(_ count: Int) -> [SIREN] {
-        (0..<count).compactMap { index in
-            let stem = String(format: "%08d", 31_000_000 + index * 7)
-            return (0...9).lazy.compactMap { try? SIREN("\(stem)\($0)") }.first
-        }
+        SIREN.samples(count)
     }
 
     static func watchlist(_ sirens: [SIREN]) throws -> URL {
