@@ -39,7 +39,7 @@ public struct Alert: Hashable, Sendable, Codable, Identifiable {
     /// What to do, by language code (`en`, `fr`): filled when the alert is told.
     public var nextActions: [String: [String]]?
     /// What the client owes, what covers it and what is uncovered, when the alert was raised.
-    public var position: Position?
+    @Boxed public var position: Position?
 
     public init(
         id: String, revision: Int = 1, state: State = .active, siren: SIREN?, companyName: String?, kind: String,

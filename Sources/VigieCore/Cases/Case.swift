@@ -155,7 +155,7 @@ public struct Case: Hashable, Sendable, Codable, Identifiable {
     public var claims: ClaimsDeadline?
     /// What the client owes, what covers it and what is uncovered, as of the latest fact that
     /// knew (an aged balance, an insurer, a guarantee); nil when only the watchlists say.
-    public var position: Position?
+    @Boxed public var position: Position?
     public var facts: [CaseFact]
     /// Bumped by every write, so that two people acting at once cannot overwrite each other.
     public var version: Int
