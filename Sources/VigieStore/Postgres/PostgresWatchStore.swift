@@ -414,7 +414,101 @@ public final class PostgresWatchStore: WatchStore {
         _ connection: PostgresConnection, _ changes: [(AlertChange, String)], destinations: [String: [Router.Destination]], at: Date, logger: Logger
     ) async throws -> CommitSummary {
         var summary = CommitSummary()
-        for (change, payload) in changes {
+        // New alerts go in runs, three statements a run instead of three round trips an alert
+        // (a cycle with 9 144 new alerts waited on some 27 000): those raised once in the commit
+        // and queued for no digest window, which nothing else in the commit reads or writes.
+        // The rest (a revision, an alert raised twice, a digest reading the window the group's
+        // first alert opened) go one at a time, in their place.
+        var raisedOnce: [String: Int] = [:]
+        for (change, _) in changes { raisedOnce[change.alert.id, default: 0] += 1 }
+        func runnable(_ change: AlertChange) -> Bool {
+            guard case .raised = change, raisedOnce[change.alert.id] == 1 else { return false }
+            return !(destinations[change.alert.id] ?? []).contains { $0.digestKey != nil && $0.digestWindow != nil }
+        }
+        var next = changes.startIndex
+        while next < changes.endIndex {
+            var end = next
+            while end < changes.endIndex, end - next < rowsPerStatement, runnable(changes[end].0) { end += 1 }
+            if end > next {
+                try await raise(changes[next..<end], destinations: destinations, at: at, into: &summary, connection, logger: logger)
+                next = end
+                continue
+            }
+            try await writeAlert(changes[next], destinations: destinations, at: at, into: &summary, connection, logger: logger)
+            next += 1
+        }
+        return summary
+    }
+
+    /// A run of alerts raised once each, not waiting for a digest window: the alerts, their first
+    /// revisions and their deliveries, in the run's order (sequence numbers and delivery ids
+    /// follow it, as they did one alert at a time); an alert already stored changes nothing.
+    private static func raise(
+        _ run: ArraySlice<(AlertChange, String)>, destinations: [String: [Router.Destination]], at: Date, into summary: inout CommitSummary,
+        _ connection: PostgresConnection, logger: Logger
+    ) async throws {
+        struct Row: Encodable {
+            var id: String, siren: String?, kind: String, severity: String, state: String, revision: Int, noticeID: String?, payload: String, caseID: String?
+            enum CodingKeys: String, CodingKey {
+                case id, siren, kind, severity, state, revision, payload
+                case noticeID = "notice_id", caseID = "case_id"
+            }
+        }
+        let alerts = run.map(\.0.alert)
+        let rows = zip(alerts, run.map(\.1)).map { alert, payload in
+            Row(id: alert.id, siren: alert.siren?.digits, kind: alert.kind, severity: alert.severity.rawValue, state: alert.state.rawValue,
+                revision: alert.revision, noticeID: alert.noticeID, payload: payload, caseID: alert.caseID)
+        }
+        let document = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
+        // Times as dates, beside the document, so that they are stored as one at a time did.
+        let (created, updated) = (alerts.map(\.createdAt), alerts.map(\.updatedAt))
+        let inserted = try await connection.query("""
+            WITH x AS (
+                SELECT r.*, d.created_at, d.updated_at
+                FROM ROWS FROM (jsonb_to_recordset(\(document)::jsonb) AS (id text, siren text, kind text, severity text, state text, revision int,
+                    notice_id text, payload text, case_id text)) WITH ORDINALITY AS r
+                JOIN unnest(\(created)::timestamptz[], \(updated)::timestamptz[]) WITH ORDINALITY AS d(created_at, updated_at, n) ON d.n = r.ordinality
+            ), added AS (
+                INSERT INTO alert (id, siren, kind, severity, state, revision, notice_id, created_at, updated_at, payload, case_id)
+                SELECT id, siren, kind, severity, state, revision, notice_id, created_at, updated_at, payload, case_id FROM x ORDER BY ordinality
+                ON CONFLICT (id) DO NOTHING RETURNING id
+            )
+            INSERT INTO alert_revision (alert_id, revision, payload, recorded_at)
+            SELECT x.id, x.revision, x.payload, \(at) FROM x JOIN added USING (id) ORDER BY x.ordinality
+            RETURNING alert_id
+            """, logger: logger).collect().map { try $0.decode(String.self) }
+        guard !inserted.isEmpty else { return }
+        let added = Set(inserted)
+        struct Delivery: Encodable {
+            var alertID: String, revision: Int, channel: String, digestKey: String?
+            enum CodingKeys: String, CodingKey { case revision, channel, alertID = "alert_id", digestKey = "digest_key" }
+        }
+        var deliveries: [Delivery] = []
+        for alert in alerts where added.contains(alert.id) {
+            summary.alertsRaised += 1
+            summary.raisedByKind["\(alert.kind)|\(alert.severity.rawValue)", default: 0] += 1
+            for destination in destinations[alert.id] ?? [] {
+                deliveries.append(Delivery(alertID: alert.id, revision: alert.revision, channel: destination.channel, digestKey: destination.digestKey))
+            }
+        }
+        guard !deliveries.isEmpty else { return }
+        let queued = String(decoding: try JSONEncoder().encode(deliveries), as: UTF8.self)
+        summary.deliveriesQueued += try await Self.count(connection.query("""
+            INSERT INTO delivery (alert_id, revision, channel, created_at, queued_at, next_attempt_at, digest_key)
+            SELECT alert_id, revision, channel, \(at), \(at), NULL, digest_key
+            FROM ROWS FROM (jsonb_to_recordset(\(queued)::jsonb) AS (alert_id text, revision int, channel text, digest_key text)) WITH ORDINALITY AS x
+            ORDER BY ordinality
+            ON CONFLICT (alert_id, revision, channel) DO NOTHING RETURNING 1
+            """, logger: logger))
+    }
+
+    /// One alert change and its deliveries, as the first statements of its kind did.
+    private static func writeAlert(
+        _ item: (AlertChange, String), destinations: [String: [Router.Destination]], at: Date, into summary: inout CommitSummary,
+        _ connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let (change, payload) = item
+        do {
             let alert = change.alert
             let changed: Int
             switch change {
@@ -435,7 +529,7 @@ public final class PostgresWatchStore: WatchStore {
                     """, logger: logger))
                 if changed > 0 { if case .revised = change { summary.alertsRevised += 1 } else { summary.alertsRetracted += 1 } }
             }
-            guard changed > 0 else { continue }
+            guard changed > 0 else { return }
             try await connection.query("""
                 INSERT INTO alert_revision (alert_id, revision, payload, recorded_at) VALUES (\(alert.id), \(alert.revision), \(payload), \(at))
                 """, logger: logger)
@@ -455,7 +549,6 @@ public final class PostgresWatchStore: WatchStore {
                     """, logger: logger))
             }
         }
-        return summary
     }
 
     /// Cases and their audit entries; each case row is locked while it is compared and written.
