@@ -414,7 +414,7 @@ public final class PostgresWatchStore: WatchStore {
         _ connection: PostgresConnection, _ changes: [(AlertChange, String)], destinations: [String: [Router.Destination]], at: Date, logger: Logger
     ) async throws -> CommitSummary {
         var summary = CommitSummary()
-        // New alerts go in runs, three statements a run instead of three round trips an alert
+        // New alerts go in runs, two statements a run instead of three round trips an alert
         // (a cycle with 9 144 new alerts waited on some 27 000): those raised once in the commit
         // and queued for no digest window, which nothing else in the commit reads or writes.
         // The rest (a revision, an alert raised twice, a digest reading the window the group's
