@@ -207,12 +207,12 @@ public enum WatchEngine {
         let past = apply(input.history.filter { !newIDs.contains($0.id) }, only: input.joining)
         // Each company's past changes, grouped once: a search of every company's past for each
         // company was quadratic in the companies joining with a history.
-        let pastBySiren = Dictionary(grouping: past, by: \.siren)
+        let pastBySiren = Dictionary(grouping: past, by: \.siren).sorted { $0.key < $1.key }
         // Possible matches in the past: the latest one per company, as it is weak anyway.
-        for siren in pastBySiren.keys.sorted() {
-            if let latest = pastBySiren[siren]?.last(where: { $0.change.alert.isWeakMatch }) { outcome.alertChanges.append(latest.change) }
+        for (_, changes) in pastBySiren {
+            if let latest = changes.last(where: { $0.change.alert.isWeakMatch }) { outcome.alertChanges.append(latest.change) }
         }
-        for (siren, changes) in pastBySiren.sorted(by: { $0.key < $1.key }) where changes.contains(where: { !$0.change.alert.isWeakMatch }) {
+        for (siren, changes) in pastBySiren where changes.contains(where: { !$0.change.alert.isWeakMatch }) {
             guard let current = snapshots[SnapshotKey(siren: siren, source: "bodacc")]?.procedureSteps.last, current.status.isOpen,
                   let standing = changes.last(where: { $0.change.alert.noticeID == current.noticeID && $0.change.alert.state == .active })
             else { continue }

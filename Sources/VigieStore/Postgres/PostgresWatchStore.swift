@@ -508,46 +508,46 @@ public final class PostgresWatchStore: WatchStore {
         _ connection: PostgresConnection, logger: Logger
     ) async throws {
         let (change, payload) = item
-        do {
-            let alert = change.alert
-            let changed: Int
-            switch change {
-            case .raised:
-                changed = try await Self.count(connection.query("""
-                    INSERT INTO alert (id, siren, kind, severity, state, revision, notice_id, created_at, updated_at, payload, case_id)
-                    VALUES (\(alert.id), \(alert.siren?.digits), \(alert.kind), \(alert.severity.rawValue), \(alert.state.rawValue),
-                            \(alert.revision), \(alert.noticeID), \(alert.createdAt), \(alert.updatedAt), \(payload), \(alert.caseID))
-                    ON CONFLICT (id) DO NOTHING RETURNING 1
-                    """, logger: logger))
-                if changed > 0 { summary.alertsRaised += 1
-                summary.raisedByKind["\(alert.kind)|\(alert.severity.rawValue)", default: 0] += 1 }
-            case .revised, .retracted:
-                changed = try await Self.count(connection.query("""
-                    UPDATE alert SET kind = \(alert.kind), severity = \(alert.severity.rawValue), state = \(alert.state.rawValue), revision = \(alert.revision),
-                        notice_id = \(alert.noticeID), updated_at = \(alert.updatedAt), payload = \(payload), case_id = \(alert.caseID)
-                    WHERE id = \(alert.id) AND revision < \(alert.revision) RETURNING 1
-                    """, logger: logger))
-                if changed > 0 { if case .revised = change { summary.alertsRevised += 1 } else { summary.alertsRetracted += 1 } }
+        let alert = change.alert
+        let changed: Int
+        switch change {
+        case .raised:
+            changed = try await Self.count(connection.query("""
+                INSERT INTO alert (id, siren, kind, severity, state, revision, notice_id, created_at, updated_at, payload, case_id)
+                VALUES (\(alert.id), \(alert.siren?.digits), \(alert.kind), \(alert.severity.rawValue), \(alert.state.rawValue),
+                        \(alert.revision), \(alert.noticeID), \(alert.createdAt), \(alert.updatedAt), \(payload), \(alert.caseID))
+                ON CONFLICT (id) DO NOTHING RETURNING 1
+                """, logger: logger))
+            if changed > 0 {
+                summary.alertsRaised += 1
+                summary.raisedByKind["\(alert.kind)|\(alert.severity.rawValue)", default: 0] += 1
             }
-            guard changed > 0 else { return }
-            try await connection.query("""
-                INSERT INTO alert_revision (alert_id, revision, payload, recorded_at) VALUES (\(alert.id), \(alert.revision), \(payload), \(at))
-                """, logger: logger)
-            for destination in destinations[alert.id] ?? [] {
-                // A digest waits for the window of its group, which the group's first alert opened.
-                var due: Date?
-                if let key = destination.digestKey, let window = destination.digestWindow {
-                    let opened = try await connection.query("""
-                        SELECT next_attempt_at FROM delivery WHERE channel = \(destination.channel) AND digest_key = \(key) AND status = 'pending' AND attempts = 0 LIMIT 1
-                        """, logger: logger).collect().first?.decode(Date?.self)
-                    due = opened.flatMap { $0 } ?? at.addingTimeInterval(window.seconds)
-                }
-                summary.deliveriesQueued += try await Self.count(connection.query("""
-                    INSERT INTO delivery (alert_id, revision, channel, created_at, queued_at, next_attempt_at, digest_key)
-                    VALUES (\(alert.id), \(alert.revision), \(destination.channel), \(at), \(at), \(due), \(destination.digestKey))
-                    ON CONFLICT (alert_id, revision, channel) DO NOTHING RETURNING 1
-                    """, logger: logger))
+        case .revised, .retracted:
+            changed = try await Self.count(connection.query("""
+                UPDATE alert SET kind = \(alert.kind), severity = \(alert.severity.rawValue), state = \(alert.state.rawValue), revision = \(alert.revision),
+                    notice_id = \(alert.noticeID), updated_at = \(alert.updatedAt), payload = \(payload), case_id = \(alert.caseID)
+                WHERE id = \(alert.id) AND revision < \(alert.revision) RETURNING 1
+                """, logger: logger))
+            if changed > 0 { if case .revised = change { summary.alertsRevised += 1 } else { summary.alertsRetracted += 1 } }
+        }
+        guard changed > 0 else { return }
+        try await connection.query("""
+            INSERT INTO alert_revision (alert_id, revision, payload, recorded_at) VALUES (\(alert.id), \(alert.revision), \(payload), \(at))
+            """, logger: logger)
+        for destination in destinations[alert.id] ?? [] {
+            // A digest waits for the window of its group, which the group's first alert opened.
+            var due: Date?
+            if let key = destination.digestKey, let window = destination.digestWindow {
+                let opened = try await connection.query("""
+                    SELECT next_attempt_at FROM delivery WHERE channel = \(destination.channel) AND digest_key = \(key) AND status = 'pending' AND attempts = 0 LIMIT 1
+                    """, logger: logger).collect().first?.decode(Date?.self)
+                due = opened.flatMap { $0 } ?? at.addingTimeInterval(window.seconds)
             }
+            summary.deliveriesQueued += try await Self.count(connection.query("""
+                INSERT INTO delivery (alert_id, revision, channel, created_at, queued_at, next_attempt_at, digest_key)
+                VALUES (\(alert.id), \(alert.revision), \(destination.channel), \(at), \(at), \(due), \(destination.digestKey))
+                ON CONFLICT (alert_id, revision, channel) DO NOTHING RETURNING 1
+                """, logger: logger))
         }
     }
 
