@@ -41,6 +41,48 @@ struct NoticeStreamTests {
     }
 }
 
+extension NoticeStreamTests {
+    /// `forEach` parses on a thread of its own, ahead of the body: what it hands over and the
+    /// errors it throws are those of a parse in turn with the body.
+    @Test("a cut file pushed: every notice before the cut, in order, then the error at its line")
+    func truncatedPushed() throws {
+        let file = RepositoryData.url("bodacc/dila-PCL_BXA20080010.xml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let whole = try NoticeFileReader.read(path: file.path)
+        let cut = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-cut-\(UUID()).xml")
+        defer { try? FileManager.default.removeItem(at: cut) }
+        try String(text.prefix(text.count / 2)).write(to: cut, atomically: true, encoding: .utf8)
+        var pushed: [BodaccNotice] = []
+        do {
+            try NoticeFileReader.forEach(path: cut.path) { pushed.append($0) }
+            Issue.record("a cut file read to its end")
+        } catch {
+            #expect(error.description.contains("is the file complete?"), "\(error)")
+            #expect(error.line != nil)
+        }
+        #expect(pushed.count > 0)
+        #expect(pushed == Array(whole.prefix(pushed.count)))
+    }
+
+    @Test("a body that fails stops the read: its error is thrown, nothing after it is handed over")
+    func bodyFails() throws {
+        struct Refused: Error {}
+        let path = RepositoryData.url("bodacc/dila-PCL_BXA20080010.xml").path
+        var handed = 0
+        do {
+            try NoticeFileReader.forEach(path: path) { _ in
+                handed += 1
+                if handed == 3 { throw Refused() }
+            }
+            Issue.record("the body's error was lost")
+        } catch {
+            #expect(error.file == path)
+            #expect(error.message.contains("Refused"), "\(error)")
+        }
+        #expect(handed == 3)
+    }
+}
+
 @Suite("JSON lines written by hand")
 struct JSONLineTests {
     struct Sample: Encodable {

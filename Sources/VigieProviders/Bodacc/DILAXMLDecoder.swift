@@ -15,28 +15,37 @@ public enum DILAXMLDecoder {
     }
 
     /// Hands each notice to `body` as soon as the chunk that ends it is parsed: a file of any
-    /// size is read in the memory of one chunk's notices.
+    /// size is read in the memory of a few chunks' notices. The file is parsed on a thread of its
+    /// own, a few chunks ahead of `body`, which runs on the caller's.
     public static func forEach(file path: String, _ body: (BodaccNotice) throws -> Void) throws(NoticeDecodingError) {
-        try assemble(file: path, body) { handler in try XMLPushParser(file: path, handler: handler) }
+        do {
+            try ReadAhead.run(
+                produce: { send in try assemble(file: path, { annonces in try send(annonces) }) { handler in try XMLPushParser(file: path, handler: handler) } },
+                consume: { annonces in for annonce in annonces { try body(annonce.notice) } }
+            )
+        } catch {
+            throw NoticeDecodingError.reading(path, error)
+        }
     }
 
     public static func decode(_ data: Data, file: String) throws(NoticeDecodingError) -> [BodaccNotice] {
         var notices: [BodaccNotice] = []
-        try assemble(file: file, { notices.append($0) }) { handler in try XMLPushParser(XMLPushParser.MemoryInput(data), name: file, handler: handler) }
+        do {
+            try assemble(file: file, { notices.append(contentsOf: $0.lazy.map(\.notice)) }) { handler in try XMLPushParser(XMLPushParser.MemoryInput(data), name: file, handler: handler) }
+        } catch {
+            throw NoticeDecodingError.reading(file, error)
+        }
         return notices
     }
 
-    static func assemble(
-        file: String, _ body: (BodaccNotice) throws -> Void, _ parser: (PCLHandler) throws -> XMLPushParser
-    ) throws(NoticeDecodingError) {
+    /// Parses a whole document, handing over the notices each chunk completed, as read: made
+    /// into notices by whoever takes them (`notice`), on the other thread when reading ahead.
+    static func assemble(file: String, _ batch: ([PCLAssembler.Annonce]) throws -> Void, _ parser: (PCLHandler) throws -> XMLPushParser) throws {
         let handler = PCLHandler(file: file)
-        do {
-            try parser(handler).parseAll {
-                for notice in handler.assembler.notices { try body(notice) }
-                handler.assembler.notices.removeAll(keepingCapacity: true)
-            }
-        } catch {
-            throw NoticeDecodingError.reading(file, error)
+        try parser(handler).parseAll {
+            guard !handler.assembler.annonces.isEmpty else { return }
+            try batch(handler.assembler.annonces)
+            handler.assembler.annonces.removeAll(keepingCapacity: true)
         }
     }
 }
@@ -49,7 +58,7 @@ extension DILAXMLDecoder {
         private let parser: XMLPushParser
         private let handler: PCLHandler
         private let file: String
-        /// The next notice of `handler.assembler.notices` to hand over.
+        /// The next notice of `handler.assembler.annonces` to hand over.
         private var head = 0
         private var more = true
 
@@ -65,14 +74,14 @@ extension DILAXMLDecoder {
 
         public func next() throws(NoticeDecodingError) -> BodaccNotice? {
             do {
-                while head == handler.assembler.notices.count {
-                    handler.assembler.notices.removeAll(keepingCapacity: true)
+                while head == handler.assembler.annonces.count {
+                    handler.assembler.annonces.removeAll(keepingCapacity: true)
                     head = 0
                     guard more else { return nil }
                     more = try parser.parse()
                 }
                 defer { head += 1 }
-                return handler.assembler.notices[head]
+                return handler.assembler.annonces[head].notice
             } catch {
                 throw NoticeDecodingError.reading(file, error)
             }
@@ -91,11 +100,13 @@ extension NoticeDecodingError {
     }
 }
 
-/// What the parser tells a DILA file's assembler through: one exclusive access to the
-/// assembler per callback, instead of one per property a class's methods would touch (those
-/// checks were a tenth of classifying a file).
+/// What the parser tells a DILA file's assembler through: the assembler is a value, changed in
+/// place by each callback, instead of a class whose every property a method touches would be
+/// checked for exclusive access (those checks were a tenth of classifying a file). The one
+/// property left is not checked either: only the parser's thread calls the handler, and takes
+/// the notices between two chunks (4 % of reading a file went to checking it).
 final class PCLHandler: XMLContentHandler {
-    var assembler: PCLAssembler
+    @exclusivity(unchecked) var assembler: PCLAssembler
 
     init(file: String) { assembler = PCLAssembler(file: file) }
 
@@ -119,7 +130,7 @@ struct PCLAssembler {
     }
 
     /// The values of one `annonce`, by the element that holds them.
-    private struct Fields {
+    fileprivate struct Fields: Sendable {
         var number: String?
         var tribunal: String?
         var denomination: String?
@@ -139,7 +150,7 @@ struct PCLAssembler {
     }
 
     /// Where an element's text goes: by the element and the one that holds it.
-    private enum Field {
+    fileprivate enum Field {
         case issue, issueDate
         case number, tribunal, denomination, lastName, firstName, registration, city, postalCode
         case famille, nature, date, complement
@@ -147,15 +158,17 @@ struct PCLAssembler {
     }
 
     let file: String
-    var notices: [BodaccNotice] = []
+    /// The notices ended since the last were taken.
+    var annonces: [Annonce] = []
     private var path: [Tag] = []
-    /// The text of the element being read, when Vigie reads it (`field`).
-    private var text: [UInt8] = []
+    /// The notice being read: the text of the elements Vigie reads, kept as bytes.
+    private var current = Annonce()
+    /// Where the text of the element being read starts in `current.text`, when Vigie reads it
+    /// (`field`).
+    private var textStart = 0
     private var field: Field?
     private var issue: String?
     private var issueDate: CalendarDay?
-    private var fields = Fields()
-    private var kind: BodaccNotice.Kind = .initial
     private var inNotice = false
     /// Tags by the parser's interned name: a name is looked up once per file.
     private var tags = XMLNameTable<Tag>(limit: 1_024)
@@ -207,60 +220,99 @@ struct PCLAssembler {
         }
         let parent = path.last
         path.append(tag)
-        text.removeAll(keepingCapacity: true)
+        // The parent's text before a child is not its value.
+        current.text.removeSubrange(textStart...)
         if tag == .annonce {
             inNotice = true
-            fields = Fields()
-            kind = .initial
+            current = Annonce(issue: issue, issueDate: issueDate)
+            textStart = 0
         } else if inNotice, parent == .typeAnnonce {
-            kind = tag == .rectificatif ? .rectificatif : tag == .annulation ? .annulation : .initial
+            current.kind = tag == .rectificatif ? .rectificatif : tag == .annulation ? .annulation : .initial
         }
         field = field(tag, in: parent)
     }
 
     mutating func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
-        if field != nil { text.append(contentsOf: bytes) }
+        if field != nil { current.text.append(contentsOf: bytes) }
     }
 
     mutating func end(_ name: XMLName) {
         let tag = path.removeLast()
         defer {
-            text.removeAll(keepingCapacity: true)
+            textStart = current.text.count
             // Text after a child element belongs to its parent again.
             field = path.last.flatMap { field($0, in: path.count >= 2 ? path[path.count - 2] : nil) }
         }
         if tag == .annonce {
             inNotice = false
-            notices.append(notice())
+            annonces.append(current)
+            current = Annonce()
             return
         }
-        guard let field, let value = value() else { return }
-        switch field {
-        case .issue: issue = value
-        case .issueDate: issueDate = FrenchDate.parse(value)
-        case .number: fields.number = value
-        case .tribunal: fields.tribunal = value
-        case .denomination: fields.denomination = value
-        case .lastName: fields.lastName = value
-        case .firstName: fields.firstNames.append(value)
-        case .registration: fields.registration = value
-        case .city: fields.city = value
-        case .postalCode: fields.postalCode = value
-        case .famille: fields.famille = value
-        case .nature: fields.nature = value
-        case .date: fields.date = value
-        case .complement: fields.complement = value
-        case .previousPublication: fields.previousPublication = value
-        case .previousIssue: fields.previousIssue = value
-        case .previousDate: fields.previousDate = value
-        case .previousNumber: fields.previousNumber = value
+        guard let field else { return }
+        guard inNotice else {
+            let value = current.text.withUnsafeBufferPointer { Annonce.value(UnsafeBufferPointer(rebasing: $0[textStart...])) }
+            current.text.removeSubrange(textStart...)
+            switch field {
+            case .issue: if let value { issue = value }
+            case .issueDate: if let value { issueDate = FrenchDate.parse(value) }
+            default: break
+            }
+            return
         }
+        current.values.append((field, textStart..<current.text.count))
     }
 
-    /// The element's text, trimmed, nil when there is none; DILA escapes `&` twice (`&amp;amp;`),
-    /// so a remaining `&amp;` is an ampersand.
-    private func value() -> String? {
-        text.withUnsafeBufferPointer { bytes -> String? in
+    /// One `annonce` as read, made into a notice by `notice`: a notice's identifiers, dates
+    /// and name are made by whoever takes it, not by the parser's thread.
+    struct Annonce: Sendable {
+        var kind: BodaccNotice.Kind = .initial
+        var issue: String?
+        var issueDate: CalendarDay?
+        /// The text of every element read, one after the other, untrimmed.
+        fileprivate var text: [UInt8] = []
+        /// Where each element's text is in `text`, in the order they were read.
+        fileprivate var values: [(Field, Range<Int>)] = []
+
+        fileprivate init(issue: String? = nil, issueDate: CalendarDay? = nil) {
+            self.issue = issue
+            self.issueDate = issueDate
+        }
+
+        /// The values by the element that holds them; an element with no text leaves a value
+        /// read before it.
+        private var fields: Fields {
+            var fields = Fields()
+            text.withUnsafeBufferPointer { text in
+                for (field, range) in values {
+                    guard let value = Self.value(UnsafeBufferPointer(rebasing: text[range])) else { continue }
+                    switch field {
+                    case .issue, .issueDate: break
+                    case .number: fields.number = value
+                    case .tribunal: fields.tribunal = value
+                    case .denomination: fields.denomination = value
+                    case .lastName: fields.lastName = value
+                    case .firstName: fields.firstNames.append(value)
+                    case .registration: fields.registration = value
+                    case .city: fields.city = value
+                    case .postalCode: fields.postalCode = value
+                    case .famille: fields.famille = value
+                    case .nature: fields.nature = value
+                    case .date: fields.date = value
+                    case .complement: fields.complement = value
+                    case .previousPublication: fields.previousPublication = value
+                    case .previousIssue: fields.previousIssue = value
+                    case .previousDate: fields.previousDate = value
+                    case .previousNumber: fields.previousNumber = value
+                    }
+                }
+            }
+            return fields
+        }
+
+        /// An element's text, trimmed, nil when there is none; DILA escapes `&` twice
+        /// (`&amp;amp;`), so a remaining `&amp;` is an ampersand.
+        fileprivate static func value(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
             var start = 0, end = bytes.count
             while start < end, bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x09 || bytes[start] == 0x0D { start += 1 }
             while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x0A || bytes[end - 1] == 0x09 || bytes[end - 1] == 0x0D { end -= 1 }
@@ -272,29 +324,30 @@ struct PCLAssembler {
             if trimmed.contains(UInt8(ascii: "&")), value.includes("&amp;") { value = value.replacingOccurrences(of: "&amp;", with: "&") }
             return value
         }
-    }
 
-    private func notice() -> BodaccNotice {
-        let number = fields.number ?? ""
-        let id = BodaccNotice.officialID(publication: "A", issue: issue ?? "", number: number, issueYear: issueDate?.year)
-            ?? "BODACC-\(issueDate?.iso ?? "undated")-\(number)"
-        let name = fields.denomination ?? fields.lastName.map { ([$0] + fields.firstNames).joined(separator: ", ") }
-        let date = fields.date.flatMap(FrenchDate.parse)
-        let judgment = Judgment(
-            famille: fields.famille, nature: fields.nature, date: date,
-            rawDate: date == nil ? fields.date : nil, complement: fields.complement
-        )
-        var supersedes: String?
-        if let previousIssue = fields.previousIssue, let previousNumber = fields.previousNumber {
-            supersedes = BodaccNotice.officialID(
-                publication: fields.previousPublication ?? "A", issue: previousIssue, number: previousNumber,
-                issueYear: fields.previousDate.flatMap(FrenchDate.parse)?.year
+        var notice: BodaccNotice {
+            let fields = fields
+            let number = fields.number ?? ""
+            let id = BodaccNotice.officialID(publication: "A", issue: issue ?? "", number: number, issueYear: issueDate?.year)
+                ?? "BODACC-\(issueDate?.iso ?? "undated")-\(number)"
+            let name = fields.denomination ?? fields.lastName.map { ([$0] + fields.firstNames).joined(separator: ", ") }
+            let date = fields.date.flatMap(FrenchDate.parse)
+            let judgment = Judgment(
+                famille: fields.famille, nature: fields.nature, date: date,
+                rawDate: date == nil ? fields.date : nil, complement: fields.complement
+            )
+            var supersedes: String?
+            if let previousIssue = fields.previousIssue, let previousNumber = fields.previousNumber {
+                supersedes = BodaccNotice.officialID(
+                    publication: fields.previousPublication ?? "A", issue: previousIssue, number: previousNumber,
+                    issueYear: fields.previousDate.flatMap(FrenchDate.parse)?.year
+                )
+            }
+            return BodaccNotice(
+                id: id, kind: kind, published: issueDate, sirens: fields.registration.flatMap { try? SIREN($0) }.map { [$0] } ?? [],
+                companyName: name, tribunal: fields.tribunal, city: fields.city, postalCode: fields.postalCode,
+                judgment: judgment, supersedes: supersedes
             )
         }
-        return BodaccNotice(
-            id: id, kind: kind, published: issueDate, sirens: fields.registration.flatMap { try? SIREN($0) }.map { [$0] } ?? [],
-            companyName: name, tribunal: fields.tribunal, city: fields.city, postalCode: fields.postalCode,
-            judgment: judgment, supersedes: supersedes
-        )
     }
 }
