@@ -64,6 +64,24 @@ extension NoticeStreamTests {
         #expect(pushed == Array(whole.prefix(pushed.count)))
     }
 
+    @Test("notices are counted over the bytes, a marker cut between two reads included, none twice", arguments: [1 << 20, 9, 10, 17, 64, 1_000])
+    func counted(readSize: Int) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-count-\(UUID()).xml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        var generator = SplitMix(state: 14)
+        let marker = Array("<annonce>".utf8)
+        var bytes = Array("<PCL_REDIFF>".utf8)
+        var expected = 0
+        for _ in 0..<3_000 {
+            bytes += Array(repeating: UInt8(ascii: "<"), count: Int.random(in: 0...3, using: &generator))
+            bytes += Array(repeating: UInt8(ascii: "a"), count: Int.random(in: 0...900, using: &generator)) + marker
+            expected += 1
+        }
+        bytes += Array("<annonc".utf8)
+        try Data(bytes).write(to: file)
+        #expect(NoticeFileReader.countNotices(path: file.path, readSize: readSize) == expected)
+    }
+
     @Test("a body that fails stops the read: its error is thrown, nothing after it is handed over")
     func bodyFails() throws {
         struct Refused: Error {}

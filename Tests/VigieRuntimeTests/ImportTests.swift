@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Testing
 import VigieCore
-import VigieRuntime
+@testable import VigieRuntime
 import VigieStore
 import VigieTestSupport
 
@@ -32,7 +32,8 @@ struct ImportTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         // EUROTEKNIK (closure, insufficient assets) and A S CONSTRUCTION & RENOVATION (a rectificatif) are in the file.
         try "siren;name\n384898094;EUROTEKNIK\n453752099;A S CONSTRUCTION\n".write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
-        let file = RepositoryData.url("bodacc/dila-PCL_BXA20080010.xml").path
+        let file = folder.appendingPathComponent("PCL_BXA20080010.xml").path
+        try FileManager.default.copyItem(atPath: RepositoryData.url("bodacc/dila-PCL_BXA20080010.xml").path, toPath: file)
         let store = try await kind.make()
         // As on the day the file came out: its judgments are news then.
         let clock = ManualWallClock(Self.february2008)
@@ -48,9 +49,43 @@ struct ImportTests {
         let kinds = try await store.alerts(since: nil, limit: nil).map { "\($0.companyName ?? "") \($0.kind)" }.sorted()
         #expect(kinds == ["A S CONSTRUCTION procedure_converted", "EUROTEKNIK procedure_closed"])
 
+        // Skipped without being read: the same file, its bytes made unreadable but its size
+        // and date kept (what identifies it), is not parsed again.
+        try Self.spoil(file)
         let again = try await importer.run(files: [file])
         #expect(again.skippedFiles == 1 && again.notices == 0)
         #expect(try await store.alerts(since: nil, limit: nil).count == 2)
+    }
+
+    @Test("a file an earlier version imported whole (its notices counted, no end marked) is read past once, then skipped unread", arguments: StoreUnderTest.allCases)
+    func importedBefore(store kind: StoreUnderTest) async throws {
+        let folder = try CycleTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "siren;name\n384898094;EUROTEKNIK\n".write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
+        let file = folder.appendingPathComponent("PCL_BXA20080010.xml").path
+        try FileManager.default.copyItem(atPath: RepositoryData.url("bodacc/dila-PCL_BXA20080010.xml").path, toPath: file)
+        let store = try await kind.make()
+        let clock = ManualWallClock(Self.february2008)
+        let router = Router(always: ["log"])
+        _ = try await store.commit(CycleCommit(
+            snapshots: [], observations: [], alertChanges: [], notices: [], cursors: ["import:\(try NoticeImporter.identity(of: file))": "943"], router: router, at: clock.now
+        ))
+        let registry = WatchlistRegistry(configuration: .init(paths: [folder]), store: store, clock: clock, logger: Logger(label: "test"))
+        let importer = NoticeImporter(registry: registry, store: store, router: router, clock: clock)
+        let first = try await importer.run(files: [file])
+        #expect(first.skippedFiles == 1 && first.notices == 0)
+        try Self.spoil(file)
+        let second = try await importer.run(files: [file])
+        #expect(second.skippedFiles == 1 && second.notices == 0)
+        #expect(try await store.alerts(since: nil, limit: nil).isEmpty)
+    }
+
+    /// Overwrites a file with bytes no reader accepts, keeping its size and modification date.
+    static func spoil(_ path: String) throws {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        try Data(repeating: UInt8(ascii: "#"), count: size).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.modificationDate: attributes[.modificationDate]!], ofItemAtPath: path)
     }
 
     @Test("an import stopped after some batches starts again after the last one", arguments: StoreUnderTest.allCases)

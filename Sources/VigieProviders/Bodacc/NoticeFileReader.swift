@@ -72,21 +72,35 @@ public enum NoticeFileReader {
     }
 
     /// The `<annonce>` elements of a DILA file (inflated, if it is gzip-compressed), counted over
-    /// its bytes a megabyte at a time.
-    static func countNotices(path: String) -> Int {
+    /// its bytes a megabyte at a time: memchr to each `<`, then the rest compared. (Foundation's
+    /// generic `firstRange(of:)` over a copy of each chunk took 11 s for 154 MB, more than
+    /// importing it.)
+    static func countNotices(path: String, readSize: Int = 1 << 20) -> Int {
         guard let input = XMLPushParser.FileInput(path: path) else { return 0 }
         let marker = Array("<annonce>".utf8)
         var count = 0
-        var carry: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while let read = chunk.withUnsafeMutableBytes({ input.read(into: $0) }), read > 0 {
-            let bytes = carry + chunk[..<read]
-            var index = 0
-            while let found = bytes[index...].firstRange(of: marker) {
-                count += 1
-                index = found.upperBound
+        var buffer = [UInt8](repeating: 0, count: readSize + marker.count - 1)
+        buffer.withUnsafeMutableBytes { buffer in
+            let base = buffer.baseAddress!
+            // The last bytes of a chunk, too few to hold a whole marker, start the next one: a
+            // marker cut between two reads is found there, none is counted twice.
+            var kept = 0
+            while let read = input.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[kept...])), read > 0 {
+                let end = kept + read
+                var index = 0
+                while end - index >= marker.count, let found = memchr(base + index, Int32(UInt8(ascii: "<")), end - index) {
+                    let at = base.distance(to: found)
+                    guard end - at >= marker.count else { break }
+                    if memcmp(found, marker, marker.count) == 0 {
+                        count += 1
+                        index = at + marker.count
+                    } else {
+                        index = at + 1
+                    }
+                }
+                kept = min(marker.count - 1, end)
+                memmove(base, base + end - kept, kept)
             }
-            carry = Array(bytes.suffix(marker.count - 1))
         }
         return count
     }

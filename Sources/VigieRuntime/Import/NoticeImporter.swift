@@ -57,6 +57,13 @@ public struct NoticeImporter: Sendable {
         let started = clock.now
         for (index, file) in files.enumerated() {
             let key = "import:\(try Self.identity(of: file))"
+            // A file read to its end is skipped without reading it again (a year of DILA
+            // notices is a few hundred megabytes to parse for nothing).
+            let completeKey = key + ":complete"
+            if try await store.cursor(for: completeKey) != nil {
+                report.skippedFiles += 1
+                continue
+            }
             // Read as it goes: a year of DILA notices is never held at once. Notices already
             // imported (the cursor counts them) are read past.
             let notices = try NoticeFileReader.Stream(path: file)
@@ -67,10 +74,19 @@ public struct NoticeImporter: Sendable {
                 try Task.checkCancellation()
                 var batch: [BodaccNotice] = []
                 batch.reserveCapacity(configuration.batchSize)
-                while batch.count < configuration.batchSize, let notice = try notices.next() { batch.append(notice) }
+                var ended = false
+                while batch.count < configuration.batchSize {
+                    guard let notice = try notices.next() else {
+                        ended = true
+                        break
+                    }
+                    batch.append(notice)
+                }
                 if batch.isEmpty {
-                    // Every notice was imported before: the file is skipped whole.
+                    // Every notice was imported before (by an import of an earlier version,
+                    // which did not mark the file read to its end): skipped whole, and marked.
                     if first, done > 0 { report.skippedFiles += 1 }
+                    _ = try await store.commit(CycleCommit(snapshots: [], observations: [], alertChanges: [], notices: [], cursors: [completeKey: String(done)], router: router, at: clock.now))
                     break
                 }
                 first = false
@@ -85,7 +101,8 @@ public struct NoticeImporter: Sendable {
                 done += batch.count
                 var commit = CycleCommit(
                     snapshots: outcome.snapshots, observations: [], alertChanges: outcome.alertChanges, notices: outcome.matchedNotices,
-                    ignoredNoticeIDs: fresh.map(\.id).filter { !matched.contains($0) }, cursors: [key: String(done)], router: router, at: clock.now
+                    ignoredNoticeIDs: fresh.map(\.id).filter { !matched.contains($0) },
+                    cursors: ended ? [key: String(done), completeKey: String(done)] : [key: String(done)], router: router, at: clock.now
                 )
                 // An import is BODACC read: its judgments open procedure cases. Reminders wait
                 // for the daemon's cycle, which sees every case.
@@ -95,6 +112,7 @@ public struct NoticeImporter: Sendable {
                 report.matched += matched.count
                 report.alertsRaised += summary.alertsRaised
                 progress(Progress(file: file, fileIndex: index + 1, files: files.count, done: done, total: max(notices.count, done), alertsRaised: report.alertsRaised, started: started))
+                if ended { break }
             }
         }
         return report
