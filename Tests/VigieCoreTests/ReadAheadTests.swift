@@ -69,6 +69,38 @@ struct ReadAheadTests {
         #expect(sent.load(ordering: .sequentiallyConsistent) <= 10 + 2 + 1)
     }
 
+    @Test("pulled: a reader let go of before its end stops its thread, which sends nothing more")
+    func letGo() throws {
+        let sent = Atomic<Int>(0)
+        do {
+            let reader = ReadAhead.Reader<Int>(depth: 2) { send in
+                var batch = 0
+                while true {
+                    try send(batch)
+                    sent.add(1, ordering: .sequentiallyConsistent)
+                    batch += 1
+                }
+            }
+            #expect(try reader.next() == 0)
+            #expect(try reader.next() == 1)
+        }
+        // Letting go waited for the thread's end: what it sent is final.
+        let final = sent.load(ordering: .sequentiallyConsistent)
+        #expect(final <= 2 + 2 + 1)
+        #expect(sent.load(ordering: .sequentiallyConsistent) == final)
+    }
+
+    @Test("pulled: every batch, then the reader's error once, then nil")
+    func pulled() throws {
+        let reader = ReadAhead.Reader<Int>(depth: 1) { send in
+            for batch in 0..<50 { try send(batch) }
+            throw Broken(at: 50)
+        }
+        for batch in 0..<50 { #expect(try reader.next() == batch) }
+        #expect(throws: Broken(at: 50)) { try reader.next() }
+        #expect(try reader.next() == nil)
+    }
+
     @Test("a reader that sends nothing ends the run at once")
     func empty() throws {
         var received = 0

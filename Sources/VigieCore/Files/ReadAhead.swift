@@ -21,36 +21,65 @@ public enum ReadAhead {
         produce: @escaping @Sendable (_ send: (Batch) throws -> Void) throws -> Void,
         consume: (Batch) throws -> Void
     ) throws {
-        let handoff = Handoff<Batch>(depth: max(1, depth))
-        let thread = Thread {
-            var failure: (any Error)?
-            do {
-                try produce { batch in try handoff.send(batch) }
-            } catch is Stopped {
-            } catch {
-                failure = error
-            }
-            handoff.finish(failure)
+        let reader = Reader(depth: depth, produce: produce)
+        do {
+            while let batch = try reader.next() { try consume(batch) }
+        } catch {
+            reader.close()
+            throw error
         }
-        thread.name = "vigie-read-ahead"
-        thread.start()
-        var consumerFailure: (any Error)?
-        while true {
+    }
+
+    /// The batches of a reading thread, asked for one at a time (`next()`): for a consumer that
+    /// pulls, as an import does between two writes to its store.
+    public final class Reader<Batch: Sendable> {
+        private let handoff: Handoff<Batch>
+        /// The thread has sent its last item, and it was taken.
+        private var ended = false
+
+        /// Starts `produce` on a new thread, at most `depth` batches ahead of `next()`.
+        public init(depth: Int = 4, produce: @escaping @Sendable (_ send: (Batch) throws -> Void) throws -> Void) {
+            let handoff = Handoff<Batch>(depth: max(1, depth))
+            self.handoff = handoff
+            let thread = Thread {
+                var failure: (any Error)?
+                do {
+                    try produce { batch in try handoff.send(batch) }
+                } catch is Stopped {
+                } catch {
+                    failure = error
+                }
+                handoff.finish(failure)
+            }
+            thread.name = "vigie-read-ahead"
+            thread.start()
+        }
+
+        /// The next batch, in the order they were sent; nil after the last. The thread's error
+        /// is thrown after every batch sent before it, then nil.
+        public func next() throws -> Batch? {
+            guard !ended else { return nil }
             switch handoff.receive() {
             case .batch(let batch):
-                guard consumerFailure == nil else { continue }
-                do {
-                    try consume(batch)
-                } catch {
-                    consumerFailure = error
-                    handoff.stop()
-                }
+                return batch
             case .end(let failure):
-                if let consumerFailure { throw consumerFailure }
+                ended = true
                 if let failure { throw failure }
-                return
+                return nil
             }
         }
+
+        /// Stops the thread and waits for it to end, the batches it sent meanwhile dropped.
+        /// A reader let go of before its end is closed.
+        public func close() {
+            guard !ended else { return }
+            handoff.stop()
+            while !ended {
+                if case .end = handoff.receive() { ended = true }
+            }
+        }
+
+        deinit { close() }
     }
 
     /// What `send` throws once the consumer has stopped: the reader ends without an error.

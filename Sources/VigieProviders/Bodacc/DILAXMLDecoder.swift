@@ -53,35 +53,30 @@ public enum DILAXMLDecoder {
 extension DILAXMLDecoder {
     /// A file's notices asked for one at a time (`next()`), read a chunk at a time as they are
     /// asked: an import awaits the store between two batches without ever holding the file's
-    /// notices.
+    /// notices. The file is parsed on a thread of its own, a few chunks ahead of `next()`.
     public final class Stream {
-        private let parser: XMLPushParser
-        private let handler: PCLHandler
+        private let reader: ReadAhead.Reader<[PCLAssembler.Annonce]>
         private let file: String
-        /// The next notice of `handler.assembler.annonces` to hand over.
+        /// The chunk's notices being handed over, and the next one to hand over.
+        private var annonces: [PCLAssembler.Annonce] = []
         private var head = 0
-        private var more = true
 
-        public init(file path: String) throws(NoticeDecodingError) {
-            handler = PCLHandler(file: path)
-            do {
-                parser = try XMLPushParser(file: path, handler: handler)
-            } catch {
-                throw NoticeDecodingError.reading(path, error)
-            }
+        public init(file path: String) {
             file = path
+            reader = ReadAhead.Reader { send in
+                try assemble(file: path, { annonces in try send(annonces) }) { handler in try XMLPushParser(file: path, handler: handler) }
+            }
         }
 
         public func next() throws(NoticeDecodingError) -> BodaccNotice? {
             do {
-                while head == handler.assembler.annonces.count {
-                    handler.assembler.annonces.removeAll(keepingCapacity: true)
+                while head == annonces.count {
+                    guard let next = try reader.next() else { return nil }
+                    annonces = next
                     head = 0
-                    guard more else { return nil }
-                    more = try parser.parse()
                 }
                 defer { head += 1 }
-                return handler.assembler.annonces[head].notice
+                return annonces[head].notice
             } catch {
                 throw NoticeDecodingError.reading(file, error)
             }

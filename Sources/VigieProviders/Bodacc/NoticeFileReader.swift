@@ -47,7 +47,7 @@ public enum NoticeFileReader {
 
         public init(path: String) throws(NoticeDecodingError) {
             if NoticeFileReader.isXML(path: path) {
-                xml = try DILAXMLDecoder.Stream(file: path)
+                xml = DILAXMLDecoder.Stream(file: path)
                 count = NoticeFileReader.countNotices(path: path)
             } else {
                 let notices = try NoticeFileReader.read(path: path)
