@@ -32,8 +32,7 @@ struct ImportTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         // EUROTEKNIK (closure, insufficient assets) and A S CONSTRUCTION & RENOVATION (a rectificatif) are in the file.
         try "siren;name\n384898094;EUROTEKNIK\n453752099;A S CONSTRUCTION\n".write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
-        let file = folder.appendingPathComponent("PCL_BXA20080010.xml").path
-        try FileManager.default.copyItem(atPath: RepositoryData.url("bodacc/dila-PCL_BXA20080010.xml").path, toPath: file)
+        let file = try Self.copyDILA(into: folder)
         let store = try await kind.make()
         // As on the day the file came out: its judgments are news then.
         let clock = ManualWallClock(Self.february2008)
@@ -62,8 +61,7 @@ struct ImportTests {
         let folder = try CycleTests.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try "siren;name\n384898094;EUROTEKNIK\n".write(to: folder.appendingPathComponent("list.csv"), atomically: true, encoding: .utf8)
-        let file = folder.appendingPathComponent("PCL_BXA20080010.xml").path
-        try FileManager.default.copyItem(atPath: RepositoryData.url("bodacc/dila-PCL_BXA20080010.xml").path, toPath: file)
+        let file = try Self.copyDILA(into: folder)
         let store = try await kind.make()
         let clock = ManualWallClock(Self.february2008)
         let router = Router(always: ["log"])
@@ -78,6 +76,13 @@ struct ImportTests {
         let second = try await importer.run(files: [file])
         #expect(second.skippedFiles == 1 && second.notices == 0)
         #expect(try await store.alerts(since: nil, limit: nil).isEmpty)
+    }
+
+    /// A copy of the DILA file that a test may spoil.
+    static func copyDILA(into folder: URL) throws -> String {
+        let file = folder.appendingPathComponent("PCL_BXA20080010.xml").path
+        try FileManager.default.copyItem(atPath: RepositoryData.url("bodacc/dila-PCL_BXA20080010.xml").path, toPath: file)
+        return file
     }
 
     /// Overwrites a file with bytes no reader accepts, keeping its size and modification date.

@@ -125,7 +125,7 @@ struct PCLAssembler {
     }
 
     /// The values of one `annonce`, by the element that holds them.
-    fileprivate struct Fields: Sendable {
+    fileprivate struct Fields {
         var number: String?
         var tribunal: String?
         var denomination: String?
