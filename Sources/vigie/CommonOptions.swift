@@ -66,6 +66,15 @@ struct OutputBuffer {
 
     mutating func line(_ text: String) {
         buffer.append(contentsOf: text.utf8)
+        endLine()
+    }
+
+    mutating func line(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        endLine()
+    }
+
+    private mutating func endLine() {
         buffer.append(UInt8(ascii: "\n"))
         if buffer.count >= 1 << 16 { flush() }
     }

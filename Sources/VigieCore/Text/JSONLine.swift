@@ -89,6 +89,13 @@ public struct JSONLine {
         return closed.text
     }
 
+    /// The object, closed, as the bytes of its UTF-8 text: for output written as bytes, a line
+    /// of a large file without a `String` made (and its bytes checked again) per line.
+    public consuming func utf8() -> [UInt8] {
+        writer.byte(UInt8(ascii: "}"))
+        return writer.bytes
+    }
+
     private mutating func name(_ key: String) {
         if !first { writer.byte(UInt8(ascii: ",")) }
         first = false
