@@ -215,8 +215,9 @@ struct PCLAssembler {
         }
         let parent = path.last
         path.append(tag)
-        // The parent's text before a child is not its value.
-        current.text.removeSubrange(textStart...)
+        // The parent's text before a child is not its value. (Most elements have none: the
+        // array is not touched for them.)
+        if current.text.count > textStart { current.text.removeSubrange(textStart...) }
         if tag == .annonce {
             inNotice = true
             current = Annonce(issue: issue, issueDate: issueDate)
