@@ -82,6 +82,17 @@ extension NoticeStreamTests {
         #expect(NoticeFileReader.countNotices(path: file.path, readSize: readSize) == expected)
     }
 
+    @Test("a path that is no file says what it is and what to give instead")
+    func notAFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-folder-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let folderError = #expect(throws: NoticeDecodingError.self) { try NoticeFileReader.read(path: folder.path) }
+        #expect(folderError?.description.contains("is a folder, not a file") == true, "\(String(describing: folderError))")
+        let missing = #expect(throws: NoticeDecodingError.self) { try NoticeFileReader.read(path: folder.appendingPathComponent("missing.xml").path) }
+        #expect(missing?.description.contains("does not exist; check the path") == true, "\(String(describing: missing))")
+    }
+
     @Test("a body that fails stops the read: its error is thrown, nothing after it is handed over")
     func bodyFails() throws {
         struct Refused: Error {}

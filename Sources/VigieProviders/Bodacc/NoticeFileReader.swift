@@ -17,7 +17,7 @@ public enum NoticeFileReader {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw NoticeDecodingError(file: path, message: "cannot be read (\(error.localizedDescription)); check the path and permissions")
+            throw NoticeDecodingError(file: path, message: unreadable(path, error))
         }
         let notices = try decode(data, file: path)
         do {
@@ -103,6 +103,15 @@ public enum NoticeFileReader {
             }
         }
         return count
+    }
+
+    /// Why a file cannot be read, in words that say what to do: Foundation's own words for a
+    /// folder were "The operation could not be completed (NSCocoaErrorDomain error 256)".
+    static func unreadable(_ path: String, _ error: any Error) -> String {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return "does not exist; check the path" }
+        if isFolder.boolValue { return "is a folder, not a file; give the BODACC files in it (for example \(path)/*.xml)" }
+        return "cannot be read (\(error.localizedDescription)); check its permissions"
     }
 
     /// The first byte that is not white space or a byte-order mark: `<` for XML, `{` or `[` for JSON.
