@@ -20,7 +20,7 @@ public enum DILAXMLDecoder {
     public static func forEach(file path: String, _ body: (BodaccNotice) throws -> Void) throws(NoticeDecodingError) {
         do {
             try ReadAhead.run(
-                produce: { send in try assemble(file: path, { annonces in try send(annonces) }) { handler in try XMLPushParser(file: path, handler: handler) } },
+                produce: { send in try parse(file: path, send) },
                 consume: { annonces in for annonce in annonces { try body(annonce.notice) } }
             )
         } catch {
@@ -36,6 +36,11 @@ public enum DILAXMLDecoder {
             throw NoticeDecodingError.reading(file, error)
         }
         return notices
+    }
+
+    /// Parses a whole file, as `assemble` does; what both readers of a file run on their thread.
+    static func parse(file path: String, _ batch: ([PCLAssembler.Annonce]) throws -> Void) throws {
+        try assemble(file: path, batch) { handler in try XMLPushParser(file: path, handler: handler) }
     }
 
     /// Parses a whole document, handing over the notices each chunk completed, as read: made
@@ -63,9 +68,7 @@ extension DILAXMLDecoder {
 
         public init(file path: String) {
             file = path
-            reader = ReadAhead.Reader { send in
-                try assemble(file: path, { annonces in try send(annonces) }) { handler in try XMLPushParser(file: path, handler: handler) }
-            }
+            reader = ReadAhead.Reader { send in try parse(file: path, send) }
         }
 
         public func next() throws(NoticeDecodingError) -> BodaccNotice? {
